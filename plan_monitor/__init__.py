@@ -1,0 +1,1 @@
+"""Plan Monitor: targets of three-year action plans against progress data."""

@@ -1,0 +1,52 @@
+"""Errors a user can cause. Each carries a Chinese message first, then English.
+
+They are caught once, at the edge (CLI or page), and shown without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a user's file: where it is, what is wrong, how to fix it."""
+
+    file: str
+    path: str
+    message: str
+    hint: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{text}（提示 hint: {self.hint}）" if self.hint else text
+
+
+class UserError(Exception):
+    """Base of errors caused by input, shown to the user without a traceback."""
+
+    def __init__(self, zh: str, en: str = ""):
+        super().__init__(zh)
+        self.zh = zh
+        self.en = en
+
+    def __str__(self) -> str:
+        return f"{self.zh}\n{self.en}" if self.en else self.zh
+
+
+class PlanError(UserError):
+    """The plan file is invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f"目标配置文件有 {len(self.problems)} 处错误：\n{lines}",
+            f"The plan file has {len(self.problems)} error(s); see above.",
+        )
+
+
+class DataError(UserError):
+    """Progress data cannot be read or does not fit a roster template."""

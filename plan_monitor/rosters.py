@@ -1,0 +1,95 @@
+"""Read a data folder of roster files (the templates analysts fill in) into typed Arrow tables."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .errors import DataError
+from .templates import NO, TEMPLATES, YES, Template, detect_template
+
+ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "str": pa.string(), "bool": pa.bool_(), "date": pa.date32()}
+DEMO_MARK = "DEMO"  # a file of this name in a data folder marks its contents as 示例数据
+
+
+@dataclass(frozen=True)
+class Rosters:
+    tables: dict[str, pa.Table]  # table name → rows with English column names
+    version: str  # changes whenever any file in the folder changes
+    is_demo: bool
+    files: tuple[str, ...]
+
+
+def empty_table(template: Template) -> pa.Table:
+    return pa.schema([(c.key, ARROW_TYPES[c.dtype]) for c in template.columns]).empty_table()
+
+
+def read_roster_csv(path: Path) -> tuple[Template, pa.Table]:
+    """One UTF-8 CSV in template format → its template and typed table."""
+    head = path.read_bytes()[:4096].decode("utf-8-sig", errors="replace").splitlines()
+    headers = [h.strip() for h in head[0].split(",")] if head else []
+    template = detect_template(headers)
+    if template is None:
+        raise DataError(f"{path.name}：表头与任何报表模板都不匹配（表头：{'、'.join(headers[:6])}…）",
+                        f"{path.name}: headers match no roster template")
+    types = {c.header: ARROW_TYPES[c.dtype] for c in template.columns if c.header in headers}
+    try:
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(column_types=types, true_values=list(YES), false_values=list(NO),
+                                                 strings_can_be_null=True, include_columns=list(types)),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise DataError(f"{path.name}：数据格式有误：{exc}", f"{path.name}: cannot parse: {exc}") from exc
+    return template, _to_template(template, table, by_header=True)
+
+
+def _to_template(template: Template, table: pa.Table, by_header: bool) -> pa.Table:
+    """Columns renamed to their English keys, typed, and missing optional columns filled with nulls."""
+    arrays = []
+    for col in template.columns:
+        name = col.header if by_header else col.key
+        if name in table.column_names:
+            arrays.append(pc.cast(table[name], ARROW_TYPES[col.dtype]))
+        else:
+            arrays.append(pa.nulls(len(table), ARROW_TYPES[col.dtype]))
+    return pa.table(arrays, names=[c.key for c in template.columns])
+
+
+def load_rosters(folder: str | Path) -> Rosters:
+    """Every roster file in a folder, concatenated per table; tables with no file are empty."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"数据目录 {folder} 不存在", f"data folder {folder} does not exist")
+    parts: dict[str, list[pa.Table]] = {t.table: [] for t in TEMPLATES.values()}
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+    digest = hashlib.sha256()
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+        if path.suffix.lower() == ".csv":
+            template, table = read_roster_csv(path)
+        else:
+            raw = pq.read_table(path)
+            template = detect_template(raw.column_names) or _template_by_keys(raw.column_names)
+            if template is None:
+                raise DataError(f"{path.name}：列名与任何报表模板都不匹配", f"{path.name}: columns match no template")
+            table = _to_template(template, raw, by_header=template.columns[0].header in raw.column_names)
+        parts[template.table].append(table)
+    tables = {}
+    for template in TEMPLATES.values():
+        chunks = parts[template.table]
+        tables[template.table] = pa.concat_tables(chunks) if chunks else empty_table(template)
+    return Rosters(tables, digest.hexdigest()[:16], (folder / DEMO_MARK).exists(), tuple(p.name for p in files))
+
+
+def _template_by_keys(names: list[str]) -> Template | None:
+    present = set(names)
+    return next((t for t in TEMPLATES.values() if {c.key for c in t.columns if c.required} <= present
+                 and set(t.unit_keys) <= present and present <= {c.key for c in t.columns}), None)

@@ -1,0 +1,119 @@
+"""The roster templates analysts fill in: Chinese headers, types, and the table each one feeds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DType = Literal["int", "float", "str", "bool", "date"]
+YES = ("是",)
+NO = ("否",)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the English column name the queries use
+    header: str  # the Chinese header analysts see
+    dtype: DType
+    required: bool
+    help: str
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    title: str  # the sheet title a statistician would expect
+    table: str  # DuckDB view the queries read
+    unit_keys: tuple[str, ...]  # one row per these and year (and 统计截至)
+    columns: tuple[Column, ...]
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+YEAR = Column("year", "年度", "int", True, "数据所属年度，如 2023")
+AS_OF = Column("as_of", "统计截至", "date", False,
+               "数据统计截止日期，如 2024-06-30；空白表示年末（12月31日）。同一单位同一年度有多次报送时，以统计截至最晚的一次为准")
+COUNTY = Column("county", "县（市、区）", "str", True, "县（市、区）或功能区的规范名称，如 监利市、荆州经济技术开发区")
+TOWN = Column("town", "乡镇（街道）", "str", True, "乡镇（街道）规范名称，以民政部区划为准")
+DEMO_YEAR = Column("demo_year", "示范命名年度", "int", False,
+                   "被命名为示范单位的年度；空白时取该单位首次标为示范的年度")
+
+VILLAGE = Template(
+    key="village",
+    title="村（社区）情况统计表",
+    table="villages",
+    unit_keys=("county", "town", "village"),
+    columns=(
+        YEAR, AS_OF, COUNTY, TOWN,
+        Column("village", "村（社区）", "str", True, "村或社区名称，在所属乡镇（街道）内唯一"),
+        Column("unit_type", "类型", "str", True, "填“村”或“社区”"),
+        Column("is_demo", "是否示范村（社区）", "bool", True, "填“是”或“否”：截至统计日是否为市级示范村（社区）"),
+        DEMO_YEAR,
+        Column("income_wan", "村集体经济收入（万元）", "float", False,
+               "当年村集体经济收入，单位万元；社区可空白。年中报送填当年预计全年收入"),
+        Column("reserve_cadres", "后备干部人数", "int", False, "村级后备干部总人数"),
+        Column("reserve_cadres_u30", "其中30岁以下后备干部人数", "int", False, "后备干部中 30 岁以下的人数"),
+    ),
+)
+
+TOWN_ROSTER = Template(
+    key="town",
+    title="乡镇（街道）情况统计表",
+    table="towns",
+    unit_keys=("county", "town"),
+    columns=(
+        YEAR, AS_OF, COUNTY, TOWN,
+        Column("town_type", "类型", "str", True, "填“镇”“乡”或“街道”"),
+        Column("is_demo", "是否示范乡镇（街道）", "bool", True, "填“是”或“否”"),
+        DEMO_YEAR,
+        Column("has_smart_platform", "是否建成综合服务智慧平台", "bool", False,
+               "街道是否已建成党建引领基层治理综合服务智慧平台"),
+        Column("is_dense_center", "是否中心城区人口密集街道", "bool", False,
+               "是否属于市中心城区常住人口密集的街道（智慧平台力争全覆盖的范围）"),
+        Column("secretary_reserves", "党委书记后备人选人数", "int", False, "乡镇（街道）党委书记后备人选人数"),
+    ),
+)
+
+COUNTY_ROSTER = Template(
+    key="county",
+    title="县（市、区）示范创建情况表",
+    table="counties",
+    unit_keys=("county",),
+    columns=(
+        YEAR, AS_OF, COUNTY,
+        Column("is_demo", "是否示范县（市、区）", "bool", True, "填“是”或“否”"),
+        DEMO_YEAR,
+    ),
+)
+
+COUNTY_STATS = Template(
+    key="county_stats",
+    title="县级党建工作统计表",
+    table="county_stats",
+    unit_keys=("county",),
+    columns=(
+        YEAR, AS_OF, COUNTY,
+        Column("shared_sites", "党建共享阵地数（个，累计）", "int", False, "2022 年以来累计建成的党建共享阵地数"),
+        Column("brand_projects", "卓越党建品牌项目数（个，累计）", "int", False,
+               "2022 年以来累计打造的省市县三级卓越党建品牌项目数"),
+        Column("certified_workers_u50", "50岁以下持证城市社区工作者数（人）", "int", False,
+               "年末（或统计截至日）50 岁以下持有社会工作者职业资格证书的城市社区工作者人数"),
+        Column("party_workers", "基层党务工作者总数（人）", "int", False, "基层党务工作者总人数"),
+        Column("party_workers_trained", "已完成轮训党务工作者数（人，累计）", "int", False,
+               "2022 年以来累计完成轮训的基层党务工作者人数"),
+    ),
+)
+
+TEMPLATES: dict[str, Template] = {t.key: t for t in (VILLAGE, TOWN_ROSTER, COUNTY_ROSTER, COUNTY_STATS)}
+
+
+def detect_template(headers: list[str]) -> Template | None:
+    """The template whose required headers all appear, preferring the one matching the most headers."""
+    present = {h.strip() for h in headers}
+    fits = [t for t in TEMPLATES.values() if all(c.header in present for c in t.columns if c.required)]
+    return max(fits, key=lambda t: sum(h in present for h in t.headers), default=None)
