@@ -39,8 +39,8 @@ class Engine:
         if missing:
             raise KeyError(f"query {query} needs parameters {sorted(missing)}")
         with self._lock:
-            return self._con.execute(sql, bound).fetch_arrow_table()
+            return self._con.sql(sql, params=bound).to_arrow_table()
 
     def sql(self, sql: str, params: dict | None = None) -> pa.Table:
         with self._lock:
-            return self._con.execute(sql, params or {}).fetch_arrow_table()
+            return self._con.execute(sql, params or {}).to_arrow_table()

@@ -114,6 +114,8 @@ def add_pace(df: pd.DataFrame, baseline_year: int, last_year: int, stagnation: f
         default="backwards",
     )
     df["pace"] = pd.Series(out, index=df.index, dtype=object).where(lambda s: s != "None", None)
-    df["projected"] = current + sign * observed * remaining.clip(lower=0)
+    projected = current + sign * observed * remaining.clip(lower=0)
+    upper = np.where(df["kind"].isin(["share"]), 1.0, np.inf)
+    df["projected"] = projected.clip(lower=0).clip(upper=pd.Series(upper, index=df.index))
     df["cumulative"] = current
     return df
