@@ -1,0 +1,28 @@
+"""Session fixtures: the bundled plan, the bundled demo data and its scorecard."""
+
+from __future__ import annotations
+
+import pytest
+
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
+
+
+@pytest.fixture(scope="session")
+def plan():
+    from plan_monitor.plan import load_plan
+
+    return load_plan(DEFAULT_TARGETS)
+
+
+@pytest.fixture(scope="session")
+def demo_rosters():
+    from plan_monitor.rosters import load_rosters
+
+    return load_rosters(DEFAULT_DATA)
+
+
+@pytest.fixture(scope="session")
+def demo_scorecard(plan, demo_rosters):
+    from plan_monitor.scorecard import compute_scorecard
+
+    return compute_scorecard(plan, demo_rosters)
