@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -62,17 +63,29 @@ def _to_template(template: Template, table: pa.Table, by_header: bool) -> pa.Tab
     return pa.table(arrays, names=[c.key for c in template.columns])
 
 
-def load_rosters(folder: str | Path) -> Rosters:
-    """Every roster file in a folder, concatenated per table; tables with no file are empty."""
+def _data_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+
+
+def folder_version(folder: str | Path) -> str:
+    """A stamp that changes whenever any data file in the folder changes, read from file stats only."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"数据目录 {folder} 不存在", f"data folder {folder} does not exist")
-    parts: dict[str, list[pa.Table]] = {t.table: [] for t in TEMPLATES.values()}
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
     digest = hashlib.sha256()
-    for path in files:
+    for path in _data_files(folder):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_rosters(folder: str | Path) -> Rosters:
+    """Every roster file in a folder, concatenated per table; tables with no file are empty."""
+    folder = Path(folder)
+    version = folder_version(folder)
+    parts: dict[str, list[pa.Table]] = {t.table: [] for t in TEMPLATES.values()}
+    files = _data_files(folder)
+    for path in files:
         if path.suffix.lower() == ".csv":
             template, table = read_roster_csv(path)
         else:
@@ -86,7 +99,18 @@ def load_rosters(folder: str | Path) -> Rosters:
     for template in TEMPLATES.values():
         chunks = parts[template.table]
         tables[template.table] = pa.concat_tables(chunks) if chunks else empty_table(template)
-    return Rosters(tables, digest.hexdigest()[:16], (folder / DEMO_MARK).exists(), tuple(p.name for p in files))
+    return Rosters(tables, version, (folder / DEMO_MARK).exists(), tuple(p.name for p in files))
+
+
+def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
+    """Only the reports dated on or before the cut-off; an undated report counts as its year's 12-31 report."""
+    last_full_year = cutoff.year if (cutoff.month, cutoff.day) == (12, 31) else cutoff.year - 1
+    tables = {}
+    for name, table in rosters.tables.items():
+        keep = pc.fill_null(pc.less_equal(table["as_of"], pa.scalar(cutoff, pa.date32())),
+                            pc.less_equal(table["year"], last_full_year))
+        tables[name] = table.filter(keep)
+    return Rosters(tables, f"{rosters.version}@{cutoff.isoformat()}", rosters.is_demo, rosters.files)
 
 
 def _template_by_keys(names: list[str]) -> Template | None:

@@ -1,0 +1,41 @@
+"""分县: counties ranked for one indicator, gap bars against quota or share target, and the status matrix."""
+
+import streamlit as st
+
+from plan_monitor.charts import county_bars, status_heatmap
+from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
+from plan_monitor.views import county_ranking, fmt_rate, fmt_value, status_matrix
+
+m, year = monitor()
+header(m, year, "分县")
+indicator_id = indicator_picker(m, level="county")
+ind = m.plan.indicator(indicator_id)
+rows = county_ranking(m, year, indicator_id)
+
+if rows["actual"].isna().all():
+    st.info(f"{year}年各县（市、区）尚无“{ind.name}”数据。")
+else:
+    notes = rows["target_note_label"].dropna().unique()
+    if len(notes):
+        st.caption("说明：" + "；".join(notes) + "，县级柱条不显示目标线和状态颜色。")
+    st.markdown(f"### {ind.name}：各县（市、区）排位　<small>点击柱条查看该县乡镇</small>", unsafe_allow_html=True)
+    event = st.plotly_chart(county_bars(rows, ind.unit, ind.kind, ind.direction), key="county_bars",
+                            on_select="rerun", selection_mode="points", config={"displayModeBar": False})
+    picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
+    if picked:
+        set_qp(county=picked[0])
+        st.switch_page("pages/town.py", query_params=dict(st.query_params))
+    table = rows.assign(
+        实际=[fmt_value(v, ind.unit, ind.kind) for v in rows["actual"]],
+        目标=[fmt_value(v, ind.unit, ind.kind) if v == v else (n or "—") for v, n in zip(rows["target"], rows["target_note_label"].fillna(""))],
+        差距=[fmt_value(v, ind.unit, ind.kind) for v in rows["gap"]],
+        完成率=rows["completion"].map(fmt_rate),
+        状态=rows["status_label"].fillna("—"),
+        走势=rows["pace_label"].fillna("—"),
+    ).rename(columns={"rank": "排位", "county": "县（市、区）"})
+    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势"]], hide_index=True, width="stretch")
+
+st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")
+matrix = status_matrix(m, year)
+names = {i.id: i.name for i in m.plan.indicators}
+st.plotly_chart(status_heatmap(matrix, names), key="matrix", config={"displayModeBar": False})

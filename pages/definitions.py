@@ -1,0 +1,21 @@
+"""指标口径: each indicator's wording in the plan, the reading taken, source columns and the SQL behind it."""
+
+import streamlit as st
+
+from plan_monitor.ui.context import header, monitor
+from plan_monitor.views import definitions
+
+m, year = monitor()
+header(m, year, "指标口径")
+st.caption(f"计划：{m.plan.plan.name}（{m.plan.years[0]}—{m.plan.years[-1]}年，基期 {m.plan.plan.baseline_year} 年）"
+           f" · 来源：{m.plan.plan.source}")
+for d in definitions(m):
+    with st.expander(f"{d['name']}（{d['unit']}）", expanded=False):
+        st.markdown(f"**计划原文**：{d['plan_text']}")
+        st.markdown(f"**统计口径**：{d['reading']}")
+        st.markdown(f"**类型**：{d['kind']} · {d['measure']} · {d['direction']} · 报告层级：{'、'.join(d['levels'])}")
+        st.markdown("**年度目标**：" + "；".join(f"{y}年 {v}" for y, v in d["targets"].items()))
+        st.markdown("**数据来源列**：" + "、".join(f"`{c}`" for c in d["columns"]))
+        if d["params"]:
+            st.markdown("**参数**：" + "，".join(f"`{k}` = {v}" for k, v in d["params"].items()))
+        st.code(d["sql"], language="sql")

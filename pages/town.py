@@ -1,0 +1,56 @@
+"""分乡镇: a county's towns for one indicator, then the villages/communities of a town — which count and which do not."""
+
+import streamlit as st
+
+from plan_monitor.charts import town_bars
+from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.views import fmt_rate, fmt_value, town_table, village_list
+from plan_monitor.xlsx import table_xlsx
+
+m, year = monitor()
+header(m, year, "分乡镇")
+counties = list(m.geo.counties["county"])
+left, right = st.columns(2)
+with left:
+    county = st.selectbox("县（市、区）", counties, index=counties.index(qp("county", counties, counties[0])), key="pm_county")
+with right:
+    indicator_id = indicator_picker(m, level="town")
+set_qp(county=county)
+ind = m.plan.indicator(indicator_id)
+towns = town_table(m, year, indicator_id, county)
+
+if towns.empty or towns["actual"].isna().all():
+    st.info(f"{county}{year}年尚无乡镇（街道）层级的“{ind.name}”数据。")
+    st.stop()
+
+st.markdown(f"### {county} · {ind.name}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
+event = st.plotly_chart(town_bars(towns, ind.unit), key="town_bars", on_select="rerun", selection_mode="points",
+                        config={"displayModeBar": False})
+picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
+names = list(towns["town"])
+town = picked[0] if picked and picked[0] in names else qp("town", names, None)
+town = st.selectbox("乡镇（街道）", names, index=names.index(town) if town in names else 0, key="pm_town")
+set_qp(town=town)
+
+villages = village_list(m, year, indicator_id, county, town)
+if villages is None:
+    st.info(f"“{ind.name}”按乡镇（街道）统计，没有村级名单。")
+    st.stop()
+if villages.empty:
+    st.info(f"{town}{year}年没有报送村（社区）数据。")
+    st.stop()
+met, missing = int(villages["meets"].sum()), int((~villages["meets"]).sum())
+verb = "已计入目标" if ind.direction == "higher" else "已达标"
+c1, c2 = st.columns(2)
+c1.metric(verb, f"{met}个")
+c2.metric("尚未计入" if ind.direction == "higher" else "未达标", f"{missing}个")
+table = villages.assign(
+    是否计入=villages["meets"].map({True: "✔ 计入", False: "✘ 未计入"}),
+    示范=villages["is_demo"].map({True: "是", False: "否"}),
+).rename(columns={"village": "村（社区）", "unit_type": "类型", "demo_year": "示范命名年度",
+                  "income_wan": "村集体经济收入（万元）", "reserve_cadres_u30": "30岁以下后备干部（人）", "as_of": "统计截至"})
+cols = ["村（社区）", "类型", "是否计入", "示范", "示范命名年度", "村集体经济收入（万元）", "30岁以下后备干部（人）", "统计截至"]
+st.dataframe(table[cols], hide_index=True, width="stretch")
+st.download_button("下载名单（Excel）", table_xlsx(table[cols], sheet=town, title=f"{county}{town} {ind.name} {year}年 村（社区）名单"),
+                   file_name=f"{county}_{town}_{indicator_id}_{year}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,45 @@
+"""年度趋势: target trajectory vs actual with the projection to the plan's end, and the reverse schedule (倒排工期)."""
+
+import streamlit as st
+
+from plan_monitor.charts import trend_chart
+from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.views import fmt_value, reverse_schedule, trend
+
+m, year = monitor()
+header(m, year, "年度趋势")
+left, right = st.columns(2)
+with left:
+    indicator_id = indicator_picker(m)
+ind = m.plan.indicator(indicator_id)
+places = ["全市"] + (list(m.geo.counties["county"]) if "county" in ind.levels else [])
+with right:
+    place = st.selectbox("地区", places, index=places.index(qp("county", places, "全市")), key="pm_place")
+set_qp(county=None if place == "全市" else place)
+
+rows = trend(m, indicator_id, None if place == "全市" else place)
+if rows["actual"].isna().all():
+    st.info(f"{place}尚无“{ind.name}”数据。")
+else:
+    st.plotly_chart(trend_chart(rows, ind.unit, f"{place} · {ind.name}"), key="trend", config={"displayModeBar": False})
+    last = rows.dropna(subset=["actual"]).iloc[-1]
+    if last["pace_label"] == last["pace_label"] and last["pace_label"]:
+        st.markdown(f"**走势判断：{last['pace_label']}**　按当前年均进度推算，计划期末可达 "
+                    f"{fmt_value(last['projected'], ind.unit, ind.kind)}，期末目标 {fmt_value(last['final_target'], ind.unit, ind.kind)}。")
+
+if "county" in ind.levels:
+    st.markdown(f"### 倒排工期：{year}年各县（市、区）还需完成")
+    plan = reverse_schedule(m, year, indicator_id)
+    unit = "个村" if ind.kind == "share" and ind.unit == "%" and "村" in ind.name else ("人" if ind.unit == "%" else ind.unit)
+    if plan["target"].isna().all():
+        st.info("该指标计划未分解到县（市、区），无法倒排各县工期；请在 targets.yaml 中为该指标填写 quotas（任务分解）。")
+    else:
+        table = plan.assign(
+            当年还需=[f"{v:,.0f}{unit}" if v == v else "—" for v in plan["to_year"]],
+            剩余季度=plan["quarters_year"],
+            每季度需=[f"{v:,.1f}{unit}" if v == v else "—" for v in plan["per_quarter_year"]],
+            期末还需=[f"{v:,.0f}{unit}" if v == v else "—" for v in plan["to_final"]],
+            期末前每季度需=[f"{v:,.1f}{unit}" if v == v else "—" for v in plan["per_quarter_final"]],
+        ).rename(columns={"county": "县（市、区）"})
+        st.dataframe(table[["县（市、区）", "当年还需", "剩余季度", "每季度需", "期末还需", "期末前每季度需"]],
+                     hide_index=True, width="stretch")

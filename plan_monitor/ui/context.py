@@ -1,0 +1,121 @@
+"""Shared page chrome: the cached Monitor, global year / 统计截至 selectors kept in the URL, the header."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pyarrow.compute as pc
+import streamlit as st
+
+from ..charts import legend_html
+from ..errors import UserError
+from ..paths import DEFAULT_DATA, DEFAULT_TARGETS
+from ..rosters import folder_version
+from ..views import Monitor, fmt_date
+
+CSS = """
+<style>
+  .pm-badge {display:inline-block;padding:2px 10px;border-radius:4px;font-weight:600;margin-left:8px;font-size:0.9rem}
+  .pm-demo {background:#fff3cd;color:#7a5a00;border:1px solid #f2a900}
+  .pm-meta {color:#444;font-size:1rem}
+  [data-testid="stMetricValue"] {font-size:2rem}
+</style>
+"""
+
+
+def targets_path() -> Path:
+    return Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
+
+
+def data_path() -> Path:
+    return Path(os.environ.get("PLAN_MONITOR_DATA", DEFAULT_DATA))
+
+
+@st.cache_resource(show_spinner="正在计算……", max_entries=8)
+def _monitor(targets: str, data: str, plan_stamp: int, data_stamp: str, cutoff: str | None) -> Monitor:
+    """Computed once per plan file, data version and 统计截至 cut-off; the stamps are only cache keys."""
+    return Monitor.build(targets, data, date.fromisoformat(cutoff) if cutoff else None)
+
+
+def report_dates(m: Monitor, year: int) -> list:
+    """The 统计截至 dates reported for a year, newest first."""
+    dates = set()
+    for table in m.rosters.tables.values():
+        mask = pc.equal(table["year"], year)
+        dates |= {d for d in table.filter(mask)["as_of"].to_pylist() if d is not None}
+    return sorted(dates, reverse=True)
+
+
+@contextmanager
+def guard():
+    """Known errors are shown once, in Chinese, at the page; tracebacks only in debug mode."""
+    try:
+        yield
+    except UserError as exc:
+        st.error(exc.zh)
+        if os.environ.get("PLAN_MONITOR_DEBUG"):
+            st.code(traceback.format_exc())
+        st.stop()
+
+
+def qp(name: str, options: list, default):
+    """A filter value from the URL if it is one of the options, else the default."""
+    raw = st.query_params.get(name)
+    for option in options:
+        if raw is not None and str(option) == raw:
+            return option
+    return default
+
+
+def set_qp(**values) -> None:
+    for key, value in values.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = str(value)
+
+
+def monitor() -> tuple[Monitor, int]:
+    """The Monitor for the year and 统计截至 chosen in the sidebar (both kept in the URL), and the year."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    targets, data = targets_path(), data_path()
+    with guard():
+        plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
+        full = _monitor(str(targets), str(data), plan_stamp, folder_version(data), None)
+    years = full.plan.years
+    year = qp("year", years, full.latest_year())
+    year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
+    dates = report_dates(full, year)
+    labels = ["最新"] + [d.isoformat() for d in dates[1:]]
+    chosen = qp("asof", labels, "最新")
+    chosen = st.sidebar.selectbox("统计截至", labels, index=labels.index(chosen), key="pm_asof",
+                                  help="选择较早的报送日期，查看当时的完成情况")
+    set_qp(year=year, asof=None if chosen == "最新" else chosen)
+    if chosen == "最新":
+        return full, year
+    with guard():
+        return _monitor(str(targets), str(data), plan_stamp, folder_version(data), chosen), year
+
+
+def header(m: Monitor, year: int, title: str) -> None:
+    """Page title with the plan's name, 数据截至 and the 示例数据 mark on every page."""
+    demo = '<span class="pm-badge pm-demo">示例数据</span>' if m.card.is_demo else ""
+    st.markdown(f"## {title}{demo}", unsafe_allow_html=True)
+    as_of = m.card.data_as_of(year)
+    st.markdown(f'<div class="pm-meta">{m.plan.plan.name} · {year}年 · 数据截至 {fmt_date(as_of)}'
+                f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div class="pm-meta" style="margin:6px 0 12px">{legend_html()}</div>', unsafe_allow_html=True)
+
+
+def indicator_picker(m: Monitor, level: str | None = None, label: str = "指标") -> str:
+    inds = [i for i in m.plan.indicators if level is None or level in i.levels]
+    ids = [i.id for i in inds]
+    names = {i.id: i.name for i in inds}
+    current = qp("indicator", ids, ids[0])
+    chosen = st.selectbox(label, ids, index=ids.index(current), format_func=names.get, key="pm_indicator")
+    set_qp(indicator=chosen)
+    return chosen
