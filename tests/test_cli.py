@@ -1,0 +1,189 @@
+"""The command line, run in-process through plan_monitor.cli.main, plus one run of the real entry point."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from inline_rosters import PLANS
+
+from plan_monitor.cli import main
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
+from plan_monitor.plan import load_plan
+
+HEADER = "indicator_id,indicator,unit,level,county,town,year,actual,target,gap,completion,status,pace"
+YEARS = [2022, 2023, 2024]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def city_csv():
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["scorecard", "--level", "city", "--format", "csv"]) == 0
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def city_rows(city_csv):
+    return list(csv.DictReader(io.StringIO(city_csv)))
+
+
+def baseline_certified_workers() -> int:
+    """The 2021 city total of certified workers, read straight from the bundled CSV."""
+    with open(DEFAULT_DATA / "county_stats_2021.csv", encoding="utf-8") as fh:
+        return sum(int(r["50岁以下持证城市社区工作者数（人）"]) for r in csv.DictReader(fh))
+
+
+def test_csv_header_is_exact(city_csv):
+    assert city_csv.splitlines()[0] == HEADER
+
+
+def test_csv_lists_every_indicator_for_every_plan_year(city_rows):
+    plan = load_plan(DEFAULT_TARGETS)
+    ids = [i.id for i in plan.indicators]
+    assert len(ids) == 13
+    assert [(r["indicator_id"], int(r["year"])) for r in city_rows] == [(i, y) for i in ids for y in YEARS]
+    assert {r["level"] for r in city_rows} == {"city"}
+    assert {r["county"] for r in city_rows} == {""} and {r["town"] for r in city_rows} == {""}
+    names = {i.id: (i.name, i.unit) for i in plan.indicators}
+    assert all((r["indicator"], r["unit"]) == names[r["indicator_id"]] for r in city_rows)
+
+
+EXPECTED_TARGETS = {
+    "demo_counties": ["2", "2", "2"],
+    "demo_towns": ["10", "20", "30"],
+    "demo_subdistricts": ["5", "5", "5"],
+    "demo_villages": ["100", "200", "300"],
+    "demo_communities": ["30", "40", "50"],
+    "smart_platform": ["2", "3", "4"],
+    "smart_platform_dense": ["", "", "0"],
+    "village_income_20w": ["0.5", "0.6", "0.7"],
+    "shared_sites": ["", "", "150"],
+    "brand_projects": ["", "", "100"],
+    "reserve_cadre_u30": ["", "", "0"],
+    "certified_workers": ["", "", "2×baseline"],
+    "party_worker_training": ["", "", "1"],
+}
+
+
+def test_target_column_is_exactly_the_plans_targets(city_rows):
+    got = {}
+    for r in city_rows:
+        got.setdefault(r["indicator_id"], []).append(r["target"])
+    expected = dict(EXPECTED_TARGETS, certified_workers=["", "", str(2 * baseline_certified_workers())])
+    assert got == expected
+
+
+def test_plan_targets_match_the_table_above():
+    plan = load_plan(DEFAULT_TARGETS)
+    for ind in plan.indicators:
+        if ind.kind == "multiple":
+            continue
+        want = [f"{ind.targets[y]:g}" if y in ind.targets else "" for y in YEARS]
+        assert EXPECTED_TARGETS[ind.id] == want, ind.id
+
+
+@pytest.mark.parametrize("indicator_id, year, actual, status, pace", [
+    ("demo_villages", 2022, "105", "met", "on_track"),
+    ("demo_villages", 2024, "255", "behind", "too_slow"),
+    ("smart_platform", 2024, "4", "met", "on_track"),
+])
+def test_csv_values_on_demo_data(city_rows, indicator_id, year, actual, status, pace):
+    (row,) = [r for r in city_rows if r["indicator_id"] == indicator_id and int(r["year"]) == year]
+    assert (row["actual"], row["status"], row["pace"]) == (actual, status, pace)
+    assert float(row["gap"]) == float(row["target"]) - float(row["actual"])
+
+
+def test_json_format(capsys, city_rows):
+    code, out, err = run(capsys, "scorecard", "--level", "city", "--year", "2024", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["meta"]["demo_data"] is True
+    assert data["meta"]["plan"] == "荆州市基层党建工作提质增效三年行动计划"
+    assert len(data["rows"]) == 13
+    assert list(data["rows"][0]) == HEADER.split(",")
+    by_id = {r["indicator_id"]: r for r in data["rows"]}
+    assert by_id["village_income_20w"]["target"] == 0.7
+    assert by_id["shared_sites"]["target"] == 150
+    assert by_id["smart_platform_dense"]["target"] == 0
+    assert by_id["demo_villages"]["county"] is None
+    assert {r["year"] for r in data["rows"]} == {2024}
+    csv_2024 = {r["indicator_id"]: r["actual"] for r in city_rows if r["year"] == "2024"}
+    assert {k: f"{v['actual']}" for k, v in by_id.items()} == csv_2024
+
+
+def test_xlsx_format(capsys, tmp_path, city_rows):
+    out_file = tmp_path / "card.xlsx"
+    code, out, err = run(capsys, "scorecard", "--level", "city", "--format", "xlsx", "--out", str(out_file))
+    assert code == 0 and out == "" and str(out_file) in err
+    sheet = openpyxl.load_workbook(out_file)["scorecard"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert ",".join(rows[0]) == HEADER
+    assert len(rows) == 1 + 13 * 3
+    targets = [r[8] for r in rows[1:] if r[0] == "demo_villages"]
+    assert targets == [100, 200, 300]
+
+
+def test_csv_to_file_and_county_level(capsys, tmp_path):
+    out_file = tmp_path / "county.csv"
+    code, out, _ = run(capsys, "scorecard", "--level", "county", "--year", "2023", "--out", str(out_file))
+    assert code == 0 and out == ""
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
+    assert {r["level"] for r in rows} == {"county"} and {r["year"] for r in rows} == {"2023"}
+    assert "荆州经济技术开发区" in {r["county"] for r in rows}
+    # demo_villages has no county quotas in targets.yaml: county targets stay empty
+    assert {r["target"] for r in rows if r["indicator_id"] == "demo_villages"} == {""}
+    assert {r["target"] for r in rows if r["indicator_id"] == "village_income_20w"} == {"0.6"}
+
+
+def test_check_command(capsys):
+    code, out, err = run(capsys, "check")
+    assert code == 0 and "校验通过 / valid" in out and "13 项指标" in out
+
+
+@pytest.mark.parametrize("argv, zh, en", [
+    (["scorecard", "--year", "2030"], "--year 2030 不在计划年度 [2022, 2023, 2024] 内",
+     "Error: --year must be one of [2022, 2023, 2024]"),
+    (["scorecard", "--targets", "{tmp}/missing.yaml"], "文件不存在 / file not found",
+     "Error: The plan file has 1 error(s)"),
+    (["scorecard", "--data", "{tmp}/no_such_dir"], "数据目录 {tmp}/no_such_dir 不存在",
+     "Error: data folder {tmp}/no_such_dir does not exist"),
+    (["scorecard", "--data", "{tmp}/bad_data"], "表头与任何报表模板都不匹配",
+     "Error: junk.csv: headers match no roster template"),
+    (["scorecard", "--format", "xlsx"], "xlsx 格式须用 --out 指定输出文件", "Error: --format xlsx needs --out FILE"),
+    (["check", "--targets", str(PLANS / "three_errors.yaml")], "目标配置文件有 3 处错误",
+     "Error: The plan file has 3 error(s)"),
+])
+def test_user_errors_exit_2_with_chinese_and_english_message(capsys, tmp_path, argv, zh, en):
+    (tmp_path / "bad_data").mkdir()
+    (tmp_path / "bad_data" / "junk.csv").write_text("甲,乙\n1,2\n", encoding="utf-8")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("错误：")
+    assert zh.replace("{tmp}", str(tmp_path)) in err
+    assert en.replace("{tmp}", str(tmp_path)) in err
+    assert "Traceback" not in err
+
+
+def test_entry_point_runs_as_a_module():
+    proc = subprocess.run([sys.executable, "-m", "plan_monitor", "scorecard", "--level", "city", "--year", "2022"],
+                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == HEADER
+    assert len(lines) == 1 + 13
