@@ -24,7 +24,7 @@ else:
     picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
     if picked:
         set_qp(county=picked[0])
-        st.switch_page("pages/town.py", query_params=dict(st.query_params))
+        st.switch_page("app_pages/town.py", query_params=dict(st.query_params))
     table = rows.assign(
         实际=[fmt_value(v, ind.unit, ind.kind) for v in rows["actual"]],
         目标=[fmt_value(v, ind.unit, ind.kind) if v == v else (n or "—") for v, n in zip(rows["target"], rows["target_note_label"].fillna(""))],

@@ -21,7 +21,8 @@ rows = trend(m, indicator_id, None if place == "全市" else place)
 if rows["actual"].isna().all():
     st.info(f"{place}尚无“{ind.name}”数据。")
 else:
-    st.plotly_chart(trend_chart(rows, ind.unit, f"{place} · {ind.name}"), key="trend", config={"displayModeBar": False})
+    st.markdown(f"### {place} · {ind.name}")
+    st.plotly_chart(trend_chart(rows, ind.unit, m.plan.years[-1]), key="trend", config={"displayModeBar": False})
     last = rows.dropna(subset=["actual"]).iloc[-1]
     if last["pace_label"] == last["pace_label"] and last["pace_label"]:
         st.markdown(f"**走势判断：{last['pace_label']}**　按当前年均进度推算，计划期末可达 "

@@ -105,27 +105,32 @@ def status_heatmap(matrix: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     return _layout(fig, 140 + 46 * len(matrix), margin=dict(l=10, r=10, t=150, b=10))
 
 
-def trend_chart(rows: pd.DataFrame, unit: str, title: str = "") -> go.Figure:
-    """Target trajectory vs actual over baseline and plan years, with the projection to the plan's end."""
+def trend_chart(rows: pd.DataFrame, unit: str, plan_end: int) -> go.Figure:
+    """Target trajectory vs actual on a real time axis (a Q3 report sits at 30 Sep, not at year end),
+    with the projection from the latest report to the plan's end at the observed pace."""
     k = _scale(unit)
     flow = (rows["measure"] == "flow").any()
     actual = rows["cumulative"].where(rows["cumulative"].notna(), rows["actual"]) if flow else rows["actual"]
     targets = rows["target"].cumsum() if flow else rows["target"]
+    year_end = pd.to_datetime(rows["year"].astype(str) + "-12-31")
+    when = pd.to_datetime(rows["as_of"]).fillna(year_end)
     fig = go.Figure()
-    fig.add_scatter(x=rows["year"], y=targets * k, mode="markers+lines", name="目标" + ("（累计）" if flow else ""),
-                    line=dict(dash="dash", color="#555"), marker=dict(size=10, symbol="diamond-open"), connectgaps=True)
-    fig.add_scatter(x=rows["year"], y=actual * k, mode="lines+markers+text", name="实际" + ("（累计）" if flow else ""),
-                    line=dict(color="#1f5fbf", width=4), marker=dict(size=10),
-                    text=[_label(v, unit) for v in actual], textposition="top center")
+    fig.add_scatter(x=year_end, y=targets * k, mode="markers+lines", name="年度目标" + ("（累计）" if flow else ""),
+                    line=dict(dash="dash", color="#555"), marker=dict(size=11, symbol="diamond-open"), connectgaps=True,
+                    hovertemplate="%{x|%Y年}目标 %{y:.4g}<extra></extra>")
+    fig.add_scatter(x=when, y=actual * k, mode="lines+markers+text", name="实际" + ("（累计）" if flow else ""),
+                    line=dict(color="#1f5fbf", width=4), marker=dict(size=10), textfont=dict(size=15),
+                    text=[_label(v, unit) for v in actual], textposition="top left",
+                    hovertemplate="%{x|%Y年%m月%d日} 实际 %{y:.4g}<extra></extra>")
     last = rows.dropna(subset=["projected"]).tail(1)
     if len(last):
-        end_year = int(rows["year"].max())
-        fig.add_scatter(x=[last["year"].iloc[0], end_year + 0.999], y=[actual.loc[last.index[0]] * k, last["projected"].iloc[0] * k],
-                        mode="lines+markers", name="按当前进度推算", line=dict(dash="dot", color="#d1242f", width=3),
-                        marker=dict(size=9))
-    fig.update_xaxes(dtick=1, tickformat="d", title="年度")
+        i = last.index[0]
+        fig.add_scatter(x=[when.loc[i], pd.Timestamp(f"{plan_end}-12-31")], y=[actual.loc[i] * k, last["projected"].iloc[0] * k],
+                        mode="lines+markers", name="按当前进度推算至期末", line=dict(dash="dot", color="#d1242f", width=3),
+                        marker=dict(size=9), hovertemplate="期末推算 %{y:.4g}<extra></extra>")
+    fig.update_xaxes(tickformat="%Y年%m月", title=None, gridcolor="#f3f3f3")
     fig.update_yaxes(title=_axis_unit(unit), gridcolor="#eee", rangemode="tozero")
-    return _layout(fig, 420, title=title, legend=dict(orientation="h", y=1.12))
+    return _layout(fig, 440, legend=dict(orientation="h", y=-0.15), margin=dict(l=10, r=20, t=20, b=10))
 
 
 def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
