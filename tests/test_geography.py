@@ -1,0 +1,79 @@
+"""Counties and towns from the gazetteer, with the plan's functional zones and aliases applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from inline_rosters import PLANS
+
+from plan_monitor.geography import NATION, gazetteer_units, load_geography, town_type
+from plan_monitor.plan import load_plan
+
+
+@pytest.fixture(scope="module")
+def geo(plan):
+    return load_geography(plan)
+
+
+def test_jingzhou_counties_and_the_development_zone(geo):
+    assert geo.region_name == "荆州市"
+    assert geo.county_names() == ["沙市区", "荆州区", "公安县", "江陵县", "石首市", "洪湖市", "松滋市", "监利市",
+                                  "荆州经济技术开发区"]
+    assert geo.counties.set_index("county")["is_zone"].to_dict()["荆州经济技术开发区"]
+    assert geo.counties["is_zone"].sum() == 1
+    assert len(geo.towns) == 119
+
+
+def test_managed_towns_move_to_the_zone(geo):
+    zone = geo.towns[geo.towns["county"] == "荆州经济技术开发区"]
+    assert sorted(zone["town"]) == ["岑河镇", "联合乡"]
+    assert not ((geo.towns["town"] == "岑河镇") & (geo.towns["county"] == "沙市区")).any()
+
+
+def test_without_zones_the_towns_stay_in_their_county():
+    geo = load_geography(load_plan(PLANS / "valid.yaml"))
+    assert "荆州经济技术开发区" not in geo.county_names()
+    assert geo.towns.set_index("town").loc["岑河镇", "county"] == "沙市区"
+
+
+@pytest.mark.parametrize("name, canonical", [
+    ("监利县", "监利市"), (" 荆州开发区 ", "荆州经济技术开发区"), ("荆州经开区", "荆州经济技术开发区"), ("公安县", "公安县"),
+])
+def test_aliases(geo, name, canonical):
+    assert geo.canonical(name) == canonical
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("东城街道", "街道"), ("联合乡", "乡"), ("老湾回族乡", "乡"), ("岑河镇", "镇"), ("某某", "镇"),
+])
+def test_town_type(name, kind):
+    assert town_type(name) == kind
+
+
+def test_town_types_in_jingzhou(geo):
+    assert geo.towns["town_type"].value_counts().to_dict() == {"镇": 88, "街道": 19, "乡": 12}
+
+
+@pytest.mark.parametrize("code, region, n_counties", [
+    ("421088", "监利市", 1),     # a county on its own
+    ("421000", "荆州市", 8),     # a city: gazetteer counties only, zones come from the plan
+    ("420000", "湖北省", 99),    # a province
+])
+def test_gazetteer_units(code, region, n_counties):
+    name, counties, towns = gazetteer_units(code)
+    assert name == region
+    assert len(counties) == n_counties
+    assert set(towns["county"]) <= set(counties["county"])
+    assert not counties["county"].duplicated().any()
+
+
+def test_repeated_county_names_get_their_city_prefixed():
+    name, counties, _ = gazetteer_units(NATION)
+    assert name == "全国"
+    assert not counties["county"].duplicated().any()
+    assert {"北京市朝阳区", "长春市朝阳区"} <= set(counties["county"])
+
+
+def test_unknown_code():
+    with pytest.raises(ValueError, match="999999"):
+        gazetteer_units("999999")
