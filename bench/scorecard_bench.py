@@ -1,0 +1,163 @@
+"""Scorecard benchmark: demo data at several scales, timed side by side in one run.
+
+    .venv/bin/python bench/scorecard_bench.py [--scales municipal,provincial] [--national] [--repeats N]
+                                              [--breakdown] [--keep DIR]
+
+For each scale it writes the deterministic demo data (plan_monitor.demo.generate) into a temporary folder, then
+times load_rosters and compute_scorecard: one warm-up call each, then the median of N timed calls. The table
+shows input rows, scorecard rows, seconds and ratios relative to the municipal scale (or the first scale run).
+--breakdown times the steps inside compute_scorecard (same calls, in the same order) to show which dominates.
+The national scale (~600k villages × 5 reports) only runs with --national.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from plan_monitor.demo import SCALES, generate  # noqa: E402
+from plan_monitor.engine import Engine  # noqa: E402
+from plan_monitor.geography import load_geography  # noqa: E402
+from plan_monitor.plan import load_plan  # noqa: E402
+from plan_monitor.rosters import load_rosters  # noqa: E402
+from plan_monitor.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
+
+
+def timed(fn, repeats: int):
+    """One warm-up call, then `repeats` timed calls; returns (median seconds, all timings, last result)."""
+    result = fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times, result
+
+
+def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
+    """Median seconds of each step of compute_scorecard, mirroring plan_monitor.scorecard.compute_scorecard."""
+    steps: dict[str, list[float]] = {}
+
+    def step(name, fn):
+        start = time.perf_counter()
+        out = fn()
+        steps.setdefault(name, []).append(time.perf_counter() - start)
+        return out
+
+    for i in range(repeats + 1):  # the first pass is the warm-up
+        geo = step("load_geography", lambda: load_geography(plan))
+        engine = step("Engine(rosters): register + views", lambda: Engine(rosters))
+        rows = step(f"measure_rows ({len(plan.indicators)} queries)", lambda: measure_rows(engine, plan))
+        engine.register("measure_rows", rows)
+        rolled = step("rollup.sql", lambda: engine.run("rollup"))
+        engine.register("rolled", rolled)
+
+        def register_plan():
+            for name, table in _plan_tables(plan, geo).items():
+                engine.register(name, table)
+
+        step("plan tables", register_plan)
+        df = step("scorecard.sql → pandas",
+                  lambda: engine.run("scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas())
+        step("_classify (status, pace)", lambda: _classify(plan, df))
+        if i == 0:
+            steps = {}
+    return {name: statistics.median(ts) for name, ts in steps.items()}
+
+
+def per_query(plan, rosters, repeats: int) -> list[tuple[str, float]]:
+    """Median seconds of each indicator's measure query."""
+    engine = Engine(rosters)
+    common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
+    out = []
+    for ind in plan.indicators:
+        med, _, _ = timed(lambda: engine.run(ind.query, {**common, **ind.params}), repeats)
+        out.append((f"{ind.id} ({ind.query})", med))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="municipal,provincial",
+                        help="comma-separated: municipal, provincial, national (default municipal,provincial)")
+    parser.add_argument("--national", action="store_true", help="also run the national scale (large: minutes, GBs)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed calls per measurement after a warm-up (default 5)")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--targets", default=str(ROOT / "targets.yaml"))
+    parser.add_argument("--breakdown", action="store_true", help="time the steps inside compute_scorecard")
+    parser.add_argument("--keep", default=None, help="write the demo data under this folder instead of a temp dir")
+    args = parser.parse_args(argv)
+
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    if args.national and "national" not in scales:
+        scales.append("national")
+    unknown = [s for s in scales if s not in SCALES]
+    if unknown:
+        parser.error(f"unknown scale(s) {unknown}; choose from {list(SCALES)}")
+    if "national" in scales and not args.national:
+        parser.error("the national scale is large (~600k villages × 5 reports); pass --national to run it")
+
+    plan = load_plan(args.targets)
+    print(f"# scorecard bench {datetime.now():%Y-%m-%d %H:%M}  python {platform.python_version()}  "
+          f"{platform.machine()}  repeats={args.repeats} (median, after one warm-up)")
+    tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="plan-monitor-bench-")
+    base = Path(args.keep or tmp.name)
+    results = []
+    try:
+        for scale in scales:
+            out = base / scale
+            start = time.perf_counter()
+            counts = generate(plan, out, scale, args.seed)
+            gen_s = time.perf_counter() - start
+            load_s, _, rosters = timed(lambda: load_rosters(out), args.repeats)
+            card_s, card_times, card = timed(lambda: compute_scorecard(plan, rosters), args.repeats)
+            input_rows = sum(t.num_rows for t in rosters.tables.values())
+            villages = rosters.tables["villages"].num_rows
+            results.append({"scale": scale, "input_rows": input_rows, "village_rows": villages,
+                            "card_rows": len(card.rows), "gen": gen_s, "load": load_s, "card": card_s,
+                            "card_range": (min(card_times), max(card_times)), "rosters": rosters})
+            print(f"  {scale}: generated {counts} in {gen_s:.1f} s", flush=True)
+
+        ref = next((r for r in results if r["scale"] == "municipal"), results[0])
+        print(f"\nratios (×) relative to {ref['scale']}\n")
+        head = ("scale", "input rows", "village rows", "scorecard rows", "load_rosters s", "compute_scorecard s",
+                "scorecard min–max s", "× rows", "× load", "× scorecard", "generate s")
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join("---:" if i else "---" for i in range(len(head))) + "|")
+        for r in results:
+            cells = (r["scale"], f"{r['input_rows']:,}", f"{r['village_rows']:,}", f"{r['card_rows']:,}",
+                     f"{r['load']:.3f}", f"{r['card']:.3f}", f"{r['card_range'][0]:.3f}–{r['card_range'][1]:.3f}",
+                     f"{r['input_rows'] / ref['input_rows']:.1f}", f"{r['load'] / ref['load']:.1f}",
+                     f"{r['card'] / ref['card']:.1f}", f"{r['gen']:.1f}")
+            print("| " + " | ".join(cells) + " |")
+
+        if args.breakdown:
+            for r in results:
+                steps = breakdown(plan, r["rosters"], args.repeats)
+                total = sum(steps.values())
+                print(f"\ncompute_scorecard steps, {r['scale']} (median s; sum {total:.3f})\n")
+                print("| step | seconds | share |\n|---|---:|---:|")
+                for name, sec in steps.items():
+                    print(f"| {name} | {sec:.3f} | {sec / total:.0%} |")
+                queries = per_query(plan, r["rosters"], args.repeats)
+                print(f"\nmeasure queries, {r['scale']} (median s each)\n")
+                print("| indicator (query) | seconds |\n|---|---:|")
+                for name, sec in queries:
+                    print(f"| {name} | {sec:.3f} |")
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
