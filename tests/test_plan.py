@@ -162,3 +162,45 @@ def test_duplicate_key_is_reported_beside_schema_errors(tmp_path):
 def test_geography_check_can_be_skipped():
     plan = load_plan(PLANS / "unknown_quota_county.yaml", check_geography=False)
     assert plan.indicator("demo_villages").quotas == {"沙市区": {2022: 60}, "不存在县": {2022: 40}}
+
+
+VALID = (PLANS / "valid.yaml").read_text(encoding="utf-8")
+ZONE = "geography:\n  functional_zones:\n    - name: 区\n"
+
+
+@pytest.mark.parametrize("old, new, path, line, message, hint", [
+    ('code: "421000"}', 'code: "421000", foo: 1}', "plan.region.foo", 6, "Extra inputs", "allowed fields: name, code"),
+    ("indicators:\n", ZONE + "      bar: 1\nindicators:\n", "geography.functional_zones[0].bar", 12, "Extra inputs",
+     "allowed fields: name, managed_towns, towns, note"),
+    ("indicators:\n", ZONE + "      towns:\n        - {name: 甲镇, type: 镇, baz: 1}\nindicators:\n",
+     "geography.functional_zones[0].towns[0].baz", 13, "Extra inputs", "allowed fields: name, type"),
+    ("indicators:\n", ZONE + "      towns:\n        - {name: 甲镇, type: 村}\nindicators:\n",
+     "geography.functional_zones[0].towns[0].type", 13, "Input should be '镇', '乡' or '街道'", "listed values"),
+    ("indicators:\n", "status_rules:\n  red_below: 0.5\n  amber: 0.7\nindicators:\n", "status_rules.amber", 11,
+     "Extra inputs", "allowed fields: red_below, stagnation"),
+    ("indicators:\n", "status_rules:\n  red_below: 1.5\nindicators:\n", "status_rules.red_below", 10,
+     "less than 1", ""),
+    ("version: 1", "version: 2", "version", 2, "Input should be 1", "listed values"),
+    ("direction: higher", "direction: up", "indicators[0].direction", 14, "'higher' or 'lower'", "listed values"),
+    ("levels: [city, county, town]", "levels: []", "indicators[0].levels", 21, "at least 1 item", "must not be empty"),
+    ('code: "421000"', 'code: "4210"', "plan.region.code", 6, "String should match pattern", "required format"),
+    ("{2022: 100, 2023: 200, 2024: 300}", "{2022: 100, 2022: 150, 2023: 200, 2024: 300}",
+     "indicators[0].targets.2022", 22, "duplicate key", ""),
+])
+def test_more_error_paths(tmp_path, old, new, path, line, message, hint):
+    assert old in VALID
+    file = tmp_path / "plan.yaml"
+    file.write_text(VALID.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_plan(file)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == (path, line)
+    assert message in problem.message
+    assert hint in problem.hint
+
+
+def test_year_keys_may_be_quoted(tmp_path):
+    file = tmp_path / "plan.yaml"
+    file.write_text(VALID.replace("{2022: 100, 2023: 200, 2024: 300}", '{"2022": 100, "2023": 200, "2024": 300}'),
+                    encoding="utf-8")
+    assert load_plan(file).indicator("demo_villages").targets == {2022: 100, 2023: 200, 2024: 300}

@@ -306,3 +306,14 @@ def test_county_stats_queries(query, a2021, a2024, b2024):
         (2024, "A", None, float(a2024[0]), float(a2024[1]), Q3),
         (2024, "B", None, float(b2024[0]), float(b2024[1]), Q3),
     ]
+
+
+def test_engine_binds_only_the_parameters_a_query_names_and_requires_them():
+    from inline_rosters import make_rosters
+    from plan_monitor.engine import Engine
+
+    engine = Engine(make_rosters(village=INCOME))
+    out = engine.run("income_share", {"threshold_wan": 20, "flow": True, "unused": 1})
+    assert out.num_rows == 3
+    with pytest.raises(KeyError, match="threshold_wan"):
+        engine.run("income_share", {})
