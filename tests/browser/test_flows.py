@@ -1,0 +1,139 @@
+"""Main flows in real headless Chromium against a Streamlit server on a free loopback port.
+
+Screenshots of every page at 1920×1080 go to artifacts/screenshots/ (kept as test artifacts, not committed).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install -y chromium fonts-noto-cjk"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_page(page, url: str) -> float:
+    """Navigate and wait until the app and its charts are drawn; return the seconds it took."""
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid='stExpander']", timeout=60000)
+    settle(page)
+    return time.perf_counter() - start
+
+
+def settle(page) -> None:
+    """Wait until Streamlit finishes the current run (its status widget disappears)."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60000)
+    page.wait_for_timeout(300)
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def test_overview_in_chinese_with_plan_and_data_date(app_url, page):
+    seconds = open_page(page, app_url)
+    print(f"overview: navigation to charts rendered {seconds:.2f}s")
+    expect(page.get_by_role("heading", name="总览")).to_be_visible()
+    expect(page.get_by_text("荆州市基层党建工作提质增效三年行动计划").first).to_be_visible()
+    expect(page.get_by_text("数据截至 2024年9月30日").first).to_be_visible()
+    expect(page.get_by_text("示例数据").first).to_be_visible()
+    metrics = page.locator('[data-testid="stMetric"]')
+    expect(metrics).to_have_count(13)
+    expect(metrics.filter(has_text="255个")).to_have_count(1)  # 示范村, city, as of 2024-09-30
+    shot(page, "overview")
+
+
+def test_switch_year_and_indicator(app_url, page):
+    open_page(page, app_url)
+    choose(page, "年度", "2023年")
+    expect(page.get_by_text("数据截至 2023年12月31日").first).to_be_visible()
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="190个")).to_have_count(1)  # 示范村 2023
+    assert "year=2023" in page.url
+    open_page(page, f"{app_url}/county?year=2024")
+    choose(page, "指标", "村集体经济收入过20万元的村占比")
+    assert "indicator=village_income_20w" in page.url
+    expect(page.get_by_text("村集体经济收入过20万元的村占比：各县（市、区）排位")).to_be_visible()
+    shot(page, "county")
+
+
+def test_drill_county_to_town_to_villages_by_clicks(app_url, page):
+    open_page(page, f"{app_url}/county?indicator=village_income_20w&year=2024")
+    bars = page.locator('.js-plotly-plot').first.locator("g.trace.bars path")
+    # Bars are drawn bottom-up in ranking order reversed; the last county in the ranking is the first path.
+    bars.first.click(force=True)
+    page.wait_for_url("**/town?**", timeout=30000)
+    settle(page)
+    assert "county=%E6%B1%9F%E9%99%B5%E5%8E%BF" in page.url  # 江陵县, the lowest share, is the bottom bar
+    expect(page.get_by_text("江陵县 · 村集体经济收入过20万元的村占比：各乡镇（街道）")).to_be_visible()
+    town_bars = page.locator('.js-plotly-plot').first.locator("g.trace.bars path")
+    town_bars.last.click(force=True)  # the top bar: the best town
+    settle(page)
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="已计入目标")).to_have_count(1)
+    expect(page.get_by_text("下载名单（Excel）")).to_be_visible()
+    assert "town=" in page.url
+    shot(page, "town")
+
+
+def test_shared_url_reopens_same_view(app_url, page):
+    url = f"{app_url}/town?year=2023&county={quote('公安县')}&indicator=village_income_20w&town={quote('埠河镇')}"
+    open_page(page, url)
+    expect(page.get_by_text("公安县 · 村集体经济收入过20万元的村占比：各乡镇（街道）")).to_be_visible()
+    expect(page.get_by_text("数据截至 2023年12月31日").first).to_be_visible()
+    def view():
+        boxes = page.locator('[data-testid="stSelectbox"]')
+        return [boxes.nth(i).locator("input").first.input_value() for i in range(boxes.count())]
+
+    first_view = view()
+    assert first_view == ["2023年", "最新", "公安县", "村集体经济收入过20万元的村占比", "埠河镇"]
+    page.reload()
+    page.wait_for_selector('[data-testid="stMetric"]')
+    settle(page)
+    assert view() == first_view
+    assert "year=2023" in page.url and "town=" in page.url
+
+
+@pytest.mark.parametrize("path", ["trend?indicator=village_income_20w", "definitions"])
+def test_other_pages_render(app_url, page, path):
+    seconds = open_page(page, f"{app_url}/{path}")
+    print(f"{path}: navigation to rendered {seconds:.2f}s")
+    assert not page.locator('[data-testid="stException"]').count()
+    shot(page, path.split("?")[0])
