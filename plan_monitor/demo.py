@@ -85,16 +85,18 @@ def _names(rng: random.Random, n_villages: int, n_communities: int) -> tuple[lis
 
 
 def _name_in_rounds(units: list[Unit], key: str, counts: list[int], rng: random.Random) -> None:
-    """Mark units as named in successive rounds (cumulative counts), favouring units of strong counties."""
-    remaining = list(units)
-    done = 0
+    """Mark units as named in successive rounds (cumulative counts), favouring units of strong counties.
+
+    A weighted sample without replacement in one sort (Efraimidis–Spirakis keys u^(1/w)), so the national
+    data set of ~600,000 villages takes seconds, not hours.
+    """
+    order = sorted(units, key=lambda u: rng.random() ** (1.0 / u.factor ** 3), reverse=True)
+    start = 0
     for round_no, cumulative in enumerate(counts):
-        take = max(0, min(cumulative - done, len(remaining)))
-        for _ in range(take):
-            weights = [u.factor ** 3 for u in remaining]
-            pick = rng.choices(range(len(remaining)), weights)[0]
-            remaining.pop(pick).values[key] = round_no
-        done += take
+        end = max(start, min(cumulative, len(order)))
+        for unit in order[start:end]:
+            unit.values[key] = round_no
+        start = end
 
 
 def generate(plan: Plan, out_dir: str | Path, scale: str = "municipal", seed: int = 2022) -> dict[str, int]:

@@ -115,7 +115,10 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     keys = ["indicator_id", "level", "county", "town"]
     filled = rows[keys].fillna("")
     last_target = rows["target"].where(rows["year"] == last).groupby([filled[k] for k in keys]).transform("max")
-    flow_total = rows["target"].groupby([filled[k] for k in keys]).transform(lambda s: s.sum() if s.notna().all() else np.nan)
+    groups = [filled[k] for k in keys]
+    # A flow's final target is the sum of its yearly targets, defined only when every year has one.
+    flow_total = rows["target"].groupby(groups).transform("sum").where(
+        rows["target"].isna().groupby(groups).transform("sum") == 0)
     rows["final_target"] = np.where(rows["measure"] == "flow", flow_total, last_target)
 
     rules = plan.status_rules
