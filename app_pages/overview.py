@@ -17,10 +17,12 @@ for start in range(0, len(city), COLS):
     for col, row in zip(st.columns(COLS), city.iloc[start:start + COLS].itertuples()):
         with col.container(border=True):
             st.markdown(f"**{row.indicator}**")
-            delta = row.status_label or (row.target_note_label if isinstance(row.target_note_label, str) else "—")
+            # labels are NaN (truthy) where no status or note applies, e.g. an indicator without data that year
+            delta = next((v for v in (row.status_label, row.target_note_label) if isinstance(v, str) and v), "—")
             st.metric("实际", fmt_value(row.actual, row.unit, row.kind),
                       delta=f"{delta} · {row.pace_label}" if isinstance(row.pace_label, str) else delta,
-                      delta_color={"met": "normal", "on_pace": "normal"}.get(row.status, "inverse"),
+                      delta_color={"met": "normal", "on_pace": "normal"}.get(row.status, "inverse")
+                      if isinstance(row.status, str) else "off",
                       delta_arrow="off")
             target = fmt_value(row.target, row.unit, row.kind) if row.target == row.target else "未设当年目标"
             st.caption(f"目标 {target} · 差距 {fmt_value(row.gap, row.unit, row.kind)} · 完成率 {fmt_rate(row.completion)}")
