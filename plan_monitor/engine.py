@@ -7,8 +7,7 @@ import threading
 import duckdb
 import pyarrow as pa
 
-from .paths import QUERIES_DIR
-from .plan import query_params
+from .plan import query_params, query_text
 from .rosters import Rosters
 from .templates import TEMPLATES
 
@@ -21,9 +20,9 @@ class Engine:
         self._lock = threading.Lock()
         for table, data in rosters.tables.items():
             self._con.register(f"raw_{table}", data)
+        self._con.execute(query_text("macros"))
         for view in _VIEWS:
-            sql = (QUERIES_DIR / "views" / f"{view}.sql").read_text(encoding="utf-8")
-            self._con.execute(f"CREATE VIEW {view} AS " + sql)
+            self._con.execute(f"CREATE VIEW {view} AS " + query_text(f"views/{view}"))
 
     def register(self, name: str, data: pa.Table) -> None:
         """Expose an Arrow table (plan targets, intermediate rows) to the next queries."""
@@ -32,7 +31,7 @@ class Engine:
 
     def run(self, query: str, params: dict | None = None) -> pa.Table:
         """Run queries/<query>.sql, binding only the parameters it names."""
-        sql = (QUERIES_DIR / f"{query}.sql").read_text(encoding="utf-8")
+        sql = query_text(query)
         wanted = query_params(query)
         bound = {k: v for k, v in (params or {}).items() if k in wanted}
         missing = wanted - set(bound)
@@ -40,7 +39,3 @@ class Engine:
             raise KeyError(f"query {query} needs parameters {sorted(missing)}")
         with self._lock:
             return self._con.sql(sql, params=bound).to_arrow_table()
-
-    def sql(self, sql: str, params: dict | None = None) -> pa.Table:
-        with self._lock:
-            return self._con.execute(sql, params or {}).to_arrow_table()

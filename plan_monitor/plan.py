@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +26,8 @@ KIND_LABELS = {
 MEASURE_LABELS = {"stock": "年末存量", "flow": "当年新增"}
 # Parameters every measure query may use without declaring them in the plan.
 ENGINE_PARAMS = ("plan_start", "baseline_year")
+# SQL files in queries/ that are machinery, not measures an indicator may name.
+NOT_MEASURES = ("macros", "rollup", "scorecard")
 
 
 class Strict(BaseModel):
@@ -225,17 +228,20 @@ def _duplicate_keys(node, name: str, path: str = "") -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=None)
+def query_text(query: str) -> str:
+    """The SQL of queries/<query>.sql, read once per process."""
+    return (QUERIES_DIR / f"{query}.sql").read_text(encoding="utf-8")
+
+
 def query_params(query: str) -> set[str]:
     """Named parameters ($name) a query file uses."""
-    sql = (QUERIES_DIR / f"{query}.sql").read_text(encoding="utf-8")
-    sql = re.sub(r"--[^\n]*", "", sql)
-    return set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    return set(re.findall(r"\$([a-z_][a-z0-9_]*)", re.sub(r"--[^\n]*", "", query_text(query))))
 
 
 def query_grain(query: str) -> str:
     """The finest level a measure query reports at, read from its `-- grain:` header line."""
-    head = (QUERIES_DIR / f"{query}.sql").read_text(encoding="utf-8")
-    match = re.search(r"^-- grain:(.*)$", head, re.MULTILINE)
+    match = re.search(r"^-- grain:(.*)$", query_text(query), re.MULTILINE)
     return "town" if match and "town" in match.group(1) else "county"
 
 
@@ -274,8 +280,8 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
             add(at + ("quotas",), f"{ind.kind} 类指标不分解到县 / only count indicators take county quotas",
                 "占比、倍数类目标对各县同样适用，删除 quotas")
         qfile = QUERIES_DIR / f"{ind.query}.sql"
-        if not qfile.exists():
-            available = ", ".join(sorted(p.stem for p in QUERIES_DIR.glob("*.sql")))
+        if not qfile.exists() or ind.query in NOT_MEASURES:
+            available = ", ".join(sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if p.stem not in NOT_MEASURES))
             add(at + ("query",), f"查询文件 queries/{ind.query}.sql 不存在 / query file not found", f"可用查询：{available}")
         else:
             used = query_params(ind.query) - set(ENGINE_PARAMS)

@@ -16,10 +16,9 @@ import pandas as pd
 from .engine import Engine
 from .geography import Geography, load_geography
 from .paths import QUERIES_DIR
-from .plan import LEVEL_LABELS, MEASURE_LABELS, KIND_LABELS, Plan, load_plan
+from .plan import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS, Plan, load_plan, query_text
 from .rosters import Rosters, cut_off, load_rosters
 from .scorecard import Scorecard, compute_scorecard
-from .status import STATUS_LABELS
 
 ATTENTION = ("far_behind", "behind")
 
@@ -175,13 +174,10 @@ def definitions(m: Monitor) -> list[dict]:
             "measure": MEASURE_LABELS[ind.measure], "direction": "越高越好" if ind.direction == "higher" else "越低越好",
             "plan_text": ind.plan_text, "reading": ind.reading, "columns": ind.columns,
             "levels": [LEVEL_LABELS[lv] for lv in ind.levels], "params": ind.params,
-            "targets": {y: fmt_value(v if ind.kind != "multiple" else None, ind.unit, ind.kind) if ind.kind != "multiple"
-                        else f"基期 {v:g} 倍" for y, v in ind.targets.items()},
+            "targets": {y: f"基期 {v:g} 倍" if ind.kind == "multiple" else fmt_value(v, ind.unit, ind.kind)
+                        for y, v in ind.targets.items()},
             "quotas": ind.quotas,
-            "sql": (QUERIES_DIR / f"{ind.query}.sql").read_text(encoding="utf-8"),
+            "sql": query_text(ind.query),
         })
     return out
 
-
-def status_label(code) -> str:
-    return STATUS_LABELS.get(code, "—") if code else "—"

@@ -1,6 +1,6 @@
 -- purpose: demo counties named under the plan; num = demo counties, den = counties reporting.
 -- grain: year × county
--- Stock/flow as in demo_villages.sql.
+-- Stock/flow as in demo_villages.sql (macro counts_as_named in macros.sql).
 WITH first_flag AS (
     SELECT county, min(year) AS first_year FROM counties WHERE is_demo GROUP BY ALL
 ),
@@ -9,10 +9,7 @@ named AS (
     FROM counties c LEFT JOIN first_flag f USING (county)
 )
 SELECT year, county, NULL::VARCHAR AS town,
-    count(*) FILTER (
-        WHERE is_demo AND named_year >= $plan_start AND named_year <= year
-          AND (NOT $flow OR named_year = year)
-    )::DOUBLE AS num,
+    count(*) FILTER (WHERE counts_as_named(is_demo, named_year, year, $plan_start, $flow))::DOUBLE AS num,
     count(*)::DOUBLE AS den,
     max(as_of) AS as_of
 FROM named

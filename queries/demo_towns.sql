@@ -1,6 +1,6 @@
 -- purpose: demo towns (镇/乡) or demo subdistricts (街道) named under the plan; num = demo units, den = units of that kind.
 -- grain: year × county × town
--- $subdistrict = true counts 街道, false counts 镇 and 乡. Stock/flow as in demo_villages.sql.
+-- $subdistrict = true counts 街道, false counts 镇 and 乡. Stock/flow as in demo_villages.sql (macro counts_as_named in macros.sql).
 WITH units AS (
     SELECT * FROM towns WHERE (town_type = '街道') = $subdistrict
 ),
@@ -12,10 +12,7 @@ named AS (
     FROM units u LEFT JOIN first_flag f USING (county, town)
 )
 SELECT year, county, town,
-    count(*) FILTER (
-        WHERE is_demo AND named_year >= $plan_start AND named_year <= year
-          AND (NOT $flow OR named_year = year)
-    )::DOUBLE AS num,
+    count(*) FILTER (WHERE counts_as_named(is_demo, named_year, year, $plan_start, $flow))::DOUBLE AS num,
     count(*)::DOUBLE AS den,
     max(as_of) AS as_of
 FROM named

@@ -13,10 +13,7 @@ named AS (
     FROM units u LEFT JOIN first_flag f USING (county, town, village)
 )
 SELECT year, county, town,
-    count(*) FILTER (
-        WHERE is_demo AND named_year >= $plan_start AND named_year <= year
-          AND (NOT $flow OR named_year = year)
-    )::DOUBLE AS num,
+    count(*) FILTER (WHERE counts_as_named(is_demo, named_year, year, $plan_start, $flow))::DOUBLE AS num,
     count(*)::DOUBLE AS den,
     max(as_of) AS as_of
 FROM named

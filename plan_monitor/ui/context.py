@@ -85,7 +85,8 @@ def monitor() -> tuple[Monitor, int]:
     targets, data = targets_path(), data_path()
     with guard():
         plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
-        full = _monitor(str(targets), str(data), plan_stamp, folder_version(data), None)
+        data_stamp = folder_version(data)
+        full = _monitor(str(targets), str(data), plan_stamp, data_stamp, None)
     years = full.plan.years
     year = qp("year", years, full.latest_year())
     year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
@@ -98,7 +99,7 @@ def monitor() -> tuple[Monitor, int]:
     if chosen == "最新":
         return full, year
     with guard():
-        return _monitor(str(targets), str(data), plan_stamp, folder_version(data), chosen), year
+        return _monitor(str(targets), str(data), plan_stamp, data_stamp, chosen), year
 
 
 def header(m: Monitor, year: int, title: str) -> None:

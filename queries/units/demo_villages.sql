@@ -7,8 +7,7 @@ first_flag AS (
     SELECT village, min(year) AS first_year FROM units WHERE is_demo GROUP BY ALL
 )
 SELECT u.village, u.unit_type,
-    coalesce(u.is_demo AND coalesce(u.demo_year, f.first_year) BETWEEN $plan_start AND u.year
-             AND (NOT $flow OR coalesce(u.demo_year, f.first_year) = u.year), false) AS meets,
+    counts_as_named(u.is_demo, coalesce(u.demo_year, f.first_year), u.year, $plan_start, $flow) AS meets,
     u.is_demo, u.demo_year, u.income_wan, u.reserve_cadres_u30, u.as_of
 FROM units u LEFT JOIN first_flag f USING (village)
 WHERE u.year = $year
