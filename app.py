@@ -14,4 +14,9 @@ PAGES = [
     st.Page("app_pages/trend.py", title="年度趋势", icon=":material/trending_up:", url_path="trend"),
     st.Page("app_pages/definitions.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
 ]
-st.navigation(PAGES).run()
+DATA_PAGES = [
+    st.Page("app_pages/upload.py", title="数据上传", icon=":material/upload_file:", url_path="upload"),
+    st.Page("app_pages/reporting.py", title="报送情况", icon=":material/fact_check:", url_path="reporting"),
+    st.Page("app_pages/versions.py", title="数据版本", icon=":material/history:", url_path="versions"),
+]
+st.navigation({"监测看板": PAGES, "数据管理": DATA_PAGES}).run()
