@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import DataError
+from .store_read import manifest_path, overlay, read_manifest
 from .templates import NO, TEMPLATES, YES, Template, detect_template
 
 ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "str": pa.string(), "bool": pa.bool_(), "date": pa.date32()}
@@ -25,6 +26,7 @@ class Rosters:
     version: str  # changes whenever any file in the folder changes
     is_demo: bool
     files: tuple[str, ...]
+    store_head: int = 0  # the store version the tables show; 0 = the folder's own files only
 
 
 def empty_table(template: Template) -> pa.Table:
@@ -68,7 +70,8 @@ def _data_files(folder: Path) -> list[Path]:
 
 
 def folder_version(folder: str | Path) -> str:
-    """A stamp that changes whenever any data file in the folder changes, read from file stats only."""
+    """A stamp that changes whenever any data file in the folder changes or a store commit lands, read from
+    file stats only."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"数据目录 {folder} 不存在", f"data folder {folder} does not exist")
@@ -76,16 +79,32 @@ def folder_version(folder: str | Path) -> str:
     for path in _data_files(folder):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    manifest = manifest_path(folder)
+    if manifest.exists():  # every commit renames a new file into place: the inode changes even if size and mtime match
+        stat = manifest.stat()
+        digest.update(f"store:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()[:16]
 
 
 def load_rosters(folder: str | Path) -> Rosters:
-    """Every roster file in a folder, concatenated per table; tables with no file are empty."""
+    """Every roster file in a folder, concatenated per table (tables with no file are empty), with the slices
+    uploads own in the folder's store replaced by the uploaded rows."""
     folder = Path(folder)
     version = folder_version(folder)
-    parts: dict[str, list[pa.Table]] = {t.table: [] for t in TEMPLATES.values()}
     files = _data_files(folder)
-    for path in files:
+    tables = load_base(folder, files)
+    entries = read_manifest(folder)
+    if entries:
+        tables = overlay(folder, tables, entries)
+    return Rosters(tables, version, (folder / DEMO_MARK).exists(), tuple(p.name for p in files),
+                   entries[-1]["id"] if entries else 0)
+
+
+def load_base(folder: str | Path, files: list[Path] | None = None) -> dict[str, pa.Table]:
+    """The folder's own roster files (版本 0, 初始数据), concatenated per table; tables with no file are empty."""
+    folder = Path(folder)
+    parts: dict[str, list[pa.Table]] = {t.table: [] for t in TEMPLATES.values()}
+    for path in _data_files(folder) if files is None else files:
         if path.suffix.lower() == ".csv":
             template, table = read_roster_csv(path)
         else:
@@ -99,7 +118,7 @@ def load_rosters(folder: str | Path) -> Rosters:
     for template in TEMPLATES.values():
         chunks = parts[template.table]
         tables[template.table] = pa.concat_tables(chunks) if chunks else empty_table(template)
-    return Rosters(tables, version, (folder / DEMO_MARK).exists(), tuple(p.name for p in files))
+    return tables
 
 
 def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
@@ -110,7 +129,8 @@ def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
         keep = pc.fill_null(pc.less_equal(table["as_of"], pa.scalar(cutoff, pa.date32())),
                             pc.less_equal(table["year"], last_full_year))
         tables[name] = table.filter(keep)
-    return Rosters(tables, f"{rosters.version}@{cutoff.isoformat()}", rosters.is_demo, rosters.files)
+    return Rosters(tables, f"{rosters.version}@{cutoff.isoformat()}", rosters.is_demo, rosters.files,
+                   rosters.store_head)
 
 
 def _template_by_keys(names: list[str]) -> Template | None:

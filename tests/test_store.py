@@ -1,0 +1,312 @@
+"""The versioned store: slices owned per upload, exact change counts, rollback as a new version, the folder's own
+files underneath, and load_rosters / folder_version seeing every commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import filelock
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from plan_monitor.errors import DataError
+from plan_monitor.history import diff_table, version_table
+from plan_monitor.paths import DEFAULT_DATA
+from plan_monitor.plan import load_plan
+from plan_monitor.paths import DEFAULT_TARGETS
+from plan_monitor.rosters import cut_off, empty_table, folder_version, load_rosters
+from plan_monitor.scorecard import compute_scorecard
+from plan_monitor.store import Store, StoreBusy, StoreConflict
+from plan_monitor.templates import COUNTY_STATS, VILLAGE
+
+YE = date(2024, 12, 31)
+Q2 = date(2024, 6, 30)
+
+
+def villages(*rows: tuple) -> pa.Table:
+    """(county, town, village, as_of, income) → village rows of 2024."""
+    return pa.Table.from_pylist(
+        [{"year": 2024, "as_of": a, "county": c, "town": t, "village": v, "unit_type": "村", "is_demo": False,
+          "income_wan": i, "reserve_cadres": 2} for c, t, v, a, i in rows],
+        schema=empty_table(VILLAGE).schema)
+
+
+def ordered(table: pa.Table) -> list[dict]:
+    return sorted(table.to_pylist(), key=lambda r: (r["county"], r["town"], r["village"], str(r["as_of"])))
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A data folder with one base file: county 甲 (three villages) and 乙 (one), 2024 year-end, 统计截至 blank."""
+    base = villages(("甲", "一镇", "村1", None, 10.0), ("甲", "一镇", "村2", None, 20.0),
+                    ("甲", "二镇", "村3", None, 30.0), ("乙", "三镇", "村9", None, 90.0))
+    pq.write_table(base, tmp_path / "village_2024.parquet")
+    return tmp_path
+
+
+def commit(store: Store, rows: pa.Table, base: int | None = None, **kw) -> dict:
+    return store.commit(template_key="village", rows=rows, original=kw.pop("original", b"bytes"),
+                        file_name=kw.pop("file_name", "村.xlsx"), user=kw.pop("user", "张三"),
+                        base=store.head() if base is None else base, **kw)
+
+
+UPLOAD_1 = (("甲", "一镇", "村1", YE, 10.0), ("甲", "一镇", "村2", YE, 25.0), ("甲", "二镇", "村4", YE, 40.0))
+
+
+def test_a_folder_without_a_store_reads_its_files_and_creates_nothing(folder):
+    store = Store(folder)
+    assert store.head() == 0 and store.entries() == [] and store.state() == {}
+    assert ordered(store.current("villages")) == ordered(pq.read_table(folder / "village_2024.parquet"))
+    rosters = load_rosters(folder)
+    assert rosters.store_head == 0 and len(rosters.tables["villages"]) == 4
+    assert not (folder / "store").exists()
+
+
+def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder):
+    store = Store(folder)
+    original = "年度,县\n2024,甲\n".encode()
+    entry = commit(store, villages(*UPLOAD_1), original=original, file_name="../甲县/村.csv", note="一季度")
+    assert entry["id"] == 1 and entry["kind"] == "upload" and store.head() == 1
+    assert entry["scope"] == [["甲", 2024, "2024-12-31"]] and entry["counties"] == ["甲"] and entry["years"] == [2024]
+    assert entry["changes"] == {"new": 1, "changed": 1, "unchanged": 1, "removed": 1}  # 村4 / 村2 / 村1 / 村3
+    assert entry["rows"] == 3 and entry["template"] == "village" and entry["table"] == "villages"
+    assert entry["sha256"] == hashlib.sha256(original).hexdigest() and entry["size"] == len(original)
+    assert entry["note"] == "一季度" and entry["user"] == "张三" and "T" in entry["at"] and entry["at"][-6] in "+-"
+    kept = folder / "store" / entry["original"]
+    assert kept.parent == folder / "store" / "originals" and kept.read_bytes() == original
+    assert kept.name.endswith("-村.csv") and entry["sha256"][:8] in kept.name
+    assert json.loads((folder / "store" / "manifest.json").read_text("utf-8"))["entries"] == [entry]
+
+    assert store.state() == {("villages", "甲", 2024, YE): 1}
+    current = ordered(store.current("villages"))
+    assert [(r["village"], r["income_wan"], r["as_of"]) for r in current] == [
+        ("村9", 90.0, None), ("村1", 10.0, YE), ("村2", 25.0, YE), ("村4", 40.0, YE)]  # 村3 gone, 乙 from the base file
+
+
+def test_a_second_report_date_is_its_own_slice_and_both_show(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1))
+    entry = commit(store, villages(("甲", "一镇", "村1", Q2, 5.0)))
+    assert entry["changes"] == {"new": 1, "changed": 0, "unchanged": 0, "removed": 0}
+    assert store.state() == {("villages", "甲", 2024, YE): 1, ("villages", "甲", 2024, Q2): 2}
+    assert len(store.current("villages")) == 5
+    # re-uploading 6-30 leaves the year-end slice alone
+    commit(store, villages(("甲", "一镇", "村1", Q2, 6.0), ("甲", "一镇", "村2", Q2, 7.0)))
+    assert sorted(r["income_wan"] for r in store.current("villages").to_pylist() if r["as_of"] == Q2) == [6.0, 7.0]
+    assert len(store.current("villages")) == 6
+
+
+def test_rollback_is_a_new_version_that_restores_exact_rows(folder):
+    store = Store(folder)
+    base_rows = ordered(store.current("villages"))
+    commit(store, villages(*UPLOAD_1))
+    after_1 = ordered(store.current("villages"))
+    commit(store, villages(("甲", "一镇", "村1", YE, 11.0)))  # drops 村2 and 村4
+    commit(store, villages(("乙", "三镇", "村9", YE, 99.0)))
+    assert len(store.current("villages")) == 2
+
+    back = store.rollback(1, user="李四", base=3)
+    assert back["id"] == 4 and back["kind"] == "rollback" and back["rollback_to"] == 1 and back["user"] == "李四"
+    assert ordered(store.current("villages")) == after_1
+    assert store.state() == store.state(1)
+    # 甲: 村1 changed back, 村2 and 村4 reappear; 乙: the base file's row returns
+    assert back["changes"] == {"new": 2, "changed": 2, "unchanged": 0, "removed": 0}
+    assert back["scope"] == [["villages", "乙", 2024, "2024-12-31"], ["villages", "甲", 2024, "2024-12-31"]]
+
+    zero = store.rollback(0, user="李四", base=4)
+    assert zero["id"] == 5 and store.state() == {}
+    assert ordered(store.current("villages")) == base_rows  # blank 统计截至 as in the file, not 12-31
+    # nothing was deleted: every upload's files are still there and the manifest lists all five versions
+    assert [e["id"] for e in store.entries()] == [1, 2, 3, 4, 5]
+    assert all((folder / "store" / e["parquet"]).exists() for e in store.entries() if e["kind"] == "upload")
+    # rolling back to a rollback replays the state it set
+    store.rollback(4, user="王五", base=5)
+    assert ordered(store.current("villages")) == after_1
+    assert store.state() == store.state(4) == store.state(1) == {("villages", "甲", 2024, YE): 1}
+
+
+def test_rollback_refuses_no_op_future_and_stale_base(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1))
+    with pytest.raises(DataError, match="早于当前版本"):
+        store.rollback(1, user="李四", base=1)
+    commit(store, villages(("乙", "三镇", "村9", YE, 99.0)))
+    with pytest.raises(StoreConflict, match=r"当前版本 v2，您核对时为 v1"):
+        store.rollback(0, user="李四", base=1)
+    store.rollback(1, user="李四", base=2)
+    with pytest.raises(DataError, match="无需回退"):
+        store.rollback(1, user="李四", base=3)  # version 3 shows exactly what version 1 showed
+    assert store.head() == 3
+
+
+def test_diff_lists_what_a_version_changed_with_old_and_new_values(folder):
+    store = Store(folder)
+    entry = commit(store, villages(*UPLOAD_1))
+    diff = store.diff(1)
+    by_village = {r["village"]: r for r in diff.to_dict("records")}
+    assert set(by_village) == {"村2", "村3", "村4"}  # unchanged 村1 not listed
+    assert by_village["村2"]["status"] == "changed" and by_village["村2"]["changes"] == [("income_wan", 20.0, 25.0)]
+    assert by_village["村3"]["status"] == "removed" and by_village["村4"]["status"] == "new"
+    assert by_village["村4"]["as_of"] == YE and by_village["村4"]["table"] == "villages"
+    counts = diff["status"].value_counts().to_dict()
+    assert counts == {k: v for k, v in entry["changes"].items() if v and k != "unchanged"}
+
+    store.rollback(0, user="李四", base=1)
+    back = store.diff(2)
+    assert sorted(zip(back["status"], back["village"])) == [("changed", "村2"), ("new", "村3"), ("removed", "村4")]
+
+    shown = diff_table(diff)
+    assert list(shown.columns) == ["变化", "报表类型", "县（市、区）", "乡镇（街道）", "村（社区）", "年度", "统计截至", "变化内容"]
+    changed = shown[shown["村（社区）"] == "村2"].iloc[0]
+    assert changed["变化"] == "修改" and changed["报表类型"] == "村（社区）情况统计表"
+    assert changed["变化内容"] == "村集体经济收入（万元）：20 → 25" and changed["统计截至"] == "2024-12-31"
+    with pytest.raises(DataError):
+        store.diff(3)
+
+
+def test_version_table_marks_the_current_version_newest_first(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1), note="首次")
+    store.rollback(0, user="李四", base=1)
+    table = version_table(store.entries())
+    assert list(table["版本"]) == [2, 1] and list(table["状态"]) == ["当前", ""]
+    first = table.iloc[1]
+    assert (first["提交人"], first["文件名"], first["报表类型"], first["范围"], first["统计截至"]) == (
+        "张三", "村.xlsx", "村（社区）情况统计表", "甲 · 2024年", "2024-12-31")
+    assert (first["新增"], first["修改"], first["未变"], first["删除"], first["备注"]) == (1, 1, 1, 1, "首次")
+    assert len(first["SHA-256"]) == 12 and table.iloc[0]["文件名"] == "回退到版本 0"
+
+
+def test_overlapping_commit_on_a_stale_base_conflicts_disjoint_lands(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1))
+    with pytest.raises(StoreConflict) as err:
+        commit(store, villages(("甲", "一镇", "村1", YE, 1.0)), base=0)
+    assert err.value.zh == "数据已被他人更新（当前版本 v1，您核对时为 v0），请重新核对预览后再提交"
+    entry = commit(store, villages(("乙", "三镇", "村9", YE, 1.0)), base=0)  # 乙 untouched since v0
+    assert entry["id"] == 2
+    store.rollback(1, user="李四", base=2)
+    with pytest.raises(StoreConflict):  # a rollback after the preview touches everything
+        commit(store, villages(("乙", "三镇", "村9", Q2, 1.0)), base=2)
+    with pytest.raises(StoreConflict):
+        commit(store, villages(("乙", "三镇", "村9", Q2, 1.0)), base=7)
+    assert store.head() == 3
+
+
+def test_lock_held_elsewhere_times_out_with_a_chinese_message(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1))
+    with filelock.FileLock(folder / "store" / ".lock"):
+        with pytest.raises(StoreBusy) as err:
+            commit(store, villages(("乙", "三镇", "村9", YE, 1.0)), lock_timeout=0.2)
+    assert err.value.zh == "另一位用户正在提交数据，请稍后重试" and isinstance(err.value, StoreConflict)
+    assert store.head() == 1
+
+
+def test_commit_rejects_empty_and_unknown_and_fills_blank_as_of(folder):
+    store = Store(folder)
+    with pytest.raises(DataError, match="没有数据行"):
+        commit(store, villages())
+    with pytest.raises(DataError, match="未知的报表类型"):
+        store.commit(template_key="nope", rows=villages(*UPLOAD_1), original=b"", file_name="x", user="u", base=0)
+    entry = commit(store, villages(("甲", "一镇", "村1", None, 10.0)))
+    assert entry["scope"] == [["甲", 2024, "2024-12-31"]]
+    assert pq.read_table(folder / "store" / entry["parquet"])["as_of"].to_pylist() == [YE]
+
+
+def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1))
+    before = ordered(store.current("villages"))
+    stray = [folder / "store" / "versions" / "v000002.parquet", folder / "store" / "versions" / ".v000002.parquet.x.tmp",
+             folder / "store" / "originals" / "v000002-deadbeef-x.csv", folder / "store" / ".manifest.json.y.tmp"]
+    for path in stray:
+        path.write_bytes(b"half")
+    assert ordered(store.current("villages")) == before and store.head() == 1
+    entry = commit(store, villages(("乙", "三镇", "村9", YE, 1.0)))
+    assert entry["parquet"] == "versions/v000002.parquet"
+    assert pq.read_table(folder / "store" / entry["parquet"]).num_rows == 1
+    assert not any(p.exists() for p in stray[1:])
+    assert sorted(p.name for p in (folder / "store" / "versions").iterdir()) == ["v000001.parquet", "v000002.parquet"]
+
+
+def test_base_files_fill_every_slice_no_version_owns(folder):
+    store = Store(folder)
+    commit(store, villages(*UPLOAD_1))
+    version = folder_version(folder)
+    # an analyst replaces the base file: 乙's slice follows the file, 甲's stays with the upload
+    pq.write_table(villages(("甲", "一镇", "村1", None, 0.0), ("乙", "三镇", "村9", None, 91.0),
+                            ("乙", "三镇", "村8", None, 81.0)), folder / "village_2024.parquet")
+    assert folder_version(folder) != version
+    rows = {(r["county"], r["village"]): r["income_wan"] for r in load_rosters(folder).tables["villages"].to_pylist()}
+    assert rows == {("甲", "村1"): 10.0, ("甲", "村2"): 25.0, ("甲", "村4"): 40.0, ("乙", "村9"): 91.0, ("乙", "村8"): 81.0}
+
+
+def test_other_tables_are_stored_and_read_with_their_own_keys(folder):
+    store = Store(folder)
+    stats = pa.Table.from_pylist([{"year": 2024, "as_of": Q2, "county": "甲", "shared_sites": 3}],
+                                 schema=empty_table(COUNTY_STATS).schema)
+    entry = store.commit(template_key="county_stats", rows=stats, original=b"x", file_name="县.csv", user="u", base=0)
+    assert entry["changes"]["new"] == 1 and store.state() == {("county_stats", "甲", 2024, Q2): 1}
+    rosters = load_rosters(folder)
+    assert rosters.tables["county_stats"].to_pylist()[0]["shared_sites"] == 3
+    assert len(rosters.tables["villages"]) == 4 and rosters.store_head == 1
+    assert rosters.tables["county_stats"].schema == empty_table(COUNTY_STATS).schema
+
+
+# ---------------------------------------------------------------- the bundled demo
+
+
+@pytest.fixture
+def demo_copy(tmp_path) -> Path:
+    return Path(shutil.copytree(DEFAULT_DATA, tmp_path / "demo"))
+
+
+def slice_of(table: pa.Table, county: str, as_of: date) -> pa.Table:
+    return table.filter(pc.and_(pc.equal(table["county"], county), pc.equal(table["as_of"], pa.scalar(as_of, pa.date32()))))
+
+
+def test_load_rosters_shows_a_committed_county_report_and_folder_version_moves(demo_copy):
+    before = load_rosters(demo_copy)
+    version = folder_version(demo_copy)
+    q3 = date(2024, 9, 30)
+    old = slice_of(before.tables["villages"], "监利市", q3)
+    assert len(old) == 516
+    new = old.slice(1).set_column(old.schema.get_field_index("income_wan"), "income_wan",
+                                  pc.add(old.slice(1)["income_wan"], 1.0))
+    entry = Store(demo_copy).commit(template_key="village", rows=new, original=b"x", file_name="监利.xlsx",
+                                    user="张三", base=0)
+    changed = pc.sum(pc.is_valid(old.slice(1)["income_wan"])).as_py()
+    assert entry["changes"] == {"new": 0, "changed": changed, "unchanged": 515 - changed, "removed": 1}
+    assert folder_version(demo_copy) != version
+    after = load_rosters(demo_copy)
+    assert after.store_head == 1 and after.version != before.version
+    assert len(after.tables["villages"]) == len(before.tables["villages"]) - 1
+    assert ordered(slice_of(after.tables["villages"], "监利市", q3)) == ordered(new)
+    assert ordered(slice_of(after.tables["villages"], "洪湖市", q3)) == ordered(
+        slice_of(before.tables["villages"], "洪湖市", q3))
+    assert cut_off(after, date(2024, 6, 30)).store_head == 1
+
+
+def test_recommitting_a_year_end_report_changes_nothing_in_the_scorecard(demo_copy):
+    """A stored report has 统计截至 filled (12-31) where the base file left it blank: the figures must not move."""
+    plan = load_plan(DEFAULT_TARGETS)
+    before = load_rosters(demo_copy)
+    card = compute_scorecard(plan, before).rows
+    villages_2023 = before.tables["villages"].filter(pc.and_(pc.equal(before.tables["villages"]["year"], 2023),
+                                                             pc.equal(before.tables["villages"]["county"], "公安县")))
+    entry = Store(demo_copy).commit(template_key="village", rows=villages_2023, original=b"x", file_name="公安.csv",
+                                    user="张三", base=0)
+    assert entry["changes"] == {"new": 0, "changed": 0, "unchanged": len(villages_2023), "removed": 0}
+    after = load_rosters(demo_copy)
+    assert after.store_head == 1
+    assert set(slice_of(after.tables["villages"], "公安县", date(2023, 12, 31))["year"].to_pylist()) == {2023}
+    again = compute_scorecard(plan, after).rows
+    cols = ["indicator_id", "level", "county", "town", "year", "actual", "target"]
+    assert again[cols].equals(card[cols])
