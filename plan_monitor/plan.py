@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import PlanError, Problem
 from .paths import QUERIES_DIR
+from .templates import TEMPLATES
 
 SCHEMA_VERSION = 1
 LEVELS = ("city", "county", "town")
@@ -27,7 +29,7 @@ MEASURE_LABELS = {"stock": "年末存量", "flow": "当年新增"}
 # Parameters every measure query may use without declaring them in the plan.
 ENGINE_PARAMS = ("plan_start", "baseline_year")
 # SQL files in queries/ that are machinery, not measures an indicator may name.
-NOT_MEASURES = ("macros", "rollup", "scorecard")
+NOT_MEASURES = ("macros", "rollup", "scorecard", "completeness")
 
 
 class Strict(BaseModel):
@@ -82,6 +84,44 @@ class StatusRules(Strict):
     stagnation: float = Field(0.05, ge=0, lt=1)
 
 
+def _month_day(text: str) -> str:
+    # 2000 is a leap year, so 02-29 passes here and is rejected below: it is missing three years in four.
+    try:
+        date.fromisoformat(f"2000-{text}")
+        valid = re.fullmatch(r"\d{2}-\d{2}", text) is not None
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(f"“{text}”应为有效的月-日，写成 MM-DD，如 06-30 / must be a month-day written MM-DD")
+    if text == "02-29":
+        raise ValueError("02-29 并非每年都有，请改用 02-28 或 03-01 / 02-29 is not in every year")
+    return text
+
+
+MonthDay = Annotated[str, AfterValidator(_month_day)]
+RosterKey = Literal[tuple(TEMPLATES)]
+
+
+class Reporting(Strict):
+    """What every county must send: which rosters, for which 统计截至 each year, and how soon after it."""
+
+    # None: the rosters the indicators' queries read, so a plan on village data alone asks for nothing else.
+    rosters: list[RosterKey] | None = Field(None, min_length=1)
+    rounds: list[MonthDay] = Field(["12-31"], min_length=1, description="the 统计截至 dates expected each plan year")
+    # Rounds other than the year-end one dated before this are not expected: quarterly reporting often starts
+    # mid-plan, while the year-end figure the targets are set on is collected every year.
+    since: date | None = None
+    due_days: int = Field(15, ge=0, le=366, description="a round is overdue this many days after its 统计截至")
+
+    @field_validator("rosters", "rounds")
+    @classmethod
+    def _unique(cls, items: list[str] | None) -> list[str] | None:
+        repeated = sorted({i for i in items or () if items.count(i) > 1})
+        if repeated:
+            raise ValueError(f"重复的项：{'、'.join(repeated)} / duplicate entries")
+        return items
+
+
 class Indicator(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=2)
@@ -105,6 +145,8 @@ class Plan(Strict):
     geography: Geography = Geography()
     status_rules: StatusRules = StatusRules()
     indicators: list[Indicator] = Field(min_length=1)
+    # Last so the list of allowed top-level fields reads in the order a plan file is written.
+    reporting: Reporting = Reporting()
 
     @property
     def years(self) -> list[int]:
@@ -127,6 +169,7 @@ _HINTS = {
     "int_parsing": "应为整数 / must be an integer",
     "float_parsing": "应为数字；占比写成小数（70% 写 0.7）/ must be a number; shares as fractions",
     "too_short": "不能为空 / must not be empty",
+    "date_from_datetime_parsing": "日期写成 YYYY-MM-DD，如 2024-01-01 / write dates as YYYY-MM-DD",
 }
 
 
@@ -143,7 +186,7 @@ def load_plan(path: str | Path, check_geography: bool = True) -> Plan:
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2024-13-01
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise PlanError([Problem(name, "", f"YAML 语法错误 / YAML syntax error: {getattr(exc, 'problem', exc)}",
