@@ -1,6 +1,62 @@
-"""数据版本 (placeholder until built)."""
+"""数据版本: every upload and rollback, what each changed, and rolling back to an earlier version."""
 
 import streamlit as st
 
+from plan_monitor.errors import UserError
+from plan_monitor.history import diff_table, version_label, version_table
+from plan_monitor.store import Store
+from plan_monitor.ui.context import data_path, guard
+
 st.markdown("## 数据版本")
-st.info("建设中")
+store = Store(data_path())
+with guard():
+    entries = store.entries()
+head = entries[-1]["id"] if entries else 0
+# the version the user last saw: a rollback decided on it must not silently override a newer commit
+seen = st.session_state.get("pm_versions_seen", head)
+st.session_state["pm_versions_seen"] = head
+
+flash = st.session_state.pop("pm_versions_flash", None)
+if flash:
+    st.success(flash)
+if not entries:
+    st.info("尚无上传版本，当前为初始数据")
+    st.stop()
+
+by_id = {e["id"]: e for e in entries}
+st.markdown(f"当前版本：**{version_label(by_id[head])}**")
+st.dataframe(version_table(entries), hide_index=True, width="stretch")
+
+st.markdown("### 版本变化")
+shown = st.selectbox("查看版本", list(reversed(by_id)), format_func=lambda v: version_label(by_id[v]),
+                     key="pm_versions_show")
+with guard():
+    changed = diff_table(store.diff(shown))
+if changed.empty:
+    st.info("该版本未改变任何数据行")
+else:
+    st.caption(f"共 {len(changed)} 行有变化（未变的行不列出）")
+    st.dataframe(changed, hide_index=True, width="stretch")
+
+st.markdown("### 回退")
+targets = list(range(head - 1, -1, -1))
+to = st.selectbox("回退到版本", targets, format_func=lambda v: version_label(by_id.get(v)), key="pm_versions_to",
+                  help="回退会生成一个新版本，其数据与所选版本完全相同；原有版本全部保留，可再次回退")
+user = st.text_input("提交人", value=st.session_state.get("pm_user", ""), key="pm_versions_user")
+# a new key after each rollback clears the confirm box; it must not carry over to the next rollback
+round_no = st.session_state.setdefault("pm_versions_round", 0)
+confirmed = st.checkbox(f"我已确认回退到版本 {to}", key=f"pm_versions_ok_{round_no}_{to}")
+if st.button("回退", disabled=not confirmed, key="pm_versions_go", type="primary"):
+    if not user.strip():
+        st.error("请填写提交人")
+    else:
+        try:
+            entry = store.rollback(to, user=user.strip(), base=seen)
+        except UserError as exc:
+            st.error(exc.zh)
+        else:
+            st.cache_resource.clear()  # the dashboard's Monitor is cached per data stamp; recompute from scratch
+            st.session_state["pm_user"] = user.strip()
+            st.session_state["pm_versions_round"] = round_no + 1
+            st.session_state["pm_versions_flash"] = f"已回退到版本 {to}，生成新版本 {entry['id']}"
+            st.rerun()
