@@ -8,11 +8,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .completeness import reporting_status
 from .engine import Engine
 from .geography import Geography, load_geography
 from .paths import QUERIES_DIR
@@ -42,6 +44,12 @@ class Monitor:
         if cutoff is not None:
             rosters = cut_off(rosters, cutoff)
         return cls(plan, geo, rosters, Engine(rosters), compute_scorecard(plan, rosters, geo))
+
+    @cached_property
+    def reporting(self) -> pd.DataFrame:
+        """报送情况 of the data the figures are built on, once per Monitor: which county sent which round
+        (who sent it is left to the 报送情况 page, which reads the store itself)."""
+        return reporting_status(self.plan, self.geo, self.rosters)
 
     def latest_year(self) -> int:
         """The latest plan year that has any data, else the first plan year."""

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from ..charts import legend_html
+from ..completeness import incomplete_note
 from ..errors import UserError
 from ..paths import DEFAULT_DATA, DEFAULT_TARGETS
 from ..rosters import folder_version
@@ -109,6 +110,10 @@ def header(m: Monitor, year: int, title: str) -> None:
     as_of = m.card.data_as_of(year)
     st.markdown(f'<div class="pm-meta">{m.plan.plan.name} · {year}年 · 数据截至 {fmt_date(as_of)}'
                 f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
+    note = incomplete_note(m.reporting, year)
+    if note:  # a county lacking the round is counted from an older report or not at all
+        st.markdown(f'<div class="pm-meta" style="color:#9a3412;font-weight:600">注意：{note}，'
+                    f'相关数字不完整，详见“报送情况”</div>', unsafe_allow_html=True)
     st.markdown(f'<div class="pm-meta" style="margin:6px 0 12px">{legend_html()}</div>', unsafe_allow_html=True)
 
 
