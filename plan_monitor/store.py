@@ -92,25 +92,30 @@ def _now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...]) -> pd.DataFrame:
+def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
     """Rows matched by unit, year and 统计截至 (blank read as 12-31): one line per unit with its status
-    (new / changed / unchanged / removed) and, for changed units, the (column, old, new) values that differ."""
+    (new / changed / unchanged / removed) and, with `detail`, the (column, old, new) values that differ."""
     keys = [*unit_keys, "year", "as_of"]
     values = [c for c in after.column_names if c not in keys]
     old, new = _frame(before, keys), _frame(after, keys)
     both = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
-    status = both["_merge"].map({"left_only": "removed", "right_only": "new", "both": "unchanged"}).astype(object)
-    diffs = [[] for _ in range(len(both))]
     matched = (both["_merge"] == "both").to_numpy()
+    changed = np.zeros(len(both), dtype=bool)
+    diffs: list[list] = [[] for _ in range(len(both))] if detail else []
     for col in values:
         a, b = both[f"{col}_old"], both[f"{col}_new"]
-        same = (a == b).fillna(False) | (a.isna() & b.isna())
-        for i in (matched & ~same.to_numpy(dtype=bool)).nonzero()[0]:
-            diffs[i].append((col, _plain(a.iat[i]), _plain(b.iat[i])))
-    status[np.array([bool(d) for d in diffs], dtype=bool)] = "changed"
+        differ = matched & ~((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+        changed |= differ
+        if detail and differ.any():
+            olds, news = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+            for i in differ.nonzero()[0]:
+                diffs[i].append((col, _plain(olds[i]), _plain(news[i])))
+    status = np.where(changed, "changed", both["_merge"].map(
+        {"left_only": "removed", "right_only": "new", "both": "unchanged"}).to_numpy(dtype=object))
     out = both[keys].copy()
-    out.insert(0, "status", status.to_numpy())
-    out["changes"] = diffs
+    out.insert(0, "status", status.astype(object))
+    if detail:
+        out["changes"] = diffs
     return out.reset_index(drop=True)
 
 
@@ -204,7 +209,7 @@ class Store:
         entries = self.entries()
         self._check_base(entries, base, slices)
         before = rows_at(self.folder, load_base(self.folder), entries, replay(entries), template.table, slices)
-        changes = change_counts(compare_rows(before, rows, template.unit_keys))
+        changes = change_counts(compare_rows(before, rows, template.unit_keys, detail=False))
         sha = hashlib.sha256(original).hexdigest()
 
         with self._locked(lock_timeout):
@@ -250,7 +255,7 @@ class Store:
                     after = rows_at(self.folder, base_tables, entries, then, template.table, slices)
                     counted = change_counts(compare_rows(
                         rows_at(self.folder, base_tables, entries, now, template.table, slices), after,
-                        template.unit_keys))
+                        template.unit_keys, detail=False))
                     changes = {k: changes[k] + counted[k] for k in CHANGE_KINDS}
                     rows += len(after)
             ordered = sorted(slices)
