@@ -189,16 +189,21 @@ class Header:
 def _scan(head: list[tuple[int, list[str | None]]]) -> tuple[int, int, int, list[HeaderCell]] | None:
     """The best header among the first non-blank rows: (columns matched, first row, last row, cells)."""
     templates = list(TEMPLATES.values())
-    best = None
     filled = [i for i, (_, r) in enumerate(head) if any(_clean(v) for v in r)][:HEAD_ROWS]
+    single = {i: _single(head[i][1]) for i in filled}
+    scores = {i: len(_best(cells, templates).columns) for i, cells in single.items()}
+    best = None
     for i in filled:
-        row_no, row = head[i]
-        options = [(row_no, _single(row))]
-        if i + 1 < len(head) and any(_clean(v) for v in head[i + 1][1]):
-            options.append((head[i + 1][0], _two_rows(row, head[i + 1][1])))
-        for last, cells in options:
+        row_no = head[i][0]
+        options = [(scores[i], head[i][0], single[i])]
+        if i + 1 in scores:
+            cells = _two_rows(head[i][1], head[i + 1][1])
             score = len(_best(cells, templates).columns)
-            if best is None or score > best[0]:  # ties keep the earlier row, and one header row over two
+            # Two rows only when both add something: a title above a header, or data below it, add nothing.
+            if score > max(scores[i], scores[i + 1]):
+                options.append((score, head[i + 1][0], cells))
+        for score, last, cells in options:
+            if best is None or score > best[0]:  # ties keep the earlier row
                 best = (score, row_no, last, cells)
     return best
 

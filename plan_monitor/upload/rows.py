@@ -39,16 +39,20 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
 
     total = pa.array([False] * n)
     subtotal = pa.array([False] * n)
+    label = pa.nulls(n, pa.string())  # the cell that says 合计 or 小计, to quote in the note
     for i in sorted(set(label_columns) | {0}):
         if i >= len(texts):
             continue
         compact = pc.replace_substring_regex(texts[i], _SPACES, "")
-        total = pc.or_(total, pc.fill_null(pc.match_substring_regex(compact, _TOTAL), False))
-        subtotal = pc.or_(subtotal, pc.fill_null(pc.match_substring_regex(compact, _SUBTOTAL), False))
+        is_total = pc.fill_null(pc.match_substring_regex(compact, _TOTAL), False)
+        is_sub = pc.fill_null(pc.match_substring_regex(compact, _SUBTOTAL), False)
+        total = pc.or_(total, is_total)
+        subtotal = pc.or_(subtotal, is_sub)
+        label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), texts[i], pa.scalar(None, pa.string())))
     subtotal = pc.and_(subtotal, pc.invert(total))
 
-    first_text = pc.coalesce(*[pc.if_else(f, t, pa.scalar(None, pa.string())) for f, t in zip(filled_cells, texts)])
-    first_text = pc.utf8_normalize(pc.replace_substring_regex(first_text, _SPACES, ""), "NFKC")
+    first = pc.coalesce(*[pc.if_else(f, t, pa.scalar(None, pa.string())) for f, t in zip(filled_cells, texts)])
+    first_text = pc.utf8_normalize(pc.replace_substring_regex(first, _SPACES, ""), "NFKC")
     looks_note = pc.fill_null(pc.match_substring_regex(first_text, _NOTE_START), False)
     other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
     candidate = pc.and_(other, looks_note)
@@ -69,15 +73,14 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     count, listed = _where(inner_blank, rows)
     if count:
         notes.append(Note("blank_rows", f"空白行已跳过：{count} 行（{_list(listed)}）", count, listed))
-    labels = pc.coalesce(*[pc.if_else(f, t, pa.scalar(None, pa.string())) for f, t in zip(filled_cells, texts)])
     for mask, what in ((total, "合计/总计行不作为数据读取，仅用于核对各行之和"), (subtotal, "小计行已跳过")):
         count, listed = _where(mask, rows)
         if count:
-            shown = _examples(mask, rows, labels)
+            shown = _examples(mask, rows, label)
             notes.append(Note("total_row", f"{what}：{shown}", count, listed))
     count, listed = _where(note, rows)
     if count:
-        notes.append(Note("note_row", f"表尾说明行已跳过：{_examples(note, rows, labels)}", count, listed))
+        notes.append(Note("note_row", f"表尾说明行已跳过：{_examples(note, rows, first)}", count, listed))
     return RowKinds(data, total, notes)
 
 
