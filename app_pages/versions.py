@@ -7,6 +7,8 @@ from plan_monitor.history import diff_table, version_label, version_table
 from plan_monitor.store import Store
 from plan_monitor.ui.context import data_path, guard
 
+SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
+
 st.markdown("## 数据版本")
 store = Store(data_path())
 with guard():
@@ -35,8 +37,9 @@ with guard():
 if changed.empty:
     st.info("该版本未改变任何数据行")
 else:
-    st.caption(f"共 {len(changed)} 行有变化（未变的行不列出）")
-    st.dataframe(changed, hide_index=True, width="stretch")
+    st.caption(f"共 {len(changed)} 行有变化（未变的行不列出）"
+               + (f"，下表显示前 {SHOWN_ROWS} 行" if len(changed) > SHOWN_ROWS else ""))
+    st.dataframe(changed.head(SHOWN_ROWS), hide_index=True, width="stretch")
 
 st.markdown("### 回退")
 targets = list(range(head - 1, -1, -1))

@@ -50,10 +50,10 @@ def read_roster_csv(path: Path) -> tuple[Template, pa.Table]:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise DataError(f"{path.name}：数据格式有误：{exc}", f"{path.name}: cannot parse: {exc}") from exc
-    return template, _to_template(template, table, by_header=True)
+    return template, to_template(template, table, by_header=True)
 
 
-def _to_template(template: Template, table: pa.Table, by_header: bool) -> pa.Table:
+def to_template(template: Template, table: pa.Table, by_header: bool) -> pa.Table:
     """Columns renamed to their English keys, typed, and missing optional columns filled with nulls."""
     arrays = []
     for col in template.columns:
@@ -112,7 +112,7 @@ def load_base(folder: str | Path, files: list[Path] | None = None) -> dict[str, 
             template = detect_template(raw.column_names) or _template_by_keys(raw.column_names)
             if template is None:
                 raise DataError(f"{path.name}：列名与任何报表模板都不匹配", f"{path.name}: columns match no template")
-            table = _to_template(template, raw, by_header=template.columns[0].header in raw.column_names)
+            table = to_template(template, raw, by_header=template.columns[0].header in raw.column_names)
         parts[template.table].append(table)
     tables = {}
     for template in TEMPLATES.values():

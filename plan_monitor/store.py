@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import DataError, UserError
-from .rosters import _to_template, load_base
+from .rosters import load_base, to_template
 from .store_read import (FORMAT, MANIFEST, State, entry_slices, manifest_path, read_manifest, replay, rows_at,
                          store_dir)
 from .templates import TEMPLATES
@@ -193,7 +193,7 @@ class Store:
         template = TEMPLATES.get(template_key)
         if template is None:
             raise DataError(f"未知的报表类型 {template_key}", f"unknown template {template_key}")
-        rows = _to_template(template, rows, by_header=False)
+        rows = to_template(template, rows, by_header=False)
         if not len(rows):
             raise DataError(f"{file_name}：没有数据行，未提交", f"{file_name}: no rows, nothing committed")
         if pc.any(pc.is_null(rows["county"])).as_py() or pc.any(pc.is_null(rows["year"])).as_py():

@@ -112,7 +112,12 @@ def rows_at(folder: str | Path, base: dict[str, pa.Table], entries: list[dict], 
     parts = [base_rows.filter(keep)]
     by_id = {e["id"]: e for e in entries}
     for owner, keys in sorted(owners.items()):
-        rows = pq.read_table(store_dir(folder) / by_id[owner]["parquet"])
+        path = store_dir(folder) / by_id[owner]["parquet"]
+        try:
+            rows = pq.read_table(path)
+        except (OSError, pa.ArrowInvalid) as exc:  # only a hand-edited store gets here: commits never tear files
+            raise DataError(f"数据版本 {owner} 的文件 {path.name} 缺失或损坏，请联系管理员从备份恢复",
+                            f"store file {path} of version {owner} is missing or unreadable") from exc
         parts.append(rows.filter(in_slices(rows, keys)).select(schema.names).cast(schema))
     return pa.concat_tables(parts)
 

@@ -17,9 +17,8 @@ import pytest
 
 from plan_monitor.errors import DataError
 from plan_monitor.history import diff_table, version_table
-from plan_monitor.paths import DEFAULT_DATA
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.plan import load_plan
-from plan_monitor.paths import DEFAULT_TARGETS
 from plan_monitor.rosters import cut_off, empty_table, folder_version, load_rosters
 from plan_monitor.scorecard import compute_scorecard
 from plan_monitor.store import Store, StoreBusy, StoreConflict
@@ -310,3 +309,11 @@ def test_recommitting_a_year_end_report_changes_nothing_in_the_scorecard(demo_co
     again = compute_scorecard(plan, after).rows
     cols = ["indicator_id", "level", "county", "town", "year", "actual", "target"]
     assert again[cols].equals(card[cols])
+
+
+def test_a_missing_version_file_is_a_chinese_data_error(folder):
+    store = Store(folder)
+    entry = commit(store, villages(*UPLOAD_1))
+    (folder / "store" / entry["parquet"]).unlink()
+    with pytest.raises(DataError, match="数据版本 1 的文件 v000001.parquet 缺失或损坏"):
+        load_rosters(folder)

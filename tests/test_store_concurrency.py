@@ -4,7 +4,6 @@ the same preview let exactly one through, and a reader polling meanwhile only ev
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
