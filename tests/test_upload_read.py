@@ -134,7 +134,8 @@ def test_merged_xlsx_header_texts_totals_and_raw_cells():
 
 
 def test_csv_totals_row_values():
-    assert read("village_totals.csv").totals == [(6, {"income_wan": 154.1, "reserve_cadres": 9.0, "reserve_cadres_u30": 2.0})]
+    expected = [(6, {"income_wan": 154.1, "reserve_cadres": 9.0, "reserve_cadres_u30": 2.0})]
+    assert read("village_totals.csv").totals == expected
 
 
 def test_bad_values_become_null_with_one_issue_each():

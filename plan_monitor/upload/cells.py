@@ -6,10 +6,8 @@ and every text that cannot be read becomes null plus an Issue; nothing is change
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,9 +27,10 @@ _PLACEHOLDER = r"^[-—–―－/\\~～]+$"  # an analyst's "not applicable"; th
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?\D*$"
 _YEAR_SUFFIX = r"^(\d{4})\s*年度?$"
-_DATE = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DATE = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+         r"(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")  # a time of day, as Excel exports a datetime, is dropped
 _DATE_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
-_MONTH = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"
+_MONTH = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?$"
 _SERIAL = r"^\d{5}(\.0+)?$"  # Excel's day count (45473 is 2024-06-30); 5 digits is 1927–2173
 _EXCEL_EPOCH_OFFSET = 25569  # days from Excel's 1899-12-30 to 1970-01-01
 
@@ -200,8 +199,8 @@ def _date(text, rows, header, log) -> pa.Array:
         values = pc.coalesce(values, pc.cast(pc.cast(days, pa.int32()), pa.date32()))
     month = pc.fill_null(pc.match_substring_regex(text, _MONTH), False)
     if pc.any(month).as_py():
-        ends = [_month_end(t) if hit else None for t, hit in zip(text.to_pylist(), month.to_pylist())]
-        month_values = pa.array(ends, pa.date32())
+        y, m, _ = _ymd(text, _MONTH)
+        month_values = _from_ymd(y, m, _month_length(y, pc.if_else(_valid_month(m), m, 1)))
         log.record("date_month", pc.if_else(month, text, None), pc.cast(month_values, pa.string()), rows, header)
         values = pc.coalesce(values, month_values)
     reformatted = pc.and_(pc.is_valid(values), pc.and_(pc.invert(iso), pc.invert(month)))
@@ -210,19 +209,27 @@ def _date(text, rows, header, log) -> pa.Array:
     return values
 
 
-def _ymd(text: pa.Array, pattern: str) -> tuple[pa.Array, pa.Array, pa.Array]:
+def _ymd(text: pa.Array, pattern: str) -> tuple[pa.Array, pa.Array, pa.Array | None]:
     found = pc.extract_regex(text, pattern)
+    names = {found.type.field(i).name for i in range(found.type.num_fields)}
     return tuple(pc.cast(pc.if_else(pc.is_valid(found), pc.struct_field(found, k), None), pa.int64())
-                 for k in ("y", "m", "d"))
+                 if k in names else None for k in ("y", "m", "d"))
+
+
+def _valid_month(m: pa.Array) -> pa.Array:
+    return pc.and_(pc.greater_equal(m, 1), pc.less_equal(m, 12))
+
+
+def _month_length(y: pa.Array, m: pa.Array) -> pa.Array:
+    lengths = pc.take(pa.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int64()), m)
+    leap = pc.and_(pc.equal(_mod(y, 4), 0), pc.or_(pc.not_equal(_mod(y, 100), 0), pc.equal(_mod(y, 400), 0)))
+    return pc.add(lengths, pc.cast(pc.and_(leap, pc.equal(m, 2)), pa.int64()))
 
 
 def _from_ymd(y: pa.Array, m: pa.Array, d: pa.Array) -> pa.Array:
     """Dates from parts, null where the day does not exist (2024-02-30), which strptime would roll over."""
-    month_ok = pc.and_(pc.greater_equal(m, 1), pc.less_equal(m, 12))
-    safe_m = pc.if_else(month_ok, m, 1)
-    lengths = pc.take(pa.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int64()), safe_m)
-    leap = pc.and_(pc.equal(_mod(y, 4), 0), pc.or_(pc.not_equal(_mod(y, 100), 0), pc.equal(_mod(y, 400), 0)))
-    lengths = pc.add(lengths, pc.cast(pc.and_(leap, pc.equal(safe_m, 2)), pa.int64()))
+    month_ok = _valid_month(m)
+    lengths = _month_length(y, pc.if_else(month_ok, m, 1))
     ok = pc.and_(month_ok, pc.and_(pc.greater_equal(d, 1), pc.less_equal(d, lengths)))
     iso = pc.binary_join_element_wise(
         pc.cast(y, pa.string()),
@@ -236,13 +243,6 @@ def _from_ymd(y: pa.Array, m: pa.Array, d: pa.Array) -> pa.Array:
 
 def _mod(values: pa.Array, n: int) -> pa.Array:
     return pc.subtract(values, pc.multiply(pc.divide(values, n), n))  # integer divide truncates
-
-
-def _month_end(text: str) -> date | None:
-    y, m = (int(v) for v in re.match(_MONTH, text).groups())
-    if not 1 <= m <= 12:
-        return None
-    return date(y, m, calendar.monthrange(y, m)[1])
 
 
 def _issues(raw, text, values, rows, header: str, col: Column) -> list[Issue]:

@@ -166,9 +166,9 @@ def _clean(value: object) -> str:
 
 
 def _best(cells: list[HeaderCell], templates: list[Template]) -> Match:
-    """Most required columns present, then most columns; ties go to the earlier template."""
+    """Most required columns present, then most columns, then fewest required missing; then template order."""
     matches = [match(cells, t) for t in templates]
-    return max(matches, key=lambda m: (m.required_found, len(m.columns)))
+    return max(matches, key=lambda m: (m.required_found, len(m.columns), -len(m.missing_required)))
 
 
 @dataclass

@@ -164,7 +164,8 @@ def match_order(header: Header, column: str | None) -> int:
     return texts.index(column) if column in texts else len(texts)
 
 
-def _totals(template: Template, header: Header, body: Body, mask: pa.Array) -> list[tuple[int, dict[str, float | None]]]:
+def _totals(template: Template, header: Header, body: Body,
+            mask: pa.Array) -> list[tuple[int, dict[str, float | None]]]:
     """合计/总计 rows' numbers by key, for validate.py to compare with the sum of the data rows."""
     if not pc.any(mask).as_py():
         return []
