@@ -269,7 +269,7 @@ def test_too_many_xlsx_rows_stops_streaming(monkeypatch, tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.append(["年度", "县（市、区）", "是否示范县（市、区）"])
-    for _ in range(50):
+    for _ in range(300):
         ws.append([2023, "沙市区", "是"])
     buf = io.BytesIO()
     wb.save(buf)

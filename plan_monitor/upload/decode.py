@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from .model import Note, UploadError
 
@@ -13,6 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16（带 BOM）"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16（带 BOM）"),
 )
+_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 _LABELS = {"utf-8": "UTF-8", "gb18030": "GB18030（WPS/Excel 中文默认）"}
 
 # Magic numbers of files analysts most often rename to .csv by mistake.
@@ -55,7 +57,7 @@ def _checked(file_name: str, text: str) -> str:
     if "\x00" in text:
         raise _binary(file_name)
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\r\n\t")
+    controls = len(_CONTROLS.findall(sample))
     if controls > max(8, len(sample) // 100):
         raise _binary(file_name)
     return text

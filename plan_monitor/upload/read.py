@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..rosters import ARROW_TYPES
-from ..templates import Template
+from ..templates import TEMPLATES, Template
 from . import model
 from .cells import NAME_KEYS, YEAR_KEYS, NoteLog, normalise, numbers_quietly
 from .csv_rows import CsvSheet
@@ -33,6 +33,8 @@ HEAD_SLACK = 1_000  # lines a CSV may have beyond MAX_ROWS data rows: titles, he
 
 def read_upload(file_name: str, data: bytes, template_key: str | None = None) -> Parsed:
     """The file read into its template (detected from the headers unless template_key is given)."""
+    if template_key is not None and template_key not in TEMPLATES:
+        raise ValueError(f"unknown template key {template_key!r}")  # a caller's bug, not the analyst's
     ext = PurePath(file_name).suffix.lower()
     if ext in (".xls", ".et", ".wps", ".xlsb"):
         raise UploadError(f"{file_name}：不支持旧版 Excel/WPS 格式（{ext}）；请在 Excel 或 WPS 中“另存为” .xlsx 后上传",
@@ -58,7 +60,6 @@ def _read_csv(file_name: str, data: bytes, template_key: str | None) -> Parsed:
     if data.count(b"\n") > MAX_ROWS + HEAD_SLACK:
         raise too_many_rows(file_name, MAX_ROWS)
     text, encoding, encoding_note = decode_csv_bytes(file_name, data)
-    del data
     sheet = CsvSheet(text)
     header = find_header(file_name, sheet.head, template_key)
     body = sheet.body(header.last_row, len(header.cells))
@@ -137,7 +138,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
         result = normalise(col, cells.column(index).combine_chunks(), rows, header.cells[index].text, log)
         arrays.append(pc.cast(result.values, ARROW_TYPES[col.dtype]))
         issues.extend(result.issues)
-    issues.sort(key=lambda i: (i.row or 0, match_order(header, i.column)))
+    issues.sort(key=lambda i: (i.row or 0, _column_order(header, i.column)))
     table = pa.table(arrays, names=[c.key for c in template.columns])
 
     raw_columns = [c.to_pylist() for c in cells.columns]
@@ -159,7 +160,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
     )
 
 
-def match_order(header: Header, column: str | None) -> int:
+def _column_order(header: Header, column: str | None) -> int:
     texts = header.raw_header
     return texts.index(column) if column in texts else len(texts)
 

@@ -19,6 +19,7 @@ from .model import UploadError
 from .sheet import Body, body_from_rows, too_many_rows
 
 HEAD_RECORDS = 60
+ROW_SLACK = 100  # filled rows beyond max_rows that may still be 合计, 小计 or note rows, not data
 
 
 class XlsxSheets:
@@ -47,7 +48,8 @@ class XlsxSheets:
         self._book.close()
 
     def body(self, sheet: int, last_header_row: int, width: int, max_rows: int) -> Body:
-        """Rows below the header; stops (raising) as soon as more than max_rows rows have content."""
+        """Rows below the header; stops (raising) as soon as more than max_rows rows have content,
+        so a sheet of a million rows is never held in memory."""
         _, head, rows = self.sheets[sheet]
         out: list[tuple[int, list[str | None]]] = []
         pending: list[tuple[int, list[str | None]]] = []  # blank rows, kept only if content follows
@@ -58,7 +60,7 @@ class XlsxSheets:
                     pending.append((number, cells))
                 continue
             filled += 1
-            if filled > max_rows:
+            if filled > max_rows + ROW_SLACK:
                 raise too_many_rows(self.file_name, max_rows)
             out.extend(pending)
             pending.clear()
