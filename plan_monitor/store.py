@@ -199,8 +199,9 @@ class Store:
         if pc.any(pc.is_null(rows["county"])).as_py() or pc.any(pc.is_null(rows["year"])).as_py():
             raise DataError(f"{file_name}：有数据行缺少年度或县（市、区），未提交",
                             f"{file_name}: rows without year or county")
+        # stored filled, so every stored row names its slice outright
         year_end = pa.array([date(y, 12, 31) for y in rows["year"].to_pylist()], pa.date32())
-        rows = rows.set_column(rows.schema.get_field_index("as_of"), "as_of", pc.coalesce(rows["as_of"], year_end))  # stored filled: a slice is explicit
+        rows = rows.set_column(rows.schema.get_field_index("as_of"), "as_of", pc.coalesce(rows["as_of"], year_end))
         scope = sorted(set(zip(rows["county"].to_pylist(), rows["year"].to_pylist(), rows["as_of"].to_pylist())))
         slices = {(template.table, c, y, d) for c, y, d in scope}
 
@@ -285,6 +286,8 @@ class Store:
 
     @contextmanager
     def _locked(self, timeout: float):
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
         (self.dir / "versions").mkdir(parents=True, exist_ok=True)
         (self.dir / "originals").mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(self.dir / ".lock", timeout=timeout)

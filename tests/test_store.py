@@ -223,8 +223,9 @@ def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
     store = Store(folder)
     commit(store, villages(*UPLOAD_1))
     before = ordered(store.current("villages"))
-    stray = [folder / "store" / "versions" / "v000002.parquet", folder / "store" / "versions" / ".v000002.parquet.x.tmp",
-             folder / "store" / "originals" / "v000002-deadbeef-x.csv", folder / "store" / ".manifest.json.y.tmp"]
+    root = folder / "store"
+    stray = [root / "versions" / "v000002.parquet", root / "versions" / ".v000002.parquet.x.tmp",
+             root / "originals" / "v000002-deadbeef-x.csv", root / ".manifest.json.y.tmp"]
     for path in stray:
         path.write_bytes(b"half")
     assert ordered(store.current("villages")) == before and store.head() == 1
@@ -268,7 +269,8 @@ def demo_copy(tmp_path) -> Path:
 
 
 def slice_of(table: pa.Table, county: str, as_of: date) -> pa.Table:
-    return table.filter(pc.and_(pc.equal(table["county"], county), pc.equal(table["as_of"], pa.scalar(as_of, pa.date32()))))
+    return table.filter(pc.and_(pc.equal(table["county"], county),
+                                pc.equal(table["as_of"], pa.scalar(as_of, pa.date32()))))
 
 
 def test_load_rosters_shows_a_committed_county_report_and_folder_version_moves(demo_copy):

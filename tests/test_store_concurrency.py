@@ -40,8 +40,8 @@ for i in range(commits):
                      "town": ["镇"] * n, "village": [f"村{j}" for j in range(n)], "unit_type": ["村"] * n,
                      "is_demo": [False] * n, "reserve_cadres": [marker] * n}).cast(schema)
     try:
-        entry = store.commit(template_key="village", rows=rows, original=str(marker).encode(), file_name=f"{marker}.csv",
-                             user=county, base=store.head() if base == "head" else int(base), note=str(marker))
+        entry = store.commit(template_key="village", rows=rows, original=str(marker).encode(),
+                             file_name=f"{marker}.csv", user=county, base=store.head() if base == "head" else int(base), note=str(marker))
         print(json.dumps({"ok": entry["id"], "marker": marker}, ensure_ascii=False), flush=True)
     except StoreConflict as exc:
         print(json.dumps({"conflict": exc.zh}, ensure_ascii=False), flush=True)

@@ -40,11 +40,11 @@ from plan_monitor.templates import VILLAGE
 
 def rows(k):
     n = {ROWS} - k % 7
+    cols = ["year", "as_of", "county", "town", "village", "unit_type", "is_demo", "reserve_cadres"]
     return pa.table({{"year": [2024] * n, "as_of": [date(2024, 12, 31)] * n, "county": ["甲"] * n,
                      "town": [f"镇{{i % 20}}" for i in range(n)], "village": [f"村{{i}}" for i in range(n)],
                      "unit_type": ["村"] * n, "is_demo": [i % 3 == 0 for i in range(n)],
-                     "reserve_cadres": [k] * n}}).cast(empty_table(VILLAGE).select(
-                         ["year", "as_of", "county", "town", "village", "unit_type", "is_demo", "reserve_cadres"]).schema)
+                     "reserve_cadres": [k] * n}}).cast(empty_table(VILLAGE).select(cols).schema)
 
 store = Store(sys.argv[1])
 loop = sys.argv[2] == "loop"
@@ -61,7 +61,8 @@ while True:
 
 
 def worker(folder: Path, mode: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WORKER, str(folder), mode], cwd=ROOT, env={**os.environ, **(env or {})},
+    return subprocess.Popen([sys.executable, "-c", WORKER, str(folder), mode], cwd=ROOT,
+                            env={**os.environ, **(env or {})},
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

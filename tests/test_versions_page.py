@@ -68,7 +68,8 @@ def test_lists_versions_shows_changes_and_rolls_back(data):
     assert list(versions["提交人"]) == ["李四", "张三"] and list(versions["文件名"]) == ["洪湖_三季度.csv", "监利_三季度.xlsx"]
     assert list(versions["报表类型"]) == ["村（社区）情况统计表"] * 2
     assert list(versions["范围"]) == ["洪湖市 · 2024年", "监利市 · 2024年"]
-    assert list(versions["删除"]) == [len(honghu) - 10, 0] and list(versions["未变"]) == [10, len(jianli) - versions["修改"][1]]
+    assert list(versions["删除"]) == [len(honghu) - 10, 0]
+    assert list(versions["未变"]) == [10, len(jianli) - versions["修改"][1]]
     assert versions["备注"][1] == "补报"
     assert "当前版本：**版本 2" in "\n".join(m.value for m in at.markdown)
 
