@@ -13,6 +13,9 @@ from .sheet import Body
 _SPACES = r"[\s\p{Z}\x{FEFF}]+"
 _TOTAL = "合计|总计"
 _SUBTOTAL = "小计"
+# Elsewhere in the row (a 序号 or 年度 column) only a cell that is nothing but the label counts:
+# a 备注 saying "含小计" must not drop a village.
+_ONLY = r"^(全市|全县|全区|全镇|全乡|本县|本镇|本乡|本级)?({})[:：]?$"
 _NOTE_START = r"^(注|填表|填报|审核|联系|说明|单位负责人|负责人|制表|备注|统计人)"
 LISTED = 5  # rows named in a note
 
@@ -25,7 +28,8 @@ class RowKinds:
 
 
 def classify(body: Body, label_columns: list[int]) -> RowKinds:
-    """label_columns: the name columns and the first column, where 合计 or 小计 is written."""
+    """label_columns: the name columns, where 合计 or 小计 may be part of a longer text (沙市区小计);
+    the first column is always one."""
     n = len(body)
     if n == 0:
         empty = pa.array([], pa.bool_())
@@ -40,12 +44,12 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     total = pa.array([False] * n)
     subtotal = pa.array([False] * n)
     label = pa.nulls(n, pa.string())  # the cell that says 合计 or 小计, to quote in the note
-    for i in sorted(set(label_columns) | {0}):
-        if i >= len(texts):
-            continue
-        compact = pc.replace_substring_regex(texts[i], _SPACES, "")
-        is_total = pc.fill_null(pc.match_substring_regex(compact, _TOTAL), False)
-        is_sub = pc.fill_null(pc.match_substring_regex(compact, _SUBTOTAL), False)
+    labels = set(label_columns) | {0}
+    for i, text in enumerate(texts):
+        compact = pc.replace_substring_regex(text, _SPACES, "")
+        patterns = (_TOTAL, _SUBTOTAL) if i in labels else (_ONLY.format(_TOTAL), _ONLY.format(_SUBTOTAL))
+        is_total = pc.fill_null(pc.match_substring_regex(compact, patterns[0]), False)
+        is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
         total = pc.or_(total, is_total)
         subtotal = pc.or_(subtotal, is_sub)
         label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), texts[i], pa.scalar(None, pa.string())))
