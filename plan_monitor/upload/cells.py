@@ -128,8 +128,6 @@ def numbers_quietly(raw: pa.Array, col: Column) -> pa.Array:
     log = NoteLog()
     rows = pa.array(range(len(raw)), pa.int64())
     text = clean_text(raw, rows, "", log)
-    if col.key in YEAR_KEYS:
-        return _year(text, rows, "", log)
     return _number(text, rows, "", log, _unit_pattern(col), False)
 
 
@@ -163,15 +161,18 @@ def _number(text, rows, header, log, unit: str, integer: bool) -> pa.Array:
     bare = pc.if_else(unit_hit, pc.replace_substring_regex(no_sep, unit, ""), no_sep)
     log.record("unit_suffix", no_sep, bare, rows, header)
     values = _as_float(bare)
-    if not integer:
-        return values
+    return _whole(values) if integer else values
+
+
+def _whole(values: pa.Array) -> pa.Array:
+    """Floats → int64 where they are whole (Excel stores 12 as 12.0); 12.5 becomes null (an Issue)."""
     whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less_equal(pc.abs(values), 2.0**53))
     return pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int64())
 
 
 def _year(text, rows, header, log) -> pa.Array:
     bare = _replace(text, _YEAR_SUFFIX, r"\1", "year_suffix", rows, header, log)
-    return _number(bare, rows, header, NoteLog(), r"$^", True)
+    return _whole(_as_float(bare))
 
 
 def _bool(text, rows, header, log) -> pa.Array:
