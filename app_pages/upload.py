@@ -1,6 +1,103 @@
-"""数据上传 (placeholder until built)."""
+"""数据上传: choose the roster type, upload, read the check report and the preview, then confirm. Nothing is
+written before the confirm button."""
 
 import streamlit as st
 
+from plan_monitor.store import Store
+from plan_monitor.templates import TEMPLATES
+from plan_monitor.ui.context import data_path, guard, monitor
+from plan_monitor.upload.model import MAX_BYTES
+from plan_monitor.upload.pipeline import check_upload, commit_upload
+from plan_monitor.upload.report_xlsx import report_file_name, report_xlsx
+from plan_monitor.upload.template_files import template_csv, template_file_name, template_xlsx
+
+m, _ = monitor()
+folder = data_path()
 st.markdown("## 数据上传")
-st.info("建设中")
+with guard():
+    head = Store(folder).head()
+st.caption(f"{m.plan.plan.name} · 当前数据版本 v{head}" + (" · 示例数据" if m.card.is_demo else ""))
+
+done = st.session_state.pop("pm_upload_done", None)
+if done:
+    st.success(done)
+    st.page_link("app_pages/overview.py", label="查看总览", icon=":material/dashboard:")
+
+st.markdown("#### 第一步　选择报表类型，下载模板")
+AUTO = "auto"
+choice = st.selectbox("报表类型", [AUTO, *TEMPLATES], key="pm_upload_template",
+                      format_func=lambda k: "自动识别（按表头判断）" if k == AUTO else TEMPLATES[k].title)
+with st.expander("下载填报模板（含填表说明与下拉选项）"):
+    for key, template in TEMPLATES.items():
+        left, right = st.columns(2)
+        left.download_button(f"{template.title}（Excel）", template_xlsx(key, m.plan, m.geo),
+                             template_file_name(key, "xlsx"), key=f"pm_tpl_x_{key}")
+        right.download_button(f"{template.title}（CSV）", template_csv(key), template_file_name(key, "csv"),
+                              key=f"pm_tpl_c_{key}")
+
+st.markdown("#### 第二步　上传文件")
+st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
+           "将文件拖到下方框内，或点击“Browse files”选择文件。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
+# A new key after each commit empties the uploader, so the stored file is not offered again.
+round_no = st.session_state.setdefault("pm_upload_round", 0)
+upload = st.file_uploader("报表文件", type=["xlsx", "csv", "parquet", "xls"], key=f"pm_upload_file_{round_no}")
+if upload is None:
+    st.stop()
+
+data = upload.getvalue()
+stamp = (upload.name, upload.size, choice, head)
+if st.session_state.get("pm_upload_stamp") != stamp:
+    with guard(), st.spinner("正在校验……"):
+        st.session_state["pm_upload_checked"] = check_upload(upload.name, data, m.plan, m.geo, folder,
+                                                             None if choice == AUTO else choice)
+    st.session_state["pm_upload_stamp"] = stamp
+checked = st.session_state["pm_upload_checked"]
+
+st.markdown("#### 第三步　校验结果")
+cols = st.columns(4)
+cols[0].metric("报表类型", checked.parsed.template.title if checked.parsed else "无法识别")
+cols[1].metric("数据行数", len(checked.rows) if checked.rows is not None else 0)
+cols[2].metric("错误", len(checked.errors))
+cols[3].metric("警告", len(checked.warnings))
+if checked.errors:
+    st.error(f"发现 {len(checked.errors)} 个错误，不能提交。请按下表修改文件后重新上传；当前数据未作任何改动。")
+elif checked.warnings:
+    st.warning(f"校验通过，但有 {len(checked.warnings)} 条警告，请逐条核对后在第五步确认。")
+else:
+    st.success("校验通过，没有发现问题。")
+if checked.notes:
+    with st.expander(f"已自动处理的格式问题（{len(checked.notes)} 类）", expanded=not checked.issues):
+        for note in checked.notes:
+            st.markdown(f"- {note.message}")
+if checked.issues:
+    st.dataframe(checked.problems(), hide_index=True, width="stretch")
+    st.download_button("下载问题清单（Excel，问题单元格已标色）",
+                       report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
+                       report_file_name(checked.file_name), key="pm_upload_report")
+if checked.parsed is None:
+    st.stop()
+
+st.markdown("#### 第四步　预览变化（与当前数据相比）")
+st.caption("同一县（市、区）、年度、统计截至的数据以本次上传为准；本文件没有而现有数据中有的单位将被移除。")
+st.dataframe(checked.summary(), hide_index=True, width="stretch")
+with st.expander("逐条查看新增、修改、删除的单位"):
+    st.dataframe(checked.details(), hide_index=True, width="stretch")
+
+st.markdown("#### 第五步　确认提交")
+if not checked.can_commit:
+    st.info("存在错误，不能提交。")
+    st.stop()
+user = st.text_input("提交人", key="pm_user", placeholder="请填写姓名")
+confirmed = True
+if checked.warnings:
+    confirmed = st.checkbox(f"我已核对以上 {len(checked.warnings)} 条警告，确认提交", key="pm_upload_confirm")
+if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upload_commit"):
+    with guard():
+        entry = commit_upload(checked, folder, user, confirm_warnings=confirmed)
+    st.cache_resource.clear()
+    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm"):
+        st.session_state.pop(key, None)
+    st.session_state["pm_upload_round"] = round_no + 1
+    st.session_state["pm_upload_done"] = (f"已提交为数据版本 v{entry['id']}：{checked.file_name}，{len(checked.rows)} 行。"
+                                          "各页面数据已更新。")
+    st.rerun()

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .errors import UserError
 from .paths import DEFAULT_DATA, DEFAULT_TARGETS
+from .templates import TEMPLATES
 
 EXIT_BAD_INPUT = 2
 
@@ -35,6 +36,24 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--level", choices=["city", "county", "town"], default=None)
     score.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     score.add_argument("--out", default=None, help="输出文件（默认标准输出；xlsx 必须指定）")
+
+    ingest = sub.add_parser("ingest", help="上传进度数据（校验、预览、提交）/ validate, preview and store a roster file")
+    ingest.add_argument("file", help="报表文件：.xlsx、.csv（UTF-8 或 GB18030）、.parquet")
+    ingest.add_argument("--targets", default=str(DEFAULT_TARGETS))
+    ingest.add_argument("--data", default=str(DEFAULT_DATA))
+    ingest.add_argument("--template", choices=sorted(TEMPLATES), default=None, help="报表类型（默认按表头识别）")
+    ingest.add_argument("--dry-run", action="store_true", help="只校验和预览，不提交")
+    ingest.add_argument("--yes", action="store_true", help="已核对全部警告，确认提交")
+    ingest.add_argument("--user", default=None, help="提交人（默认当前系统用户）")
+    ingest.add_argument("--report", default=None, help="把问题清单写入 Excel 文件")
+
+    versions = sub.add_parser("versions", help="列出数据版本 / list store versions")
+    versions.add_argument("--data", default=str(DEFAULT_DATA))
+
+    rollback = sub.add_parser("rollback", help="回退到某一数据版本（回退本身也是新版本）/ roll back")
+    rollback.add_argument("version", type=int)
+    rollback.add_argument("--data", default=str(DEFAULT_DATA))
+    rollback.add_argument("--user", default=None)
     return parser
 
 
@@ -103,4 +122,74 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
-_COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard}
+def _user(name: str | None) -> str:
+    import getpass
+
+    return name or getpass.getuser()
+
+
+def _ingest(args) -> int:
+    from .geography import load_geography
+    from .plan import load_plan
+    from .upload.pipeline import check_upload, commit_upload
+    from .upload.report_xlsx import report_xlsx
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"文件 {path} 不存在", f"file {path} not found")
+    plan = load_plan(args.targets)
+    checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), args.data, args.template)
+    out = sys.stdout
+    if checked.parsed is not None:
+        out.write(f"{path.name}：{checked.parsed.template.title}，{len(checked.rows)} 行数据\n")
+    for note in checked.notes:
+        out.write(f"  处理：{note.message}\n")
+    problems = checked.problems()
+    for rec in problems.itertuples(index=False):
+        where = f"第{rec[1]}行 " if not pd.isna(rec[1]) else ""
+        column = f"“{rec[2]}” " if rec[2] else ""
+        value = f"（值：{rec[3]}）" if rec[3] and rec[3] not in rec[4] else ""
+        out.write(f"  {rec[0]}：{where}{column}{rec[4]}{value}\n")
+    if args.report:
+        Path(args.report).write_bytes(report_xlsx(checked.parsed, checked.issues, checked.notes, path.name))
+        out.write(f"问题清单已写入 {args.report}\n")
+    if checked.parsed is not None and checked.changes is not None:
+        out.write("预览（与当前数据相比）：\n")
+        out.write(checked.summary().to_string(index=False) + "\n")
+    if checked.errors:
+        raise UserError(f"{len(checked.errors)} 个错误，未提交任何数据", f"{len(checked.errors)} error(s); nothing stored")
+    if args.dry_run:
+        out.write(f"试运行：校验通过（{len(checked.warnings)} 条警告），未提交\n")
+        return 0
+    if checked.warnings and not args.yes:
+        raise UserError(f"{len(checked.warnings)} 条警告，核对无误后加 --yes 提交；未提交任何数据",
+                        f"{len(checked.warnings)} warning(s): re-run with --yes to confirm; nothing stored")
+    entry = commit_upload(checked, args.data, _user(args.user), confirm_warnings=args.yes)
+    out.write(f"已提交为数据版本 v{entry['id']}\n")
+    return 0
+
+
+def _versions(args) -> int:
+    from .store import Store
+
+    entries = Store(args.data).entries()
+    if not entries:
+        print("尚无上传版本，当前为初始数据")
+        return 0
+    for e in entries:
+        what = f"回退到 v{e.get('rollback_to')}" if e["kind"] == "rollback" else f"{e.get('file_name')}（{e.get('rows')} 行）"
+        print(f"v{e['id']}\t{e['at']}\t{e['user']}\t{what}")
+    return 0
+
+
+def _rollback(args) -> int:
+    from .store import Store
+
+    store = Store(args.data)
+    entry = store.rollback(args.version, user=_user(args.user), base=store.head())
+    print(f"已回退到 v{args.version}，新版本 v{entry['id']}")
+    return 0
+
+
+_COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard, "ingest": _ingest, "versions": _versions,
+             "rollback": _rollback}
