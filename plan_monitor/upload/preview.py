@@ -37,7 +37,8 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     keys = [*template.unit_keys, "year", "as_of"]
     located = incoming.select(keys).to_pandas().assign(row_no=rows).drop_duplicates(keys, keep="last")
     changes = changes.merge(located, on=keys, how="left")
-    changes["unit"] = changes[list(template.unit_keys)].astype("string").fillna("").agg(" ".join, axis=1)
+    parts = [changes[k].astype("string").fillna("") for k in template.unit_keys]
+    changes["unit"] = parts[0].str.cat(parts[1:], sep=" ") if len(parts) > 1 else parts[0]
     return changes
 
 
