@@ -17,8 +17,7 @@ from .model import Issue, Note
 def suggest(name: str, choices: list[str], n: int = 3) -> list[str]:
     """Closest official names: containment first (沙市 → 沙市区), then edit similarity."""
     contained = [c for c in choices if name and (name in c or c in name)]
-    close = difflib.get_close_matches(name, choices, n=n, cutoff=0.34)
-    return list(dict.fromkeys(contained + close))[:n]
+    return contained[:n] if contained else difflib.get_close_matches(name, choices, n=n, cutoff=0.34)
 
 
 def _hint(name: str, choices: list[str]) -> str:
