@@ -13,6 +13,7 @@ PAGES = [
     st.Page("app_pages/town.py", title="分乡镇", icon=":material/holiday_village:", url_path="town"),
     st.Page("app_pages/trend.py", title="年度趋势", icon=":material/trending_up:", url_path="trend"),
     st.Page("app_pages/definitions.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
+    st.Page("app_pages/present.py", title="汇报模式", icon=":material/slideshow:", url_path="present"),
 ]
 DATA_PAGES = [
     st.Page("app_pages/upload.py", title="数据上传", icon=":material/upload_file:", url_path="upload"),
