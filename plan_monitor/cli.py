@@ -89,7 +89,7 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from .export_table import scorecard_table
+    from .export_table import scorecard_as_of, scorecard_table, scorecard_xlsx
     from .plan import load_plan
     from .rosters import load_rosters
     from .scorecard import compute_scorecard
@@ -100,7 +100,8 @@ def _scorecard(args) -> int:
     if args.format == "xlsx" and not args.out:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
     card = compute_scorecard(plan, load_rosters(args.data))
-    table = scorecard_table(card.select(year=args.year, level=args.level))
+    rows = card.select(year=args.year, level=args.level)
+    table = scorecard_table(rows)
     if args.format == "csv":
         text = table.to_csv(index=False, lineterminator="\n")
         _emit(text, args.out)
@@ -109,8 +110,8 @@ def _scorecard(args) -> int:
         meta = {"plan": plan.plan.name, "demo_data": card.is_demo, "data_version": card.data_version}
         _emit(json.dumps({"meta": meta, "rows": records}, ensure_ascii=False, indent=1, default=str) + "\n", args.out)
     else:
-        with pd.ExcelWriter(args.out, engine="openpyxl") as writer:
-            table.to_excel(writer, index=False, sheet_name="scorecard")
+        title = f"{plan.plan.name} 目标完成情况"
+        Path(args.out).write_bytes(scorecard_xlsx(rows, scorecard_as_of(rows), card.is_demo, title))
         print(f"已写入 {args.out}", file=sys.stderr)
     return 0
 

@@ -129,11 +129,13 @@ def test_xlsx_format(capsys, tmp_path, city_rows):
     out_file = tmp_path / "card.xlsx"
     code, out, err = run(capsys, "scorecard", "--level", "city", "--format", "xlsx", "--out", str(out_file))
     assert code == 0 and out == "" and str(out_file) in err
-    sheet = openpyxl.load_workbook(out_file)["scorecard"]
+    # Chinese headers below the title and 数据截至 lines (scorecard_xlsx); tests/test_xlsx_export.py checks the formats
+    sheet = openpyxl.load_workbook(out_file)["目标完成情况"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert ",".join(rows[0]) == HEADER
-    assert len(rows) == 1 + 13 * 3
-    targets = [r[8] for r in rows[1:] if r[0] == "demo_villages"]
+    assert rows[0][0].endswith("目标完成情况") and rows[1][0].startswith("数据截至 ")
+    assert rows[2][:7] == ("指标", "单位", "层级", "县（市、区）", "乡镇（街道）", "年度", "完成值")
+    assert len(rows) == 3 + 13 * 3
+    targets = [r[7] for r in rows[3:] if r[0] == "示范村"]
     assert targets == [100, 200, 300]
 
 
