@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     rollback.add_argument("version", type=int)
     rollback.add_argument("--data", default=str(DEFAULT_DATA))
     rollback.add_argument("--user", default=None)
+
+    briefing = sub.add_parser("briefing", help="生成汇报幻灯片（PPTX）/ write the briefing deck as PowerPoint")
+    briefing.add_argument("--out", required=True, help="输出文件，如 汇报.pptx")
+    briefing.add_argument("--year", type=int, default=None, help="年度（默认有数据的最近一年）")
+    briefing.add_argument("--county", default=None, help="县（市、区）：生成该县自己的汇报材料（默认全市）")
+    briefing.add_argument("--targets", default=str(DEFAULT_TARGETS))
+    briefing.add_argument("--data", default=str(DEFAULT_DATA))
     return parser
 
 
@@ -192,5 +199,50 @@ def _rollback(args) -> int:
     return 0
 
 
+def _briefing(args) -> int:
+    from .briefing.deck import build_deck
+    from .briefing.pptx_export import deck_pptx
+    from .geography import load_geography
+    from .plan import load_plan
+    from .views import Monitor
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UserError(f"输出目录 {out.parent} 不存在", f"output folder {out.parent} does not exist")
+    # Checked before the scorecard is computed, so a typo fails at once.
+    plan = load_plan(args.targets)
+    if args.year is not None and args.year not in plan.years:
+        raise UserError(f"--year {args.year} 不是计划年度，可选：{'、'.join(map(str, plan.years))}",
+                        f"--year must be one of {plan.years}")
+    county = None
+    if args.county:
+        geo = load_geography(plan)
+        counties = geo.county_names()
+        county = geo.canonical(args.county)
+        if county not in counties:
+            raise UserError(f"没有名为“{args.county}”的县（市、区），可选：{'、'.join(counties)}",
+                            f"unknown county {args.county!r}; valid: {', '.join(counties)}")
+    m = Monitor.build(args.targets, args.data)
+    year = args.year if args.year is not None else m.latest_year()
+    deck = build_deck(m, year, county)
+    notes = _slide_notes(deck)
+    out.write_bytes(deck_pptx(deck, notes))
+    extra = "，含演讲者备注" if notes else ""
+    print(f"已写入 {out}：{deck.place}{year}年汇报幻灯片，共 {len(deck.slides)} 页{extra}")
+    return 0
+
+
+def _slide_notes(deck):
+    """Speaker notes from the 情况通报 module when it is installed; the deck is complete without them."""
+    try:
+        from .briefing import bulletin
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.briefing.bulletin":
+            raise
+        return None
+    slide_notes = getattr(bulletin, "slide_notes", None)
+    return slide_notes(deck) if slide_notes else None
+
+
 _COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard, "ingest": _ingest, "versions": _versions,
-             "rollback": _rollback}
+             "rollback": _rollback, "briefing": _briefing}
