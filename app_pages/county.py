@@ -3,7 +3,9 @@
 import streamlit as st
 
 from plan_monitor.charts import county_bars, status_heatmap
+from plan_monitor.export_table import county_export, export_note, status_matrix_export
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
+from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.views import county_ranking, fmt_rate, fmt_value, status_matrix
 
 m, year = monitor()
@@ -11,6 +13,7 @@ header(m, year, "分县")
 indicator_id = indicator_picker(m, level="county")
 ind = m.plan.indicator(indicator_id)
 rows = county_ranking(m, year, indicator_id)
+note = export_note(m.card, year)
 
 if rows["actual"].isna().all():
     st.info(f"{year}年各县（市、区）尚无“{ind.name}”数据。")
@@ -19,8 +22,10 @@ else:
     if len(notes):
         st.caption("说明：" + "；".join(notes) + "，县级柱条不显示目标线和状态颜色。")
     st.markdown(f"### {ind.name}：各县（市、区）排位　<small>点击柱条查看该县乡镇</small>", unsafe_allow_html=True)
-    event = st.plotly_chart(county_bars(rows, ind.unit, ind.kind, ind.direction), key="county_bars",
+    fig = county_bars(rows, ind.unit, ind.kind, ind.direction)
+    event = st.plotly_chart(fig, key="county_bars",
                             on_select="rerun", selection_mode="points", config={"displayModeBar": False})
+    chart_buttons(fig, f"各县排位_{indicator_id}_{year}", f"{year}年 {ind.name}：各县（市、区）", note)
     picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
     if picked:
         set_qp(county=picked[0])
@@ -34,8 +39,12 @@ else:
         走势=rows["pace_label"].fillna("—"),
     ).rename(columns={"rank": "排位", "county": "县（市、区）"})
     st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势"]], hide_index=True, width="stretch")
+    xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")
 matrix = status_matrix(m, year)
 names = {i.id: i.name for i in m.plan.indicators}
-st.plotly_chart(status_heatmap(matrix, names), key="matrix", config={"displayModeBar": False})
+fig = status_heatmap(matrix, names)
+st.plotly_chart(fig, key="matrix", config={"displayModeBar": False})
+chart_buttons(fig, f"状态矩阵_{year}", f"{year}年 县（市、区）× 指标 状态矩阵", note)
+xlsx_button(status_matrix_export(matrix, names), f"{year}年 县（市、区）× 指标 状态矩阵", note, f"状态矩阵_{year}")

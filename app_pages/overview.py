@@ -3,12 +3,15 @@
 import streamlit as st
 
 from plan_monitor.charts import completion_bars, sparkline
+from plan_monitor.export_table import attention_export, export_note, scorecard_export
 from plan_monitor.ui.context import header, monitor
+from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.views import fmt_rate, fmt_value, overview
 
 m, year = monitor()
 header(m, year, "总览")
 city, attention = overview(m, year)
+note = export_note(m.card, year)
 
 if city["actual"].isna().all():
     st.info(f"{year}年尚无报送数据。")
@@ -30,7 +33,9 @@ for start in range(0, len(city), COLS):
                             config={"displayModeBar": False, "staticPlot": True})
 
 st.markdown("### 各指标完成率与时序进度")
-st.plotly_chart(completion_bars(city), key="completion", config={"displayModeBar": False})
+fig = completion_bars(city)
+st.plotly_chart(fig, key="completion", config={"displayModeBar": False})
+chart_buttons(fig, f"各指标完成率_{year}", f"{year}年各指标完成率与时序进度", note)
 
 st.markdown("### 需关注")
 if attention.empty:
@@ -42,3 +47,8 @@ else:
         完成率=attention["completion"].map(fmt_rate),
     ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
     st.dataframe(table[["状态", "指标", "地区", "实际", "时序要求", "完成率"]], hide_index=True, width="stretch")
+    xlsx_button(attention_export(attention), f"{year}年需关注的指标和县（市、区）", note, f"需关注_{year}")
+
+st.markdown("### 全部指标完成情况")
+xlsx_button(scorecard_export(m.card.select()), f"{m.plan.plan.name} 目标完成情况（各年度、各层级）",
+            export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from plan_monitor.charts import town_bars
+from plan_monitor.export_table import export_note, town_export
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.views import fmt_rate, fmt_value, town_table, village_list
-from plan_monitor.xlsx import table_xlsx
 
 m, year = monitor()
 header(m, year, "分乡镇")
@@ -18,14 +19,18 @@ with right:
 set_qp(county=county)
 ind = m.plan.indicator(indicator_id)
 towns = town_table(m, year, indicator_id, county)
+note = export_note(m.card, year)
 
 if towns.empty or towns["actual"].isna().all():
     st.info(f"{county}{year}年尚无乡镇（街道）层级的“{ind.name}”数据。")
     st.stop()
 
 st.markdown(f"### {county} · {ind.name}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
-event = st.plotly_chart(town_bars(towns, ind.unit), key="town_bars", on_select="rerun", selection_mode="points",
+fig = town_bars(towns, ind.unit)
+event = st.plotly_chart(fig, key="town_bars", on_select="rerun", selection_mode="points",
                         config={"displayModeBar": False})
+chart_buttons(fig, f"{county}_各乡镇_{indicator_id}_{year}", f"{county} {year}年 {ind.name}：各乡镇（街道）", note)
+xlsx_button(town_export(towns, ind.unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
 picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
 names = list(towns["town"])
 town = picked[0] if picked and picked[0] in names else qp("town", names, None)
@@ -51,6 +56,5 @@ table = villages.assign(
                   "income_wan": "村集体经济收入（万元）", "reserve_cadres_u30": "30岁以下后备干部（人）", "as_of": "统计截至"})
 cols = ["村（社区）", "类型", "是否计入", "示范", "示范命名年度", "村集体经济收入（万元）", "30岁以下后备干部（人）", "统计截至"]
 st.dataframe(table[cols], hide_index=True, width="stretch")
-st.download_button("下载名单（Excel）", table_xlsx(table[cols], sheet=town, title=f"{county}{town} {ind.name} {year}年 村（社区）名单"),
-                   file_name=f"{county}_{town}_{indicator_id}_{year}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+xlsx_button(table[cols], f"{county}{town} {ind.name} {year}年 村（社区）名单", note, f"{county}_{town}_{indicator_id}_{year}",
+            label="下载名单（Excel）", sheet=town)

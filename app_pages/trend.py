@@ -3,7 +3,9 @@
 import streamlit as st
 
 from plan_monitor.charts import trend_chart
+from plan_monitor.export_table import export_note, reverse_schedule_export, trend_export
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.views import fmt_value, reverse_schedule, trend
 
 m, year = monitor()
@@ -22,7 +24,12 @@ if rows["actual"].isna().all():
     st.info(f"{place}尚无“{ind.name}”数据。")
 else:
     st.markdown(f"### {place} · {ind.name}")
-    st.plotly_chart(trend_chart(rows, ind.unit, m.plan.years[-1]), key="trend", config={"displayModeBar": False})
+    fig = trend_chart(rows, ind.unit, m.plan.years[-1])
+    st.plotly_chart(fig, key="trend", config={"displayModeBar": False})
+    # the trend runs through every plan year, so it is as recent as the latest report, whatever year is picked
+    chart_buttons(fig, f"年度趋势_{place}_{indicator_id}", f"{place} · {ind.name}：年度趋势", export_note(m.card))
+    xlsx_button(trend_export(rows, ind.unit), f"{place} · {ind.name}：年度趋势", export_note(m.card),
+                f"年度趋势_{place}_{indicator_id}")
     last = rows.dropna(subset=["actual"]).iloc[-1]
     if last["pace_label"] == last["pace_label"] and last["pace_label"]:
         st.markdown(f"**走势判断：{last['pace_label']}**　按当前年均进度推算，计划期末可达 "
@@ -31,6 +38,7 @@ else:
 if "county" in ind.levels:
     st.markdown(f"### 倒排工期：{year}年各县（市、区）还需完成")
     plan = reverse_schedule(m, year, indicator_id)
+    note = export_note(m.card, year)
     unit = "个村" if ind.kind == "share" and ind.unit == "%" and "村" in ind.name else ("人" if ind.unit == "%" else ind.unit)
     if plan["target"].isna().all():
         st.info("该指标计划未分解到县（市、区），无法倒排各县工期；请在 targets.yaml 中为该指标填写 quotas（任务分解）。")
@@ -44,3 +52,5 @@ if "county" in ind.levels:
         ).rename(columns={"county": "县（市、区）"})
         st.dataframe(table[["县（市、区）", "当年还需", "剩余季度", "每季度需", "期末还需", "期末前每季度需"]],
                      hide_index=True, width="stretch")
+        xlsx_button(reverse_schedule_export(plan, unit), f"倒排工期：{year}年 {ind.name} 各县（市、区）还需完成", note,
+                    f"倒排工期_{indicator_id}_{year}")

@@ -1,0 +1,47 @@
+"""Download buttons under the pages' tables (Excel) and charts (PNG, SVG).
+
+Files are built only when a button is clicked (Streamlit's deferred download data runs the callable then),
+so a rerun of a page costs nothing, and a chart waits for Chromium only when someone asks for its image.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ..chart_image import chart_image, image_support, titled
+from ..export_table import XLSX_MIME, ExportTable
+
+IMAGE_MIME = {"png": "image/png", "svg": "image/svg+xml"}
+IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
+
+
+def _file_name(name: str) -> str:
+    """Place names go into file names; a slash would make a folder of them."""
+    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name).strip() or "导出"
+
+
+def xlsx_button(table: ExportTable | pd.DataFrame, title: str, note: str, name: str,
+                label: str = "下载 Excel", sheet: str = "数据") -> None:
+    """A table as an .xlsx file with its title and 数据截至 line (note) above the header."""
+    if isinstance(table, pd.DataFrame):
+        table = ExportTable(table, sheet)
+    st.download_button(label, data=lambda: table.xlsx(title, note), file_name=f"{_file_name(name)}.xlsx",
+                       mime=XLSX_MIME, on_click="ignore", key=f"xlsx_{name}", icon=":material/download:")
+
+
+def chart_buttons(fig: go.Figure, name: str, title: str | None = None, note: str | None = None) -> None:
+    """PNG and SVG of a chart, titled for use outside the page; an explanation instead when this server
+    cannot draw images (no Chromium)."""
+    problem = image_support()
+    if problem:
+        st.caption(problem)
+        return
+    # Tall charts (many counties or towns) keep their own height rather than being squeezed into 900.
+    height = max(IMAGE_HEIGHT, int(fig.layout.height or 0) + 140)
+    image = titled(fig, title, note)
+    for col, fmt in zip(st.columns([1, 1, 4]), ("png", "svg")):
+        col.download_button(f"下载图片（{fmt.upper()}）", data=lambda fmt=fmt: chart_image(image, fmt, IMAGE_WIDTH, height),
+                            file_name=f"{_file_name(name)}.{fmt}", mime=IMAGE_MIME[fmt], on_click="ignore",
+                            key=f"{fmt}_{name}", icon=":material/image:")
