@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned packages; with --test also the test packages and Debian's Chromium + CJK fonts.
+# Create .venv and install the pinned packages; with --test also the test packages, Debian's Chromium + CJK fonts,
+# and LibreOffice Impress + poppler for the PPTX render test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -11,5 +12,11 @@ if [ "${1:-}" = "--test" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  fi
+  # The PPTX render test opens the deck in LibreOffice and rasterises the PDF with poppler.
+  if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-impress poppler-utils >/dev/null
   fi
 fi
