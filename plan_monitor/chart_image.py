@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import threading
 import time
@@ -80,7 +81,13 @@ class _Renderer:
         async def open_browser():
             # mathjax=False: no CDN fetch (the server may be offline) and no formulas in these charts
             k = kaleido.Kaleido(path=path, mathjax=False)
-            await k.open()
+            try:
+                await k.open()
+            except BaseException:
+                # close() removes the temporary page and profile; left alone they fail noisily at exit
+                with contextlib.suppress(Exception):
+                    await k.close()
+                raise
             return k
 
         try:
