@@ -314,9 +314,8 @@ def _unrated_reasons(deck: Deck, place: pd.DataFrame) -> str:
 
 def cards_paragraph(deck: Deck) -> str:
     """红黄牌: how many of each, and who holds them with which indicators, worst first."""
-    _, below = _level_words(deck)
+    subject, below = _level_words(deck)
     cards = _cards(deck)
-    subject, _ = _level_words(deck)
     if cards.empty:
         return f"本期{subject}各{below}均未亮红黄牌。"
     red = cards[cards["card"] == "红牌"]

@@ -168,11 +168,11 @@ def _borders(table) -> None:
     tbl_pr.append(borders)
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
+def _row_flag(row, tag: str) -> None:
+    """tblHeader (repeat on every page) or cantSplit (keep a row on one page)."""
+    el = OxmlElement(tag)
     el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+    row._tr.get_or_add_trPr().append(el)
 
 
 def _table(doc, b: Bulletin) -> None:
@@ -182,14 +182,16 @@ def _table(doc, b: Bulletin) -> None:
     _borders(table)
     for j, name in enumerate(frame.columns):
         _cell(table.rows[0].cells[j], str(name), bold=True)
-    _repeat_header(table.rows[0])
+    for row in table.rows:
+        _row_flag(row, "w:cantSplit")
+    _row_flag(table.rows[0], "w:tblHeader")
     for i, values in enumerate(frame.itertuples(index=False), 1):
         for j, value in enumerate(values):
             _cell(table.rows[i].cells[j], str(value), align=WD_ALIGN_PARAGRAPH.LEFT if j == 0 else
                   WD_ALIGN_PARAGRAPH.CENTER)
     # Fixed widths on the grid and on every cell: LibreOffice reads the grid, Word and WPS the cells.
     table.autofit = False
-    widths = [Mm(44), Mm(12), Mm(22), Mm(18), Mm(18), Mm(21), Mm(21)]
+    widths = [Mm(43), Mm(13), Mm(22), Mm(18), Mm(18), Mm(21), Mm(21)]
     for column, width in zip(table.columns, widths):
         column.width = width
     for row in table.rows:
@@ -223,10 +225,12 @@ def bulletin_docx(deck: Deck) -> bytes:
     _paragraph(doc, b.headings[2], HEADING)
     _paragraph(doc, b.closing)
     _paragraph(doc, indent=False)
-    _paragraph(doc, f"附表：{deck.place}{deck.year}年主要指标完成情况", HEADING, align=WD_ALIGN_PARAGRAPH.CENTER,
-               indent=False)
+    caption = _paragraph(doc, f"附表：{deck.place}{deck.year}年主要指标完成情况", HEADING,
+                         align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    caption.paragraph_format.keep_with_next = True
     _table(doc, b)
-    _paragraph(doc, b.source, RUN_IN, 14, indent=False, line=24)
+    note = _paragraph(doc, b.source, RUN_IN, 14, indent=False, line=24)
+    note.paragraph_format.space_before = Pt(6)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
