@@ -221,7 +221,7 @@ def _overall_slide(slide, spec: Slide, deck: Deck) -> None:
     row_h = min(Inches(0.36), int(BODY_H / (len(body) + 1)))
     left = MARGIN + chart_w + Inches(0.2)
     add_table(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, ["指标", "完成值", "年度目标", "完成率", "状态"], body,
-              [3.2, 1.1, 1.3, 0.9, 1.0], row_h=row_h, aligns="lcccc", size=10 if len(body) <= 14 else 8, fills=fills,
+              [3.1, 1.0, 1.75, 0.85, 0.95], row_h=row_h, aligns="lcccc", size=10 if len(body) <= 14 else 8, fills=fills,
               name="Overall table")
 
 

@@ -74,6 +74,10 @@ def new_presentation() -> Presentation:
         ea.set("typeface", EA_FONT)
     for latin in root.iter(qn("a:latin")):
         latin.set("typeface", LATIN_FONT)
+    # Office picks the per-script entry over ea for zh-CN text; the default theme names 宋体 there.
+    for font in root.iter(qn("a:font")):
+        if font.get("script") == "Hans":
+            font.set("typeface", EA_FONT)
     # The theme is a plain part in python-pptx (no XML object to edit), so its bytes are replaced.
     theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return prs
