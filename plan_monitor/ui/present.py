@@ -1,0 +1,126 @@
+"""Streamlit side of 汇报模式: the chrome-free full-screen frame, the keyboard bridge, the Monitor without the
+sidebar, and the deck cached per data version."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import streamlit as st
+
+from ..briefing.deck import Deck, build_deck
+from ..briefing.slide_html import THEMES
+from ..rosters import folder_version
+from ..views import Monitor
+from .context import _monitor, data_path, guard, report_dates, targets_path
+
+BAR_PX = 50  # height of the control bar under the slide
+U3 = "calc(min(1vw, 1.7778vh) * 3)"  # the slides' side margin, as in slide_html
+
+# Keys go to the parent document (the iframe is same-origin) and press the page's own 上一页/下一页 buttons,
+# so a keystroke is exactly a click: the URL, the clamping and the rerun stay in one place. The flag on the
+# document keeps reruns (which re-create the iframe) from stacking listeners.
+KEYS_JS = """<script>
+(function () {
+  const doc = window.parent.document;
+  if (doc.__pmPresentKeys) return;
+  doc.__pmPresentKeys = true;
+  const keys = {ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"};
+  doc.addEventListener("keydown", function (e) {
+    const dir = keys[e.key];
+    if (!dir || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    const button = doc.querySelector('.st-key-pm_' + dir + ' button');
+    if (!button || button.disabled) return;
+    e.preventDefault();
+    button.click();
+  });
+})();
+</script>"""
+
+
+def frame_css(theme: str) -> str:
+    """Hide Streamlit's chrome and make the slide fill the window above the control bar."""
+    t = THEMES[theme]
+    return f"""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer,
+.st-key-pm-keys {{display: none !important}}
+[data-testid="stApp"], [data-testid="stMain"] {{background: {t['bg']} !important}}
+[data-testid="stMainBlockContainer"] {{padding: 0 !important; max-width: none !important}}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {{gap: 0 !important}}
+div.stVerticalBlock.st-key-pm-slide {{height: calc(100vh - {BAR_PX}px) !important;
+  flex: 0 0 calc(100vh - {BAR_PX}px) !important; gap: 0 !important;
+  overflow: hidden !important; background: {t['bg']}; flex-wrap: nowrap !important}}
+.st-key-pm-slide > div {{flex: 0 0 auto !important}}
+.st-key-pm-slide > div:has(> .st-key-pm-body) {{flex: 1 1 0 !important; min-height: 0 !important}}
+div.st-key-pm-body {{height: 100% !important; min-height: 0 !important; overflow: hidden !important; gap: {U3} !important;
+  padding: 0 {U3} calc(min(1vw, 1.7778vh) * 0.4) !important}}
+.st-key-pm-body > div {{min-height: 0 !important; height: 100% !important}}
+.st-key-pm-body > div:has(> .st-key-pm-side) {{flex: 0 0 34% !important; max-width: 34% !important}}
+.st-key-pm-body > div:has(> .st-key-pm-chart) {{flex: 1 1 0 !important; min-width: 0 !important}}
+.st-key-pm-body div.stVerticalBlock {{height: 100% !important; min-height: 0 !important}}
+.st-key-pm-body [data-testid="stElementContainer"], .st-key-pm-body [data-testid="stHtml"],
+.st-key-pm-body .pm-fill {{height: 100% !important; min-height: 0}}
+div.st-key-pm-bar {{height: {BAR_PX}px !important; flex: 0 0 {BAR_PX}px !important; padding: 4px 12px !important; gap: 8px !important;
+  align-items: center !important; flex-wrap: nowrap !important; overflow: hidden !important;
+  border-top: 1px solid {t['line']}; background: {t['panel']}; opacity: 0.6; transition: opacity .2s}}
+div.st-key-pm-bar:hover, div.st-key-pm-bar:focus-within {{opacity: 1}}
+.st-key-pm-bar .pm-count-text {{color: {t['fg']}; font-weight: 700; font-size: 16px; white-space: nowrap;
+  padding: 0 4px}}
+.st-key-pm-bar [data-testid="stCheckbox"] p, .st-key-pm-bar [data-testid="stPageLink"] p,
+.st-key-pm-bar [data-testid="stPageLink"] span {{color: {t['fg']} !important}}
+div.st-key-pm-notes {{padding: 8px 24px !important; background: {t['bg']}; color: {t['fg']}}}
+</style>"""
+
+
+def keyboard_bridge() -> None:
+    """Arrow keys and a clicker's PageUp/PageDown turn the slides."""
+    with st.container(key="pm-keys"):
+        st.iframe(KEYS_JS, height=1)
+
+
+def load_monitor() -> Monitor:
+    """The Monitor for the 统计截至 in the URL (`asof`, latest when absent); no sidebar on this page."""
+    targets, data = targets_path(), data_path()
+    with guard():
+        plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
+        data_stamp = folder_version(data)
+        m = _monitor(str(targets), str(data), plan_stamp, data_stamp, None)
+        cutoff = st.query_params.get("asof")
+        if cutoff and cutoff in {d.isoformat() for y in m.plan.years for d in report_dates(m, y)}:
+            m = _monitor(str(targets), str(data), plan_stamp, data_stamp, cutoff)
+    return m
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _deck(_m: Monitor, key: tuple, year: int, county: str | None) -> Deck:
+    return build_deck(_m, year, county)
+
+
+def deck(m: Monitor, year: int, county: str | None) -> Deck:
+    """The deck for a year and county, built once per Monitor (the Monitor itself is cached per data version)."""
+    return _deck(m, (id(m), m.card.data_version), year, county)
+
+
+def slide_notes(d: Deck) -> list[str] | None:
+    """讲稿 for every slide from the 情况通报 module when it is there; None while it is not."""
+    name = "plan_monitor.briefing.bulletin"
+    if importlib.util.find_spec(name) is None:
+        return None
+    notes = getattr(importlib.import_module(name), "slide_notes", None)
+    return None if notes is None else list(notes(d))
+
+
+
+AUTO_SECONDS = [0, 10, 15, 20, 30, 60]  # 0: off
+
+
+def clamp_slide(raw, total: int) -> int:
+    """The 1-based slide from the URL, held inside the deck; anything unreadable is the title slide."""
+    try:
+        number = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(total, 1))
