@@ -41,7 +41,8 @@ def chart_buttons(fig: go.Figure, name: str, title: str | None = None, note: str
     # Tall charts (many counties or towns) keep their own height rather than being squeezed into 900.
     height = max(IMAGE_HEIGHT, int(fig.layout.height or 0) + 140)
     image = titled(fig, title, note)
-    for col, fmt in zip(st.columns([1, 1, 4]), ("png", "svg")):
-        col.download_button(f"下载图片（{fmt.upper()}）", data=lambda fmt=fmt: chart_image(image, fmt, IMAGE_WIDTH, height),
+    row = st.container(horizontal=True)
+    for fmt in ("png", "svg"):
+        row.download_button(f"下载图片（{fmt.upper()}）", data=lambda fmt=fmt: chart_image(image, fmt, IMAGE_WIDTH, height),
                             file_name=f"{_file_name(name)}.{fmt}", mime=IMAGE_MIME[fmt], on_click="ignore",
                             key=f"{fmt}_{name}", icon=":material/image:")
