@@ -105,31 +105,38 @@ def css(theme: str = "light") -> str:
 .pm-kpi.pm-wide .pm-actual {{font-size: calc(var(--u)*7)}}
 .pm-kpi.pm-wide table {{font-size: calc(var(--u)*2); width: calc(var(--u)*40)}}
 /* matrix */
-.pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25); width: 100%; table-layout: fixed}}
-.pm-matrix th {{font-size: calc(var(--u)*1.05); font-weight: 700; vertical-align: bottom; line-height: 1.2;
+.pm-matrix-wrap {{height: 100%; display: flex; flex-direction: column}}
+.pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25); width: 100%; table-layout: fixed;
+  flex: 1 1 auto; max-height: calc(var(--u)*40)}}
+.pm-matrix th {{font-size: calc(var(--u)*1.2); font-weight: 700; vertical-align: bottom; line-height: 1.2;
   padding: 0 calc(var(--u)*0.2) calc(var(--u)*0.3)}}
-.pm-matrix th.pm-rowhead, .pm-matrix td.pm-rowhead {{text-align: left; width: 15%; font-size: calc(var(--u)*1.3);
+.pm-matrix th.pm-rowhead, .pm-matrix td.pm-rowhead {{text-align: left; width: 15%; font-size: calc(var(--u)*1.5);
   font-weight: 700; white-space: nowrap}}
-.pm-matrix td.pm-cell {{text-align: center; font-size: calc(var(--u)*1.15); font-weight: 700;
+.pm-matrix td.pm-cell {{text-align: center; font-size: calc(var(--u)*1.4); font-weight: 700;
   padding: calc(var(--u)*0.35) 0; border-radius: calc(var(--u)*0.25)}}
 .pm-legend {{font-size: calc(var(--u)*1.05); color: var(--muted); margin-top: calc(var(--u)*0.5)}}
 .pm-legend .pm-chip {{font-size: calc(var(--u)*0.95); margin-right: calc(var(--u)*0.5)}}
 /* cards */
-.pm-cards {{display: grid; grid-template-columns: 24% 1fr; gap: calc(var(--u)*0.6) calc(var(--u)*1.2);
+.pm-cards {{display: grid; grid-template-columns: 24% 1fr; gap: 0.6em 1.2em;
   align-items: start}}
 .pm-cards .pm-ind {{font-weight: 700; line-height: 1.3; padding-top: calc(var(--u)*0.15)}}
-.pm-cards .pm-who {{display: flex; flex-wrap: wrap; gap: calc(var(--u)*0.4)}}
+.pm-cards .pm-who {{display: flex; flex-wrap: wrap; gap: 0.4em}}
+.pm-cards .pm-chip {{padding: 0.1em 0.45em; border-radius: 0.25em}}
 .pm-tally {{font-size: calc(var(--u)*1.5); margin-bottom: calc(var(--u)*0.9)}}
-.pm-tally .pm-chip {{margin-right: calc(var(--u)*0.8)}}
+.pm-tally .pm-chip {{margin-right: calc(var(--u)*0.6)}}
+.pm-gap {{display: inline-block; width: calc(var(--u)*2.5)}}
+.pm-tally .pm-label {{color: var(--muted)}}
 .pm-none {{font-size: calc(var(--u)*2.6); font-weight: 700; height: 100%; display: flex; align-items: center;
   justify-content: center; color: var(--muted)}}
 /* summary */
+.pm-summary {{height: 100%; display: flex; flex-direction: column; justify-content: center;
+  padding-bottom: calc(var(--u)*4)}}
 .pm-counts {{display: grid; grid-template-columns: repeat(4, 1fr); gap: calc(var(--u)*1.2);
   margin-bottom: calc(var(--u)*2)}}
 .pm-count {{border-radius: calc(var(--u)*0.6); padding: calc(var(--u)*1.1) calc(var(--u)*1.4)}}
-.pm-count .pm-n {{font-size: calc(var(--u)*5); font-weight: 800; line-height: 1}}
-.pm-count .pm-what {{font-size: calc(var(--u)*1.7); font-weight: 700}}
-.pm-lines {{font-size: calc(var(--u)*2.1); line-height: 1.6; margin: 0; padding-left: calc(var(--u)*2.4)}}
+.pm-count .pm-n {{font-size: calc(var(--u)*6.5); font-weight: 800; line-height: 1}}
+.pm-count .pm-what {{font-size: calc(var(--u)*2); font-weight: 700}}
+.pm-lines {{font-size: calc(var(--u)*2.5); line-height: 1.6; margin: 0; padding-left: calc(var(--u)*2.4)}}
 </style>"""
 
 
@@ -290,9 +297,16 @@ def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
         text = [fmt_value(v, u, kd) for v, u, kd in zip(parts["actual"], parts["unit"], parts["kind"])]
         colors = [STATUS_COLORS[None]] * len(parts)
         axis = f"实际数（{parts['unit'].iloc[0]}，计划未分解到本级）"
+    # Labels sit inside the bar at its start, clear of the 时序进度 mark near its end; on a crowded chart (many
+    # towns) the bars are thin, and uniformtext keeps the labels at a readable size rather than shrinking them.
+    few = len(parts) <= 10
+    size = 22 if few else 16
+    inside = [STATUS_TEXT[_code(s)] for s in parts["status"]] if by_completion else ["#ffffff"] * len(parts)
     fig.add_bar(y=parts["_name"], x=value, orientation="h", marker_color=colors, text=text,
-                textposition="outside", cliponaxis=False, name="完成率" if by_completion else "实际",
-                textfont=dict(size=20, color=t["fg"]), hovertemplate="%{y}<br>%{text}<extra></extra>")
+                textposition="auto", insidetextanchor="start", cliponaxis=False,
+                name="完成率" if by_completion else "实际", textfont=dict(size=size),
+                insidetextfont=dict(size=size, color=inside), outsidetextfont=dict(size=size, color=t["fg"]),
+                hovertemplate="%{y}<br>%{text}<extra></extra>")
     top = float(value.max(skipna=True)) if value.notna().any() else 0.0
     if by_completion:
         progress = time_progress(parts) * 100
@@ -306,11 +320,14 @@ def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
     # The axis is named in the chart's title: a projector needs the height for the bars.
     fig.update_xaxes(range=[0, top * 1.18 if top > 0 else 1], gridcolor=t["grid"], zerolinecolor=t["line"],
                      tickfont=dict(size=16), ticksuffix="%" if by_completion else "", automargin=True)
-    fig.update_yaxes(tickfont=dict(size=22 if len(parts) <= 10 else 17), automargin=True)
+    fig.update_yaxes(tickfont=dict(size=22 if few else 17), automargin=True)
+    if not by_completion and (parts["kind"] == "count").all() and parts["unit"].iloc[0] != "%" and top <= 10:
+        fig.update_xaxes(dtick=1)  # counts of a few units: no half-village ticks
     who = "各乡镇（街道）" if level == "town" else "各县（市、区）"
     fig.update_layout(
         font=dict(family=FONT, size=18, color=t["fg"]), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        margin=dict(l=10, r=30, t=56, b=10), bargap=0.25, showlegend=by_completion,
+        margin=dict(l=10, r=30, t=56, b=10), bargap=0.25 if few else 0.18, showlegend=by_completion,
+        uniformtext=dict(minsize=14, mode="show"),
         title=dict(text=who + axis, font=dict(size=22, color=t["muted"]), x=0, xanchor="left", y=0.98, yanchor="top"),
         legend=dict(orientation="h", x=1, xanchor="right", y=1.0, yanchor="bottom", font=dict(size=16)),
     )
@@ -337,28 +354,54 @@ def _matrix_body(deck: Deck, slide: Slide, theme: str):
     legend = "".join(_chip(s) for s in STATUS_LABELS) + _chip(None, "— 无目标/无数据")
     skipped = len(matrix.columns) - len(shown)
     note = f"；另有 {skipped} 项指标未分解到县（市、区），不列入" if skipped else ""
-    return (f'<table class="pm-matrix"><thead><tr><th class="pm-rowhead"></th>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table><div class="pm-legend">{legend}{note}</div>'), None
+    return (f'<div class="pm-matrix-wrap"><table class="pm-matrix"><thead><tr><th class="pm-rowhead"></th>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table><div class="pm-legend">{legend}{note}</div></div>'), None
+
+
+# The body's room in --u: a 16:9 slide is 100 wide and 56.25 high, less margins, head, footer and the tally line.
+BODY_WIDTH, CARDS_HEIGHT = 94.0, 37.0
+CARD_SIZES = (1.9, 1.7, 1.5, 1.35, 1.2, 1.05, 0.95, 0.85)
+
+
+def cards_font(groups: list[tuple[str, list[str]]]) -> float:
+    """The largest type (in --u) at which every indicator's row of chips fits the slide: chips wrap within the
+    right column, and a row is as tall as its chip lines or its indicator name, whichever is taller."""
+    for size in CARD_SIZES:
+        name_width = BODY_WIDTH * 0.24
+        chip_width = BODY_WIDTH * 0.76 - 1.2 * size
+        height = 0.0
+        for name, chips in groups:
+            lines, used = 1, 0.0
+            for chip in chips:
+                width = (len(chip) * 0.6 + 1.4) * size  # CJK is 1em, digits and spaces about half
+                if used and used + width > chip_width:
+                    lines, used = lines + 1, 0.0
+                used += width + 0.4 * size
+            name_lines = math.ceil(len(name) * size / name_width)
+            height += max(lines * 1.95, name_lines * 1.35) * size + 0.6 * size
+        if height <= CARDS_HEIGHT:
+            return size
+    return CARD_SIZES[-1]
 
 
 def _cards_body(deck: Deck, slide: Slide, theme: str):
     cards = slide.rows
     if cards.empty:
         return '<div class="pm-none">本年度没有红黄牌</div>', None
-    n = len(cards)
-    size = 1.45 if n <= 16 else 1.25 if n <= 28 else 1.08 if n <= 40 else 0.92
     order = {s.indicator_id: i for i, s in enumerate(deck.slides) if s.kind == "indicator"}
+    groups = sorted(cards.groupby("indicator_id", sort=False), key=lambda g: order.get(g[0], len(order)))
+    texts = [(g["indicator"].iloc[0], [f'{r["responsible"]} {fmt_rate(r["completion"])}' for _, r in g.iterrows()])
+             for _, g in groups]
+    size = cards_font(texts)
     rows = []
-    for ind_id, group in sorted(cards.groupby("indicator_id", sort=False), key=lambda g: order.get(g[0], 99)):
-        chips = "".join(_chip(r["status"], f'{r["responsible"]} {fmt_rate(r["completion"])}')
-                        for _, r in group.iterrows())
-        rows.append(f'<div class="pm-ind">{escape(group["indicator"].iloc[0])}</div><div class="pm-who">{chips}</div>')
+    for (_, group), (name, labels) in zip(groups, texts):
+        chips = "".join(_chip(status, label) for status, label in zip(group["status"], labels))
+        rows.append(f'<div class="pm-ind">{escape(name)}</div><div class="pm-who">{chips}</div>')
     red, yellow = int((cards["card"] == "红牌").sum()), int((cards["card"] == "黄牌").sum())
     tally = (f'<div class="pm-tally">{_chip("far_behind", f"红牌 {red} 张")}严重滞后'
-             f'<span style="display:inline-block;width:calc(var(--u)*2)"></span>'
-             f'{_chip("behind", f"黄牌 {yellow} 张")}滞后<span class="pm-label" style="margin-left:calc(var(--u)*2)">'
-             f'牌后为完成率，按指标列出责任单位</span></div>')
-    return (f'{tally}<div class="pm-cards" style="font-size:calc(var(--u)*{size})">{"".join(rows)}</div>'), None
+             f'<span class="pm-gap"></span>{_chip("behind", f"黄牌 {yellow} 张")}滞后'
+             f'<span class="pm-gap"></span><span class="pm-label">牌上为责任单位及其完成率</span></div>')
+    return f'{tally}<div class="pm-cards" style="font-size:calc(var(--u)*{size})">{"".join(rows)}</div>', None
 
 
 def _summary_body(deck: Deck, slide: Slide, theme: str):
@@ -374,7 +417,7 @@ def _summary_body(deck: Deck, slide: Slide, theme: str):
         else:
             lines.append(f"<li>{escape(line)}</li>")
     grid = f'<div class="pm-counts">{"".join(counts)}</div>' if counts else ""
-    return f'{grid}<ul class="pm-lines">{"".join(lines)}</ul>', None
+    return f'<div class="pm-summary">{grid}<ul class="pm-lines">{"".join(lines)}</ul></div>', None
 
 
 _BODIES = {"title": _title_body, "overall": _overall_body, "indicator": _indicator_body, "matrix": _matrix_body,
