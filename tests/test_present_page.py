@@ -1,0 +1,233 @@
+"""汇报模式 under AppTest, and the slide markup it renders: titles, counts and figures checked against the deck
+built independently here from the bundled plan and demo data."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from plan_monitor.briefing.deck import build_deck
+from plan_monitor.briefing.slide_html import CARD_SIZES, cards_font, css, render, time_progress
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
+from plan_monitor.views import Monitor, fmt_rate
+
+APP = str(ROOT / "app.py")
+PLAN_NAME = "荆州市基层党建工作提质增效三年行动计划"
+RAW = re.compile(r"\b(nan|None|NaT|<NA>)\b")
+
+
+@pytest.fixture(scope="module")
+def demo() -> Monitor:
+    return Monitor.build(DEFAULT_TARGETS, DEFAULT_DATA)
+
+
+@pytest.fixture(scope="module")
+def city_deck(demo):
+    return build_deck(demo, 2024)
+
+
+@pytest.fixture(autouse=True)
+def bundled_env(monkeypatch):
+    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
+    monkeypatch.delenv("PLAN_MONITOR_DATA", raising=False)
+
+
+def present(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    at.switch_page("app_pages/present.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> str:
+    return "\n".join(h.value for h in at.get("html"))
+
+
+def heading(at: AppTest) -> str:
+    found = re.search(r"<h1>(.*?)</h1>", shown(at))
+    assert found, shown(at)[:500]
+    return found.group(1)
+
+
+def counter(at: AppTest) -> str:
+    return re.search(r'data-testid="pm-slide-count">(\d+ / \d+)<', shown(at)).group(1)
+
+
+# --- the page ---------------------------------------------------------------------------------------------
+
+def test_title_slide_names_plan_data_date_and_demo_mark(city_deck):
+    at = present()
+    text = shown(at)
+    assert heading(at) == PLAN_NAME
+    assert "数据截至 2024年9月30日" in text
+    assert "示例数据，非真实统计" in text
+    assert counter(at) == f"1 / {len(city_deck.slides)}" == "1 / 18"
+    assert at.query_params["slide"] == "1" and at.query_params["year"] == "2024"
+    assert at.button(key="pm_prev").disabled and not at.button(key="pm_next").disabled
+    assert not RAW.search(text), RAW.findall(text)
+
+
+def test_slide_param_opens_that_slide(city_deck):
+    at = present(slide=4)
+    assert heading(at) == city_deck.slides[3].title == "示范乡镇"
+    assert counter(at) == "4 / 18"
+    assert '<span class="pm-num">4 / 18</span>' in shown(at)  # the audience's page number in the footer too
+
+
+def test_next_and_prev_move_the_url(city_deck):
+    at = present(slide=4)
+    at.button(key="pm_next").click().run()
+    assert at.query_params["slide"] == "5"
+    assert heading(at) == city_deck.slides[4].title
+    at.button(key="pm_prev").click().run()
+    at.button(key="pm_prev").click().run()
+    assert at.query_params["slide"] == "3"
+    assert heading(at) == city_deck.slides[2].title
+
+
+def test_last_slide_cannot_go_further():
+    at = present(slide=18)
+    assert at.button(key="pm_next").disabled
+    at.button(key="pm_prev").click().run()
+    assert at.query_params["slide"] == "17"
+
+
+@pytest.mark.parametrize("raw, expected", [("999", 18), ("0", 1), ("-3", 1), ("abc", 1), ("18", 18), (" 7 ", 7)])
+def test_slide_index_is_clamped(raw, expected):
+    at = present(slide=raw)
+    assert counter(at) == f"{expected} / 18"
+    assert at.query_params["slide"] == str(expected)
+
+
+def test_county_param_gives_the_county_deck(demo):
+    county_deck = build_deck(demo, 2024, "公安县")
+    at = present(county="公安县", slide=2)
+    assert counter(at) == f"2 / {len(county_deck.slides)}"
+    assert len(county_deck.slides) == 16  # no matrix, one indicator fewer (示范县 has no county level)
+    assert heading(at) == county_deck.slides[1].title == "公安县2024年目标完成总体情况"
+
+
+def test_choosing_a_county_starts_its_deck_from_the_title(demo):
+    at = present(slide=10)
+    at.selectbox(key="pm_county").select("江陵县").run()
+    assert at.query_params["county"] == "江陵县"
+    assert at.query_params["slide"] == "1"
+    assert counter(at) == f"1 / {len(build_deck(demo, 2024, '江陵县').slides)}"
+    assert "江陵县 · 2024年" in shown(at)
+    at.selectbox(key="pm_county").select_index(0).run()  # 全市
+    assert "county" not in at.query_params
+    assert counter(at) == "1 / 18"
+
+
+def test_year_and_theme_are_kept_in_the_url():
+    at = present(slide=3)
+    at.selectbox(key="pm_year_present").select(2023).run()
+    assert at.query_params["year"] == "2023" and at.query_params["slide"] == "1"
+    assert "数据截至 2023年12月31日" in shown(at)
+    at = present(theme="dark", year=2023, slide=2)
+    assert at.query_params["theme"] == "dark"
+    assert at.segmented_control(key="pm_theme").value == "dark"
+    assert "数据截至 2023年12月31日" in shown(at)
+
+
+def test_unknown_params_fall_back_to_defaults():
+    at = present(year=1999, county="不存在县", theme="neon", auto="7")
+    assert at.query_params["year"] == "2024" and at.query_params["theme"] == "light"
+    assert "county" not in at.query_params and "auto" not in at.query_params
+    assert counter(at) == "1 / 18"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("plan_monitor.briefing.bulletin") is None,
+                    reason="情况通报 (slide_notes) not written yet")
+def test_speaker_notes_follow_the_slide(city_deck):
+    from plan_monitor.briefing.bulletin import slide_notes
+
+    notes = slide_notes(city_deck)
+    at = present(slide=4)
+    assert not at.expander
+    at.checkbox(key="pm_show_notes").check().run()
+    assert [e.label for e in at.expander] == ["讲稿（情况通报）"]
+    assert notes[3] in "\n".join(m.value for m in at.markdown)
+    at.button(key="pm_next").click().run()
+    assert notes[4] in "\n".join(m.value for m in at.markdown)
+
+
+# --- the slide markup -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("county", [None, "公安县", "荆州经济技术开发区"])
+def test_every_slide_renders_with_footer_and_no_raw_missing(demo, county):
+    deck = build_deck(demo, 2024, county)
+    for i, slide in enumerate(deck.slides):
+        view = render(deck, i, "dark")
+        text = view.head + view.body + view.foot
+        assert slide.title in text if slide.kind != "title" else PLAN_NAME in view.body
+        assert "数据截至 2024年9月30日" in view.foot and "示例数据，非真实统计" in view.foot
+        assert f"{i + 1} / {len(deck.slides)}" in view.foot
+        assert not RAW.search(text), (slide.kind, RAW.findall(text))
+        assert (view.figure is not None) == (slide.kind == "indicator" and len(slide.rows) > 1)
+
+
+def test_overall_tiles_show_each_indicator_figure(city_deck):
+    view = render(city_deck, 1)
+    assert view.body.count('class="pm-tile"') == 13
+    assert "255个" in view.body and "2,089人" in view.body and "61.5%" in view.body
+
+
+def test_indicator_slide_names_the_counties_behind_and_charts_completion(city_deck):
+    i = next(i for i, s in enumerate(city_deck.slides) if s.indicator_id == "village_income_20w")
+    view = render(city_deck, i)
+    rows = city_deck.slides[i].rows
+    far = rows.loc[(rows["level"] == "county") & (rows["status"] == "far_behind")].sort_values("completion")
+    assert list(far["county"]) == ["江陵县", "公安县", "监利市", "洪湖市"]
+    assert "江陵县、公安县、监利市、洪湖市" in view.body
+    bars, marks = view.figure.data
+    assert list(bars.y)[-1] == "荆州经济技术开发区" and list(bars.y)[0] == "江陵县"  # best on top
+    assert bars.text[0] == fmt_rate(far["completion"].iloc[0]) == "57.3%"
+    # share target 70%: time progress is expected ÷ target, the same line for every county
+    assert marks.name == "时序进度" and all(abs(x - 67.486339 / 0.7) < 0.01 for x in marks.x)
+
+
+def test_matrix_leaves_out_indicators_without_county_status(city_deck):
+    view = render(city_deck, 15)
+    assert city_deck.slides[15].kind == "matrix"
+    assert view.body.count("<tr>") == 1 + 9  # header and nine counties
+    assert "另有 7 项指标未分解到县（市、区），不列入" in view.body
+    matrix = city_deck.slides[15].rows
+    assert view.body.count(">严重滞后</td>") == int((matrix == "far_behind").sum().sum()) == 18  # = 红牌
+    assert view.body.count(">已完成</td>") == int((matrix == "met").sum().sum()) > 0
+
+
+def test_cards_slide_lists_every_card_with_its_county(city_deck):
+    slide = city_deck.slides[16]
+    view = render(city_deck, 16)
+    assert "红牌 18 张" in view.body and "黄牌 13 张" in view.body
+    assert view.body.count('class="pm-chip"') == 31 + 2
+    assert "江陵县 57.3%" in view.body and "荆州经济技术开发区 93.8%" in view.body
+    assert len(slide.rows) == 31
+
+
+def test_cards_font_shrinks_as_the_list_grows():
+    small = [("村集体经济收入过20万元的村占比", ["江陵县 57.3%"] * 3)]
+    many = [(f"指标{i}名称较长的一项指标", ["荆州经济技术开发区 93.8%"] * 12) for i in range(8)]
+    assert cards_font(small) == CARD_SIZES[0]
+    assert cards_font(many) < cards_font(small)
+    assert cards_font(many * 5) == CARD_SIZES[-1]
+
+
+def test_time_progress_per_kind():
+    rows = pd.DataFrame({
+        "kind": ["share", "threshold", "count", "count"], "direction": ["higher", "lower", "lower", "higher"],
+        "expected": [0.6, 10.0, 8.0, 5.0], "target": [0.8, 0.0, 4.0, 0.0], "den": [100, 50, None, None]})
+    assert list(time_progress(rows).round(4)[:3]) == [0.75, 0.8, 0.5]
+    assert pd.isna(time_progress(rows).iloc[3])  # no target, no time progress
+
+
+def test_dark_theme_changes_the_colours():
+    assert "--bg:#0e1117" in css("dark") and "--bg:#ffffff" in css("light")
