@@ -52,12 +52,14 @@ with st.container(key="pm-slide"):
     st.html(f'<div class="pm-deck">{view.foot}</div>')
 
 with st.container(key="pm-bar", horizontal=True):
-    st.button("上一页", key="pm_prev", on_click=turn, args=(-1,), disabled=index <= 1, icon=":material/chevron_left:")
+    st.button("上一页", key="pm_prev", on_click=turn, args=(-1,), disabled=index <= 1,
+              icon=":material/chevron_left:")
     st.html(f'<span class="pm-count-text" data-testid="pm-slide-count">{index} / {total}</span>', width="content")
     st.button("下一页", key="pm_next", on_click=turn, args=(1,), disabled=index >= total,
               icon=":material/chevron_right:", icon_position="right")
     st.selectbox("县（市、区）", [None] + counties, index=([None] + counties).index(county), key="pm_county",
-                 format_func=lambda c: "全市" if c is None else c, on_change=choose, args=("county", "pm_county", True),
+                 format_func=lambda c: "全市" if c is None else c, on_change=choose,
+                 args=("county", "pm_county", True),
                  width=170, label_visibility="collapsed")
     st.selectbox("年度", years, index=years.index(year), key="pm_year_present", format_func=lambda y: f"{y}年",
                  on_change=choose, args=("year", "pm_year_present", True), width=110, label_visibility="collapsed")

@@ -355,7 +355,8 @@ def _matrix_body(deck: Deck, slide: Slide, theme: str):
     skipped = len(matrix.columns) - len(shown)
     note = f"；另有 {skipped} 项指标未分解到县（市、区），不列入" if skipped else ""
     return (f'<div class="pm-matrix-wrap"><table class="pm-matrix"><thead><tr><th class="pm-rowhead"></th>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table><div class="pm-legend">{legend}{note}</div></div>'), None
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f'<div class="pm-legend">{legend}{note}</div></div>'), None
 
 
 # The body's room in --u: a 16:9 slide is 100 wide and 56.25 high, less margins, head, footer and the tally line.
@@ -412,7 +413,8 @@ def _summary_body(deck: Deck, slide: Slide, theme: str):
         code = by_label.get(label)
         if code and rest.endswith("项"):
             counts.append(f'<div class="pm-count" style="background:{STATUS_COLORS[code]};color:{STATUS_TEXT[code]}">'
-                          f'<div class="pm-n">{escape(rest[:-1].strip())}</div><div class="pm-what">{escape(label)}（项）</div>'
+                          f'<div class="pm-n">{escape(rest[:-1].strip())}</div>'
+                          f'<div class="pm-what">{escape(label)}（项）</div>'
                           f'</div>')
         else:
             lines.append(f"<li>{escape(line)}</li>")

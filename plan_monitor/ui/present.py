@@ -55,7 +55,8 @@ div.stVerticalBlock.st-key-pm-slide {{height: calc(100vh - {BAR_PX}px) !importan
   overflow: hidden !important; background: {t['bg']}; flex-wrap: nowrap !important}}
 .st-key-pm-slide > div {{flex: 0 0 auto !important}}
 .st-key-pm-slide > div:has(> .st-key-pm-body) {{flex: 1 1 0 !important; min-height: 0 !important}}
-div.st-key-pm-body {{height: 100% !important; min-height: 0 !important; overflow: hidden !important; gap: {U3} !important;
+div.st-key-pm-body {{height: 100% !important; min-height: 0 !important; overflow: hidden !important;
+  gap: {U3} !important;
   padding: 0 {U3} calc(min(1vw, 1.7778vh) * 0.4) !important}}
 .st-key-pm-body > div {{min-height: 0 !important; height: 100% !important}}
 .st-key-pm-body > div:has(> .st-key-pm-side) {{flex: 0 0 34% !important; max-width: 34% !important}}
@@ -63,15 +64,20 @@ div.st-key-pm-body {{height: 100% !important; min-height: 0 !important; overflow
 .st-key-pm-body div.stVerticalBlock {{height: 100% !important; min-height: 0 !important}}
 .st-key-pm-body [data-testid="stElementContainer"], .st-key-pm-body [data-testid="stHtml"],
 .st-key-pm-body .pm-fill {{height: 100% !important; min-height: 0}}
-div.st-key-pm-bar {{height: {BAR_PX}px !important; flex: 0 0 {BAR_PX}px !important; padding: 4px 12px !important; gap: 8px !important;
+div.st-key-pm-bar {{height: {BAR_PX}px !important; flex: 0 0 {BAR_PX}px !important; padding: 4px 12px !important;
+  gap: 8px !important;
   align-items: center !important; flex-wrap: nowrap !important; overflow: hidden !important;
   border-top: 1px solid {t['line']}; background: {t['panel']}; opacity: 0.6; transition: opacity .2s}}
 div.st-key-pm-bar:hover, div.st-key-pm-bar:focus-within {{opacity: 1}}
+.st-key-pm_prev button, .st-key-pm_next button {{background-color: #f0f2f6 !important; color: #31333f !important}}
+.st-key-pm_prev button:disabled, .st-key-pm_next button:disabled {{opacity: 0.45}}
 .st-key-pm-bar .pm-count-text {{color: {t['fg']}; font-weight: 700; font-size: 16px; white-space: nowrap;
   padding: 0 4px}}
 .st-key-pm-bar [data-testid="stCheckbox"] p, .st-key-pm-bar [data-testid="stPageLink"] p,
 .st-key-pm-bar [data-testid="stPageLink"] span {{color: {t['fg']} !important}}
 div.st-key-pm-notes {{padding: 8px 24px !important; background: {t['bg']}; color: {t['fg']}}}
+.st-key-pm-notes details, .st-key-pm-notes summary {{background: {t['panel']} !important; color: {t['fg']} !important}}
+.st-key-pm-notes p {{font-size: 18px; line-height: 1.7; color: {t['fg']}}}
 </style>"""
 
 
