@@ -5,10 +5,15 @@ import time
 
 import streamlit as st
 
+from plan_monitor.briefing.docx_export import bulletin_docx
+from plan_monitor.briefing.pptx_export import deck_pptx
 from plan_monitor.briefing.slide_html import THEME_LABELS, css, render
 from plan_monitor.ui.context import guard, qp, set_qp
-from plan_monitor.ui.present import (AUTO_SECONDS, clamp_slide, deck, frame_css, keyboard_bridge, load_monitor,
-                                     slide_notes)
+from plan_monitor.briefing.bulletin import slide_notes
+from plan_monitor.ui.present import AUTO_SECONDS, clamp_slide, deck, frame_css, keyboard_bridge, load_monitor
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 m = load_monitor()
 years, counties = m.plan.years, list(m.geo.counties["county"])
@@ -69,15 +74,21 @@ with st.container(key="pm-bar", horizontal=True):
     st.selectbox("自动翻页", AUTO_SECONDS, index=AUTO_SECONDS.index(auto), key="pm_auto",
                  format_func=lambda s: "自动翻页：关" if s == 0 else f"每 {s} 秒翻页", on_change=choose,
                  args=("auto", "pm_auto", False), width=150, label_visibility="collapsed")
-    notes = slide_notes(d)
-    show_notes = notes is not None and st.checkbox("显示讲稿", key="pm_show_notes")
+    show_notes = st.checkbox("显示讲稿", key="pm_show_notes")
+    name = f"{d.place}{d.year}年"
+    st.download_button("PPTX", data=lambda: deck_pptx(d, slide_notes(d)), file_name=f"{name}汇报.pptx",
+                       mime=PPTX_MIME, on_click="ignore", key="pm_pptx", icon=":material/download:",
+                       help="下载本套幻灯片（PowerPoint / WPS 可编辑，图表为原生图表，讲稿在备注中）")
+    st.download_button("通报", data=lambda: bulletin_docx(d), file_name=f"{name}情况通报（初稿）.docx",
+                       mime=DOCX_MIME, on_click="ignore", key="pm_docx", icon=":material/download:",
+                       help="下载情况通报初稿（Word / WPS）")
     st.page_link("app_pages/overview.py", label="退出汇报", icon=":material/close:")
 
 keyboard_bridge()
 
-if show_notes and index - 1 < len(notes):
+if show_notes:
     with st.container(key="pm-notes"), st.expander("讲稿（情况通报）", expanded=False):
-        st.markdown(notes[index - 1])
+        st.markdown(slide_notes(d)[index - 1])
 
 if auto:
     st.session_state["pm_shown_at"] = time.monotonic()

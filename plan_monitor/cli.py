@@ -200,6 +200,7 @@ def _rollback(args) -> int:
 
 
 def _briefing(args) -> int:
+    from .briefing.bulletin import slide_notes
     from .briefing.deck import build_deck
     from .briefing.pptx_export import deck_pptx
     from .geography import load_geography
@@ -225,23 +226,9 @@ def _briefing(args) -> int:
     m = Monitor.build(args.targets, args.data)
     year = args.year if args.year is not None else m.latest_year()
     deck = build_deck(m, year, county)
-    notes = _slide_notes(deck)
-    out.write_bytes(deck_pptx(deck, notes))
-    extra = "，含演讲者备注" if notes else ""
-    print(f"已写入 {out}：{deck.place}{year}年汇报幻灯片，共 {len(deck.slides)} 页{extra}")
+    out.write_bytes(deck_pptx(deck, slide_notes(deck)))
+    print(f"已写入 {out}：{deck.place}{year}年汇报幻灯片，共 {len(deck.slides)} 页，含演讲者备注")
     return 0
-
-
-def _slide_notes(deck):
-    """Speaker notes from the 情况通报 module when it is installed; the deck is complete without them."""
-    try:
-        from .briefing import bulletin
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.briefing.bulletin":
-            raise
-        return None
-    slide_notes = getattr(bulletin, "slide_notes", None)
-    return slide_notes(deck) if slide_notes else None
 
 
 _COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard, "ingest": _ingest, "versions": _versions,

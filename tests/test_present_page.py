@@ -3,7 +3,6 @@ built independently here from the bundled plan and demo data."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pandas as pd
@@ -72,6 +71,12 @@ def test_title_slide_names_plan_data_date_and_demo_mark(city_deck):
     assert at.query_params["slide"] == "1" and at.query_params["year"] == "2024"
     assert at.button(key="pm_prev").disabled and not at.button(key="pm_next").disabled
     assert not RAW.search(text), RAW.findall(text)
+
+
+def test_the_deck_and_the_bulletin_download_from_the_bar():
+    at = present(county="公安县")
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert set(buttons) == {"PPTX", "通报"}
 
 
 def test_slide_param_opens_that_slide(city_deck):
@@ -144,8 +149,6 @@ def test_unknown_params_fall_back_to_defaults():
     assert counter(at) == "1 / 18"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("plan_monitor.briefing.bulletin") is None,
-                    reason="情况通报 (slide_notes) not written yet")
 def test_speaker_notes_follow_the_slide(city_deck):
     from plan_monitor.briefing.bulletin import slide_notes
 

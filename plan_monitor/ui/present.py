@@ -3,9 +3,6 @@ sidebar, and the deck cached per data version."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import streamlit as st
 
 from ..briefing.deck import Deck, build_deck
@@ -108,15 +105,6 @@ def _deck(_m: Monitor, key: tuple, year: int, county: str | None) -> Deck:
 def deck(m: Monitor, year: int, county: str | None) -> Deck:
     """The deck for a year and county, built once per Monitor (the Monitor itself is cached per data version)."""
     return _deck(m, (id(m), m.card.data_version), year, county)
-
-
-def slide_notes(d: Deck) -> list[str] | None:
-    """讲稿 for every slide from the 情况通报 module when it is there; None while it is not."""
-    name = "plan_monitor.briefing.bulletin"
-    if importlib.util.find_spec(name) is None:
-        return None
-    notes = getattr(importlib.import_module(name), "slide_notes", None)
-    return None if notes is None else list(notes(d))
 
 
 
