@@ -6,7 +6,7 @@ from plan_monitor.charts import town_bars
 from plan_monitor.export_table import export_note, town_export
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
-from plan_monitor.views import fmt_rate, fmt_value, town_table, village_list
+from plan_monitor.views import town_table, village_list
 
 m, year = monitor()
 header(m, year, "分乡镇")

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note,
-                                       reverse_schedule_export, scorecard_as_of, scorecard_export, scorecard_xlsx,
+                                       reverse_schedule_export, scorecard_as_of, scorecard_xlsx,
                                        status_matrix_export, town_export, trend_export)
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.status import STATUS_COLORS

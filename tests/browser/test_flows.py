@@ -6,13 +6,12 @@ Screenshots of every page at 1920×1080 go to artifacts/screenshots/ (kept as te
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from .server import ROOT, streamlit_server
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -21,23 +20,6 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 def app_url():
     with streamlit_server() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install -y chromium fonts-noto-cjk"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def open_page(page, url: str) -> float:

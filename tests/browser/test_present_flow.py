@@ -5,16 +5,15 @@ across a reload, and every slide fits a 1280×720 projector without scrolling. S
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from plan_monitor.briefing.deck import build_deck
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.views import Monitor
 
-from .server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from .server import streamlit_server
 from .test_flows import SHOTS, settle
 
 SIZES = [(1920, 1080), (1280, 720)]
@@ -29,15 +28,6 @@ def deck():
 def app_url():
     with streamlit_server() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install -y chromium fonts-noto-cjk"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def new_page(browser, width: int = 1920, height: int = 1080):

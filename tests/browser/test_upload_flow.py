@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from .server import ROOT, streamlit_server
 from .test_flows import open_page, settle, shot
 
 DEMO = ROOT / "data" / "demo"
@@ -30,22 +30,6 @@ def data_dir(tmp_path_factory) -> Path:
 def app_url(data_dir):
     with streamlit_server({"PLAN_MONITOR_DATA": str(data_dir)}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def county_report_gb18030(tmp: Path) -> Path:
