@@ -30,10 +30,11 @@ choice = st.selectbox("报表类型", [AUTO, *TEMPLATES], key="pm_upload_templat
 with st.expander("下载填报模板（含填表说明与下拉选项）"):
     for key, template in TEMPLATES.items():
         left, right = st.columns(2)
-        left.download_button(f"{template.title}（Excel）", template_xlsx(key, m.plan, m.geo),
-                             template_file_name(key, "xlsx"), key=f"pm_tpl_x_{key}")
-        right.download_button(f"{template.title}（CSV）", template_csv(key), template_file_name(key, "csv"),
-                              key=f"pm_tpl_c_{key}")
+        # Files are built on click (deferred data), not on every rerun of the page.
+        left.download_button(f"{template.title}（Excel）", lambda key=key: template_xlsx(key, m.plan, m.geo),
+                             template_file_name(key, "xlsx"), key=f"pm_tpl_x_{key}", on_click="ignore")
+        right.download_button(f"{template.title}（CSV）", lambda key=key: template_csv(key),
+                              template_file_name(key, "csv"), key=f"pm_tpl_c_{key}", on_click="ignore")
 
 st.markdown("#### 第二步　上传文件")
 st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
@@ -72,8 +73,8 @@ if checked.notes:
 if checked.issues:
     st.dataframe(checked.problems(), hide_index=True, width="stretch")
     st.download_button("下载问题清单（Excel，问题单元格已标色）",
-                       report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
-                       report_file_name(checked.file_name), key="pm_upload_report")
+                       lambda: report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
+                       report_file_name(checked.file_name), key="pm_upload_report", on_click="ignore")
 if checked.parsed is None:
     st.stop()
 
