@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from .store import CHANGE_LABELS
 from .templates import TEMPLATES
 
-STATUS_ZH = {"new": "新增", "changed": "修改", "removed": "删除", "unchanged": "未变"}
 TITLES = {t.table: t.title for t in TEMPLATES.values()}
 HEADERS = {c.key: c.header for t in TEMPLATES.values() for c in t.columns}
 
@@ -53,7 +53,7 @@ def version_table(entries: list[dict]) -> pd.DataFrame:
 def diff_table(diff: pd.DataFrame) -> pd.DataFrame:
     """Store.diff in Chinese: one row per new, changed or removed unit; unit columns no row uses are left out."""
     out = pd.DataFrame({
-        "变化": diff["status"].map(STATUS_ZH),
+        "变化": diff["status"].map(CHANGE_LABELS),
         "报表类型": diff["table"].map(TITLES),
         HEADERS["county"]: diff["county"],
         HEADERS["town"]: diff["town"],

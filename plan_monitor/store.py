@@ -39,7 +39,8 @@ from .store_read import (FORMAT, MANIFEST, State, entry_slices, manifest_path, r
 from .templates import TEMPLATES
 
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
-CHANGE_KINDS = ("new", "changed", "unchanged", "removed")
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
+CHANGE_KINDS = tuple(CHANGE_LABELS)
 
 
 class StoreConflict(UserError):

@@ -11,12 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..store import compare_rows
+from ..store import CHANGE_LABELS, compare_rows
 from ..store_read import in_slices, slice_keys
 from ..templates import Template
 from .validate import year_end
 
-STATUS_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
 
 
@@ -46,10 +45,10 @@ def summary(changes: pd.DataFrame) -> pd.DataFrame:
     """Counts per county × 年度 × 统计截至, in the order an analyst reads them."""
     counts = (changes.assign(n=1).pivot_table(index=["county", "year", "as_of"], columns="status", values="n",
                                               aggfunc="sum", fill_value=0)
-              .reindex(columns=list(STATUS_LABELS), fill_value=0).reset_index())
+              .reindex(columns=list(CHANGE_LABELS), fill_value=0).reset_index())
     counts["as_of"] = pd.to_datetime(counts["as_of"]).dt.strftime("%Y-%m-%d")
     counts.columns.name = None
-    return counts.rename(columns={"county": "县（市、区）", "year": "年度", "as_of": "统计截至", **STATUS_LABELS})
+    return counts.rename(columns={"county": "县（市、区）", "year": "年度", "as_of": "统计截至", **CHANGE_LABELS})
 
 
 def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +56,7 @@ def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
     shown = changes[changes["status"] != "unchanged"].head(DETAIL_LIMIT)
     headers = {c.key: c.header for c in template.columns}
     return pd.DataFrame({
-        "状态": shown["status"].map(STATUS_LABELS).to_list(),
+        "状态": shown["status"].map(CHANGE_LABELS).to_list(),
         "县（市、区）": shown["county"].to_list(),
         "年度": shown["year"].to_list(),
         "统计截至": pd.to_datetime(shown["as_of"]).dt.strftime("%Y-%m-%d").to_list(),
