@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from .engine import Engine
 from .geography import Geography
 from .plan import Plan, query_text
-from .rosters import Rosters
+from .rosters import Rosters, report_dates
 from .templates import TEMPLATES
 
 STATUS_LABELS = {"reported": "已报送", "missing": "未报送", "overdue": "逾期未报", "not_due": "未到期"}
@@ -71,8 +71,7 @@ def reported_slices(rosters: Rosters) -> pa.Table:
     parts = []
     for name, table in rosters.tables.items():
         year = pc.cast(table["year"], pa.int32())
-        year_end = pc.strptime(pc.binary_join_element_wise(pc.cast(year, pa.string()), "12-31", "-"), "%Y-%m-%d", "s")
-        as_of = pc.coalesce(table["as_of"], pc.cast(year_end, pa.date32()))
+        as_of = report_dates(table)
         slim = pa.table({"county": table["county"], "year": year, "as_of": as_of})
         counted = slim.group_by(["county", "year", "as_of"]).aggregate([("county", "count")])
         parts.append(pa.table({

@@ -121,6 +121,18 @@ def load_base(folder: str | Path, files: list[Path] | None = None) -> dict[str, 
     return tables
 
 
+def report_dates(table: pa.Table) -> pa.Array:
+    """统计截至 of each row, a blank read as its year's 12-31: the rule the views, the store and the checks share."""
+    years = pc.cast(table["year"], pa.string())
+    fallback = pc.strptime(pc.binary_join_element_wise(years, pa.scalar("12-31"), "-"), "%Y-%m-%d", "s")
+    return pc.coalesce(table["as_of"], pc.cast(pc.cast(fallback, pa.timestamp("s")), pa.date32()))
+
+
+def with_report_dates(table: pa.Table) -> pa.Table:
+    """The rows with blank 统计截至 filled by report_dates, so every row names its slice outright."""
+    return table.set_column(table.column_names.index("as_of"), "as_of", report_dates(table))
+
+
 def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
     """Only the reports dated on or before the cut-off; an undated report counts as its year's 12-31 report."""
     last_full_year = cutoff.year if (cutoff.month, cutoff.day) == (12, 31) else cutoff.year - 1

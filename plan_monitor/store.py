@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import DataError, UserError
-from .rosters import load_base, to_template
+from .rosters import load_base, to_template, with_report_dates
 from .store_read import (FORMAT, MANIFEST, State, entry_slices, manifest_path, read_manifest, replay, rows_at,
                          store_dir)
 from .templates import TEMPLATES
@@ -200,9 +200,7 @@ class Store:
         if pc.any(pc.is_null(rows["county"])).as_py() or pc.any(pc.is_null(rows["year"])).as_py():
             raise DataError(f"{file_name}：有数据行缺少年度或县（市、区），未提交",
                             f"{file_name}: rows without year or county")
-        # stored filled, so every stored row names its slice outright
-        year_end = pa.array([date(y, 12, 31) for y in rows["year"].to_pylist()], pa.date32())
-        rows = rows.set_column(rows.schema.get_field_index("as_of"), "as_of", pc.coalesce(rows["as_of"], year_end))
+        rows = with_report_dates(rows)  # stored filled, so every stored row names its slice outright
         scope = sorted(set(zip(rows["county"].to_pylist(), rows["year"].to_pylist(), rows["as_of"].to_pylist())))
         slices = {(template.table, c, y, d) for c, y, d in scope}
 

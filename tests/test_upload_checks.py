@@ -8,11 +8,11 @@ import pyarrow as pa
 import pytest
 
 from plan_monitor.geography import load_geography
-from plan_monitor.rosters import ARROW_TYPES, empty_table
+from plan_monitor.rosters import ARROW_TYPES, empty_table, with_report_dates
 from plan_monitor.templates import TEMPLATES
 from plan_monitor.upload.model import Issue, Parsed
 from plan_monitor.upload.names import match_names, suggest
-from plan_monitor.upload.preview import compare, summary, with_year_end
+from plan_monitor.upload.preview import compare, summary
 from plan_monitor.upload.validate import audits, check_totals, run_audits
 
 TODAY = date(2024, 10, 15)
@@ -141,7 +141,7 @@ def test_preview_counts_new_changed_unchanged_removed():
     template = TEMPLATES["village"]
     current = table_of("village", [village(), village(village="史庙村"), village(village="黄场村"),
                                    village(county="荆州区", town="西城街道", village="别处村")])
-    incoming = with_year_end(table_of("village", [village(), village(village="史庙村", income_wan=21.0),
+    incoming = with_report_dates(table_of("village", [village(), village(village="史庙村", income_wan=21.0),
                                                   village(village="新村", as_of=date(2024, 9, 30))]))
     changes = compare(template, incoming, [2, 3, 4], current)
     got = sorted(zip(changes["unit"], changes["status"]))

@@ -17,10 +17,11 @@ import pyarrow.compute as pc
 from ..errors import DataError
 from ..geography import Geography
 from ..plan import Plan
+from ..rosters import with_report_dates
 from ..store import Store
 from .model import Issue, Note, Parsed, UploadError
 from .names import match_names
-from .preview import compare, details, summary, with_year_end
+from .preview import compare, details, summary
 from .read import read_upload
 from .validate import check_totals, run_audits
 
@@ -92,7 +93,7 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, folder
     blank_as_of = pc.sum(pc.is_null(table["as_of"])).as_py()
     if blank_as_of:
         notes.append(Note("year_end", f"统计截至为空的 {blank_as_of} 行按该年度 12月31日（年末）入库", blank_as_of))
-    rows = with_year_end(table)
+    rows = with_report_dates(table)
     changes = compare(template, rows, parsed.row_numbers, current)
     removed = changes[changes["status"] == "removed"]
     if len(removed):

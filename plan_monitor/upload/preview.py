@@ -14,14 +14,8 @@ import pyarrow.compute as pc
 from ..store import CHANGE_LABELS, compare_rows
 from ..store_read import in_slices, slice_keys
 from ..templates import Template
-from .validate import year_end
 
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
-
-
-def with_year_end(table: pa.Table) -> pa.Table:
-    """Blank 统计截至 stored as the year's 12-31, so a slice has one name in the store and the views."""
-    return table.set_column(table.column_names.index("as_of"), "as_of", year_end(table))
 
 
 def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa.Table) -> pd.DataFrame:

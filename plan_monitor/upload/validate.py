@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from ..paths import QUERIES_DIR
 from ..plan import Plan, query_params, query_text
+from ..rosters import report_dates
 from ..templates import Template
 from .model import Issue, Parsed
 
@@ -54,20 +55,13 @@ def unit_labels(table: pa.Table, template: Template) -> pa.Array:
     return pc.binary_join_element_wise(*parts, " ") if len(parts) > 1 else parts[0]
 
 
-def year_end(table: pa.Table) -> pa.Array:
-    """统计截至, with a blank read as the year's 12-31 (the rule the dashboard views apply)."""
-    years = pc.cast(table["year"], pa.string())
-    fallback = pc.strptime(pc.binary_join_element_wise(years, pa.scalar("12-31"), "-"), "%Y-%m-%d", "s")
-    return pc.coalesce(table["as_of"], pc.cast(pc.cast(fallback, pa.timestamp("s")), pa.date32()))
-
-
 def _units(table: pa.Table, template: Template, rows: pa.Array | None) -> pa.Table:
     cols = {
         "unit": unit_labels(table, template),
         "unit_key": pa.array([template.unit_keys[-1]] * len(table), pa.string()),
         "county": table["county"],
         "year": table["year"],
-        "as_of": year_end(table),
+        "as_of": report_dates(table),
         "is_demo": table["is_demo"] if "is_demo" in table.column_names else pa.nulls(len(table), pa.bool_()),
     }
     if rows is not None:
