@@ -26,3 +26,11 @@ def demo_scorecard(plan, demo_rosters):
     from plan_monitor.scorecard import compute_scorecard
 
     return compute_scorecard(plan, demo_rosters)
+
+
+@pytest.fixture(autouse=True)
+def bundled_env(monkeypatch):
+    """Every test starts on the bundled plan and demo data unless it points the env vars elsewhere."""
+    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
+    monkeypatch.delenv("PLAN_MONITOR_DATA", raising=False)
+    monkeypatch.delenv("PLAN_MONITOR_DEBUG", raising=False)

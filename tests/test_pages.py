@@ -25,13 +25,6 @@ def demo() -> Monitor:
     return Monitor.build(DEFAULT_TARGETS, DEFAULT_DATA)
 
 
-@pytest.fixture(autouse=True)
-def bundled_env(monkeypatch):
-    """Every test starts on the bundled plan and demo data unless it points the env vars elsewhere."""
-    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
-    monkeypatch.delenv("PLAN_MONITOR_DATA", raising=False)
-    monkeypatch.delenv("PLAN_MONITOR_DEBUG", raising=False)
-
 
 def open_page(page: str, **query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)

@@ -29,11 +29,6 @@ def city_deck(demo):
     return build_deck(demo, 2024)
 
 
-@pytest.fixture(autouse=True)
-def bundled_env(monkeypatch):
-    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
-    monkeypatch.delenv("PLAN_MONITOR_DATA", raising=False)
-
 
 def present(**query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)

@@ -17,12 +17,6 @@ APP = str(ROOT / "app.py")
 LATEST = "2024-09-30"
 
 
-@pytest.fixture(autouse=True)
-def bundled_env(monkeypatch):
-    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
-    monkeypatch.delenv("PLAN_MONITOR_DATA", raising=False)
-    monkeypatch.delenv("PLAN_MONITOR_DEBUG", raising=False)
-
 
 def open_page(page: str, **query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)

@@ -21,7 +21,6 @@ def data(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, folder)
     monkeypatch.setenv("PLAN_MONITOR_DATA", str(folder))
-    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
     return folder
 
 

@@ -24,7 +24,6 @@ Q3 = date(2024, 9, 30)
 def data(tmp_path, monkeypatch) -> Path:
     folder = Path(shutil.copytree(DEFAULT_DATA, tmp_path / "demo"))
     monkeypatch.setenv("PLAN_MONITOR_DATA", str(folder))
-    monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)
     return folder
 
 
