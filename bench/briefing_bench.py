@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -21,16 +20,7 @@ from plan_monitor.briefing.deck import build_deck  # noqa: E402
 from plan_monitor.briefing.pptx_export import deck_pptx  # noqa: E402
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS  # noqa: E402
 from plan_monitor.views import Monitor  # noqa: E402
-
-
-def timed(fn, repeats: int):
-    result = fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), max(times), result
+from scorecard_bench import timed  # noqa: E402  (bench/ is on sys.path when a script in it runs)
 
 
 def main() -> None:
@@ -47,17 +37,17 @@ def main() -> None:
           f"(median, after one warm-up)  place={args.county or m.geo.region_name} {year}")
     print(f"Monitor.build (once, not part of the export):  {monitor_s:.3f} s")
 
-    deck_s, deck_lo, deck_hi, deck = timed(lambda: build_deck(m, year, args.county), args.repeats)
-    print(f"build_deck:                 {deck_s:.3f} s  ({deck_lo:.3f}–{deck_hi:.3f})  {len(deck.slides)} slides")
-    pptx_s, pptx_lo, pptx_hi, data = timed(lambda: deck_pptx(deck), args.repeats)
-    print(f"deck_pptx:                  {pptx_s:.3f} s  ({pptx_lo:.3f}–{pptx_hi:.3f})  {len(data) / 1024:.0f} KiB")
+    deck_s, deck_times, deck = timed(lambda: build_deck(m, year, args.county), args.repeats)
+    print(f"build_deck:                 {deck_s:.3f} s  ({min(deck_times):.3f}–{max(deck_times):.3f})  {len(deck.slides)} slides")
+    pptx_s, pptx_times, data = timed(lambda: deck_pptx(deck), args.repeats)
+    print(f"deck_pptx:                  {pptx_s:.3f} s  ({min(pptx_times):.3f}–{max(pptx_times):.3f})  {len(data) / 1024:.0f} KiB")
     try:
         from plan_monitor.briefing.bulletin import slide_notes
     except ImportError:
         return
     notes = slide_notes(deck)
-    notes_s, notes_lo, notes_hi, data = timed(lambda: deck_pptx(deck, slide_notes(deck)), args.repeats)
-    print(f"slide_notes + deck_pptx:    {notes_s:.3f} s  ({notes_lo:.3f}–{notes_hi:.3f})  {len(data) / 1024:.0f} KiB"
+    notes_s, notes_times, data = timed(lambda: deck_pptx(deck, slide_notes(deck)), args.repeats)
+    print(f"slide_notes + deck_pptx:    {notes_s:.3f} s  ({min(notes_times):.3f}–{max(notes_times):.3f})  {len(data) / 1024:.0f} KiB"
           f"  {len(notes)} notes")
     print(f"deck + pptx + notes:        {deck_s + notes_s:.3f} s")
 
