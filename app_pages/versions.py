@@ -4,10 +4,19 @@ import streamlit as st
 
 from plan_monitor.errors import UserError
 from plan_monitor.history import diff_table, version_label, version_table
+from plan_monitor.rosters import folder_version
 from plan_monitor.store import Store
 from plan_monitor.ui.context import data_path, guard
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
+
+
+@st.cache_data(max_entries=16, show_spinner="正在比较……")
+def version_diff(folder: str, version: int, stamp: str):
+    """A version's changes, computed once per data stamp (the stamp is only the cache key), not on every rerun
+    of the page (typing a name, ticking the confirm box)."""
+    return diff_table(Store(folder).diff(version))
+
 
 st.markdown("## 数据版本")
 store = Store(data_path())
@@ -33,7 +42,7 @@ st.markdown("### 版本变化")
 shown = st.selectbox("查看版本", list(reversed(by_id)), format_func=lambda v: version_label(by_id[v]),
                      key="pm_versions_show")
 with guard():
-    changed = diff_table(store.diff(shown))
+    changed = version_diff(str(data_path()), shown, folder_version(data_path()))
 if changed.empty:
     st.info("该版本未改变任何数据行")
 else:
