@@ -80,14 +80,18 @@ def set_qp(**values) -> None:
             st.query_params[key] = str(value)
 
 
-def monitor() -> tuple[Monitor, int]:
-    """The Monitor for the year and 统计截至 chosen in the sidebar (both kept in the URL), and the year."""
-    st.markdown(CSS, unsafe_allow_html=True)
+def cached_monitor(cutoff: str | None = None) -> Monitor:
+    """The cached Monitor of the configured plan and data folder, as of a 统计截至 (None: latest)."""
     targets, data = targets_path(), data_path()
     with guard():
         plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
-        data_stamp = folder_version(data)
-        full = _monitor(str(targets), str(data), plan_stamp, data_stamp, None)
+        return _monitor(str(targets), str(data), plan_stamp, folder_version(data), cutoff)
+
+
+def monitor() -> tuple[Monitor, int]:
+    """The Monitor for the year and 统计截至 chosen in the sidebar (both kept in the URL), and the year."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    full = cached_monitor()
     years = full.plan.years
     year = qp("year", years, full.latest_year())
     year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
@@ -97,10 +101,7 @@ def monitor() -> tuple[Monitor, int]:
     chosen = st.sidebar.selectbox("统计截至", labels, index=labels.index(chosen), key="pm_asof",
                                   help="选择较早的报送日期，查看当时的完成情况")
     set_qp(year=year, asof=None if chosen == "最新" else chosen)
-    if chosen == "最新":
-        return full, year
-    with guard():
-        return _monitor(str(targets), str(data), plan_stamp, data_stamp, chosen), year
+    return (full if chosen == "最新" else cached_monitor(chosen)), year
 
 
 def header(m: Monitor, year: int, title: str) -> None:

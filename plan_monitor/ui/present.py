@@ -7,9 +7,8 @@ import streamlit as st
 
 from ..briefing.deck import Deck, build_deck
 from ..briefing.slide_html import THEMES
-from ..rosters import folder_version
 from ..views import Monitor
-from .context import _monitor, data_path, guard, report_dates, targets_path
+from .context import cached_monitor, report_dates
 
 BAR_PX = 50  # height of the control bar under the slide
 U3 = "calc(min(1vw, 1.7778vh) * 3)"  # the slides' side margin, as in slide_html
@@ -86,14 +85,10 @@ def keyboard_bridge() -> None:
 
 def load_monitor() -> Monitor:
     """The Monitor for the 统计截至 in the URL (`asof`, latest when absent); no sidebar on this page."""
-    targets, data = targets_path(), data_path()
-    with guard():
-        plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
-        data_stamp = folder_version(data)
-        m = _monitor(str(targets), str(data), plan_stamp, data_stamp, None)
-        cutoff = st.query_params.get("asof")
-        if cutoff and cutoff in {d.isoformat() for y in m.plan.years for d in report_dates(m, y)}:
-            m = _monitor(str(targets), str(data), plan_stamp, data_stamp, cutoff)
+    m = cached_monitor()
+    cutoff = st.query_params.get("asof")
+    if cutoff and cutoff in {d.isoformat() for y in m.plan.years for d in report_dates(m, y)}:
+        m = cached_monitor(cutoff)
     return m
 
 
