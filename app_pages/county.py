@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from plan_monitor.charts import county_bars, status_heatmap
-from plan_monitor.export_table import county_export, export_note, status_matrix_export
+from plan_monitor.outputs.charts import county_bars, status_heatmap
+from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
-from plan_monitor.views import county_ranking, fmt_rate, fmt_value, status_matrix
+from plan_monitor.present.views import county_ranking, status_matrix
+from plan_monitor.present.format import fmt_rate, fmt_value
 
 m, year = monitor()
 header(m, year, "分县")

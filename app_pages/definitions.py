@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plan_monitor.ui.context import header, monitor
-from plan_monitor.views import definitions
+from plan_monitor.present.views import definitions
 
 m, year = monitor()
 header(m, year, "指标口径")

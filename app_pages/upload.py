@@ -3,13 +3,13 @@ written before the confirm button."""
 
 import streamlit as st
 
-from plan_monitor.store import Store
-from plan_monitor.templates import TEMPLATES
+from plan_monitor.sources.store import Store
+from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import data_path, guard, monitor
-from plan_monitor.upload.model import MAX_BYTES
-from plan_monitor.upload.pipeline import check_upload, commit_upload
-from plan_monitor.upload.report_xlsx import report_file_name, report_xlsx
-from plan_monitor.upload.template_files import template_csv, template_file_name, template_xlsx
+from plan_monitor.ingest.model import MAX_BYTES
+from plan_monitor.ingest.pipeline import check_upload, commit_upload
+from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
+from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
 
 m, _ = monitor()
 folder = data_path()

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from plan_monitor.errors import UserError
-from plan_monitor.history import diff_table, version_label, version_table
-from plan_monitor.rosters import folder_version
-from plan_monitor.store import Store
+from plan_monitor.present.history import diff_table, version_label, version_table
+from plan_monitor.sources.rosters import folder_version
+from plan_monitor.sources.store import Store
 from plan_monitor.ui.context import data_path, guard
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all

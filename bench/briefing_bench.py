@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from plan_monitor.briefing.deck import build_deck  # noqa: E402
-from plan_monitor.briefing.pptx_export import deck_pptx  # noqa: E402
+from plan_monitor.outputs.briefing.deck import build_deck  # noqa: E402
+from plan_monitor.outputs.briefing.pptx_export import deck_pptx  # noqa: E402
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS  # noqa: E402
-from plan_monitor.views import Monitor  # noqa: E402
+from plan_monitor.present.views import Monitor  # noqa: E402
 from scorecard_bench import timed  # noqa: E402  (bench/ is on sys.path when a script in it runs)
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     pptx_s, pptx_times, data = timed(lambda: deck_pptx(deck), args.repeats)
     print(f"deck_pptx:                  {pptx_s:.3f} s  ({min(pptx_times):.3f}–{max(pptx_times):.3f})  {len(data) / 1024:.0f} KiB")
     try:
-        from plan_monitor.briefing.bulletin import slide_notes
+        from plan_monitor.outputs.briefing.bulletin import slide_notes
     except ImportError:
         return
     notes = slide_notes(deck)

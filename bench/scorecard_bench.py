@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from plan_monitor.demo import SCALES, generate  # noqa: E402
+from plan_monitor.sources.demo import SCALES, generate  # noqa: E402
 from plan_monitor.engine import Engine  # noqa: E402
-from plan_monitor.geography import load_geography  # noqa: E402
-from plan_monitor.plan import load_plan  # noqa: E402
-from plan_monitor.rosters import load_rosters  # noqa: E402
-from plan_monitor.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
+from plan_monitor.spec.geography import load_geography  # noqa: E402
+from plan_monitor.spec.plan import load_plan  # noqa: E402
+from plan_monitor.sources.rosters import load_rosters  # noqa: E402
+from plan_monitor.metrics.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
 
 
 def timed(fn, repeats: int):
@@ -55,10 +55,10 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
 
     for i in range(repeats + 1):  # the first pass is the warm-up
         geo = step("load_geography", lambda: load_geography(plan))
-        engine = step("Engine(rosters): register + views", lambda: Engine(rosters))
+        engine = step("Engine.over_rosters(rosters.tables): register + views", lambda: Engine.over_rosters(rosters.tables))
         rows = step(f"measure_rows ({len(plan.indicators)} queries)", lambda: measure_rows(engine, plan))
         engine.register("measure_rows", rows)
-        rolled = step("rollup.sql", lambda: engine.run("rollup"))
+        rolled = step("rollup.sql", lambda: engine.run("engine/rollup"))
         engine.register("rolled", rolled)
 
         def register_plan():
@@ -67,7 +67,7 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
 
         step("plan tables", register_plan)
         df = step("scorecard.sql → pandas",
-                  lambda: engine.run("scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas())
+                  lambda: engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas())
         step("_classify (status, pace)", lambda: _classify(plan, df))
         if i == 0:
             steps = {}
@@ -76,11 +76,11 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
 
 def per_query(plan, rosters, repeats: int) -> list[tuple[str, float]]:
     """Median seconds of each indicator's measure query."""
-    engine = Engine(rosters)
+    engine = Engine.over_rosters(rosters.tables)
     common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
     out = []
     for ind in plan.indicators:
-        med, _, _ = timed(lambda: engine.run(ind.query, {**common, **ind.params}), repeats)
+        med, _, _ = timed(lambda: engine.run(f"measures/{ind.query}", {**common, **ind.params}), repeats)
         out.append((f"{ind.id} ({ind.query})", med))
     return out
 

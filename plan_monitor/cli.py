@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import UserError
-from .paths import DEFAULT_DATA, DEFAULT_TARGETS
-from .templates import TEMPLATES
+from plan_monitor.errors import UserError
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
+from plan_monitor.spec.templates import TEMPLATES
 
 EXIT_BAD_INPUT = 2
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
-    from .plan import load_plan
+    from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
     print(f"{args.targets}: 校验通过 / valid — {plan.plan.name}，{len(plan.indicators)} 项指标，"
@@ -85,8 +85,8 @@ def _check(args) -> int:
 
 
 def _demo(args) -> int:
-    from .demo import generate
-    from .plan import load_plan
+    from plan_monitor.sources.demo import generate
+    from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
     out = args.out or (str(DEFAULT_DATA) if args.scale == "municipal" else f"data/demo-{args.scale}")
@@ -96,10 +96,10 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from .export_table import scorecard_as_of, scorecard_table, scorecard_xlsx
-    from .plan import load_plan
-    from .rosters import load_rosters
-    from .scorecard import compute_scorecard
+    from plan_monitor.outputs.export_table import scorecard_as_of, scorecard_table, scorecard_xlsx
+    from plan_monitor.spec.plan import load_plan
+    from plan_monitor.sources.rosters import load_rosters
+    from plan_monitor.metrics.scorecard import compute_scorecard
 
     plan = load_plan(args.targets)
     if args.year is not None and args.year not in plan.years:
@@ -137,10 +137,10 @@ def _user(name: str | None) -> str:
 
 
 def _ingest(args) -> int:
-    from .geography import load_geography
-    from .plan import load_plan
-    from .upload.pipeline import check_upload, commit_upload
-    from .upload.report_xlsx import report_xlsx
+    from plan_monitor.spec.geography import load_geography
+    from plan_monitor.spec.plan import load_plan
+    from plan_monitor.ingest.pipeline import check_upload, commit_upload
+    from plan_monitor.outputs.upload_report import report_xlsx
 
     path = Path(args.file)
     if not path.is_file():
@@ -178,7 +178,7 @@ def _ingest(args) -> int:
 
 
 def _versions(args) -> int:
-    from .store import Store
+    from plan_monitor.sources.store import Store
 
     entries = Store(args.data).entries()
     if not entries:
@@ -191,7 +191,7 @@ def _versions(args) -> int:
 
 
 def _rollback(args) -> int:
-    from .store import Store
+    from plan_monitor.sources.store import Store
 
     store = Store(args.data)
     entry = store.rollback(args.version, user=_user(args.user), base=store.head())
@@ -200,12 +200,12 @@ def _rollback(args) -> int:
 
 
 def _briefing(args) -> int:
-    from .briefing.bulletin import slide_notes
-    from .briefing.deck import build_deck
-    from .briefing.pptx_export import deck_pptx
-    from .geography import load_geography
-    from .plan import load_plan
-    from .views import Monitor
+    from plan_monitor.outputs.briefing.bulletin import slide_notes
+    from plan_monitor.outputs.briefing.deck import build_deck
+    from plan_monitor.outputs.briefing.pptx_export import deck_pptx
+    from plan_monitor.spec.geography import load_geography
+    from plan_monitor.spec.plan import load_plan
+    from plan_monitor.metrics.monitor import Monitor
 
     out = Path(args.out)
     if not out.parent.is_dir():

@@ -1,28 +1,34 @@
-"""The one place that opens DuckDB, registers the rosters and runs named queries with bound parameters."""
+"""The one place that opens DuckDB: one in-memory connection per computation, over named Arrow tables, running
+files of the SQL catalog with bound parameters only. Scorecard, completeness, drill-downs and upload audits all
+go through it."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 
 import duckdb
 import pyarrow as pa
 
-from .plan import query_params, query_text
-from .rosters import Rosters
-from .templates import TEMPLATES
-
-_VIEWS = tuple(t.table for t in TEMPLATES.values())  # the allow-list of view names
+from plan_monitor.spec.catalog import VIEWS, catalog
 
 
 class Engine:
-    def __init__(self, rosters: Rosters):
+    def __init__(self, tables: Mapping[str, pa.Table] | None = None):
+        """A fresh connection with the shared macros, and each named table registered under its name."""
         self._con = duckdb.connect(":memory:")
         self._lock = threading.Lock()
-        for table, data in rosters.tables.items():
-            self._con.register(f"raw_{table}", data)
-        self._con.execute(query_text("macros"))
-        for view in _VIEWS:
-            self._con.execute(f"CREATE VIEW {view} AS " + query_text(f"views/{view}"))
+        self._con.execute(catalog().get("engine/macros").text)
+        for name, data in (tables or {}).items():
+            self._con.register(name, data)
+
+    @classmethod
+    def over_rosters(cls, rosters: Mapping[str, pa.Table]) -> "Engine":
+        """An engine whose roster views (villages, towns, …; queries/views/) read the given current rows."""
+        engine = cls({f"raw_{table}": data for table, data in rosters.items()})
+        for view in VIEWS:  # identifiers from the catalog's allow-list, never from input
+            engine._con.execute(f"CREATE VIEW {view} AS " + catalog().get(f"views/{view}").text)
+        return engine
 
     def register(self, name: str, data: pa.Table) -> None:
         """Expose an Arrow table (plan targets, intermediate rows) to the next queries."""
@@ -30,12 +36,15 @@ class Engine:
             self._con.register(name, data)
 
     def run(self, query: str, params: dict | None = None) -> pa.Table:
-        """Run queries/<query>.sql, binding only the parameters it names."""
-        sql = query_text(query)
-        wanted = query_params(query)
-        bound = {k: v for k, v in (params or {}).items() if k in wanted}
-        missing = wanted - set(bound)
+        """Run queries/<query>.sql (e.g. measures/income_share), binding only the parameters it names."""
+        sql = catalog().get(query)
+        bound = {k: v for k, v in (params or {}).items() if k in sql.params}
+        missing = sql.params - set(bound)
         if missing:
             raise KeyError(f"query {query} needs parameters {sorted(missing)}")
         with self._lock:
-            return self._con.sql(sql, params=bound).to_arrow_table()
+            return self._con.sql(sql.text, params=bound).to_arrow_table()
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()

@@ -9,21 +9,21 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 
 @pytest.fixture(scope="session")
 def plan():
-    from plan_monitor.plan import load_plan
+    from plan_monitor.spec.plan import load_plan
 
     return load_plan(DEFAULT_TARGETS)
 
 
 @pytest.fixture(scope="session")
 def demo_rosters():
-    from plan_monitor.rosters import load_rosters
+    from plan_monitor.sources.rosters import load_rosters
 
     return load_rosters(DEFAULT_DATA)
 
 
 @pytest.fixture(scope="session")
 def demo_scorecard(plan, demo_rosters):
-    from plan_monitor.scorecard import compute_scorecard
+    from plan_monitor.metrics.scorecard import compute_scorecard
 
     return compute_scorecard(plan, demo_rosters)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyarrow as pa
 from plan_monitor.engine import Engine
-from plan_monitor.rosters import Rosters, empty_table
-from plan_monitor.templates import TEMPLATES
+from plan_monitor.sources.rosters import Rosters, empty_table
+from plan_monitor.spec.templates import TEMPLATES
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -36,7 +36,7 @@ def make_rosters(village=(), town=(), county=(), county_stats=()) -> Rosters:
 
 def run_query(query: str, params: dict | None = None, **rosters) -> list[tuple]:
     """Run a measure query on inline rosters; rows as sorted tuples (year, county, town, num, den, as_of)."""
-    table = Engine(make_rosters(**rosters)).run(query, params or {})
+    table = Engine.over_rosters(make_rosters(**rosters).tables).run(query if "/" in query else f"measures/{query}", params or {})
     cols = ["year", "county", "town", "num", "den", "as_of"]
     rows = [tuple(r[c] for c in cols) for r in table.select(cols).to_pylist()]
     return sorted(rows, key=lambda r: tuple((x is None, x) for x in r))

@@ -8,10 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from plan_monitor.briefing.bulletin import bulletin, indicator_paragraph, slide_notes, time_progress
-from plan_monitor.briefing.deck import build_deck
+from plan_monitor.outputs.briefing.bulletin import bulletin, indicator_paragraph, slide_notes, time_progress
+from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.views import Monitor, fmt_date, fmt_rate, fmt_value
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 CASES = [(2024, None), (2024, "公安县"), (2023, None), (2023, "公安县")]

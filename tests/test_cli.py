@@ -16,7 +16,7 @@ from inline_rosters import PLANS
 
 from plan_monitor.cli import main
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.plan import load_plan
+from plan_monitor.spec.plan import load_plan
 
 HEADER = "indicator_id,indicator,unit,level,county,town,year,actual,target,gap,completion,status,pace"
 YEARS = [2022, 2023, 2024]

@@ -9,13 +9,12 @@ import pytest
 
 from inline_rosters import PLANS, make_rosters
 
-from plan_monitor.completeness import (expected_rosters, expected_rounds, incomplete_note, lacking, matrix,
-                                       missing_counties, read_store, recent_uploads, reported_slices,
-                                       reporting_status, requirement_text, sent)
+from plan_monitor.metrics.completeness import (expected_rosters, expected_rounds, missing_counties, reported_slices, reporting_status)
+from plan_monitor.present.reporting import (incomplete_note, lacking, matrix, read_store, recent_uploads, requirement_text, sent)
 from plan_monitor.errors import PlanError
-from plan_monitor.geography import Geography
+from plan_monitor.spec.geography import Geography
 from plan_monitor.paths import DEFAULT_TARGETS, ROOT
-from plan_monitor.plan import Reporting, load_plan
+from plan_monitor.spec.plan import Reporting, load_plan
 
 D = date
 Q2, EOY = D(2024, 6, 30), D(2024, 12, 31)
@@ -315,8 +314,8 @@ def test_recent_uploads_newest_first():
 
 
 def test_an_upload_committed_to_the_store_names_its_sender(tmp_path, plan, geo):
-    store_mod = pytest.importorskip("plan_monitor.store")
-    from plan_monitor.rosters import load_rosters
+    store_mod = pytest.importorskip("plan_monitor.sources.store")
+    from plan_monitor.sources.rosters import load_rosters
 
     folder = tmp_path / "data"
     folder.mkdir()

@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from plan_monitor.demo import generate
+from plan_monitor.sources.demo import generate
 from plan_monitor.paths import DEFAULT_DATA
-from plan_monitor.rosters import DEMO_MARK, load_rosters
+from plan_monitor.sources.rosters import DEMO_MARK, load_rosters
 
 
 def snapshot(folder):
@@ -82,7 +82,7 @@ def test_demo_reports_years_and_dates(demo_rosters):
 
 
 def test_demo_uses_the_gazetteer_counties(demo_rosters, plan):
-    from plan_monitor.geography import load_geography
+    from plan_monitor.spec.geography import load_geography
 
     counties = set(demo_rosters.tables["counties"].column("county").to_pylist())
     assert counties == set(load_geography(plan).county_names())

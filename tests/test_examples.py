@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from plan_monitor.cli import main
-from plan_monitor.plan import load_plan
-from plan_monitor.rosters import load_rosters
-from plan_monitor.scorecard import compute_scorecard
+from plan_monitor.spec.plan import load_plan
+from plan_monitor.sources.rosters import load_rosters
+from plan_monitor.metrics.scorecard import compute_scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -6,8 +6,8 @@ import pytest
 
 from inline_rosters import PLANS
 
-from plan_monitor.geography import NATION, gazetteer_units, load_geography, town_type
-from plan_monitor.plan import load_plan
+from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography, town_type
+from plan_monitor.spec.plan import load_plan
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, QUERIES_DIR, ROOT
-from plan_monitor.views import (Monitor, county_ranking, fmt_date, fmt_rate, fmt_value, reverse_schedule,
-                                village_list)
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.present.views import county_ranking, reverse_schedule, village_list
+from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
 
 APP = str(ROOT / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -244,7 +245,7 @@ def test_definitions_one_expander_per_indicator_with_its_sql(demo):
     for expander, ind in zip(at.expander, indicators):
         assert expander.label == f"{ind.name}（{ind.unit}）"
         assert len(expander.code) == 1
-        sql = (QUERIES_DIR / f"{ind.query}.sql").read_text(encoding="utf-8")
+        sql = (QUERIES_DIR / "measures" / f"{ind.query}.sql").read_text(encoding="utf-8")
         assert expander.code[0].value.strip() == sql.strip()  # st.code drops the trailing newline
         assert expander.code[0].language == "sql"
 

@@ -8,7 +8,7 @@ from inline_rosters import PLANS
 
 from plan_monitor.errors import PlanError
 from plan_monitor.paths import DEFAULT_TARGETS
-from plan_monitor.plan import load_plan
+from plan_monitor.spec.plan import load_plan
 
 INDICATOR_FIELDS = ("id, name, unit, kind, direction, measure, plan_text, reading, query, params, columns, levels, "
                     "targets, quotas")
@@ -58,7 +58,7 @@ SINGLE_ERRORS = [
     ("non_consecutive.yaml", "plan.years", 7, "years must be consecutive", ""),
     ("duplicate_key.yaml", "indicators[0].name", 13, "重复的键 / duplicate key", "删除重复的一项"),
     ("duplicate_id.yaml", "indicators[1].id", 23, "指标编号 demo_villages 重复 / duplicate indicator id", "须唯一"),
-    ("unknown_query.yaml", "indicators[0].query", 18, "queries/no_such_query.sql 不存在 / query file not found",
+    ("unknown_query.yaml", "indicators[0].query", 18, "queries/measures/no_such_query.sql 不存在 / query file not found",
      "demo_villages, income_below, income_share"),
     ("missing_param.yaml", "indicators[0].params", 19, "查询 demo_villages 需要参数 flow / query needs parameter flow",
      "flow: …"),

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.briefing.deck import build_deck
-from plan_monitor.briefing.slide_html import CARD_SIZES, cards_font, css, render, time_progress
+from plan_monitor.outputs.briefing.deck import build_deck
+from plan_monitor.outputs.briefing.slide_html import CARD_SIZES, cards_font, css, render, time_progress
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.views import Monitor, fmt_rate
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.present.format import fmt_rate
 
 APP = str(ROOT / "app.py")
 PLAN_NAME = "荆州市基层党建工作提质增效三年行动计划"
@@ -145,7 +146,7 @@ def test_unknown_params_fall_back_to_defaults():
 
 
 def test_speaker_notes_follow_the_slide(city_deck):
-    from plan_monitor.briefing.bulletin import slide_notes
+    from plan_monitor.outputs.briefing.bulletin import slide_notes
 
     notes = slide_notes(city_deck)
     at = present(slide=4)

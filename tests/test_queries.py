@@ -1,4 +1,4 @@
-"""Each measure query in queries/*.sql on small inline rosters, with the exact rows expected."""
+"""Each measure query in queries/measures/ on small inline rosters, with the exact rows expected."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pytest
 
 from inline_rosters import run_query
 
-from plan_monitor.paths import QUERIES_DIR
-from plan_monitor.plan import NOT_MEASURES, query_grain, query_params
+from plan_monitor.spec.catalog import catalog
 
 D = date
 EOY22, EOY23, EOY24 = D(2022, 12, 31), D(2023, 12, 31), D(2024, 12, 31)
@@ -34,7 +33,7 @@ def stats(year, name, as_of=None, **values):
     return {"year": year, "as_of": as_of, "county": name, **values}
 
 
-MEASURE_QUERIES = sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if p.stem not in NOT_MEASURES)
+MEASURE_QUERIES = sorted(catalog().in_folder("measures"))
 
 
 def test_every_measure_query_is_covered_below():
@@ -49,7 +48,7 @@ def test_measure_query_returns_the_six_columns_on_empty_rosters(query):
     params = {"plan_start": 2022, "baseline_year": 2021, "flow": False, "unit_type": "村", "subdistrict": False,
               "threshold_wan": 20, "include_communities": False, "min_cadres": 1, "under30": True}
     assert run_query(query, params) == []
-    assert query_params(query) <= set(params)
+    assert catalog().measure(query).params <= set(params)
 
 
 @pytest.mark.parametrize("query, grain", [
@@ -59,7 +58,7 @@ def test_measure_query_returns_the_six_columns_on_empty_rosters(query):
     ("brand_projects", "county"), ("certified_workers", "county"), ("party_worker_training", "county"),
 ])
 def test_query_grain_header(query, grain):
-    assert query_grain(query) == grain
+    assert catalog().measure(query).level == grain
 
 
 # --- latest report wins ------------------------------------------------------------------------
@@ -312,8 +311,8 @@ def test_engine_binds_only_the_parameters_a_query_names_and_requires_them():
     from inline_rosters import make_rosters
     from plan_monitor.engine import Engine
 
-    engine = Engine(make_rosters(village=INCOME))
-    out = engine.run("income_share", {"threshold_wan": 20, "flow": True, "unused": 1})
+    engine = Engine.over_rosters(make_rosters(village=INCOME).tables)
+    out = engine.run("measures/income_share", {"threshold_wan": 20, "flow": True, "unused": 1})
     assert out.num_rows == 3
     with pytest.raises(KeyError, match="threshold_wan"):
-        engine.run("income_share", {})
+        engine.run("measures/income_share", {})

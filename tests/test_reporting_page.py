@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.completeness import reporting_status
+from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.views import Monitor
+from plan_monitor.metrics.monitor import Monitor
 
 APP = str(ROOT / "app.py")
 LATEST = "2024-09-30"
@@ -118,8 +118,8 @@ def test_an_earlier_cut_off_judges_reporting_on_that_day(without_gongan):
 
 
 def test_an_upload_shows_who_sent_it(without_gongan):
-    store_mod = pytest.importorskip("plan_monitor.store")
-    from plan_monitor.rosters import load_rosters
+    store_mod = pytest.importorskip("plan_monitor.sources.store")
+    from plan_monitor.sources.rosters import load_rosters
 
     rows = load_rosters(DEFAULT_DATA).tables["county_stats"]
     rows = rows.filter([c == "公安县" and str(d) == LATEST for c, d in zip(rows["county"].to_pylist(),

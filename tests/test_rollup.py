@@ -11,7 +11,7 @@ import pytest
 from inline_rosters import make_rosters
 
 from plan_monitor.engine import Engine
-from plan_monitor.scorecard import compute_scorecard
+from plan_monitor.metrics.scorecard import compute_scorecard
 
 D = date
 
@@ -29,9 +29,9 @@ def measure_table(rows):
 
 
 def rolled(rows):
-    engine = Engine(make_rosters())
+    engine = Engine()
     engine.register("measure_rows", measure_table(rows))
-    out = engine.run("rollup").to_pylist()
+    out = engine.run("engine/rollup").to_pylist()
     cols = ["indicator_id", "year", "level", "county", "town", "num", "den", "as_of"]
     return sorted((tuple(r[c] for c in cols) for r in out), key=lambda t: tuple((x is None, x) for x in t))
 

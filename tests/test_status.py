@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plan_monitor.status import add_pace, add_time_progress, classify_status, year_position
+from plan_monitor.metrics.trajectory import add_pace, add_time_progress, classify_status, year_position
 
 
 @pytest.mark.parametrize("as_of, year, expected", [

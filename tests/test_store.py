@@ -16,13 +16,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.errors import DataError
-from plan_monitor.history import diff_table, version_table
+from plan_monitor.present.history import diff_table, version_table
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.plan import load_plan
-from plan_monitor.rosters import cut_off, empty_table, folder_version, load_rosters
-from plan_monitor.scorecard import compute_scorecard
-from plan_monitor.store import Store, StoreBusy, StoreConflict
-from plan_monitor.templates import COUNTY_STATS, VILLAGE
+from plan_monitor.spec.plan import load_plan
+from plan_monitor.sources.rosters import cut_off, empty_table, folder_version, load_rosters
+from plan_monitor.metrics.scorecard import compute_scorecard
+from plan_monitor.sources.store import Store, StoreBusy, StoreConflict
+from plan_monitor.spec.templates import COUNTY_STATS, VILLAGE
 
 YE = date(2024, 12, 31)
 Q2 = date(2024, 6, 30)

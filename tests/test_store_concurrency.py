@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.paths import ROOT
-from plan_monitor.rosters import load_rosters
-from plan_monitor.store_read import read_manifest
+from plan_monitor.sources.rosters import load_rosters
+from plan_monitor.sources.store_read import read_manifest
 
 # argv: folder, county, commits, base ("head" = the head just before each commit, else a fixed number), tag.
 # Commit i stores 2000 + i % 5 villages of the county with reserve_cadres = tag * 1000 + i, noted as that marker.
@@ -22,9 +22,9 @@ WORKER = """
 import json, os, sys, time
 from datetime import date
 import pyarrow as pa
-from plan_monitor.rosters import empty_table
-from plan_monitor.store import Store, StoreConflict
-from plan_monitor.templates import VILLAGE
+from plan_monitor.sources.rosters import empty_table
+from plan_monitor.sources.store import Store, StoreConflict
+from plan_monitor.spec.templates import VILLAGE
 
 folder, county, commits, base, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 schema = empty_table(VILLAGE).select(["year", "as_of", "county", "town", "village", "unit_type", "is_demo",

@@ -22,9 +22,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.paths import ROOT
-from plan_monitor.rosters import load_rosters
-from plan_monitor.store import CRASH_ENV, Store
-from plan_monitor.store_read import read_manifest
+from plan_monitor.sources.rosters import load_rosters
+from plan_monitor.sources.store import CRASH_ENV, Store
+from plan_monitor.sources.store_read import read_manifest
 
 STEPS = ("locked", "parquet_tmp", "parquet", "original_tmp", "original", "manifest_tmp", "manifest")
 ROWS = 20_000
@@ -34,9 +34,9 @@ WORKER = f"""
 import sys
 from datetime import date
 import pyarrow as pa
-from plan_monitor.rosters import empty_table
-from plan_monitor.store import Store
-from plan_monitor.templates import VILLAGE
+from plan_monitor.sources.rosters import empty_table
+from plan_monitor.sources.store import Store
+from plan_monitor.spec.templates import VILLAGE
 
 def rows(k):
     n = {ROWS} - k % 7

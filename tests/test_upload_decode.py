@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plan_monitor.upload.decode import decode_csv_bytes
-from plan_monitor.upload.model import UploadError
-from plan_monitor.upload.read import read_upload
+from plan_monitor.ingest.decode import decode_csv_bytes
+from plan_monitor.ingest.model import UploadError
+from plan_monitor.ingest.read import read_upload
 
 TEXT = "年度,县（市、区）,是否示范县（市、区）\r\n2023,沙市区,是\r\n"
 

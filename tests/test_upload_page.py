@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.store import Store
+from plan_monitor.sources.store import Store
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 

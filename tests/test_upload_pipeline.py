@@ -13,12 +13,12 @@ import pyarrow.compute as pc
 import pytest
 
 from plan_monitor.cli import main
-from plan_monitor.geography import load_geography
+from plan_monitor.spec.geography import load_geography
 from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.rosters import load_rosters
-from plan_monitor.store import Store
-from plan_monitor.upload import read as reader
-from plan_monitor.upload.pipeline import check_upload, commit_upload
+from plan_monitor.sources.rosters import load_rosters
+from plan_monitor.sources.store import Store
+from plan_monitor.ingest import read as reader
+from plan_monitor.ingest.pipeline import check_upload, commit_upload
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 

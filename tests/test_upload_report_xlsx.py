@@ -9,9 +9,9 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
-from plan_monitor.templates import TEMPLATES
-from plan_monitor.upload.model import Issue, Note, Parsed
-from plan_monitor.upload.report_xlsx import report_file_name, report_xlsx, sorted_issues
+from plan_monitor.spec.templates import TEMPLATES
+from plan_monitor.ingest.model import Issue, Note, Parsed
+from plan_monitor.outputs.upload_report import report_file_name, report_xlsx, sorted_issues
 
 VILLAGE = TEMPLATES["village"]
 # The analyst renamed one header; the reader maps it to the template column through Parsed.headers.

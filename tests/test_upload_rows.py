@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from plan_monitor.upload.rows import classify
-from plan_monitor.upload.sheet import body_from_rows
+from plan_monitor.ingest.rows import classify
+from plan_monitor.ingest.sheet import body_from_rows
 
 
 def kinds(rows, label_columns=(2,)):

@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.rosters import load_rosters
-from plan_monitor.store import Store
+from plan_monitor.sources.rosters import load_rosters
+from plan_monitor.sources.store import Store
 
 APP = str(ROOT / "app.py")
 Q3 = date(2024, 9, 30)

@@ -13,14 +13,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note,
-                                       reverse_schedule_export, scorecard_as_of, scorecard_xlsx,
-                                       status_matrix_export, town_export, trend_export)
+from plan_monitor.outputs.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note, reverse_schedule_export, scorecard_as_of, scorecard_xlsx, status_matrix_export, town_export, trend_export)
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.status import STATUS_COLORS
-from plan_monitor.views import (Monitor, county_ranking, overview, reverse_schedule, status_matrix, town_table, trend,
-                                village_list)
-from plan_monitor.xlsx import display_width, table_xlsx
+from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.present.views import (county_ranking, overview, reverse_schedule, status_matrix, town_table, trend, village_list)
+from plan_monitor.outputs.xlsx import display_width, table_xlsx
 
 FORMULA_NAMES = ["=1+1", "+86", "-5村", "@x", "＝SUM(A1)", "\t=2"]
 
@@ -211,7 +209,7 @@ def test_village_named_like_a_formula_stays_text_through_the_village_list(tmp_pa
     m = Monitor.build(DEFAULT_TARGETS, data)
     villages = village_list(m, 2024, "village_income_20w", "公安县", "埠河镇")
     assert {"=1+1", "+86", "-5村", "@x"} <= set(villages["village"])
-    from plan_monitor.export_table import ExportTable
+    from plan_monitor.outputs.export_table import ExportTable
     ws = book(ExportTable(villages.rename(columns={"village": "村（社区）"}), "埠河镇").xlsx("名单", export_note(m.card, 2024)))
     col = [c.value for c in ws[3]].index("村（社区）") + 1
     cells = {ws.cell(r, col).value: ws.cell(r, col) for r in range(4, ws.max_row + 1)}

@@ -11,12 +11,13 @@ from pathlib import Path
 import pyarrow.compute as pc
 import streamlit as st
 
-from ..charts import legend_html
-from ..completeness import incomplete_note
-from ..errors import UserError
-from ..paths import DEFAULT_DATA, DEFAULT_TARGETS
-from ..rosters import folder_version
-from ..views import Monitor, fmt_date
+from plan_monitor.outputs.charts import legend_html
+from plan_monitor.present.reporting import incomplete_note
+from plan_monitor.errors import UserError
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
+from plan_monitor.sources.rosters import folder_version
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.present.format import fmt_date
 
 CSS = """
 <style>

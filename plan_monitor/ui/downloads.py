@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ..chart_image import chart_image, image_support, titled
-from ..export_table import XLSX_MIME, ExportTable
+from plan_monitor.outputs.chart_image import chart_image, image_support, titled
+from plan_monitor.outputs.export_table import XLSX_MIME, ExportTable
 
 IMAGE_MIME = {"png": "image/png", "svg": "image/svg+xml"}
 IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900

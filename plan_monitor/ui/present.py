@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..briefing.deck import Deck, build_deck
-from ..briefing.slide_html import THEMES
-from ..views import Monitor
-from .context import cached_monitor, report_dates
+from plan_monitor.outputs.briefing.deck import Deck, build_deck
+from plan_monitor.outputs.briefing.slide_html import THEMES
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.ui.context import cached_monitor, report_dates
 
 BAR_PX = 50  # height of the control bar under the slide
 U3 = "calc(min(1vw, 1.7778vh) * 3)"  # the slides' side margin, as in slide_html

@@ -1,5 +1,6 @@
 -- purpose: drill-down twin of demo_villages.sql: each village/community of one town and whether it counts as a demo unit.
 -- grain: village (one year, one county, one town)
+-- reads: villages
 WITH units AS (
     SELECT * FROM villages WHERE unit_type = $unit_type AND county = $county AND town = $town
 ),

@@ -1,5 +1,6 @@
 -- purpose: drill-down twin of income_below.sql: each unit of one town and whether its income meets the floor.
 -- grain: village (one year, one county, one town)
+-- reads: villages
 SELECT village, unit_type, coalesce(income_wan, -1) >= $threshold_wan AS meets,
     is_demo, demo_year, income_wan, reserve_cadres_u30, as_of
 FROM villages

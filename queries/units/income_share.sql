@@ -1,5 +1,6 @@
 -- purpose: drill-down twin of income_share.sql: each village of one town and whether its income reaches the threshold.
 -- grain: village (one year, one county, one town)
+-- reads: villages
 SELECT village, unit_type, coalesce(income_wan >= $threshold_wan, false) AS meets,
     is_demo, demo_year, income_wan, reserve_cadres_u30, as_of
 FROM villages

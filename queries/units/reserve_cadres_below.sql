@@ -1,5 +1,6 @@
 -- purpose: drill-down twin of reserve_cadres_below.sql: each village of one town and whether it has enough reserve cadres.
 -- grain: village (one year, one county, one town)
+-- reads: villages
 SELECT village, unit_type,
     coalesce(CASE WHEN $under30 THEN reserve_cadres_u30 ELSE reserve_cadres END, 0) >= $min_cadres AS meets,
     is_demo, demo_year, income_wan, reserve_cadres_u30, as_of

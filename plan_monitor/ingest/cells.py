@@ -1,0 +1,303 @@
+"""Cell texts as analysts type them → typed Arrow columns, column-wise with pyarrow.compute.
+
+Every change is counted in a NoteLog (so the report can say what was done, where, with an example)
+and every text that cannot be read becomes null plus an Issue; nothing is changed silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.spec.templates import NO, YES, Column
+from plan_monitor.ingest.model import Issue, Note
+
+NAME_KEYS = ("county", "town", "village")  # spaces inside a place name are always typing slips
+YEAR_KEYS = ("year", "demo_year")
+EXAMPLE_ROWS = 5  # row numbers listed per note
+
+TRUE_TEXTS = (*YES, "√", "✓", "✔", "☑", "y", "yes", "1", "true", "对")
+FALSE_TEXTS = (*NO, "×", "✗", "✘", "☒", "x", "n", "no", "0", "false", "错")
+
+_ANY_SPACE = r"[\s\p{Z}\x{FEFF}]+"
+_PLACEHOLDER = r"^[-—–―－/\\~～]+$"  # an analyst's "not applicable"; the cell is blank
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?\D*$"
+_YEAR_SUFFIX = r"^(\d{4})\s*年度?$"
+_DATE = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+         r"(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")  # a time of day, as Excel exports a datetime, is dropped
+_DATE_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+_MONTH = r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?$"
+_SERIAL = r"^\d{5}(\.0+)?$"  # Excel's day count (45473 is 2024-06-30); 5 digits is 1927–2173
+_EXCEL_EPOCH_OFFSET = 25569  # days from Excel's 1899-12-30 to 1970-01-01
+
+_LABELS = {
+    "whitespace": "首尾空格（含全角空格）和名称中的空格已删除",
+    "fullwidth": "全角数字、字母、标点已转为半角",
+    "placeholder": "“—”“/”等占位符按空白读取",
+    "thousands": "数字中的千位分隔符已删除",
+    "unit_suffix": "数字后与本列单位相同的单位已删除",
+    "bool_symbol": "√、×、Y、N、1、0 等已按“是”“否”读取",
+    "year_suffix": "年份后的“年”已删除",
+    "date_format": "日期已按标准格式（如 2024-06-30）读取",
+    "date_month": "只填到月份的日期按当月最后一天读取",
+}
+
+
+@dataclass
+class _Tally:
+    count: int = 0
+    rows: set[int] = field(default_factory=set)
+    columns: list[str] = field(default_factory=list)
+    example: tuple[int, str, str, str] | None = None  # row, column, before, after
+
+
+class NoteLog:
+    """Changes per kind across all columns, turned into one Note per kind."""
+
+    def __init__(self) -> None:
+        self._tallies: dict[str, _Tally] = {}
+
+    def record(self, kind: str, before: pa.Array, after: pa.Array, rows: pa.Array, column: str) -> None:
+        changed = pc.fill_null(pc.not_equal(before, after), False)
+        if isinstance(after, pa.Array) and after.null_count:
+            changed = pc.or_(changed, pc.and_(pc.is_valid(before), pc.is_null(after)))
+        count = pc.sum(changed).as_py() or 0
+        if not count:
+            return
+        where = pc.indices_nonzero(changed)
+        tally = self._tallies.setdefault(kind, _Tally())
+        tally.count += count
+        tally.columns.append(column)
+        first = where[:EXAMPLE_ROWS]
+        tally.rows.update(pc.take(rows, first).to_pylist())
+        if tally.example is None:
+            i = first[0].as_py()
+            shown = after[i].as_py()
+            tally.example = (rows[i].as_py(), column, before[i].as_py(), "" if shown is None else str(shown))
+
+    def notes(self) -> list[Note]:
+        out = []
+        for kind, t in self._tallies.items():
+            row, column, before, after = t.example
+            message = (f"{_LABELS[kind]}：{t.count} 处，涉及列 {'、'.join(t.columns)}"
+                       f"（如 第{row}行“{column}”：“{before}” → “{after}”）")
+            out.append(Note(kind, message, t.count, tuple(sorted(t.rows)[:EXAMPLE_ROWS])))
+        return out
+
+
+@dataclass
+class ColumnResult:
+    values: pa.Array
+    issues: list[Issue]
+
+
+def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: NoteLog) -> ColumnResult:
+    """One column of cell texts (nulls for empty cells) → its template type, with notes and issues."""
+    text = clean_text(raw, rows, header, log, names=col.key in NAME_KEYS)
+    if col.dtype == "str":
+        return ColumnResult(text, [])
+    text = _replace(text, _PLACEHOLDER, None, "placeholder", rows, header, log)
+    if col.key in YEAR_KEYS:
+        values = _year(text, rows, header, log)
+    elif col.dtype in ("int", "float"):
+        values = _number(text, rows, header, log, _unit_pattern(col), col.dtype == "int")
+    elif col.dtype == "bool":
+        values = _bool(text, rows, header, log)
+    else:
+        values = _date(text, rows, header, log)
+    return ColumnResult(values, _issues(raw, text, values, rows, header, col))
+
+
+def clean_text(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, names: bool = False) -> pa.Array:
+    """Outer spaces (and, in names, all spaces) removed, full-width forms made half-width, '' → null."""
+    trimmed = pc.utf8_trim_whitespace(raw)
+    if names:
+        trimmed = pc.replace_substring_regex(trimmed, _ANY_SPACE, "")
+    log.record("whitespace", raw, trimmed, rows, header)
+    half = pc.utf8_normalize(trimmed, "NFKC")
+    log.record("fullwidth", trimmed, half, rows, header)
+    return pc.if_else(pc.equal(half, ""), pa.scalar(None, pa.string()), half)
+
+
+def numbers_quietly(raw: pa.Array, col: Column) -> pa.Array:
+    """A column read as numbers with no notes or issues (for 合计 rows, which are checked, not stored)."""
+    log = NoteLog()
+    rows = pa.array(range(len(raw)), pa.int64())
+    text = clean_text(raw, rows, "", log)
+    return _number(text, rows, "", log, _unit_pattern(col), False)
+
+
+def _replace(text, pattern, replacement, kind, rows, header, log) -> pa.Array:
+    hit = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    if replacement is None:
+        out = pc.if_else(hit, pa.scalar(None, pa.string()), text)
+    else:
+        out = pc.if_else(hit, pc.replace_substring_regex(text, pattern, replacement), text)
+    log.record(kind, text, out, rows, header)
+    return out
+
+
+def _unit_pattern(col: Column) -> str:
+    if "万元" in col.header:
+        return r"\s*万元?$"
+    return r"\s*(个|人|名|家|项|次)$"
+
+
+def _as_float(text: pa.Array) -> pa.Array:
+    ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER), False)
+    return pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+
+
+def _number(text, rows, header, log, unit: str, integer: bool) -> pa.Array:
+    has_sep = pc.fill_null(pc.match_substring_regex(text, _THOUSANDS), False)
+    no_sep = pc.if_else(has_sep, pc.replace_substring(text, ",", ""), text)
+    log.record("thousands", text, no_sep, rows, header)
+    # Only a unit equal to the column's own is dropped: "253000元" in a 万元 column stays unreadable.
+    unit_hit = pc.fill_null(pc.match_substring_regex(no_sep, r"^[+-]?(\d+\.?\d*|\.\d+)" + unit), False)
+    bare = pc.if_else(unit_hit, pc.replace_substring_regex(no_sep, unit, ""), no_sep)
+    log.record("unit_suffix", no_sep, bare, rows, header)
+    values = _as_float(bare)
+    return _whole(values) if integer else values
+
+
+def _whole(values: pa.Array) -> pa.Array:
+    """Floats → int64 where they are whole (Excel stores 12 as 12.0); 12.5 becomes null (an Issue)."""
+    whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less_equal(pc.abs(values), 2.0**53))
+    return pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int64())
+
+
+def _year(text, rows, header, log) -> pa.Array:
+    bare = _replace(text, _YEAR_SUFFIX, r"\1", "year_suffix", rows, header, log)
+    return _whole(_as_float(bare))
+
+
+def _bool(text, rows, header, log) -> pa.Array:
+    lowered = pc.utf8_lower(text)
+    yes = pc.is_in(lowered, pa.array(TRUE_TEXTS))
+    no = pc.is_in(lowered, pa.array(FALSE_TEXTS))
+    values = pc.if_else(yes, True, pc.if_else(no, False, pa.scalar(None, pa.bool_())))
+    symbol = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(text, pa.array(YES + NO))))
+    shown = pc.if_else(symbol, pc.if_else(values, "是", "否"), text)
+    log.record("bool_symbol", text, shown, rows, header)
+    return values
+
+
+def _date(text, rows, header, log) -> pa.Array:
+    iso = pc.fill_null(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"), False)
+    parts = [_ymd(text, _DATE), _ymd(text, _DATE_COMPACT)]
+    y = pc.coalesce(*(p[0] for p in parts))
+    m = pc.coalesce(*(p[1] for p in parts))
+    d = pc.coalesce(*(p[2] for p in parts))
+    values = _from_ymd(y, m, d)
+    serial = pc.fill_null(pc.match_substring_regex(text, _SERIAL), False)
+    if pc.any(serial).as_py():
+        days = pc.subtract(pc.cast(pc.cast(pc.if_else(serial, text, None), pa.float64()), pa.int64()),
+                           _EXCEL_EPOCH_OFFSET)
+        values = pc.coalesce(values, pc.cast(pc.cast(days, pa.int32()), pa.date32()))
+    month = pc.fill_null(pc.match_substring_regex(text, _MONTH), False)
+    if pc.any(month).as_py():
+        y, m, _ = _ymd(text, _MONTH)
+        month_values = _from_ymd(y, m, _month_length(y, pc.if_else(_valid_month(m), m, 1)))
+        log.record("date_month", pc.if_else(month, text, None), pc.cast(month_values, pa.string()), rows, header)
+        values = pc.coalesce(values, month_values)
+    reformatted = pc.and_(pc.is_valid(values), pc.and_(pc.invert(iso), pc.invert(month)))
+    shown = pc.if_else(reformatted, pc.cast(values, pa.string()), text)
+    log.record("date_format", text, shown, rows, header)
+    return values
+
+
+def _ymd(text: pa.Array, pattern: str) -> tuple[pa.Array, pa.Array, pa.Array | None]:
+    found = pc.extract_regex(text, pattern)
+    names = {found.type.field(i).name for i in range(found.type.num_fields)}
+    return tuple(pc.cast(pc.if_else(pc.is_valid(found), pc.struct_field(found, k), None), pa.int64())
+                 if k in names else None for k in ("y", "m", "d"))
+
+
+def _valid_month(m: pa.Array) -> pa.Array:
+    return pc.and_(pc.greater_equal(m, 1), pc.less_equal(m, 12))
+
+
+def _month_length(y: pa.Array, m: pa.Array) -> pa.Array:
+    lengths = pc.take(pa.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int64()), m)
+    leap = pc.and_(pc.equal(_mod(y, 4), 0), pc.or_(pc.not_equal(_mod(y, 100), 0), pc.equal(_mod(y, 400), 0)))
+    return pc.add(lengths, pc.cast(pc.and_(leap, pc.equal(m, 2)), pa.int64()))
+
+
+def _from_ymd(y: pa.Array, m: pa.Array, d: pa.Array) -> pa.Array:
+    """Dates from parts, null where the day does not exist (2024-02-30), which strptime would roll over."""
+    month_ok = _valid_month(m)
+    lengths = _month_length(y, pc.if_else(month_ok, m, 1))
+    ok = pc.and_(month_ok, pc.and_(pc.greater_equal(d, 1), pc.less_equal(d, lengths)))
+    iso = pc.binary_join_element_wise(
+        pc.cast(y, pa.string()),
+        pc.utf8_lpad(pc.cast(m, pa.string()), 2, "0"),
+        pc.utf8_lpad(pc.cast(d, pa.string()), 2, "0"),
+        "-",
+    )
+    iso = pc.if_else(pc.fill_null(ok, False), iso, pa.scalar(None, pa.string()))
+    return pc.cast(iso, pa.date32())
+
+
+def _mod(values: pa.Array, n: int) -> pa.Array:
+    return pc.subtract(values, pc.multiply(pc.divide(values, n), n))  # integer divide truncates
+
+
+def _issues(raw, text, values, rows, header: str, col: Column) -> list[Issue]:
+    bad = pc.and_(pc.is_valid(text), pc.is_null(values))
+    where = pc.indices_nonzero(pc.fill_null(bad, False))
+    if not len(where):
+        return []
+    typed = pc.take(raw, where).to_pylist()
+    seen = pc.take(text, where).to_pylist()
+    at = pc.take(rows, where).to_pylist()
+    return [Issue("error", "bad_value", explain(col, shown, typed_text), row, header, typed_text)
+            for row, shown, typed_text in zip(at, seen, typed)]
+
+
+def explain(col: Column, text: str, typed: str) -> str:
+    """Why a cell could not be read, and what to type instead (Chinese, for the analyst)."""
+    quoted = f"“{typed}”"
+    if col.key in YEAR_KEYS:
+        return f"{quoted}不是年份，请填写四位数字年份，如 2023"
+    if col.dtype == "bool":
+        return f"{quoted}无法识别为是/否，请填写“是”或“否”"
+    if col.dtype == "date":
+        return f"{quoted}不是有效日期，请按 2024-06-30 格式填写"
+    if "%" in text:
+        return f"{quoted}是百分数，本列应填写{'整数' if col.dtype == 'int' else '数值'}"
+    if "万元" in col.header and re.search(r"\d\s*元$", text):
+        return f"{quoted}的单位是元，本列单位为万元，请换算为万元后填写（如 253000元 填 25.3）"
+    if col.dtype == "int" and re.match(_NUMBER, text.replace(",", "")):
+        return f"{quoted}不是整数，本列应填写整数"
+    return f"{quoted}不是数字，请填写阿拉伯数字"
+
+
+def parse_share(texts: pa.Array | list[str | None]) -> tuple[pa.Array, Note | None]:
+    """Shares typed as "65%", "65" or "0.65" → fractions in 0..1, and a Note saying how bare numbers were read.
+
+    Bare numbers are percentages when any of them is above 1 (nobody writes 0.65 and 65 for the same
+    measure in one column); otherwise they are fractions already. Unreadable texts become null.
+    """
+    arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, pa.string())
+    text = pc.utf8_normalize(pc.utf8_trim_whitespace(arr), "NFKC")
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    percent = pc.fill_null(pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)\s*%$"), False)
+    from_percent = pc.divide(_as_float(pc.replace_substring_regex(text, r"\s*%$", "")), 100.0)
+    bare = _as_float(pc.if_else(percent, pa.scalar(None, pa.string()), text))
+    as_percent = (pc.max(bare).as_py() or 0) > 1
+    bare_values = pc.divide(bare, 100.0) if as_percent else bare
+    values = pc.if_else(percent, from_percent, bare_values)
+    n_percent = pc.sum(percent).as_py() or 0
+    n_bare = pc.count(bare).as_py()
+    parts = []
+    if n_percent:
+        parts.append(f"带 % 的 {n_percent} 个值已转为小数（如 65% → 0.65）")
+    if n_bare:
+        parts.append(f"不带 % 的 {n_bare} 个值按百分数读取（有值大于 1，如 65 → 0.65）" if as_percent
+                     else f"不带 % 的 {n_bare} 个值按小数读取（均不大于 1，如 0.65 即 65%）")
+    note = Note("percent", "；".join(parts), n_percent + n_bare) if parts else None
+    return values, note

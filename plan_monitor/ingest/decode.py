@@ -1,0 +1,74 @@
+"""Bytes of a CSV as Excel or WPS saved it → text, and the Note saying which encoding that was."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from plan_monitor.ingest.model import Note, UploadError
+
+# Checked in this order: a BOM is explicit; strict UTF-8 almost never decodes GBK text by accident,
+# while GB18030 (a superset of GBK and GB2312) decodes nearly anything, so it must come last.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8（带 BOM）"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16（带 BOM）"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16（带 BOM）"),
+)
+_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+_LABELS = {"utf-8": "UTF-8", "gb18030": "GB18030（WPS/Excel 中文默认）"}
+
+# Magic numbers of files analysts most often rename to .csv by mistake.
+_MAGIC = (
+    (b"PK\x03\x04", "这是一个 Excel（.xlsx）或其他压缩格式文件，被命名为 .csv；请保留 .xlsx 扩展名直接上传",
+     "an xlsx/zip file renamed to .csv"),
+    (b"\xd0\xcf\x11\xe0", "这是旧版 Excel（.xls）文件，被命名为 .csv；请在 Excel/WPS 中另存为 .xlsx 后上传",
+     "an old .xls file renamed to .csv"),
+    (b"PAR1", "这是 Parquet 文件，被命名为 .csv；请保留 .parquet 扩展名上传", "a parquet file renamed to .csv"),
+    (b"%PDF", "这是 PDF 文件，不是表格；请上传 Excel（.xlsx）或 CSV 文件", "a PDF renamed to .csv"),
+)
+
+
+def decode_csv_bytes(file_name: str, data: bytes) -> tuple[str, str, Note]:
+    """The text, the Python codec used, and a Note naming the encoding for the report."""
+    for magic, zh, en in _MAGIC:
+        if data.startswith(magic):
+            raise UploadError(f"{file_name}：{zh}", f"{file_name}: {en}")
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise _binary(file_name) from exc
+            return _checked(file_name, text), codec, _note(label)
+    if b"\x00" in data:
+        raise _binary(file_name)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return _checked(file_name, text), codec, _note(_LABELS[codec])
+    raise _binary(file_name)
+
+
+def _checked(file_name: str, text: str) -> str:
+    # A decodable file can still be binary (GB18030 accepts most byte pairs); text files have no NUL
+    # and hardly any other C0 control characters.
+    if "\x00" in text:
+        raise _binary(file_name)
+    sample = text[:65536]
+    controls = len(_CONTROLS.findall(sample))
+    if controls > max(8, len(sample) // 100):
+        raise _binary(file_name)
+    return text
+
+
+def _note(label: str) -> Note:
+    return Note("encoding", f"文件编码：{label}")
+
+
+def _binary(file_name: str) -> UploadError:
+    return UploadError(
+        f"{file_name}：文件内容不是文本表格（可能是其他文件改了扩展名）；请在 Excel/WPS 中打开原表，另存为 .xlsx 或 CSV 后上传",
+        f"{file_name}: not a text CSV (binary content or undecodable bytes)",
+    )

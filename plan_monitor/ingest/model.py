@@ -1,0 +1,64 @@
+"""What reading and checking an upload produces: the typed rows, every normalisation applied, every problem.
+
+Row numbers are the file's own (1-based, as Excel and WPS show them), so an analyst can find the cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+
+from plan_monitor.errors import DataError
+from plan_monitor.spec.templates import Template
+
+MAX_BYTES = 50 * 1024 * 1024  # a county's quarterly roster is well under 5 MB
+MAX_ROWS = 200_000  # a whole province's villages fit; one upload beyond this is a mistake or an attack
+
+Severity = Literal["error", "warning"]
+
+
+class UploadError(DataError):
+    """The file as a whole cannot be read (empty, binary, too large, no header): nothing else can be checked."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """One kind of normalisation applied to the file, listed in the report so no change is silent."""
+
+    kind: str  # machine id: encoding, title_row, blank_rows, header_alias, merged_header, fullwidth, whitespace,
+    #            thousands, unit_suffix, percent, bool_symbol, year_suffix, date_format, total_row, note_row, alias_name
+    message: str  # Chinese, one line, e.g. "全角数字、标点已转为半角：12 处（如 第5行 １２３ → 123）"
+    count: int = 1
+    rows: tuple[int, ...] = ()  # file row numbers (the first few) where it applied
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: where (file row, column header as in the file), the value, and a Chinese explanation."""
+
+    severity: Severity
+    check: str  # machine id, e.g. bad_number, required_blank, unknown_county, duplicate_unit, total_mismatch
+    message: str  # Chinese
+    row: int | None = None  # file row number; None for a whole-file or whole-column problem
+    column: str | None = None  # the header text as it appears in the file (or the template header)
+    value: str | None = None  # the cell as the analyst typed it
+
+
+@dataclass
+class Parsed:
+    """A roster file read into its template: typed rows plus what was done to get them."""
+
+    file_name: str
+    template: Template
+    encoding: str | None  # "utf-8-sig", "utf-8", "gb18030"; None for xlsx/parquet
+    header_row: int  # file row number of the (last) header row
+    headers: dict[str, str]  # template key → header text in the file, for the columns found
+    table: pa.Table  # template columns by key, typed; a cell that could not be read is null (and has an Issue)
+    row_numbers: list[int]  # file row number of each table row
+    raw_header: list[str]  # the file's header cells, in file order (merged two-row headers joined)
+    raw_rows: list[tuple[int, list[str | None]]]  # (file row, cell texts as typed) for every kept data row
+    totals: list[tuple[int, dict[str, float | None]]] = field(default_factory=list)  # 合计/总计 rows: file row, key → value
+    notes: list[Note] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)

@@ -1,0 +1,120 @@
+"""The one upload pipeline the page and `python -m plan_monitor ingest` share: read, check, preview, then commit.
+
+Nothing is written until commit_upload, and only when there is no error and every warning was confirmed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.errors import DataError
+from plan_monitor.spec.geography import Geography
+from plan_monitor.spec.plan import Plan
+from plan_monitor.sources.report_dates import with_report_dates
+from plan_monitor.sources.store import Store
+from plan_monitor.ingest.model import Issue, Note, Parsed, UploadError
+from plan_monitor.ingest.names import match_names
+from plan_monitor.ingest.preview import compare, details, summary
+from plan_monitor.ingest.read import read_upload
+from plan_monitor.ingest.validate import check_totals, run_audits
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+
+
+@dataclass
+class Checked:
+    file_name: str
+    sha256: str
+    size: int
+    parsed: Parsed | None
+    rows: pa.Table | None  # exactly what a commit would store
+    issues: list[Issue]
+    notes: list[Note]
+    changes: pd.DataFrame | None  # one row per unit of the scope: status new/changed/unchanged/removed
+    base: int  # the store version the preview was computed against
+    original: bytes = field(repr=False, default=b"")
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def can_commit(self) -> bool:
+        return self.rows is not None and len(self.rows) > 0 and not self.errors
+
+    def summary(self) -> pd.DataFrame:
+        return summary(self.changes) if self.changes is not None and len(self.changes) else pd.DataFrame()
+
+    def details(self) -> pd.DataFrame:
+        if self.changes is None or self.parsed is None:
+            return pd.DataFrame()
+        return details(self.parsed.template, self.changes)
+
+    def problems(self) -> pd.DataFrame:
+        """Errors first, then warnings, each in file-row order: what the report and the page list."""
+        ordered = sorted(self.issues, key=lambda i: (i.severity != "error", i.row or 0))
+        return pd.DataFrame({
+            "级别": [SEVERITY_LABELS[i.severity] for i in ordered],
+            "行号": pd.array([i.row for i in ordered], dtype="Int64"),
+            "列": [i.column or "" for i in ordered],
+            "值": [i.value if i.value is not None else "" for i in ordered],
+            "说明": [i.message for i in ordered],
+        })
+
+
+def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, folder: str | Path,
+                 template_key: str | None = None, today: date | None = None) -> Checked:
+    """Read and check one file against the plan, the gazetteer and the current data; writes nothing."""
+    sha = hashlib.sha256(data).hexdigest()
+    store = Store(folder)
+    base = store.head()
+    try:
+        parsed = read_upload(file_name, data, template_key)
+    except UploadError as exc:
+        return Checked(file_name, sha, len(data), None, None, [Issue("error", "file", exc.zh)], [], None, base, data)
+    template = parsed.template
+    table, name_issues, name_notes = match_names(parsed.table, parsed.row_numbers, parsed.headers, geo)
+    current = store.current(template.table)
+    issues = list(parsed.issues) + name_issues
+    issues += run_audits(parsed, table, plan, current, today or date.today())
+    issues += check_totals(parsed, table)
+    notes = list(parsed.notes) + name_notes
+    blank_as_of = pc.sum(pc.is_null(table["as_of"])).as_py()
+    if blank_as_of:
+        notes.append(Note("year_end", f"统计截至为空的 {blank_as_of} 行按该年度 12月31日（年末）入库", blank_as_of))
+    rows = with_report_dates(table)
+    changes = compare(template, rows, parsed.row_numbers, current)
+    removed = changes[changes["status"] == "removed"]
+    if len(removed):
+        examples = "、".join(removed["unit"].head(5))
+        issues.append(Issue("warning", "removed_units",
+                            f"现有数据中有 {len(removed)} 个单位本文件没有（如 {examples}），提交后将从当前数据中移除"
+                            "（可在“数据版本”中回退）"))
+    return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data)
+
+
+def commit_upload(checked: Checked, folder: str | Path, user: str, confirm_warnings: bool = False,
+                  note: str = "") -> dict:
+    """Store a checked upload as a new version; refuses with a Chinese message while errors or unconfirmed warnings remain."""
+    if not checked.can_commit:
+        raise DataError(f"{checked.file_name} 有 {len(checked.errors)} 个错误，不能提交；请按问题清单修改后重新上传",
+                        f"{checked.file_name} has {len(checked.errors)} error(s); nothing was stored")
+    if checked.warnings and not confirm_warnings:
+        raise DataError(f"{checked.file_name} 有 {len(checked.warnings)} 条警告，请逐条核对并确认后再提交",
+                        f"{len(checked.warnings)} warning(s) need an explicit confirm")
+    if not user.strip():
+        raise DataError("请填写提交人姓名", "a user name is required")
+    return Store(folder).commit(template_key=checked.parsed.template.key, rows=checked.rows, original=checked.original,
+                               file_name=checked.file_name, user=user.strip(), base=checked.base,
+                               warnings_confirmed=len(checked.warnings), note=note)

@@ -1,0 +1,69 @@
+"""What an upload would change, before anything is written: each unit of its scope (the county × 年度 × 统计截至
+slices it covers) new / changed / unchanged, and units of those slices the file drops as removed.
+
+The comparison is the store's own (store.compare_rows), so the preview and the counts recorded in the version
+manifest cannot disagree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.sources.store import CHANGE_LABELS, compare_rows
+from plan_monitor.sources.store_read import in_slices, slice_keys
+from plan_monitor.spec.templates import Template
+
+DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
+
+
+def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa.Table) -> pd.DataFrame:
+    """One line per unit in scope: status, unit keys, year, as_of, changes [(key, old, new)], unit, row_no."""
+    # A row without 年度 or county names no slice; it is already an error, and the preview leaves it out.
+    placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"]))
+    rows = [r for r, ok in zip(rows, placed.to_pylist()) if ok]
+    incoming = incoming.filter(placed)
+    scope = set(slice_keys(incoming).to_pylist())
+    before = current.filter(in_slices(current, scope))
+    changes = compare_rows(before, incoming, template.unit_keys)
+    keys = [*template.unit_keys, "year", "as_of"]
+    located = incoming.select(keys).to_pandas().assign(row_no=rows).drop_duplicates(keys, keep="last")
+    changes = changes.merge(located, on=keys, how="left")
+    parts = [changes[k].astype("string").fillna("") for k in template.unit_keys]
+    changes["unit"] = parts[0].str.cat(parts[1:], sep=" ") if len(parts) > 1 else parts[0]
+    return changes
+
+
+def summary(changes: pd.DataFrame) -> pd.DataFrame:
+    """Counts per county × 年度 × 统计截至, in the order an analyst reads them."""
+    counts = (changes.assign(n=1).pivot_table(index=["county", "year", "as_of"], columns="status", values="n",
+                                              aggfunc="sum", fill_value=0)
+              .reindex(columns=list(CHANGE_LABELS), fill_value=0).reset_index())
+    counts["as_of"] = pd.to_datetime(counts["as_of"]).dt.strftime("%Y-%m-%d")
+    counts.columns.name = None
+    return counts.rename(columns={"county": "县（市、区）", "year": "年度", "as_of": "统计截至", **CHANGE_LABELS})
+
+
+def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
+    """The new, changed and removed units with what changed (列：旧值 → 新值), the first DETAIL_LIMIT of them."""
+    shown = changes[changes["status"] != "unchanged"].head(DETAIL_LIMIT)
+    headers = {c.key: c.header for c in template.columns}
+    return pd.DataFrame({
+        "状态": shown["status"].map(CHANGE_LABELS).to_list(),
+        "县（市、区）": shown["county"].to_list(),
+        "年度": shown["year"].to_list(),
+        "统计截至": pd.to_datetime(shown["as_of"]).dt.strftime("%Y-%m-%d").to_list(),
+        "单位": shown["unit"].to_list(),
+        "文件行号": pd.array(shown["row_no"].to_list(), dtype="Int64"),
+        "变化": ["；".join(f"{headers[k]}：{_show(old)} → {_show(new)}" for k, old, new in diff)
+               for diff in shown["changes"]],
+    })
+
+
+def _show(value) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return f"{value:g}" if isinstance(value, float) else str(value)

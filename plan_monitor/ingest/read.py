@@ -1,0 +1,182 @@
+"""Read an analyst's roster file (.csv, .xlsx, .parquet) into its template: the one entry point for uploads.
+
+Whole-file problems raise UploadError; everything else is read as far as possible, with each
+normalisation listed as a Note and each unreadable cell as an Issue (and a null in the table).
+Checking the values (names, duplicates, ranges) is validate.py's job, on Parsed.table.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from plan_monitor.sources.rosters import ARROW_TYPES
+from plan_monitor.spec.templates import TEMPLATES, Template
+from plan_monitor.ingest import model
+from plan_monitor.ingest.cells import NAME_KEYS, YEAR_KEYS, NoteLog, normalise, numbers_quietly
+from plan_monitor.ingest.csv_rows import CsvSheet
+from plan_monitor.ingest.decode import decode_csv_bytes
+from plan_monitor.ingest.header import Header, find_header, header_score
+from plan_monitor.ingest.model import Issue, Note, Parsed, UploadError
+from plan_monitor.ingest.rows import classify
+from plan_monitor.ingest.sheet import Body, too_many_rows
+from plan_monitor.ingest.xlsx_rows import XlsxSheets
+
+MAX_BYTES = model.MAX_BYTES
+MAX_ROWS = model.MAX_ROWS
+HEAD_SLACK = 1_000  # lines a CSV may have beyond MAX_ROWS data rows: titles, headers, blank and note rows
+
+
+def read_upload(file_name: str, data: bytes, template_key: str | None = None) -> Parsed:
+    """The file read into its template (detected from the headers unless template_key is given)."""
+    if template_key is not None and template_key not in TEMPLATES:
+        raise ValueError(f"unknown template key {template_key!r}")  # a caller's bug, not the analyst's
+    ext = PurePath(file_name).suffix.lower()
+    if ext in (".xls", ".et", ".wps", ".xlsb"):
+        raise UploadError(f"{file_name}：不支持旧版 Excel/WPS 格式（{ext}）；请在 Excel 或 WPS 中“另存为” .xlsx 后上传",
+                          f"{file_name}: {ext} is not supported; save as .xlsx")
+    if ext not in (".csv", ".xlsx", ".parquet"):
+        raise UploadError(f"{file_name}：不支持的文件类型“{ext or '无扩展名'}”；请上传 Excel（.xlsx）或 CSV 文件",
+                          f"{file_name}: unsupported file type {ext or '(none)'}; use .xlsx or .csv")
+    if not data:
+        raise UploadError(f"{file_name}：文件是空的（0 字节）；请检查是否选错了文件", f"{file_name}: empty file")
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"{file_name}：文件大小 {len(data) / 1048576:.1f} MB，超过上限 {MAX_BYTES / 1048576:.0f} MB；"
+                          "请删除无关的工作表、图片，或按县（市、区）拆分后上传",
+                          f"{file_name}: {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
+    if ext == ".csv":
+        return _read_csv(file_name, data, template_key)
+    if ext == ".xlsx":
+        return _read_xlsx(file_name, data, template_key)
+    return _read_parquet(file_name, data, template_key)
+
+
+def _read_csv(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+    # Counting newlines costs no memory and rejects a million-row file before it is decoded.
+    if data.count(b"\n") > MAX_ROWS + HEAD_SLACK:
+        raise too_many_rows(file_name, MAX_ROWS)
+    text, encoding, encoding_note = decode_csv_bytes(file_name, data)
+    sheet = CsvSheet(text)
+    header = find_header(file_name, sheet.head, template_key)
+    body = sheet.body(header.last_row, len(header.cells))
+    return _assemble(file_name, header, body, encoding, [encoding_note])
+
+
+def _read_xlsx(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+    book = XlsxSheets(file_name, data)
+    try:
+        scores = [header_score(head) for _, head, _ in book.sheets]
+        if not scores:
+            raise UploadError(f"{file_name}：工作簿中没有工作表", f"{file_name}: no worksheets")
+        pick = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        title, head, _ = book.sheets[pick]
+        header = find_header(file_name, head, template_key)
+        body = book.body(pick, header.last_row, len(header.cells), MAX_ROWS)
+    finally:
+        book.close()
+    notes = [Note("sheet", f"读取工作表“{title}”（共 {len(scores)} 个工作表）")] if len(scores) > 1 else []
+    return _assemble(file_name, header, body, None, notes)
+
+
+def _read_parquet(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+    try:
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        if parquet.metadata.num_rows > MAX_ROWS:
+            raise too_many_rows(file_name, MAX_ROWS)
+        table = parquet.read()
+    except (pa.ArrowException, OSError) as exc:
+        raise UploadError(f"{file_name}：无法作为 Parquet 文件读取，文件可能已损坏", f"{file_name}: bad parquet: {exc}") from exc
+    names = table.column_names
+    header = find_header(file_name, [(1, list(names))], template_key)
+    cells = pa.table([_as_text(table.column(i)) for i in range(len(names))], names=[f"c{i}" for i in range(len(names))])
+    body = Body(cells, pa.array(range(2, table.num_rows + 2), pa.int64()))
+    return _assemble(file_name, header, body, None, [])
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.Array:
+    """A typed Parquet column as the texts a spreadsheet would show, so one normalisation path serves all."""
+    column = column.combine_chunks()
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column, kind = column.cast(kind.value_type), kind.value_type
+    if pa.types.is_boolean(kind):
+        return pc.if_else(column, "是", "否")
+    if pa.types.is_timestamp(kind):
+        column = pc.cast(column, pa.date32())
+    try:
+        return pc.cast(column, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.nulls(len(column), pa.string())  # nested values fit no template column
+
+
+def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, notes: list[Note]) -> Parsed:
+    match = header.match
+    template = match.template
+    labels = [match.columns[k] for k in NAME_KEYS if k in match.columns]
+    kinds = classify(body, labels)
+    data_count = pc.sum(kinds.data).as_py() or 0
+    if data_count == 0:
+        raise UploadError(f"{file_name}：表头下面没有数据行；请填写数据后再上传",
+                          f"{file_name}: no data rows below the header")
+    if data_count > MAX_ROWS:
+        raise too_many_rows(file_name, MAX_ROWS)
+
+    cells = body.cells.filter(kinds.data)
+    rows = body.rows.filter(kinds.data)
+    log = NoteLog()
+    arrays: list[pa.Array] = []
+    issues: list[Issue] = []
+    for col in template.columns:
+        index = match.columns.get(col.key)
+        if index is None:
+            arrays.append(pa.nulls(len(rows), ARROW_TYPES[col.dtype]))
+            continue
+        result = normalise(col, cells.column(index).combine_chunks(), rows, header.cells[index].text, log)
+        arrays.append(pc.cast(result.values, ARROW_TYPES[col.dtype]))
+        issues.extend(result.issues)
+    issues.sort(key=lambda i: (i.row or 0, _column_order(header, i.column)))
+    table = pa.table(arrays, names=[c.key for c in template.columns])
+
+    raw_columns = [c.to_pylist() for c in cells.columns]
+    row_list = rows.to_pylist()
+    raw_rows = list(zip(row_list, map(list, zip(*raw_columns)))) if raw_columns else []
+    return Parsed(
+        file_name=file_name,
+        template=template,
+        encoding=encoding,
+        header_row=header.last_row,
+        headers={k: header.cells[i].text for k, i in match.columns.items()},
+        table=table,
+        row_numbers=row_list,
+        raw_header=header.raw_header,
+        raw_rows=raw_rows,
+        totals=_totals(template, header, body, kinds.totals),
+        notes=[*notes, *header.notes, *kinds.notes, *log.notes()],
+        issues=issues,
+    )
+
+
+def _column_order(header: Header, column: str | None) -> int:
+    texts = header.raw_header
+    return texts.index(column) if column in texts else len(texts)
+
+
+def _totals(template: Template, header: Header, body: Body,
+            mask: pa.Array) -> list[tuple[int, dict[str, float | None]]]:
+    """合计/总计 rows' numbers by key, for validate.py to compare with the sum of the data rows."""
+    if not pc.any(mask).as_py():
+        return []
+    cells = body.cells.filter(mask)
+    rows = body.rows.filter(mask).to_pylist()
+    values: dict[str, list] = {}
+    for col in template.columns:
+        index = header.match.columns.get(col.key)
+        if index is None or col.dtype not in ("int", "float") or col.key in YEAR_KEYS:
+            continue
+        numbers = numbers_quietly(cells.column(index).combine_chunks(), col)
+        values[col.key] = pc.cast(numbers, pa.float64()).to_pylist()
+    return [(row, {k: v[i] for k, v in values.items()}) for i, row in enumerate(rows)]

@@ -1,0 +1,104 @@
+"""Which rows below the header are data: not blank, not a 合计/小计 row, not a note (填表人：…) at the bottom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.ingest.model import Note
+from plan_monitor.ingest.sheet import Body
+
+_SPACES = r"[\s\p{Z}\x{FEFF}]+"
+_TOTAL = "合计|总计"
+_SUBTOTAL = "小计"
+# Elsewhere in the row (a 序号 or 年度 column) only a cell that is nothing but the label counts:
+# a 备注 saying "含小计" must not drop a village.
+_ONLY = r"^(全市|全县|全区|全镇|全乡|本县|本镇|本乡|本级)?({})[:：]?$"
+_NOTE_START = r"^(注|填表|填报|审核|联系|说明|单位负责人|负责人|制表|备注|统计人)"
+LISTED = 5  # rows named in a note
+
+
+@dataclass
+class RowKinds:
+    data: pa.Array  # bool per body row
+    totals: pa.Array  # bool: 合计/总计 rows, kept aside to check the data against
+    notes: list[Note] = field(default_factory=list)
+
+
+def classify(body: Body, label_columns: list[int]) -> RowKinds:
+    """label_columns: the name columns, where 合计 or 小计 may be part of a longer text (沙市区小计);
+    the first column is always one."""
+    n = len(body)
+    if n == 0:
+        empty = pa.array([], pa.bool_())
+        return RowKinds(empty, empty)
+    texts = [pc.utf8_trim_whitespace(c) for c in body.cells.columns]
+    filled_cells = [pc.fill_null(pc.greater(pc.utf8_length(t), 0), False) for t in texts]
+    filled = filled_cells[0].cast(pa.int64())
+    for f in filled_cells[1:]:
+        filled = pc.add(filled, f.cast(pa.int64()))
+    blank = pc.equal(filled, 0)
+
+    total = pa.array([False] * n)
+    subtotal = pa.array([False] * n)
+    label = pa.nulls(n, pa.string())  # the cell that says 合计 or 小计, to quote in the note
+    labels = set(label_columns) | {0}
+    for i, text in enumerate(texts):
+        compact = pc.replace_substring_regex(text, _SPACES, "")
+        patterns = (_TOTAL, _SUBTOTAL) if i in labels else (_ONLY.format(_TOTAL), _ONLY.format(_SUBTOTAL))
+        is_total = pc.fill_null(pc.match_substring_regex(compact, patterns[0]), False)
+        is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
+        total = pc.or_(total, is_total)
+        subtotal = pc.or_(subtotal, is_sub)
+        label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), texts[i], pa.scalar(None, pa.string())))
+    subtotal = pc.and_(subtotal, pc.invert(total))
+
+    first = pc.coalesce(*[pc.if_else(f, t, pa.scalar(None, pa.string())) for f, t in zip(filled_cells, texts)])
+    first_text = pc.utf8_normalize(pc.replace_substring_regex(first, _SPACES, ""), "NFKC")
+    looks_note = pc.fill_null(pc.match_substring_regex(first_text, _NOTE_START), False)
+    other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
+    candidate = pc.and_(other, looks_note)
+    plain = pc.and_(other, pc.invert(candidate))
+    index = pa.array(range(n), pa.int64())
+    plain_at = pc.indices_nonzero(plain)
+    last_plain = plain_at[-1].as_py() if len(plain_at) else -1
+    # A note with many cells filled in the middle of the data is more likely a village row with a typo.
+    note = pc.and_(candidate, pc.or_(pc.less_equal(filled, 2), pc.greater(index, last_plain)))
+    data = pc.or_(plain, pc.and_(candidate, pc.invert(note)))
+
+    filled_at = pc.indices_nonzero(pc.invert(blank))
+    last_filled = filled_at[-1].as_py() if len(filled_at) else -1
+    inner_blank = pc.and_(blank, pc.less(index, last_filled))  # trailing empty rows are formatting, not news
+
+    notes = []
+    rows = body.rows
+    count, listed = _where(inner_blank, rows)
+    if count:
+        notes.append(Note("blank_rows", f"空白行已跳过：{count} 行（{_list(listed)}）", count, listed))
+    for mask, what in ((total, "合计/总计行不作为数据读取，仅用于核对各行之和"), (subtotal, "小计行已跳过")):
+        count, listed = _where(mask, rows)
+        if count:
+            shown = _examples(mask, rows, label)
+            notes.append(Note("total_row", f"{what}：{shown}", count, listed))
+    count, listed = _where(note, rows)
+    if count:
+        notes.append(Note("note_row", f"表尾说明行已跳过：{_examples(note, rows, first)}", count, listed))
+    return RowKinds(data, total, notes)
+
+
+def _where(mask: pa.Array, rows: pa.Array) -> tuple[int, tuple[int, ...]]:
+    count = pc.sum(mask).as_py() or 0
+    at = pc.indices_nonzero(mask)[:LISTED]
+    return count, tuple(pc.take(rows, at).to_pylist())
+
+
+def _list(rows: tuple[int, ...]) -> str:
+    return "、".join(f"第{r}行" for r in rows)
+
+
+def _examples(mask: pa.Array, rows: pa.Array, texts: pa.Array) -> str:
+    at = pc.indices_nonzero(mask)[:LISTED]
+    pairs = zip(pc.take(rows, at).to_pylist(), pc.take(texts, at).to_pylist())
+    return "；".join(f"第{r}行“{t}”" for r, t in pairs)

@@ -1,0 +1,117 @@
+"""Checks on a parsed upload: the audits in queries/checks/ (each returns the offending rows) and the 合计 check.
+
+Every audit file declares in its header which templates it applies to and whether a hit is an error (blocks
+the commit) or a warning (needs an explicit confirm). The upload is exposed to them as a few small tables:
+  upload          the typed rows, template keys as columns, plus row_no (the file's row number)
+  upload_cells    one row per cell: row_no, key, is_null, unreadable, num
+  upload_columns  the template's columns: key, header (as in the file), required, min_value, max_value, position
+  upload_units    row_no, unit, unit_key, county, year, as_of (year-end when blank), is_demo
+  current_units   the same for the data already stored: unit, year, as_of, is_demo
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.engine import Engine
+from plan_monitor.spec.plan import Plan
+from plan_monitor.spec.catalog import catalog
+from plan_monitor.sources.report_dates import report_dates
+from plan_monitor.spec.templates import Template
+from plan_monitor.ingest.model import Issue, Parsed
+
+NOT_RANGED = ("year", "demo_year")  # years have their own audit
+
+
+def unit_labels(table: pa.Table, template: Template) -> pa.Array:
+    """A unit as a reader names it: 沙市区 中山路街道 谭场村."""
+    parts = [pc.fill_null(table[k], "") for k in template.unit_keys]
+    return pc.binary_join_element_wise(*parts, " ") if len(parts) > 1 else parts[0]
+
+
+def _units(table: pa.Table, template: Template, rows: pa.Array | None) -> pa.Table:
+    cols = {
+        "unit": unit_labels(table, template),
+        "unit_key": pa.array([template.unit_keys[-1]] * len(table), pa.string()),
+        "county": table["county"],
+        "year": table["year"],
+        "as_of": report_dates(table),
+        "is_demo": table["is_demo"] if "is_demo" in table.column_names else pa.nulls(len(table), pa.bool_()),
+    }
+    if rows is not None:
+        cols = {"row_no": rows, **cols}
+    return pa.table(cols)
+
+
+def _cells(table: pa.Table, template: Template, rows: pa.Array, unreadable: set[tuple[int, str]]) -> pa.Table:
+    parts = []
+    for col in template.columns:
+        values = table[col.key]
+        num = pc.cast(values, pa.float64()) if col.dtype in ("int", "float") else pa.nulls(len(table), pa.float64())
+        bad_rows = pa.array([r for r, k in unreadable if k == col.key], pa.int64())
+        parts.append(pa.table({"row_no": rows, "key": pa.array([col.key] * len(table), pa.string()),
+                               "is_null": pc.is_null(values), "unreadable": pc.is_in(rows, bad_rows), "num": num}))
+    return pa.concat_tables(parts)
+
+
+def _columns(template: Template, headers: dict[str, str]) -> pa.Table:
+    cols = template.columns
+    numeric = [c.dtype in ("int", "float") and c.key not in NOT_RANGED for c in cols]
+    return pa.table({
+        "key": [c.key for c in cols],
+        "header": [headers.get(c.key, c.header) for c in cols],
+        "required": [c.required for c in cols],
+        "min_value": pa.array([0.0 if n else None for n in numeric], pa.float64()),
+        "max_value": pa.array([None] * len(cols), pa.float64()),
+        "position": list(range(len(cols))),
+    })
+
+
+def run_audits(parsed: Parsed, table: pa.Table, plan: Plan, current: pa.Table, today: date) -> list[Issue]:
+    """Every audit that applies to the template, as Issues pointing at file rows and the file's headers."""
+    template = parsed.template
+    rows = pa.array(parsed.row_numbers, pa.int64())
+    key_of_header = {h: k for k, h in parsed.headers.items()}
+    template_headers = {c.key: c.header for c in template.columns}
+    unreadable = {(i.row, key_of_header.get(i.column, i.column)) for i in parsed.issues if i.row is not None}
+    engine = Engine({
+        "upload": table.append_column("row_no", rows),
+        "upload_cells": _cells(table, template, rows, unreadable),
+        "upload_columns": _columns(template, parsed.headers),
+        "upload_units": _units(table, template, rows),
+        "current_units": _units(current, template, None),
+    })
+    try:
+        params = {"first_year": plan.plan.baseline_year, "last_year": plan.years[-1], "today": today}
+        issues = []
+        for audit in catalog().in_folder("checks").values():
+            if audit.templates is not None and template.key not in audit.templates:
+                continue
+            found = engine.run(audit.name, params)
+            for row_no, key, value, message in zip(*(column.to_pylist() for column in found.columns)):
+                header = parsed.headers.get(key) or template_headers.get(key, key)
+                issues.append(Issue(audit.severity, audit.stem, message, row_no, header, value))
+        return issues
+    finally:
+        engine.close()
+
+
+def check_totals(parsed: Parsed, table: pa.Table) -> list[Issue]:
+    """A 合计 row is never stored, but it must agree with the rows above it, or one of them is wrong."""
+    if len(parsed.totals) != 1:
+        return []
+    row, values = parsed.totals[0]
+    issues = []
+    for key, stated in values.items():
+        if stated is None or key in NOT_RANGED or key not in table.column_names:
+            continue
+        summed = pc.sum(table[key]).as_py() or 0
+        if abs(stated - summed) > 0.005 + 1e-9 * abs(summed):
+            header = parsed.headers.get(key, key)
+            issues.append(Issue("warning", "total_mismatch",
+                                f"合计行“{header}”为 {stated:g}，各行之和为 {summed:g}，相差 {stated - summed:+g}；"
+                                "合计行不入库，请核对明细是否完整", row, header, f"{stated:g}"))
+    return issues

@@ -1,0 +1,49 @@
+"""The Monitor: plan, geography, rows and the scorecard, computed once per plan file and data version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from plan_monitor.engine import Engine
+from plan_monitor.metrics.completeness import reporting_status
+from plan_monitor.metrics.scorecard import Scorecard, compute_scorecard
+from plan_monitor.sources.rosters import Rosters, cut_off, load_rosters
+from plan_monitor.spec.geography import Geography, load_geography
+from plan_monitor.spec.plan import Plan, load_plan
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Everything the pages read, computed once per plan file and data version."""
+
+    plan: Plan
+    geo: Geography
+    rosters: Rosters
+    engine: Engine
+    card: Scorecard
+
+    @classmethod
+    def build(cls, targets: str | Path, data: str | Path, cutoff: date | None = None) -> "Monitor":
+        """Load and compute everything; with a cut-off, only reports dated on or before it count."""
+        plan = load_plan(targets)
+        geo = load_geography(plan)
+        rosters = load_rosters(data)
+        if cutoff is not None:
+            rosters = cut_off(rosters, cutoff)
+        return cls(plan, geo, rosters, Engine.over_rosters(rosters.tables), compute_scorecard(plan, rosters, geo))
+
+    @cached_property
+    def reporting(self) -> pd.DataFrame:
+        """报送情况 of the data the figures are built on, once per Monitor: which county sent which round
+        (who sent it is left to the 报送情况 page, which reads the store itself)."""
+        return reporting_status(self.plan, self.geo, self.rosters)
+
+    def latest_year(self) -> int:
+        """The latest plan year that has any data, else the first plan year."""
+        with_data = self.card.rows.loc[self.card.rows["actual"].notna() & (self.card.rows["year"] >= self.plan.years[0]), "year"]
+        return int(with_data.max()) if len(with_data) else self.plan.years[0]

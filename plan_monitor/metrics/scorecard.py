@@ -1,0 +1,136 @@
+"""The scorecard: for every indicator × level × place × year, actual beside target, gap, completion,
+status against time progress and pace toward the plan's final target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from plan_monitor.engine import Engine
+from plan_monitor.spec.geography import Geography, load_geography
+from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
+from plan_monitor.sources.rosters import Rosters
+from plan_monitor.metrics.trajectory import PACE_LABELS, STATUS_LABELS, TARGET_NOTES, add_pace, add_time_progress
+
+CSV_COLUMNS = ["indicator_id", "indicator", "unit", "level", "county", "town", "year",
+               "actual", "target", "gap", "completion", "status", "pace"]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    plan: Plan
+    rows: pd.DataFrame  # plan years and the baseline year, every level
+    data_version: str
+    is_demo: bool
+
+    def select(self, year: int | None = None, level: str | None = None, county: str | None = None,
+               indicator_id: str | None = None, include_baseline: bool = False) -> pd.DataFrame:
+        rows = self.rows
+        mask = pd.Series(True, index=rows.index)
+        if not include_baseline:
+            mask &= rows["year"] >= self.plan.years[0]
+        if year is not None:
+            mask &= rows["year"] == year
+        if level is not None:
+            mask &= rows["level"] == level
+        if county is not None:
+            mask &= rows["county"] == county
+        if indicator_id is not None:
+            mask &= rows["indicator_id"] == indicator_id
+        return rows[mask].reset_index(drop=True)
+
+    def data_as_of(self, year: int) -> pd.Timestamp | None:
+        """The 统计截至 of a year's data: the latest report date among the city-level figures."""
+        dates = self.rows.loc[(self.rows["year"] == year) & (self.rows["level"] == "city"), "as_of"].dropna()
+        return pd.Timestamp(dates.max()) if len(dates) else None
+
+
+def _plan_tables(plan: Plan, geo: Geography) -> dict[str, pa.Table]:
+    ind = plan.indicators
+    defs = pa.table({
+        "indicator_id": [i.id for i in ind], "kind": [i.kind for i in ind], "direction": [i.direction for i in ind],
+        "levels": [list(i.levels) for i in ind],
+    })
+    targets = pa.table({
+        "indicator_id": [i.id for i in ind for _ in i.targets],
+        "year": pa.array([y for i in ind for y in i.targets], pa.int32()),
+        "target": pa.array([v for i in ind for v in i.targets.values()], pa.float64()),
+    })
+    quota_rows = [(i.id, c, y, v) for i in ind for c, by_year in i.quotas.items() for y, v in by_year.items()]
+    quotas = pa.table({
+        "indicator_id": pa.array([r[0] for r in quota_rows], pa.string()),
+        "county": pa.array([r[1] for r in quota_rows], pa.string()),
+        "year": pa.array([r[2] for r in quota_rows], pa.int32()),
+        "quota": pa.array([r[3] for r in quota_rows], pa.float64()),
+    })
+    counties = list(geo.counties["county"])
+    places = pa.table({
+        "level": ["city"] + ["county"] * len(counties),
+        "county": pa.array([None] + counties, pa.string()),
+        "town": pa.array([None] * (1 + len(counties)), pa.string()),
+    })
+    years = pa.table({"year": pa.array([plan.plan.baseline_year] + plan.years, pa.int32())})
+    return {"indicator_defs": defs, "plan_targets": targets, "quotas": quotas, "places": places, "years": years}
+
+
+def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
+    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, as_of."""
+    common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
+    assert set(common) == set(ENGINE_PARAMS)
+    parts = []
+    for ind in plan.indicators:
+        table = engine.run(f"measures/{ind.query}", {**common, **ind.params})
+        table = table.select(["year", "county", "town", "num", "den", "as_of"]).cast(pa.schema([
+            ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
+            ("num", pa.float64()), ("den", pa.float64()), ("as_of", pa.date32())]))
+        parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
+    return pa.concat_tables(parts)
+
+
+def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None) -> Scorecard:
+    geo = geo or load_geography(plan)
+    engine = Engine.over_rosters(rosters.tables)
+    engine.register("measure_rows", measure_rows(engine, plan))
+    engine.register("rolled", engine.run("engine/rollup"))
+    for name, table in _plan_tables(plan, geo).items():
+        engine.register(name, table)
+    df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
+    return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo)
+
+
+def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
+    meta = {i.id: i for i in plan.indicators}
+    df["indicator"] = df["indicator_id"].map(lambda k: meta[k].name)
+    df["unit"] = df["indicator_id"].map(lambda k: meta[k].unit)
+    for field in ("kind", "direction", "measure"):
+        df[field] = df["indicator_id"].map(lambda k, f=field: getattr(meta[k], f))
+    df["as_of"] = pd.to_datetime(df["as_of"])
+    first, last = plan.years[0], plan.years[-1]
+    base_rows = df[df["year"] < first].copy()
+    rows = df[df["year"] >= first].copy()
+
+    keys = ["indicator_id", "level", "county", "town"]
+    filled = rows[keys].fillna("")
+    last_target = rows["target"].where(rows["year"] == last).groupby([filled[k] for k in keys]).transform("max")
+    groups = [filled[k] for k in keys]
+    # A flow's final target is the sum of its yearly targets, defined only when every year has one.
+    flow_total = rows["target"].groupby(groups).transform("sum").where(
+        rows["target"].isna().groupby(groups).transform("sum") == 0)
+    rows["final_target"] = np.where(rows["measure"] == "flow", flow_total, last_target)
+
+    rules = plan.status_rules
+    stock_final = rows["final_target"].where(rows["measure"] == "stock")
+    rows = add_time_progress(rows.assign(final_target=stock_final), plan.plan.baseline_year, last, rules.red_below)
+    rows["final_target"] = np.where(rows["measure"] == "flow", flow_total.reindex(rows.index), rows["final_target"])
+    rows = add_pace(rows, plan.plan.baseline_year, last, rules.stagnation)
+    rows["status_label"] = rows["status"].map(STATUS_LABELS)
+    rows["pace_label"] = rows["pace"].map(PACE_LABELS)
+    rows["target_note_label"] = rows["target_note"].map(TARGET_NOTES)
+    out = pd.concat([base_rows, rows], ignore_index=True)
+    level_order = {"city": 0, "county": 1, "town": 2}
+    order = [i.id for i in plan.indicators]
+    out = out.assign(_i=out["indicator_id"].map(order.index), _l=out["level"].map(level_order))
+    return out.sort_values(["_i", "year", "_l", "county", "town"], na_position="first").drop(columns=["_i", "_l"]).reset_index(drop=True)

@@ -1,0 +1,122 @@
+"""Status against time progress (时序进度) and pace toward the plan's final target.
+
+Time is measured in years as floats: the end of year Y is Y + 1.0, so 2023-06-30 is about 2023.5.
+Expected values follow the plan's trajectory: straight lines between the baseline (end of the baseline
+year) and each year-end target ("时间过半、任务过半"). A flow target (当年新增) starts from zero each year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+STATUS_LABELS = {"met": "已完成", "on_pace": "正常推进", "behind": "滞后", "far_behind": "严重滞后"}
+# Statuses that call for attention (红黄牌), worst first.
+ATTENTION = ("far_behind", "behind")
+PACE_LABELS = {"on_track": "按期可完成", "too_slow": "增速不足", "stagnating": "停滞不前", "backwards": "出现倒退"}
+TARGET_NOTES = {
+    "no_year_target": "计划未设当年目标",
+    "no_quota": "计划未分解到本级",
+    "no_baseline": "缺少基期数据",
+}
+
+
+def year_position(as_of: pd.Series, year: pd.Series) -> pd.Series:
+    """Year as a float at the report date: 2023-06-30 → ≈2023.5; no date means year end."""
+    dates = pd.to_datetime(as_of)
+    start = pd.to_datetime(year.astype("Int64").astype(str) + "-01-01", errors="coerce")
+    length = np.where(dates.dt.is_leap_year, 366.0, 365.0)
+    frac = ((dates - start).dt.days + 1) / length
+    frac = frac.clip(0, 1).fillna(1.0)
+    return year.astype(float) + frac
+
+
+def add_time_progress(df: pd.DataFrame, baseline_year: int, last_year: int, red_below: float) -> pd.DataFrame:
+    """Add expected, start_of_year and status to scorecard rows of plan years.
+
+    Needs columns: group keys (indicator_id, level, county, town), year, as_of, kind, direction, measure,
+    actual, target, baseline, final_target.
+    """
+    df = df.sort_values(["indicator_id", "level", "county", "town", "year"], na_position="first").copy()
+    keys = [df[k].fillna("") for k in ("indicator_id", "level", "county", "town")]
+    grouped_target = df.groupby(keys, sort=False)["target"]
+    anchor_t = pd.Series(np.where(df["target"].notna(), df["year"] + 1.0, np.nan), index=df.index)
+    grouped_t = anchor_t.groupby(keys, sort=False)
+
+    # Stock: previous anchor is the last target before this year (or the baseline); next is this or a later one.
+    start_val = df["baseline"].where(df["baseline"].notna(), np.where(df["kind"] == "count", 0.0, np.nan))
+    prev_val = grouped_target.shift(1)
+    prev_val = prev_val.groupby(keys, sort=False).ffill().fillna(start_val)
+    prev_t = grouped_t.shift(1).groupby(keys, sort=False).ffill().fillna(float(baseline_year + 1))
+    next_val = grouped_target.bfill()
+    next_t = grouped_t.bfill()
+    # Without any earlier anchor, the year's own target stands flat.
+    prev_val = prev_val.fillna(next_val)
+
+    flow = df["measure"] == "flow"
+    prev_val = prev_val.where(~flow, 0.0)
+    prev_t = prev_t.where(~flow, df["year"].astype(float))
+    next_val = next_val.where(~flow, df["target"])
+    next_t = next_t.where(~flow, df["year"] + 1.0)
+
+    now = year_position(df["as_of"], df["year"])
+    span_t = (next_t - prev_t).replace(0, np.nan)
+    slope = (next_val - prev_val) / span_t
+    df["expected"] = prev_val + slope * (now - prev_t)
+    df["start_of_year"] = prev_val + slope * (df["year"] - prev_t)
+    df["time_position"] = now
+    df["status"] = classify_status(df["actual"], df["target"], df["final_target"], df["expected"],
+                                   df["start_of_year"], df["direction"], red_below)
+    return df
+
+
+def classify_status(actual, target, final_target, expected, start, direction, red_below: float) -> pd.Series:
+    sign = np.where(direction == "higher", 1.0, -1.0)
+    a, e, s = actual.astype(float), expected.astype(float), start.astype(float)
+    met = (sign * (a - target) >= 0) | (sign * (a - final_target) >= 0)
+    on_pace = sign * (a - e) >= -1e-9
+    span = sign * (e - s)
+    progress = np.where(span > 1e-12, sign * (a - s) / span.where(span > 1e-12, 1.0), np.nan)
+    # A flat stretch of trajectory has no progress to measure; fall back to plain completion.
+    plain = np.where(sign > 0, a / e.replace(0, np.nan), e / a.replace(0, np.nan))
+    progress = np.where(np.isnan(progress), plain, progress)
+    out = np.select(
+        [a.isna() | (e.isna() & target.isna()), met, e.isna(), on_pace, progress >= red_below],
+        [None, "met", None, "on_pace", "behind"],
+        default="far_behind",
+    )
+    return pd.Series(out, index=actual.index, dtype=object).where(lambda s: s != "None", None)
+
+
+def add_pace(df: pd.DataFrame, baseline_year: int, last_year: int, stagnation: float) -> pd.DataFrame:
+    """Pace toward the final target from the observed trend since the baseline, and the projected end value.
+
+    Flows are compared cumulatively: what was added since the plan began against the sum of yearly targets.
+    Needs the columns add_time_progress adds.
+    """
+    keys = [df[k].fillna("") for k in ("indicator_id", "level", "county", "town")]
+    flow = df["measure"] == "flow"
+    cum_actual = df["actual"].groupby(keys, sort=False).cumsum()
+    current = df["actual"].where(~flow, cum_actual)
+    base = df["baseline"].where(~flow, 0.0)
+    base = base.where(base.notna() | (df["kind"] != "count"), 0.0)
+    elapsed = df["time_position"] - (baseline_year + 1)
+    remaining = (last_year + 1) - df["time_position"]
+    sign = np.where(df["direction"] == "higher", 1.0, -1.0)
+    final = df["final_target"]
+    observed = sign * (current - base) / elapsed.where(elapsed > 0)
+    needed = np.where(remaining > 1e-9, sign * (final - current) / remaining.where(remaining > 1e-9, 1.0), np.inf)
+    initial_need = (sign * (final - base)).abs() / (last_year - baseline_year)
+    tolerance = (stagnation * initial_need).where(initial_need > 0, 1e-9)
+    out = np.select(
+        [current.isna() | final.isna() | base.isna() | observed.isna(),
+         sign * (current - final) >= 0, observed >= needed, observed > tolerance, observed >= -tolerance],
+        [None, "on_track", "on_track", "too_slow", "stagnating"],
+        default="backwards",
+    )
+    df["pace"] = pd.Series(out, index=df.index, dtype=object).where(lambda s: s != "None", None)
+    projected = current + sign * observed * remaining.clip(lower=0)
+    upper = np.where(df["kind"].isin(["share"]), 1.0, np.inf)
+    df["projected"] = projected.clip(lower=0).clip(upper=pd.Series(upper, index=df.index))
+    df["cumulative"] = current
+    return df

@@ -1,0 +1,136 @@
+"""A briefing deck as data: the slides of a leadership-group meeting, built from the scorecard only.
+
+The 汇报模式 page, the PPTX export and the 情况通报 draft all render this one structure, so the figures on the
+projector, in the deck and in the bulletin are the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.metrics.trajectory import ATTENTION
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.present.views import county_ranking, status_matrix
+from plan_monitor.present.format import fmt_date
+
+SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "summary"]
+SOURCE = "数据来源：各县（市、区）报送的村（社区）、乡镇（街道）、县级统计表，经监测看板汇总"
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: SlideKind
+    title: str
+    subtitle: str = ""
+    indicator_id: str | None = None
+    # The figures the slide shows, as scorecard rows (every column of Scorecard.rows is available):
+    #   overall: one row per indicator for the place; indicator: the place's row first, then one row per county
+    #   (city decks) or per town (county decks); cards: the 红黄牌 rows; matrix: county × indicator status codes.
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bullets: tuple[str, ...] = ()  # short lines for the title and summary slides
+
+
+@dataclass(frozen=True)
+class Deck:
+    plan_name: str
+    region: str
+    year: int
+    as_of: date | None  # 数据截至 of the figures
+    is_demo: bool
+    county: str | None  # None: the city's deck; else one county's own deck
+    source: str
+    slides: tuple[Slide, ...]
+
+    @property
+    def place(self) -> str:
+        return self.county or self.region
+
+    @property
+    def as_of_text(self) -> str:
+        return f"数据截至 {fmt_date(self.as_of)}"
+
+    @property
+    def footer(self) -> str:
+        """The line every slide carries: 数据截至, the source, and the 示例数据 mark when it applies."""
+        demo = " · 示例数据，非真实统计" if self.is_demo else ""
+        return f"{self.as_of_text} · {self.source}{demo}"
+
+
+def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
+    """The slides for one year, for the whole city or (with `county`) one county's own deck."""
+    card = m.card
+    level = "county" if county else "city"
+    as_of = card.data_as_of(year)
+    place = card.select(year=year, level=level, county=county)
+    order = {ind.id: i for i, ind in enumerate(m.plan.indicators)}
+    place = place[place["indicator_id"].isin(order)].sort_values("indicator_id", key=lambda s: s.map(order))
+    place = place.reset_index(drop=True)
+    name = county or m.geo.region_name
+    slides = [_title(m, year, name, as_of, card.is_demo), _overall(place, name, year)]
+    for ind in m.plan.indicators:
+        if level not in ind.levels:
+            continue
+        own = place[place["indicator_id"] == ind.id]
+        if county:
+            parts = card.select(year=year, level="town", county=county, indicator_id=ind.id)
+        else:
+            parts = county_ranking(m, year, ind.id) if "county" in ind.levels else place.iloc[0:0]
+        slides.append(Slide("indicator", ind.name, _indicator_subtitle(own), ind.id,
+                            pd.concat([own, parts], ignore_index=True)))
+    if not county:
+        matrix = status_matrix(m, year)
+        slides.append(Slide("matrix", f"{year}年各县（市、区）指标进度状态", "行：县（市、区）；列：指标", rows=matrix))
+    cards = _cards(m, year, county)
+    slides.append(Slide("cards", "红黄牌（严重滞后、滞后）", f"{len(cards)} 项", rows=cards))
+    slides.append(_summary(place, cards, name, year))
+    return Deck(m.plan.plan.name, m.geo.region_name, year, None if as_of is None else as_of.date(), card.is_demo,
+                county, SOURCE, tuple(slides))
+
+
+def _title(m: Monitor, year: int, name: str, as_of, is_demo: bool) -> Slide:
+    lines = [f"{name} · {year}年", f"数据截至 {fmt_date(as_of)}"]
+    if is_demo:
+        lines.append("示例数据，非真实统计")
+    return Slide("title", m.plan.plan.name, "目标任务推进情况汇报", bullets=tuple(lines))
+
+
+def _overall(place: pd.DataFrame, name: str, year: int) -> Slide:
+    counted = place[place["status"].notna()]
+    done = int((counted["status"] == "met").sum())
+    return Slide("overall", f"{name}{year}年目标完成总体情况",
+                 f"{len(place)} 项指标，{len(counted)} 项有进度状态，其中已完成 {done} 项", rows=place)
+
+
+def _indicator_subtitle(own: pd.DataFrame) -> str:
+    if own.empty or pd.isna(own.iloc[0]["status"]):
+        return ""
+    row = own.iloc[0]
+    return f"{STATUS_LABELS[row['status']]} · {row['pace_label']}" if pd.notna(row["pace_label"]) else \
+        STATUS_LABELS[row["status"]]
+
+
+def _cards(m: Monitor, year: int, county: str | None) -> pd.DataFrame:
+    """红牌 (严重滞后) then 黄牌 (滞后): for a city deck the counties responsible; for a county deck its towns."""
+    level, rows = ("town", m.card.select(year=year, level="town", county=county)) if county else \
+        ("county", m.card.select(year=year, level="county"))
+    rows = rows[rows["status"].isin(ATTENTION)].copy()
+    rows["card"] = rows["status"].map({"far_behind": "红牌", "behind": "黄牌"})
+    rows["responsible"] = rows[level]
+    rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
+    return rows.sort_values(["_rank", "completion"], na_position="last").drop(columns="_rank").reset_index(drop=True)
+
+
+def _summary(place: pd.DataFrame, cards: pd.DataFrame, name: str, year: int) -> Slide:
+    counted = place[place["status"].notna()]
+    by_status = counted["status"].value_counts()
+    lines = [f"{STATUS_LABELS[s]} {int(by_status.get(s, 0))} 项" for s in STATUS_LABELS]
+    lines.append(f"红牌 {int((cards['card'] == '红牌').sum())} 张、黄牌 {int((cards['card'] == '黄牌').sum())} 张")
+    worst = cards.groupby("responsible").size().sort_values(ascending=False).head(3) if len(cards) else []
+    if len(worst):
+        lines.append("亮牌较多：" + "、".join(f"{who}（{n} 项）" for who, n in worst.items()))
+    return Slide("summary", f"{name}{year}年推进情况小结", bullets=tuple(lines))

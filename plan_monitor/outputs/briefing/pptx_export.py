@@ -1,0 +1,371 @@
+"""The briefing deck as a PowerPoint file: native charts and tables that stay editable in Office and WPS.
+
+The slides mirror `Deck.slides` one for one, so the file, the 汇报模式 page and the 情况通报 carry the same numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Inches, Pt
+
+from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.metrics.trajectory import ATTENTION
+from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.outputs.briefing.deck import Deck, Slide
+from plan_monitor.outputs.briefing.pptx_layout import (BODY_H, BODY_TOP, CONTENT_W, DEMO_BADGE, EMPTY_FILL, INK, MARGIN, MUTED, SLIDE_W, TITLE_ONLY_LAYOUT, WHITE, add_footer, add_table, add_text, apply_cjk_fonts, new_presentation, set_title, status_legend, status_rgb)
+
+CHART_TYPE = XL_CHART_TYPE.BAR_CLUSTERED
+NO_VALUE = "—"
+
+
+@dataclass(frozen=True)
+class ChartFigures:
+    """What one bar chart plots: categories top to bottom, values as written (None for a gap), statuses for
+    the bar colours, the axis label and the Excel number format of the values."""
+
+    categories: list[str]
+    values: list[float | None]
+    statuses: list[str | None]
+    label: str
+    number_format: str
+
+
+def deck_pptx(deck: Deck, notes: list[str] | None = None) -> bytes:
+    """The deck as .pptx bytes: one slide per deck slide, each with the footer (数据截至 · source · 示例数据);
+    `notes`, one per slide, become the speaker notes."""
+    if notes is not None and len(notes) != len(deck.slides):
+        raise ValueError(f"{len(notes)} notes for {len(deck.slides)} slides")
+    prs = new_presentation()
+    layout = prs.slide_layouts[TITLE_ONLY_LAYOUT]
+    for number, spec in enumerate(deck.slides, start=1):
+        slide = prs.slides.add_slide(layout)
+        _RENDER[spec.kind](slide, spec, deck)
+        add_footer(slide, deck.footer, number, len(deck.slides))
+        if notes is not None and notes[number - 1]:
+            slide.notes_slide.notes_text_frame.text = notes[number - 1]
+            apply_cjk_fonts(slide.notes_slide._element)
+        apply_cjk_fonts(slide._element)
+        for shape in slide.shapes:
+            if shape.has_chart:
+                apply_cjk_fonts(shape.chart._chartSpace)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+# --- figures -------------------------------------------------------------------------------------------------
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v)
+
+
+def own_and_parts(spec: Slide, deck: Deck) -> tuple[pd.Series | None, pd.DataFrame]:
+    """An indicator slide's rows split into the place's own row and the counties (city deck) or towns."""
+    own_level = "county" if deck.county else "city"
+    rows = spec.rows
+    if rows.empty:
+        return None, rows
+    own = rows[rows["level"] == own_level]
+    return (own.iloc[0] if len(own) else None), rows[rows["level"] != own_level].reset_index(drop=True)
+
+
+def indicator_figures(spec: Slide, deck: Deck) -> ChartFigures:
+    """Completion of each county (or town) where any has a target, else the figure itself; a place without
+    counties or towns below it on this indicator plots its own row."""
+    own, parts = own_and_parts(spec, deck)
+    if len(parts):
+        rows = parts
+        names = parts["town" if deck.county else "county"].tolist()
+        who = "各乡镇（街道）" if deck.county else "各县（市、区）"
+    else:
+        rows = spec.rows.iloc[:1] if own is not None else spec.rows.iloc[0:0]
+        names = [deck.place] * len(rows)
+        who = deck.place
+    return _figures(rows, names, who)
+
+
+def overall_figures(spec: Slide) -> ChartFigures:
+    return _figures(spec.rows, spec.rows["indicator"].tolist(), "各指标", completion_only=True)
+
+
+def _figures(rows: pd.DataFrame, names: list[str], who: str, completion_only: bool = False) -> ChartFigures:
+    statuses = [None if _missing(s) else s for s in rows["status"]] if "status" in rows else [None] * len(rows)
+    if completion_only or rows["completion"].notna().any():
+        values = [None if _missing(c) else round(float(c) * 100, 1) for c in rows["completion"]]
+        return ChartFigures(names, values, statuses, f"{who}完成率（%）", '0.0"%"')
+    unit = rows["unit"].iloc[0] if len(rows) else ""
+    kind = rows["kind"].iloc[0] if len(rows) else "count"
+    actual = [None if _missing(a) else float(a) for a in rows["actual"]]
+    if unit == "%":
+        return ChartFigures(names, [None if a is None else round(a * 100, 1) for a in actual], statuses,
+                            f"{who}完成值（%）", '0.0"%"')
+    if kind == "ratio":
+        return ChartFigures(names, [None if a is None else round(a, 2) for a in actual], statuses,
+                            f"{who}完成值", "0.00")
+    whole = all(a is None or float(a).is_integer() for a in actual)
+    values = [None if a is None else round(a, 0 if whole else 1) for a in actual]
+    return ChartFigures(names, values, statuses, f"{who}完成值（{unit}）", "#,##0" if whole else "#,##0.0")
+
+
+# --- charts --------------------------------------------------------------------------------------------------
+
+
+def _bar_chart(slide, figures: ChartFigures, left, top, width, height):
+    """A native clustered bar chart, first category on top, each bar in its status colour, values labelled."""
+    data = CategoryChartData(number_format=figures.number_format)
+    data.categories = figures.categories
+    data.add_series(figures.label, figures.values)
+    frame = slide.shapes.add_chart(CHART_TYPE, left, top, width, height, data)
+    frame.name = "Chart"
+    chart = frame.chart
+    chart.font.size = Pt(10)
+    chart.font.color.rgb = INK
+    chart.has_legend = False
+    chart.has_title = True
+    chart.chart_title.text_frame.text = figures.label
+    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    chart.chart_title.text_frame.paragraphs[0].runs[0].font.bold = True
+    plot = chart.plots[0]
+    plot.vary_by_categories = False
+    plot.gap_width = 60
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = figures.number_format
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(10)
+    category_axis = chart.category_axis
+    category_axis.reverse_order = True  # bar charts draw the first category at the bottom otherwise
+    category_axis.tick_labels.font.size = Pt(10 if len(figures.categories) <= 14 else 8)
+    category_axis.format.line.color.rgb = MUTED
+    value_axis = chart.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = EMPTY_FILL
+    # Every bar carries its value; axis numbers would only repeat them (and crowd the top edge).
+    value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+    value_axis.format.line.fill.background()
+    present = [v for v in figures.values if v is not None]
+    if present and min(present) >= 0:
+        value_axis.minimum_scale = 0
+    series = plot.series[0]
+    for i, status in enumerate(figures.statuses):
+        fill = series.points[i].format.fill
+        fill.solid()
+        fill.fore_color.rgb = status_rgb(status)
+    return frame
+
+
+def _no_chart(slide, left, top, width, height, text: str) -> None:
+    add_text(slide, left, top, width, height, [text], size=16, color=MUTED, align=PP_ALIGN.CENTER,
+             anchor=MSO_ANCHOR.MIDDLE, name="No chart")
+
+
+# --- slides --------------------------------------------------------------------------------------------------
+
+
+def _title_slide(slide, spec: Slide, deck: Deck) -> None:
+    ph = slide.shapes.title
+    ph.left, ph.top, ph.width, ph.height = MARGIN, Inches(1.7), CONTENT_W, Inches(1.4)
+    tf = ph.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = MSO_ANCHOR.BOTTOM
+    tf.text = spec.title
+    p = tf.paragraphs[0]
+    p.alignment = PP_ALIGN.CENTER
+    p.runs[0].font.size, p.runs[0].font.bold, p.runs[0].font.color.rgb = Pt(34), True, INK
+    add_text(slide, MARGIN, Inches(3.2), CONTENT_W, Inches(0.6), [spec.subtitle], size=24, color=INK,
+             align=PP_ALIGN.CENTER, name="Subtitle")
+    lines = [b for b in spec.bullets if not (deck.is_demo and "示例数据" in b)]
+    add_text(slide, MARGIN, Inches(4.0), CONTENT_W, Inches(1.0), lines, size=18, color=MUTED,
+             align=PP_ALIGN.CENTER, name="Place and date", spacing=4)
+    if deck.is_demo:
+        width = Inches(3.4)
+        badge = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, int((SLIDE_W - width) / 2), Inches(5.25),
+                                       width, Inches(0.55))
+        badge.name = "Demo badge"
+        badge.fill.solid()
+        badge.fill.fore_color.rgb = DEMO_BADGE
+        badge.line.fill.background()
+        tf = badge.text_frame
+        tf.text = "示例数据，非真实统计"
+        tf.paragraphs[0].alignment = PP_ALIGN.CENTER
+        font = tf.paragraphs[0].runs[0].font
+        font.size, font.bold, font.color.rgb = Pt(16), True, WHITE
+
+
+def _overall_slide(slide, spec: Slide, deck: Deck) -> None:
+    set_title(slide, spec.title, spec.subtitle)
+    rows = spec.rows
+    figures = overall_figures(spec)
+    chart_w = Inches(5.6)
+    if any(v is not None for v in figures.values):
+        _bar_chart(slide, figures, MARGIN, BODY_TOP, chart_w, BODY_H)
+    else:
+        _no_chart(slide, MARGIN, BODY_TOP, chart_w, BODY_H, "暂无完成率")
+    body, fills = [], {}
+    for i, r in enumerate(rows.itertuples(index=False)):
+        status = None if _missing(r.status) else r.status
+        body.append([r.indicator, fmt_value(r.actual, r.unit, r.kind), _target_text(r), fmt_rate(r.completion),
+                     STATUS_LABELS.get(status, NO_VALUE)])
+        fills[(i, 4)] = status_rgb(status) if status else EMPTY_FILL
+    row_h = min(Inches(0.36), int(BODY_H / (len(body) + 1)))
+    left = MARGIN + chart_w + Inches(0.2)
+    add_table(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, ["指标", "完成值", "年度目标", "完成率", "状态"], body,
+              [3.1, 1.0, 1.75, 0.85, 0.95], row_h=row_h, aligns="lcccc", size=10 if len(body) <= 14 else 8, fills=fills,
+              name="Overall table")
+
+
+def _target_text(r) -> str:
+    if _missing(r.target):
+        note = getattr(r, "target_note_label", None)
+        return NO_VALUE if _missing(note) else note
+    return fmt_value(r.target, r.unit, r.kind)
+
+
+def _gap_text(r) -> str:
+    if _missing(r.gap):
+        return NO_VALUE
+    # A share's gap is a difference of rates: percentage points, not a percentage.
+    return f"{r.gap * 100:.1f}个百分点" if r.unit == "%" else fmt_value(r.gap, r.unit, r.kind)
+
+
+def _indicator_slide(slide, spec: Slide, deck: Deck) -> None:
+    set_title(slide, spec.title, spec.subtitle)
+    own, parts = own_and_parts(spec, deck)
+    figures = indicator_figures(spec, deck)
+    chart_w = Inches(8.1)
+    # A handful of bars would otherwise be drawn as thick as a wall.
+    height = min(BODY_H - Inches(0.35), Inches(1.2) + Inches(0.45) * len(figures.categories))
+    if any(v is not None for v in figures.values):
+        _bar_chart(slide, figures, MARGIN, BODY_TOP, chart_w, height)
+    else:
+        _no_chart(slide, MARGIN, BODY_TOP, chart_w, height, "暂无数据")
+    add_text(slide, MARGIN, BODY_TOP + height + Inches(0.02), chart_w, Inches(0.3), [status_legend()], size=10,
+             name="Legend")
+    left = MARGIN + chart_w + Inches(0.3)
+    add_text(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, BODY_H, _indicator_facts(own, parts, deck), size=15,
+             spacing=6, name="Figures")
+
+
+def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
+    def fact(label, value, color=INK):
+        return [(f"{label}：", {"color": MUTED}), (value, {"color": color, "bold": True})]
+
+    if own is None:
+        lines: list = [[(f"{deck.place}本级暂无数据", {"color": MUTED})]]
+    else:
+        status = None if _missing(own.status) else own.status
+        lines = [
+            fact("完成值", fmt_value(own.actual, own.unit, own.kind)),
+            fact("年度目标", _target_text(own)),
+            fact("差距", _gap_text(own)),
+            fact("完成率", fmt_rate(own.completion)),
+            fact("时序进度", fmt_value(own.expected, own.unit, own.kind)),
+            fact("状态", STATUS_LABELS.get(status, NO_VALUE), status_rgb(status) if status else INK),
+            fact("趋势", NO_VALUE if _missing(own.pace_label) else own.pace_label),
+        ]
+    if len(parts):
+        unit_name = "乡镇（街道）" if deck.county else "县（市、区）"
+        name_col = "town" if deck.county else "county"
+        lines.append([(f"滞后的{unit_name}：", {"color": MUTED})])
+        behind = parts[parts["status"].isin(ATTENTION)]
+        if behind.empty:
+            lines.append([("无", {"bold": True})])
+        for code in ATTENTION:
+            names = behind.loc[behind["status"] == code, name_col].tolist()
+            if names:
+                shown = "、".join(names[:8]) + (f" 等 {len(names)} 个" if len(names) > 8 else "")
+                lines.append([(f"{STATUS_LABELS[code]}：", {"color": status_rgb(code), "bold": True}),
+                              (shown, {"size": 13})])
+    return lines
+
+
+def _matrix_slide(slide, spec: Slide, deck: Deck) -> None:
+    set_title(slide, spec.title, spec.subtitle)
+    matrix = spec.rows
+    names = indicator_names(deck)
+    header = ["县（市、区）", *[names.get(i, i) for i in matrix.columns]]
+    body, fills = [], {}
+    for i, (county, row) in enumerate(matrix.iterrows()):
+        body.append([county, *[matrix_label(code) for code in row]])
+        for j, code in enumerate(row, start=1):
+            fills[(i, j)] = EMPTY_FILL if _missing(code) else status_rgb(code)
+    row_h = min(Inches(0.4), int((BODY_H - Inches(1.3)) / max(len(body), 1)))
+    shape = add_table(slide, MARGIN, BODY_TOP, CONTENT_W, header, body, [1.7] + [1.0] * len(matrix.columns),
+                      row_h=row_h, size=9 if len(matrix.columns) > 8 else 10, fills=fills, name="Status matrix")
+    shape.table.rows[0].height = Inches(0.85)
+    add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.32), CONTENT_W, Inches(0.3), [status_legend()], size=10,
+             name="Legend")
+
+
+def matrix_label(code) -> str:
+    return NO_VALUE if _missing(code) else STATUS_LABELS[code]
+
+
+def indicator_names(deck: Deck) -> dict[str, str]:
+    names = {s.indicator_id: s.title for s in deck.slides if s.kind == "indicator"}
+    for s in deck.slides:
+        if s.kind == "overall" and not s.rows.empty:
+            names.update(dict(zip(s.rows["indicator_id"], s.rows["indicator"])))
+    return names
+
+
+CARD_COLUMNS = ["牌", "责任单位", "指标", "完成率"]
+
+
+def card_rows(spec: Slide) -> list[list[str]]:
+    return [[r.card, r.responsible, r.indicator, fmt_rate(r.completion)] for r in spec.rows.itertuples(index=False)]
+
+
+def _cards_slide(slide, spec: Slide, deck: Deck) -> None:
+    set_title(slide, spec.title, spec.subtitle)
+    rows = card_rows(spec)
+    if not rows:
+        add_text(slide, MARGIN, BODY_TOP, CONTENT_W, BODY_H, ["本期无红黄牌"], size=20, color=MUTED,
+                 align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE, name="No cards")
+        return
+    # Two tables side by side; rows shrink down to a legible minimum, then the rest is named in a note.
+    per_column = math.ceil(len(rows) / 2)
+    room = BODY_H - Inches(0.1)  # tables grow a little beyond their nominal row height when rendered
+    row_h = max(Inches(0.22), min(Inches(0.34), int(room / (per_column + 1))))
+    capacity = int(room // row_h) - 1
+    shown = rows[: 2 * capacity]
+    size = 10 if row_h >= Inches(0.3) else 8
+    gap = Inches(0.3)
+    width = int((CONTENT_W - gap) / 2)
+    half = math.ceil(len(shown) / 2)
+    for k, chunk in enumerate([shown[:half], shown[half:]]):
+        if not chunk:
+            continue
+        fills = {(i, 0): status_rgb("far_behind" if r[0] == "红牌" else "behind") for i, r in enumerate(chunk)}
+        add_table(slide, MARGIN + k * (width + gap), BODY_TOP, width, CARD_COLUMNS, chunk, [0.7, 1.9, 3.4, 0.9],
+                  row_h=row_h, size=size, fills=fills, aligns="lllc", name=f"Cards {k + 1}")
+    if len(shown) < len(rows):
+        add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.3), CONTENT_W, Inches(0.3),
+                 [f"另有 {len(rows) - len(shown)} 项未列出，见看板红黄牌清单"], size=10, color=MUTED,
+                 name="More cards")
+
+
+def _summary_slide(slide, spec: Slide, deck: Deck) -> None:
+    set_title(slide, spec.title, spec.subtitle)
+    lines = []
+    by_label = {label: code for code, label in STATUS_LABELS.items()}
+    for bullet in spec.bullets:
+        code = next((c for label, c in by_label.items() if bullet.startswith(label)), None)
+        mark = ("■ ", {"color": status_rgb(code)}) if code else ("• ", {"color": MUTED})
+        lines.append([mark, (bullet, {})])
+    add_text(slide, MARGIN + Inches(0.4), BODY_TOP + Inches(0.2), CONTENT_W - Inches(0.8), BODY_H - Inches(0.2),
+             lines, size=22, spacing=10, name="Summary")
+
+
+_RENDER = {"title": _title_slide, "overall": _overall_slide, "indicator": _indicator_slide, "matrix": _matrix_slide,
+           "cards": _cards_slide, "summary": _summary_slide}

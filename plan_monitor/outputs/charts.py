@@ -1,0 +1,156 @@
+"""Chart builders: pure functions from view data to Plotly figures, one status palette everywhere."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.metrics.trajectory import STATUS_LABELS
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
+NO_STATUS = STATUS_COLORS[None]
+LEGEND_ORDER = ["met", "on_pace", "behind", "far_behind"]
+
+
+def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
+    kw.setdefault("margin", dict(l=10, r=20, t=40, b=10))
+    fig.update_layout(font=dict(family=FONT, size=16), height=height, plot_bgcolor="white", paper_bgcolor="white", **kw)
+    return fig
+
+
+def _scale(unit: str) -> float:
+    return 100.0 if unit == "%" else 1.0
+
+
+def _axis_unit(unit: str) -> str:
+    return "%" if unit == "%" else unit
+
+
+def _color(status) -> str:
+    return STATUS_COLORS.get(status, NO_STATUS) if status else NO_STATUS
+
+
+def sparkline(series: pd.DataFrame, unit: str, status=None) -> go.Figure:
+    """Actual by year (line) with the year targets (hollow markers); no axes, for a card."""
+    k = _scale(unit)
+    fig = go.Figure()
+    fig.add_scatter(x=series["year"], y=series["actual"] * k, mode="lines+markers", name="实际",
+                    line=dict(color=_color(status), width=3), hovertemplate="%{x}年 实际 %{y:.4g}<extra></extra>")
+    fig.add_scatter(x=series["year"], y=series["target"] * k, mode="markers", name="目标",
+                    marker=dict(symbol="circle-open", size=9, color="#555"), hovertemplate="%{x}年 目标 %{y:.4g}<extra></extra>")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, 70, showlegend=False, margin=dict(l=2, r=2, t=2, b=2))
+
+
+def completion_bars(city: pd.DataFrame) -> go.Figure:
+    """完成率 per indicator, coloured by status, with the time-progress mark (expected ÷ target)."""
+    rows = city.iloc[::-1]
+    comp = rows["completion"] * 100
+    fig = go.Figure()
+    fig.add_bar(y=rows["indicator"], x=comp, orientation="h", marker_color=[_color(s) for s in rows["status"]],
+                text=[("—" if pd.isna(v) else f"{v:.1f}%") for v in comp], textposition="outside",
+                customdata=rows["indicator_id"], name="完成率",
+                hovertemplate="%{y}<br>完成率 %{x:.1f}%<extra></extra>")
+    lower = rows["direction"] == "lower"
+    progress = (rows["expected"] / rows["target"]).where(~lower & rows["target"].gt(0)) * 100
+    fig.add_scatter(y=rows["indicator"], x=progress, mode="markers", name="时序进度",
+                    marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#222")),
+                    hovertemplate="%{y}<br>时序进度 %{x:.1f}%<extra></extra>")
+    fig.add_vline(x=100, line_dash="dot", line_color="#888")
+    fig.update_xaxes(title="完成率（%）", range=[0, max(120, float(comp.max(skipna=True) or 0) + 15)], gridcolor="#eee")
+    return _layout(fig, 60 + 42 * len(rows), legend=dict(orientation="h", y=1.08))
+
+
+def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.Figure:
+    """Counties' figures, ranked, coloured by status; target markers where a quota or share target applies.
+    customdata carries the county name so a click can drill into its towns."""
+    k = _scale(unit)
+    rows = rows.iloc[::-1]
+    fig = go.Figure()
+    fig.add_bar(y=rows["county"], x=rows["actual"] * k, orientation="h", customdata=rows["county"],
+                marker_color=[_color(s) for s in rows["status"]], name="实际",
+                text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
+                hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
+    if rows["target"].notna().any():
+        fig.add_scatter(y=rows["county"], x=rows["target"] * k, mode="markers", name="目标",
+                        marker=dict(symbol="line-ns", size=28, line=dict(width=3, color="#222")),
+                        hovertemplate="%{y}<br>目标 %{x:.4g}<extra></extra>")
+    title = f"{'未达标单位数' if kind == 'threshold' else '实际'}（{_axis_unit(unit)}）"
+    fig.update_xaxes(title=title, gridcolor="#eee")
+    return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.06), clickmode="event+select")
+
+
+def _label(value, unit: str) -> str:
+    if pd.isna(value):
+        return "无数据"
+    return f"{value * 100:.1f}%" if unit == "%" else f"{value:,.0f}"
+
+
+def status_heatmap(matrix: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """County × indicator matrix of 红/黄/绿 cards; grey where no status applies (no quota, no data)."""
+    codes = {None: 0, "met": 1, "on_pace": 2, "behind": 3, "far_behind": 4}
+    z = [[codes.get(v, 0) for v in row] for row in matrix.itertuples(index=False)]
+    text = [[STATUS_LABELS.get(v, "—") if v else "—" for v in row] for row in matrix.itertuples(index=False)]
+    palette = [NO_STATUS, STATUS_COLORS["met"], STATUS_COLORS["on_pace"], STATUS_COLORS["behind"], STATUS_COLORS["far_behind"]]
+    scale = []
+    for i, color in enumerate(palette):
+        scale += [[i / 5, color], [(i + 1) / 5, color]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[names.get(c, c) for c in matrix.columns], y=list(matrix.index), text=text, texttemplate="%{text}",
+        colorscale=scale, zmin=0, zmax=5, showscale=False, xgap=3, ygap=3,
+        hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", tickangle=-30)
+    return _layout(fig, 140 + 46 * len(matrix), margin=dict(l=10, r=10, t=150, b=10))
+
+
+def trend_chart(rows: pd.DataFrame, unit: str, plan_end: int) -> go.Figure:
+    """Target trajectory vs actual on a real time axis (a Q3 report sits at 30 Sep, not at year end),
+    with the projection from the latest report to the plan's end at the observed pace."""
+    k = _scale(unit)
+    flow = (rows["measure"] == "flow").any()
+    actual = rows["cumulative"].where(rows["cumulative"].notna(), rows["actual"]) if flow else rows["actual"]
+    targets = rows["target"].cumsum() if flow else rows["target"]
+    year_end = pd.to_datetime(rows["year"].astype(str) + "-12-31")
+    when = pd.to_datetime(rows["as_of"]).fillna(year_end)
+    fig = go.Figure()
+    fig.add_scatter(x=year_end, y=targets * k, mode="markers+lines", name="年度目标" + ("（累计）" if flow else ""),
+                    line=dict(dash="dash", color="#555"), marker=dict(size=11, symbol="diamond-open"), connectgaps=True,
+                    hovertemplate="%{x|%Y年}目标 %{y:.4g}<extra></extra>")
+    fig.add_scatter(x=when, y=actual * k, mode="lines+markers+text", name="实际" + ("（累计）" if flow else ""),
+                    line=dict(color="#1f5fbf", width=4), marker=dict(size=10), textfont=dict(size=15),
+                    text=[_label(v, unit) for v in actual], textposition="top left",
+                    hovertemplate="%{x|%Y年%m月%d日} 实际 %{y:.4g}<extra></extra>")
+    last = rows.dropna(subset=["projected"]).tail(1)
+    if len(last):
+        i = last.index[0]
+        fig.add_scatter(x=[when.loc[i], pd.Timestamp(f"{plan_end}-12-31")], y=[actual.loc[i] * k, last["projected"].iloc[0] * k],
+                        mode="lines+markers", name="按当前进度推算至期末", line=dict(dash="dot", color="#d1242f", width=3),
+                        marker=dict(size=9), hovertemplate="期末推算 %{y:.4g}<extra></extra>")
+    fig.update_xaxes(tickformat="%Y年%m月", title=None, gridcolor="#f3f3f3")
+    fig.update_yaxes(title=_axis_unit(unit), gridcolor="#eee", rangemode="tozero")
+    return _layout(fig, 440, legend=dict(orientation="h", y=-0.15), margin=dict(l=10, r=20, t=20, b=10))
+
+
+def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
+    k = _scale(unit)
+    rows = rows.iloc[::-1]
+    fig = go.Figure(go.Bar(y=rows["town"], x=rows["actual"] * k, orientation="h", customdata=rows["town"],
+                           marker_color=[_color(s) for s in rows["status"]],
+                           text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
+                           hovertemplate="%{y}<br>%{x:.4g}<extra>点击查看村（社区）</extra>"))
+    if rows["target"].notna().any():
+        fig.add_scatter(y=rows["town"], x=rows["target"] * k, mode="markers", name="目标",
+                        marker=dict(symbol="line-ns", size=24, line=dict(width=3, color="#222")))
+    fig.update_xaxes(title=_axis_unit(unit), gridcolor="#eee")
+    return _layout(fig, 80 + 34 * len(rows), showlegend=False, clickmode="event+select")
+
+
+def legend_html() -> str:
+    """The status legend as small coloured chips, so every page explains the same colours the same way."""
+    chips = "".join(f'<span style="display:inline-block;margin-right:14px"><span style="display:inline-block;width:14px;'
+                    f'height:14px;border-radius:3px;background:{STATUS_COLORS[c]};vertical-align:-2px"></span> '
+                    f'{STATUS_LABELS[c]}</span>' for c in LEGEND_ORDER)
+    return chips + f'<span style="display:inline-block;width:14px;height:14px;border-radius:3px;background:{NO_STATUS};vertical-align:-2px"></span> 无目标/无数据'

@@ -1,0 +1,149 @@
+"""The scorecard as a flat table with the documented CSV columns, and the tables of the scorecard and the
+pages as they go into Excel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from plan_monitor.spec.plan import LEVEL_LABELS
+from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard
+from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.outputs.xlsx import table_xlsx
+
+NUMERIC = ("actual", "target", "gap", "completion")
+
+
+def _number(value):
+    """Whole numbers print without a decimal point; others keep six decimals. Missing stays empty."""
+    if pd.isna(value):
+        return None
+    value = round(float(value), 6)
+    return int(value) if value.is_integer() else value
+
+
+def scorecard_table(rows: pd.DataFrame) -> pd.DataFrame:
+    table = rows[CSV_COLUMNS].copy()
+    for col in NUMERIC:
+        table[col] = pd.Series([_number(v) for v in table[col]], index=table.index, dtype=object)
+    table["year"] = table["year"].astype(int)
+    return table
+
+
+# ---------------------------------------------------------------- Excel exports of the scorecard and page tables
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SCORECARD_COLUMNS = ["指标", "单位", "层级", "县（市、区）", "乡镇（街道）", "年度", "完成值", "年度目标", "差距",
+                     "完成率", "时序进度", "状态", "趋势", "说明"]
+RATES = {"完成率": "%", "时序进度": "%"}
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """A table as it goes into Excel: Chinese headers, raw numbers, and how to show them."""
+
+    frame: pd.DataFrame
+    sheet: str = "数据"
+    units: dict[str, str] = field(default_factory=dict)
+    status_column: str | tuple[str, ...] | None = None
+    unit_column: str | None = None
+
+    def xlsx(self, title: str | None, as_of_line: str) -> bytes:
+        return table_xlsx(self.frame, self.sheet, self.units, self.status_column, title, as_of_line,
+                          unit_column=self.unit_column)
+
+
+def as_of_note(as_of, is_demo: bool) -> str:
+    """The 数据截至 line every export carries, with the demo mark when the figures are not real."""
+    when = "—" if as_of is None or pd.isna(as_of) else f"{as_of.year}年{as_of.month}月{as_of.day}日"
+    return f"数据截至 {when}" + ("；示例数据，非真实统计" if is_demo else "")
+
+
+def export_note(card: Scorecard, year: int | None = None) -> str:
+    """as_of_note for one year of the scorecard, or for its latest report when no year is given."""
+    as_of = card.data_as_of(year) if year is not None else scorecard_as_of(card.select(level="city"))
+    return as_of_note(as_of, card.is_demo)
+
+
+def scorecard_as_of(rows: pd.DataFrame):
+    dates = rows["as_of"].dropna()
+    return pd.Timestamp(dates.max()) if len(dates) else None
+
+
+def _time_progress(rows: pd.DataFrame) -> pd.Series:
+    """时序进度 as on the overview chart: the share of the year's target due by the report date."""
+    ok = (rows["direction"] == "higher") & (rows["target"] > 0)
+    return (rows["expected"] / rows["target"]).where(ok)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Labels with NaN where nothing applies, as plain strings or None."""
+    return series.astype(object).where(series.notna(), None)
+
+
+def scorecard_export(rows: pd.DataFrame) -> ExportTable:
+    frame = pd.DataFrame({
+        "指标": rows["indicator"], "单位": rows["unit"], "层级": rows["level"].map(LEVEL_LABELS),
+        "县（市、区）": _text(rows["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
+        "完成值": rows["actual"], "年度目标": rows["target"], "差距": rows["gap"], "完成率": rows["completion"],
+        "时序进度": _time_progress(rows), "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
+        "说明": _text(rows["target_note_label"]),
+    })[SCORECARD_COLUMNS]
+    return ExportTable(frame.reset_index(drop=True), "目标完成情况", RATES, "状态", "单位")
+
+
+def scorecard_xlsx(card_rows: pd.DataFrame, as_of, is_demo: bool, title: str | None = None) -> bytes:
+    """The whole scorecard (every row given, every level and year) as one sheet with Chinese headers."""
+    return scorecard_export(card_rows).xlsx(title or "目标完成情况", as_of_note(as_of, is_demo))
+
+
+def attention_export(attention: pd.DataFrame) -> ExportTable:
+    frame = pd.DataFrame({
+        "状态": attention["status_label"], "指标": attention["indicator"], "地区": attention["place"],
+        "单位": attention["unit"], "实际": attention["actual"], "时序要求": attention["expected"],
+        "年度目标": attention["target"], "完成率": attention["completion"],
+    }).reset_index(drop=True)
+    return ExportTable(frame, "需关注", RATES, "状态", "单位")
+
+
+def county_export(rows: pd.DataFrame, unit: str) -> ExportTable:
+    frame = pd.DataFrame({
+        "排位": rows["rank"], "县（市、区）": rows["county"], "实际": rows["actual"], "目标": rows["target"],
+        "差距": rows["gap"], "完成率": rows["completion"], "状态": _text(rows["status_label"]),
+        "走势": _text(rows["pace_label"]), "说明": _text(rows["target_note_label"]),
+    }).reset_index(drop=True)
+    return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
+
+
+def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str]) -> ExportTable:
+    columns = [names.get(c, c) for c in matrix.columns]
+    frame = pd.DataFrame([[STATUS_LABELS.get(v) for v in row] for row in matrix.itertuples(index=False)],
+                         columns=columns)
+    frame.insert(0, "县（市、区）", list(matrix.index))
+    return ExportTable(frame, "状态矩阵", status_column=tuple(columns))
+
+
+def town_export(towns: pd.DataFrame, unit: str) -> ExportTable:
+    frame = pd.DataFrame({
+        "乡镇（街道）": towns["town"], "实际": towns["actual"], "目标": towns["target"], "差距": towns["gap"],
+        "完成率": towns["completion"], "状态": _text(towns["status_label"]), "说明": _text(towns["target_note_label"]),
+    }).reset_index(drop=True)
+    return ExportTable(frame, "各乡镇", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
+
+
+def trend_export(rows: pd.DataFrame, unit: str) -> ExportTable:
+    frame = pd.DataFrame({
+        "年度": rows["year"].astype(int), "统计截至": rows["as_of"], "实际": rows["actual"], "年度目标": rows["target"],
+        "时序要求": rows["expected"], "期末推算": rows["projected"], "状态": rows["status"].map(STATUS_LABELS),
+        "走势": _text(rows["pace_label"]),
+    }).reset_index(drop=True)
+    return ExportTable(frame, "年度趋势", {c: unit for c in ("实际", "年度目标", "时序要求", "期末推算")}, "状态")
+
+
+def reverse_schedule_export(plan: pd.DataFrame, unit: str) -> ExportTable:
+    frame = pd.DataFrame({
+        "县（市、区）": plan["county"], "当年还需": plan["to_year"], "剩余季度": plan["quarters_year"],
+        "每季度需": plan["per_quarter_year"], "期末还需": plan["to_final"], "期末前每季度需": plan["per_quarter_final"],
+    }).reset_index(drop=True)
+    return ExportTable(frame, "倒排工期", {c: unit for c in ("当年还需", "每季度需", "期末还需", "期末前每季度需")})

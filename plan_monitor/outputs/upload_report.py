@@ -1,0 +1,190 @@
+"""The validation report as .xlsx: the problem list, the normalisations applied, and the file with problem cells marked.
+
+Written with a write-only workbook so a 20,000-row roster stays quick: only marked cells carry a style or a comment.
+"""
+
+from __future__ import annotations
+
+import io
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from plan_monitor.outputs.xlsx import safe_text
+from plan_monitor.ingest.model import Issue, Note, Parsed
+
+ISSUES_SHEET = "问题清单"
+NOTES_SHEET = "处理说明"
+RAW_SHEET = "原始数据"
+ROW_NUMBER_HEADER = "原行号"
+SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
+HEADER_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+COMMENT_CHARS = 1000  # Excel shows a comment box, not a scroll view; the full list is on the 问题清单 sheet
+
+
+def report_file_name(file_name: str) -> str:
+    return f"{PurePath(file_name).stem or '上传文件'}_校验报告.xlsx"
+
+
+def sorted_issues(issues: list[Issue]) -> list[Issue]:
+    """Errors before warnings; within each, whole-file problems first, then by file row."""
+    return sorted(issues, key=lambda i: (i.severity != "error", i.row is not None, i.row or 0))
+
+
+class _Styles:
+    """Prototype cells per look: assigning a fill through openpyxl hashes it each time, copying the style ids does not."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.protos: dict[str, WriteOnlyCell] = {}
+        for name, fill in (("error", ERROR_FILL), ("warning", WARNING_FILL)):
+            self.protos[name] = WriteOnlyCell(ws)
+            self.protos[name].fill = fill
+        self.protos["wrap"] = WriteOnlyCell(ws)
+        self.protos["wrap"].alignment = WRAP
+
+    def cell(self, value, look: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell._style = copy(self.protos[look]._style)
+        return cell
+
+
+def _header_row(ws, headers: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=safe_text(text))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cells.append(cell)
+    return cells
+
+
+def _prepare(ws, widths: list[float]) -> None:
+    # Write-only sheets emit these with the sheet's opening XML, so they must be set before any row.
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+
+
+def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
+    ws = wb.create_sheet(ISSUES_SHEET)
+    _prepare(ws, [8, 8, 24, 24, 70])
+    ws.append(_header_row(ws, ["级别", "行号", "列", "值", "说明"]))
+    styles = _Styles(ws)
+    for issue in sorted_issues(issues):
+        level = styles.cell(SEVERITY_NAMES.get(issue.severity, issue.severity),
+                            "error" if issue.severity == "error" else "warning")
+        message = styles.cell(safe_text(issue.message), "wrap")
+        ws.append([level, issue.row, safe_text(issue.column), safe_text(issue.value), message])
+
+
+def _notes_sheet(wb: Workbook, notes: list[Note]) -> None:
+    ws = wb.create_sheet(NOTES_SHEET)
+    _prepare(ws, [80, 8, 30])
+    ws.append(_header_row(ws, ["处理说明", "处数", "涉及行号（部分）"]))
+    styles = _Styles(ws)
+    for note in notes:
+        ws.append([styles.cell(safe_text(note.message), "wrap"), note.count, "、".join(str(r) for r in note.rows) or None])
+
+
+@dataclass
+class _Mark:
+    error: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, issue: Issue) -> None:
+        self.error = self.error or issue.severity == "error"
+        text = f"{SEVERITY_NAMES.get(issue.severity, issue.severity)}：{issue.message}"
+        if text not in self.messages:
+            self.messages.append(text)
+
+
+def _column_index(parsed: Parsed) -> dict[str, int]:
+    """Header text → sheet column (1 is 原行号). Template headers also resolve when the file used another name."""
+    index: dict[str, int] = {}
+    for i, header in enumerate(parsed.raw_header, start=2):
+        text = "" if header is None else str(header)
+        index.setdefault(text, i)
+        index.setdefault(text.strip(), i)
+    for col in parsed.template.columns:
+        found = parsed.headers.get(col.key)
+        if col.header not in index and found is not None and found.strip() in index:
+            index[col.header] = index[found.strip()]
+    return index
+
+
+def _marks(parsed: Parsed, issues: list[Issue]) -> tuple[dict[tuple[int, int], _Mark], dict[int, _Mark]]:
+    """Cell marks keyed by (file row, sheet column), and whole-row marks keyed by file row; file row 0 is the header."""
+    columns = _column_index(parsed)
+    cells: dict[tuple[int, int], _Mark] = {}
+    rows: dict[int, _Mark] = {}
+    for issue in issues:
+        col = None if issue.column is None else columns.get(issue.column, columns.get(issue.column.strip()))
+        if issue.row is None:
+            # A whole-column problem (e.g. an unrecognised header) is marked on the header cell.
+            if col is not None:
+                cells.setdefault((0, col), _Mark()).add(issue)
+        elif col is None:
+            rows.setdefault(issue.row, _Mark()).add(issue)
+        else:
+            cells.setdefault((issue.row, col), _Mark()).add(issue)
+    return cells, rows
+
+
+def _marked(styles: _Styles, value, mark: _Mark | None, row_mark: _Mark | None, comment_mark: _Mark | None):
+    if mark is None and row_mark is None:
+        return value
+    error = (mark is not None and mark.error) or (row_mark is not None and row_mark.error)
+    cell = styles.cell(value, "error" if error else "warning")
+    if comment_mark is not None:
+        comment = Comment("\n".join(comment_mark.messages)[:COMMENT_CHARS], "校验")
+        comment.width, comment.height = 300, min(300, 40 + 30 * len(comment_mark.messages))
+        cell.comment = comment
+    return cell
+
+
+def _raw_sheet(wb: Workbook, parsed: Parsed, issues: list[Issue]) -> None:
+    ws = wb.create_sheet(RAW_SHEET)
+    headers = [ROW_NUMBER_HEADER] + ["" if h is None else str(h) for h in parsed.raw_header]
+    widths = [8] + [min(30, max(8, sum(2 if ord(ch) > 0x2E80 else 1 for ch in h) + 2)) for h in headers[1:]]
+    _prepare(ws, widths)
+    cells, rows = _marks(parsed, issues)
+    styles = _Styles(ws)
+    header = _header_row(ws, headers)
+    for (row, col), mark in cells.items():
+        if row == 0:
+            header[col - 1] = _marked(styles, header[col - 1].value, mark, None, mark)
+            header[col - 1].font = HEADER_FONT
+    ws.append(header)
+    width = len(headers)
+    for file_row, values in parsed.raw_rows:
+        row_mark = rows.get(file_row)
+        out = [_marked(styles, file_row, None, row_mark, row_mark)]
+        padded = list(values) + [None] * (width - 1 - len(values))
+        for col, value in enumerate(padded, start=2):
+            mark = cells.get((file_row, col))
+            out.append(_marked(styles, safe_text(value), mark, row_mark, mark))
+        ws.append(out)
+
+
+def report_xlsx(parsed: Parsed | None, issues: list[Issue], notes: list[Note], file_name: str) -> bytes:
+    """Sheets 问题清单, 处理说明 and, when the file could be read, 原始数据 with problem cells filled and commented."""
+    wb = Workbook(write_only=True)
+    wb.properties.title = f"{file_name} 校验报告"
+    _issues_sheet(wb, issues)
+    _notes_sheet(wb, notes)
+    if parsed is not None:
+        _raw_sheet(wb, parsed, issues)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,153 @@
+"""Tables as .xlsx bytes a reader can use as they are: title and 数据截至 above a frozen, filterable header,
+units in the header, numbers kept as numbers with a fitting format, status cells in the dashboard's colours,
+and text that could run as a formula neutralised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.metrics.trajectory import STATUS_LABELS
+
+# Tab and CR are on OWASP's CSV-injection list. The full-width signs are a precaution against IME-typed input:
+# a name starting with one is odd anyway and only gains a visible quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+PERCENT, COUNT, DECIMAL, YEAR, DATE = "0.0%", "#,##0", "#,##0.0", "0", "yyyy-mm-dd"
+HEADER_FILL = "DDE6F4"
+MAX_WIDTH, MIN_WIDTH = 48, 6
+STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
+
+
+def safe_text(value):
+    """A village named "=1+1" must stay text in Excel: prefix such strings with an apostrophe-like quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def display_width(text: str) -> int:
+    """Width in Latin characters: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _plain(value):
+    """Python scalars for openpyxl; missing values of any flavour become an empty cell."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number_format(values: list, unit: str | None) -> str:
+    if unit == "%":
+        return PERCENT
+    return COUNT if all(float(v).is_integer() for v in values) else DECIMAL
+
+
+def _status_style(value) -> tuple[PatternFill, Font] | None:
+    code = STATUS_BY_LABEL.get(value, value)
+    if code not in STATUS_LABELS:
+        return None
+    color = STATUS_COLORS[code].lstrip("#").upper()
+    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    # Perceived brightness decides the text colour: white on the dark green and red, black on the light ones.
+    dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.6
+    return PatternFill("solid", fgColor=color), Font(bold=True, color="FFFFFF" if dark else "000000")
+
+
+def sheet_name(name: str) -> str:
+    """Excel refuses these characters and names longer than 31 in a sheet tab."""
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "数据"
+
+
+def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | None = None,
+                status_column: str | Sequence[str] | None = None, title: str | None = None,
+                as_of_line: str | None = None, unit_column: str | None = None) -> None:
+    """Fill a worksheet; see table_xlsx."""
+    units = units or {}
+    statuses = {status_column} if isinstance(status_column, str) else set(status_column or ())
+    for line, font in ((title, Font(bold=True, size=13)), (as_of_line, Font(color="555555"))):
+        if line:
+            ws.append([safe_text(line)])
+            ws.cell(row=ws.max_row, column=1).font = font
+    headers = [f"{col}（{units[col]}）" if units.get(col) else str(col) for col in frame.columns]
+    ws.append([safe_text(h) for h in headers])
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+    columns = [[_plain(v) for v in frame[col]] for col in frame.columns]
+    row_units = [_plain(u) for u in frame[unit_column]] if unit_column else [None] * len(frame)
+    widths = [display_width(h) for h in headers]
+    for j, (name, values) in enumerate(zip(frame.columns, columns)):
+        # A figure follows its row's 单位 unless the header already states a unit for the whole column.
+        cell_units = row_units if unit_column and not units.get(name) else [units.get(name)] * len(values)
+        numbers = [i for i, v in enumerate(values) if _is_number(v)]
+        formats = {}
+        for unit in {cell_units[i] for i in numbers}:
+            same = [values[i] for i in numbers if cell_units[i] == unit]
+            formats[unit] = YEAR if str(name).endswith("年度") or name == "year" else _number_format(same, unit)
+        for i, value in enumerate(values):
+            if isinstance(value, str):
+                value = safe_text(value)
+            cell = ws.cell(row=header_row + 1 + i, column=j + 1, value=value)
+            if _is_number(value):
+                cell.number_format = formats[cell_units[i]]
+                shown = f"{value:,.1%}" if cell.number_format == PERCENT else f"{value:,.1f}"
+            elif isinstance(value, (dt.date, dt.datetime)):
+                cell.number_format = DATE
+                shown = "2024-12-31"
+            else:
+                shown = "" if value is None else str(value)
+            if name in statuses and (style := _status_style(value)):
+                cell.fill, cell.font = style
+            if i < 500:
+                widths[j] = max(widths[j], display_width(shown))
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if len(frame.columns):
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{header_row + len(frame)}"
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+
+
+def table_xlsx(frame: pd.DataFrame, sheet: str = "数据", units: dict[str, str] | None = None,
+               status_column: str | Sequence[str] | None = None, title: str | None = None,
+               as_of_line: str | None = None, *, unit_column: str | None = None) -> bytes:
+    """One table as an .xlsx workbook.
+
+    units: column → unit, shown in the header ("完成值（个）"); "%" columns hold fractions shown as 0.0%.
+    unit_column: a column holding each row's unit (单位), for figures whose unit differs per row.
+    status_column: column(s) of status labels or codes, filled with the dashboard's status colours.
+    title and as_of_line: lines above the header (the 数据截至 line belongs on every export).
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name(sheet)
+    write_table(ws, frame, units=units, status_column=status_column, title=title, as_of_line=as_of_line,
+                unit_column=unit_column)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

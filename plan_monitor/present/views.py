@@ -1,0 +1,127 @@
+"""What each page shows, as data: one function per page section, built from the scorecard.
+
+Pages call these and render; nothing here knows about Streamlit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.trajectory import ATTENTION
+from plan_monitor.present.format import fmt_value
+from plan_monitor.spec.catalog import catalog
+from plan_monitor.spec.plan import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS
+
+
+def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per indicator for the city in `year` (with the yearly series for sparklines), and the
+    attention list: indicators and counties whose status is 严重滞后 or 滞后, worst first."""
+    card = m.card
+    city = card.select(year=year, level="city")
+    series = card.select(level="city", include_baseline=True)[["indicator_id", "year", "actual", "target"]]
+    city = city.assign(series=city["indicator_id"].map(lambda k: series[series["indicator_id"] == k].reset_index(drop=True)))
+    rows = card.select(year=year)
+    rows = rows[rows["level"].isin(["city", "county"]) & rows["status"].isin(ATTENTION)].copy()
+    rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
+    rows["place"] = rows["county"].fillna("全市")
+    attention = rows.sort_values(["_rank", "level", "completion"], na_position="last")
+    return city.reset_index(drop=True), attention[["indicator_id", "indicator", "place", "level", "actual", "target",
+                                                   "expected", "completion", "unit", "kind", "status", "status_label"]]
+
+
+def county_ranking(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
+    """Counties of one indicator, ranked (排位): by completion where a target applies, else by the figure itself."""
+    rows = m.card.select(year=year, level="county", indicator_id=indicator_id)
+    ind = m.plan.indicator(indicator_id)
+    sign = -1 if ind.direction == "lower" else 1
+    key = rows["completion"].where(rows["completion"].notna(), sign * rows["actual"])
+    rows = rows.assign(_key=key).sort_values("_key", ascending=False, na_position="last")
+    rows["rank"] = range(1, len(rows) + 1)
+    return rows.drop(columns="_key").reset_index(drop=True)
+
+
+def status_matrix(m: Monitor, year: int) -> pd.DataFrame:
+    """County × indicator status codes for the whole plan (None where no status applies)."""
+    rows = m.card.select(year=year, level="county")
+    matrix = rows.pivot_table(index="county", columns="indicator_id", values="status", aggfunc="first", dropna=False)
+    order = [i.id for i in m.plan.indicators if "county" in i.levels]
+    matrix = matrix.reindex(index=list(m.geo.counties["county"]), columns=order)
+    return matrix.astype(object).where(matrix.notna(), None)
+
+
+def town_table(m: Monitor, year: int, indicator_id: str, county: str) -> pd.DataFrame:
+    """Towns of one county for one indicator, best first."""
+    rows = m.card.select(year=year, level="town", indicator_id=indicator_id, county=county)
+    lower = m.plan.indicator(indicator_id).direction == "lower"
+    return rows.sort_values("actual", ascending=lower).reset_index(drop=True)
+
+
+def village_list(m: Monitor, year: int, indicator_id: str, county: str, town: str) -> pd.DataFrame | None:
+    """Villages of one town and whether each already counts toward the target (meets), or None when the
+    indicator's measure has no village-level twin in queries/units/."""
+    ind = m.plan.indicator(indicator_id)
+    twin = catalog().unit_twin(ind.query)
+    if twin is None:
+        return None
+    params = {**ind.params, "plan_start": m.plan.years[0], "baseline_year": m.plan.plan.baseline_year,
+              "year": year, "county": county, "town": town}
+    return m.engine.run(twin.name, params).to_pandas()
+
+
+def trend(m: Monitor, indicator_id: str, county: str | None = None) -> pd.DataFrame:
+    """Baseline and plan years for one place: actual, target, expected trajectory and projection."""
+    level = "county" if county else "city"
+    rows = m.card.select(level=level, county=county, indicator_id=indicator_id, include_baseline=True)
+    return rows[["year", "as_of", "actual", "target", "expected", "projected", "final_target", "cumulative",
+                 "status", "pace", "pace_label", "measure", "unit", "kind"]].reset_index(drop=True)
+
+
+def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
+    """倒排工期: per county, how much is still missing for this year's and the plan's final target, and per
+    remaining quarter. Shares are turned into units (villages still to bring over the line)."""
+    ind = m.plan.indicator(indicator_id)
+    rows = m.card.select(year=year, level="county", indicator_id=indicator_id).copy()
+    last = m.plan.years[-1]
+    as_of = rows["as_of"].fillna(pd.Timestamp(year=year, month=12, day=31))
+    q_now = as_of.dt.year * 4 + (as_of.dt.month - 1) // 3 + 1  # quarters completed counting this one
+    q_year_left = (year * 4 + 4 - q_now).clip(lower=0)
+    q_plan_left = (last * 4 + 4 - q_now).clip(lower=0)
+
+    def missing(target: pd.Series) -> pd.Series:
+        if ind.kind in ("share", "ratio"):
+            need = np.ceil(target * rows["den"] - rows["num"] - 1e-9)
+        elif ind.direction == "lower":
+            need = rows["actual"] - target
+        else:
+            need = target - rows["actual"]
+        return need.clip(lower=0)
+
+    final = m.card.select(year=last, level="county", indicator_id=indicator_id).set_index("county")["target"]
+    rows["to_year"] = missing(rows["target"])
+    rows["to_final"] = missing(rows["county"].map(final)) if ind.measure == "stock" else np.nan
+    rows["quarters_year"] = q_year_left
+    rows["quarters_plan"] = q_plan_left
+    rows["per_quarter_year"] = rows["to_year"] / q_year_left.where(q_year_left > 0)
+    rows["per_quarter_final"] = rows["to_final"] / q_plan_left.where(q_plan_left > 0)
+    return rows[["county", "actual", "target", "to_year", "to_final", "quarters_year", "quarters_plan",
+                 "per_quarter_year", "per_quarter_final", "target_note", "target_note_label", "status"]]
+
+
+def definitions(m: Monitor) -> list[dict]:
+    """For each indicator: the plan's wording, the reading taken, source columns and the SQL that computes it."""
+    out = []
+    for ind in m.plan.indicators:
+        out.append({
+            "id": ind.id, "name": ind.name, "unit": ind.unit, "kind": KIND_LABELS[ind.kind],
+            "measure": MEASURE_LABELS[ind.measure], "direction": "越高越好" if ind.direction == "higher" else "越低越好",
+            "plan_text": ind.plan_text, "reading": ind.reading, "columns": ind.columns,
+            "levels": [LEVEL_LABELS[lv] for lv in ind.levels], "params": ind.params,
+            "targets": {y: f"基期 {v:g} 倍" if ind.kind == "multiple" else fmt_value(v, ind.unit, ind.kind)
+                        for y, v in ind.targets.items()},
+            "quotas": ind.quotas,
+            "sql": catalog().get(f"measures/{ind.query}").text,
+        })
+    return out
+

@@ -1,0 +1,317 @@
+"""The versioned store of uploaded rosters: every upload is kept, a rollback is a new version, nothing is lost.
+
+Layout of `<data folder>/store/`:
+  manifest.json                  {"format": 1, "entries": [...]}: the single source of truth
+  versions/v000001.parquet       the rows of one upload (template keys as columns), never changed afterwards
+  originals/v000001-<sha8>-<name>  the uploaded bytes as received
+  .lock                          held while committing
+
+An upload owns the slices (county, year, 统计截至) its rows cover; a rollback to N sets the owners back to
+what they were after entry N (0 = the folder's own files). Entries are replayed in order (store_read.replay).
+
+A commit writes its files under new names, then renames a new manifest into place: that rename is the commit
+point, so a process killed at any moment leaves the old manifest or the new one, never a mix. Files a killed
+commit left behind are named by no manifest entry; the next commit removes them under the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import filelock
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from plan_monitor.errors import DataError, UserError
+from plan_monitor.sources.rosters import load_base, to_template
+from plan_monitor.sources.report_dates import with_report_dates
+from plan_monitor.sources.store_read import (FORMAT, MANIFEST, State, entry_slices, manifest_path, read_manifest, replay, rows_at, store_dir)
+from plan_monitor.spec.templates import TEMPLATES
+
+CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
+CHANGE_KINDS = tuple(CHANGE_LABELS)
+
+
+class StoreConflict(UserError):
+    """Someone else committed overlapping data after the user checked the preview."""
+
+
+class StoreBusy(StoreConflict):
+    """Another commit held the lock for longer than the caller is willing to wait."""
+
+
+def _step(name: str) -> None:
+    """A point a crash test can stop the commit at, as abruptly as a power cut (no cleanup, no flush)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os._exit(86)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, write, step: str) -> None:
+    """Write a file under a temporary name in its directory, sync it, rename it into place, sync the directory."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the store from a dashboard running as another user
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _step(f"{step}_tmp")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    _step(step)
+
+
+def _safe_name(file_name: str) -> str:
+    """The uploaded file's own name, usable as the tail of an archive file name on any file system."""
+    name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(file_name.replace("\\", "/")).name).strip(" .")
+    return name[-80:] or "upload"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
+    """Rows matched by unit, year and 统计截至 (blank read as 12-31): one line per unit with its status
+    (new / changed / unchanged / removed) and, with `detail`, the (column, old, new) values that differ."""
+    keys = [*unit_keys, "year", "as_of"]
+    values = [c for c in after.column_names if c not in keys]
+    old, new = _frame(before, keys), _frame(after, keys)
+    both = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
+    matched = (both["_merge"] == "both").to_numpy()
+    changed = np.zeros(len(both), dtype=bool)
+    diffs: list[list] = [[] for _ in range(len(both))] if detail else []
+    for col in values:
+        a, b = both[f"{col}_old"], both[f"{col}_new"]
+        differ = matched & ~((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+        changed |= differ
+        if detail and differ.any():
+            olds, news = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+            for i in differ.nonzero()[0]:
+                diffs[i].append((col, _plain(olds[i]), _plain(news[i])))
+    status = np.where(changed, "changed", both["_merge"].map(
+        {"left_only": "removed", "right_only": "new", "both": "unchanged"}).to_numpy(dtype=object))
+    out = both[keys].copy()
+    out.insert(0, "status", status.astype(object))
+    if detail:
+        out["changes"] = diffs
+    return out.reset_index(drop=True)
+
+
+def _frame(table: pa.Table, keys: list[str]) -> pd.DataFrame:
+    df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+                                       pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}.get)
+    year_end = pd.Series([date(int(y), 12, 31) for y in df["year"]], index=df.index, dtype=object)
+    df["as_of"] = df["as_of"].astype(object).where(df["as_of"].notna(), year_end)
+    # a unit reported twice in one slice counts once, as the queries' latest-report rule would pick one row
+    return df.drop_duplicates(keys, keep="last")
+
+
+def _plain(value):
+    """A pandas cell as a plain Python value (numpy scalars unwrapped, missing as None)."""
+    if value is pd.NA or value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def change_counts(compared: pd.DataFrame) -> dict[str, int]:
+    counts = compared["status"].value_counts()
+    return {kind: int(counts.get(kind, 0)) for kind in CHANGE_KINDS}
+
+
+class Store:
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.dir = store_dir(self.folder)
+
+    # ------------------------------------------------------------------ reading
+
+    def entries(self) -> list[dict]:
+        return read_manifest(self.folder)
+
+    def head(self) -> int:
+        entries = self.entries()
+        return entries[-1]["id"] if entries else 0
+
+    def state(self, at: int | None = None) -> State:
+        return replay(self.entries(), at)
+
+    def current(self, table: str) -> pa.Table:
+        entries = self.entries()
+        return rows_at(self.folder, load_base(self.folder), entries, replay(entries), table)
+
+    def diff(self, version: int) -> pd.DataFrame:
+        """What a version changed against the state before it: one line per unit that is new, changed or
+        removed, with its table, unit keys, year, 统计截至 and the (column, old, new) values that changed."""
+        entries = self.entries()
+        if not 1 <= version <= len(entries):
+            raise DataError(f"版本 {version} 不存在", f"version {version} does not exist")
+        slices = entry_slices(entries[version - 1])
+        base = load_base(self.folder)
+        before, after = replay(entries, version - 1), replay(entries, version)
+        frames = []
+        for template in TEMPLATES.values():
+            if not any(s[0] == template.table for s in slices):
+                continue
+            compared = compare_rows(rows_at(self.folder, base, entries, before, template.table, slices),
+                                    rows_at(self.folder, base, entries, after, template.table, slices),
+                                    template.unit_keys)
+            compared.insert(1, "table", template.table)
+            frames.append(compared[compared["status"] != "unchanged"])
+        columns = ["status", "table", "county", "town", "village", "year", "as_of", "changes"]
+        if not frames:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(frames, ignore_index=True).reindex(columns=columns)
+
+    # ------------------------------------------------------------------ writing
+
+    def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
+               base: int, warnings_confirmed: int = 0, note: str = "", lock_timeout: float = 10) -> dict:
+        """Make a validated upload the owner of the slices its rows cover. `base` is the version the user's
+        preview was computed against: if a later entry touched the same slices, StoreConflict."""
+        template = TEMPLATES.get(template_key)
+        if template is None:
+            raise DataError(f"未知的报表类型 {template_key}", f"unknown template {template_key}")
+        rows = to_template(template, rows, by_header=False)
+        if not len(rows):
+            raise DataError(f"{file_name}：没有数据行，未提交", f"{file_name}: no rows, nothing committed")
+        if pc.any(pc.is_null(rows["county"])).as_py() or pc.any(pc.is_null(rows["year"])).as_py():
+            raise DataError(f"{file_name}：有数据行缺少年度或县（市、区），未提交",
+                            f"{file_name}: rows without year or county")
+        rows = with_report_dates(rows)  # stored filled, so every stored row names its slice outright
+        scope = sorted(set(zip(rows["county"].to_pylist(), rows["year"].to_pylist(), rows["as_of"].to_pylist())))
+        slices = {(template.table, c, y, d) for c, y, d in scope}
+
+        # The counts are computed outside the lock against the state now; any later entry that touches these
+        # slices also comes after `base`, so the check under the lock rejects the commit before they could lie.
+        entries = self.entries()
+        self._check_base(entries, base, slices)
+        before = rows_at(self.folder, load_base(self.folder), entries, replay(entries), template.table, slices)
+        changes = change_counts(compare_rows(before, rows, template.unit_keys, detail=False))
+        sha = hashlib.sha256(original).hexdigest()
+
+        with self._locked(lock_timeout):
+            entries = self.entries()
+            self._check_base(entries, base, slices)
+            self._sweep(entries)
+            vid = len(entries) + 1
+            parquet = f"versions/v{vid:06d}.parquet"
+            kept = f"originals/v{vid:06d}-{sha[:8]}-{_safe_name(file_name)}"
+            _write_atomic(self.dir / parquet, lambda fh: pq.write_table(rows, fh, compression="zstd"), "parquet")
+            _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
+            entry = {
+                "id": vid, "kind": "upload", "user": user, "at": _now(), "file_name": file_name, "sha256": sha,
+                "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
+                "scope": [[c, y, d.isoformat()] for c, y, d in scope],
+                "counties": sorted({c for c, _, _ in scope}), "years": sorted({y for _, y, _ in scope}),
+                "parquet": parquet, "original": kept, "changes": changes,
+                "warnings_confirmed": int(warnings_confirmed), "rollback_to": None, "note": note,
+            }
+            self._write_manifest([*entries, entry])
+        return entry
+
+    def rollback(self, to: int, *, user: str, base: int, lock_timeout: float = 10, note: str = "") -> dict:
+        """A new version whose data is exactly what version `to` showed (0: the folder's own files)."""
+        with self._locked(lock_timeout):
+            entries = self.entries()
+            head = len(entries)
+            if head != base:  # a rollback is decided on the whole picture: anything newer invalidates it
+                raise self._conflict(head, base)
+            if not 0 <= to < head:
+                raise DataError(f"只能回退到早于当前版本 v{head} 的版本", f"cannot roll back to {to} from {head}")
+            now, then = replay(entries), replay(entries, to)
+            slices = {s for s in now.keys() | then.keys() if now.get(s) != then.get(s)}
+            if not slices:
+                raise DataError(f"版本 {to} 的数据与当前数据相同，无需回退",
+                                f"version {to} shows the same data as the current version")
+            self._sweep(entries)
+            base_tables = load_base(self.folder)
+            changes = dict.fromkeys(CHANGE_KINDS, 0)
+            rows = 0
+            for template in TEMPLATES.values():
+                if any(s[0] == template.table for s in slices):
+                    after = rows_at(self.folder, base_tables, entries, then, template.table, slices)
+                    counted = change_counts(compare_rows(
+                        rows_at(self.folder, base_tables, entries, now, template.table, slices), after,
+                        template.unit_keys, detail=False))
+                    changes = {k: changes[k] + counted[k] for k in CHANGE_KINDS}
+                    rows += len(after)
+            ordered = sorted(slices)
+            entry = {
+                "id": head + 1, "kind": "rollback", "user": user, "at": _now(), "file_name": None, "sha256": None,
+                "size": None, "template": None, "table": None, "rows": rows,
+                "scope": [[t, c, y, d.isoformat()] for t, c, y, d in ordered],
+                "counties": sorted({s[1] for s in ordered}), "years": sorted({s[2] for s in ordered}),
+                "parquet": None, "original": None, "changes": changes, "warnings_confirmed": 0,
+                "rollback_to": to, "note": note,
+            }
+            self._write_manifest([*entries, entry])
+        return entry
+
+    def _check_base(self, entries: list[dict], base: int, slices: set) -> None:
+        head = len(entries)
+        if base > head or base < 0:
+            raise self._conflict(head, base)
+        for entry in entries[base:]:
+            if entry["kind"] == "rollback" or entry_slices(entry) & slices:
+                raise self._conflict(head, base)
+
+    @staticmethod
+    def _conflict(head: int, base: int) -> StoreConflict:
+        return StoreConflict(f"数据已被他人更新（当前版本 v{head}，您核对时为 v{base}），请重新核对预览后再提交",
+                             f"the store moved from v{base} to v{head} with overlapping data; preview again")
+
+    @contextmanager
+    def _locked(self, timeout: float):
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
+        (self.dir / "versions").mkdir(parents=True, exist_ok=True)
+        (self.dir / "originals").mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.dir / ".lock", timeout=timeout)
+        try:
+            lock.acquire()
+        except filelock.Timeout as exc:
+            raise StoreBusy("另一位用户正在提交数据，请稍后重试", "another commit holds the store lock") from exc
+        try:
+            _step("locked")
+            yield
+        finally:
+            lock.release()
+
+    def _sweep(self, entries: list[dict]) -> None:
+        """Remove what killed commits left: temporary files and version files no entry names. Only called under
+        the lock, so no commit in progress owns them."""
+        named = {e[k] for e in entries for k in ("parquet", "original") if e.get(k)}
+        for sub in ("versions", "originals"):
+            for path in (self.dir / sub).iterdir():
+                if f"{sub}/{path.name}" not in named:
+                    path.unlink(missing_ok=True)
+        for path in self.dir.glob(f".{MANIFEST}.*.tmp"):
+            path.unlink(missing_ok=True)
+
+    def _write_manifest(self, entries: list[dict]) -> None:
+        text = json.dumps({"format": FORMAT, "entries": entries}, ensure_ascii=False, indent=1)
+        _write_atomic(manifest_path(self.folder), lambda fh: fh.write(text.encode("utf-8")), "manifest")
+

@@ -1,9 +1,0 @@
--- purpose: dense centre-city subdistricts still without the smart platform; num = missing, den = dense subdistricts.
--- grain: year × county × town
-SELECT year, county, town,
-    count(*) FILTER (WHERE NOT coalesce(has_smart_platform, false))::DOUBLE AS num,
-    count(*)::DOUBLE AS den,
-    max(as_of) AS as_of
-FROM towns
-WHERE town_type = '街道' AND coalesce(is_dense_center, false)
-GROUP BY ALL
