@@ -18,7 +18,7 @@ from plan_monitor.sources.rosters import Rosters
 from plan_monitor.sources.report_dates import report_dates
 from plan_monitor.spec.templates import TEMPLATES
 
-STATUS_LABELS = {"reported": "已报送", "missing": "未报送", "overdue": "逾期未报", "not_due": "未到期"}
+REPORT_LABELS = {"reported": "已报送", "missing": "未报送", "overdue": "逾期未报", "not_due": "未到期"}
 LACKING = ("missing", "overdue")
 YEAR_END = "12-31"
 INITIAL = "初始数据"  # rows that came with the data folder, not through an upload
@@ -122,7 +122,7 @@ def reporting_status(plan: Plan, geo: Geography, rosters: Rosters, entries: Iter
     engine.register("reporting_owners", owners(list(entries), state))
     out = engine.run("engine/completeness", {"today": today or date.today(), "due_days": plan.reporting.due_days,
                                       "initial": INITIAL}).to_pandas()
-    out["status_label"] = out["status"].map(STATUS_LABELS)
+    out["status_label"] = out["status"].map(REPORT_LABELS)
     out["version"] = out["version"].astype("Int64")
     return out[COLUMNS]
 

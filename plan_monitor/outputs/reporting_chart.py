@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from plan_monitor.present.palette import REPORT_COLORS as STATUS_COLORS
-from plan_monitor.metrics.completeness import STATUS_LABELS
+from plan_monitor.present.palette import REPORT_COLORS
+from plan_monitor.metrics.completeness import REPORT_LABELS
 
-_BY_LABEL = {label: STATUS_COLORS[code] for code, label in STATUS_LABELS.items()}
+_BY_LABEL = {label: REPORT_COLORS[code] for code, label in REPORT_LABELS.items()}
 # Amber and grey need dark text to stay legible; green and red take white.
 _TEXT = {"未报送": "#1f2328", "未到期": "#1f2328"}
 
@@ -28,6 +28,6 @@ def styled_matrix(matrix: pd.DataFrame) -> Styler:
 
 def legend(labels=None) -> str:
     """Inline HTML swatches naming each status colour."""
-    labels = labels or list(STATUS_LABELS.values())
+    labels = labels or list(REPORT_LABELS.values())
     return "　".join(f'<span style="display:inline-block;width:12px;height:12px;background:{_BY_LABEL[lb]};'
                     f'border-radius:2px;margin-right:4px;vertical-align:middle"></span>{lb}' for lb in labels)

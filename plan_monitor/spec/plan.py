@@ -67,7 +67,9 @@ class FunctionalZone(Strict):
     note: str = ""
 
 
-class Geography(Strict):
+class PlanGeography(Strict):
+    """The plan file's geography section: old names and functional zones (the gazetteer itself is spec.geography)."""
+
     aliases: dict[str, str] = {}
     functional_zones: list[FunctionalZone] = []
 
@@ -137,7 +139,7 @@ class Indicator(Strict):
 class Plan(Strict):
     version: Literal[1]
     plan: PlanMeta
-    geography: Geography = Geography()
+    geography: PlanGeography = PlanGeography()
     status_rules: StatusRules = StatusRules()
     indicators: list[Indicator] = Field(min_length=1)
     # Last so the list of allowed top-level fields reads in the order a plan file is written.
