@@ -29,7 +29,8 @@ for start in range(0, len(city), COLS):
                       if isinstance(row.status, str) else "off",
                       delta_arrow="off")
             target = fmt_value(row.target, row.unit, row.kind) if row.target == row.target else "未设当年目标"
-            st.caption(f"目标 {target} · 差距 {fmt_value(row.gap, row.unit, row.kind)} · 完成率 {fmt_rate(row.completion)}")
+            st.caption(f"目标 {target} · 差距 {fmt_value(row.gap, row.unit, row.kind)} · 完成率 {fmt_rate(row.completion)}"
+                       f" · 时序进度 {fmt_rate(row.time_progress)}")
             st.plotly_chart(sparkline(row.series, row.unit, row.status), key=f"spark_{row.indicator_id}",
                             config={"displayModeBar": False, "staticPlot": True})
 
@@ -46,8 +47,10 @@ else:
         实际=[fmt_value(v, u, k) for v, u, k in zip(attention["actual"], attention["unit"], attention["kind"])],
         时序要求=[fmt_value(v, u, k) for v, u, k in zip(attention["expected"], attention["unit"], attention["kind"])],
         完成率=attention["completion"].map(fmt_rate),
+        时序进度=attention["time_progress"].map(fmt_rate),
     ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
-    st.dataframe(table[["状态", "指标", "地区", "实际", "时序要求", "完成率"]], hide_index=True, width="stretch")
+    st.dataframe(table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]], hide_index=True,
+                 width="stretch")
     xlsx_button(attention_export(attention), f"{year}年需关注的指标和县（市、区）", note, f"需关注_{year}")
 
 st.markdown("### 全部指标完成情况")

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from plan_monitor.outputs.briefing.bulletin import bulletin, indicator_paragraph, slide_notes, time_progress
+from plan_monitor.outputs.briefing.bulletin import bulletin, indicator_paragraph, slide_notes
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.metrics.monitor import Monitor
@@ -229,7 +229,7 @@ def test_the_example_wording_for_a_flow_count_at_the_third_quarter(monitor):
     slide = next(s for s in indicator_slides(deck) if s.indicator_id == "demo_counties")
     text = indicator_paragraph(deck, slide)
     # 30 September is day 274 of 366 in 2024: a flow target's time progress is that share of the year.
-    assert time_progress(slide.rows.iloc[0]) == pytest.approx(274 / 366, abs=1e-3)
+    assert slide.rows.iloc[0]["time_progress"] == pytest.approx(274 / 366, abs=1e-3)
     assert text.startswith("截至2024年9月30日，全市2024年新增示范县（市、区）1个，完成年度目标（2个）的50.0%，"
                            "低于时序进度（74.9%），进度滞后")
 

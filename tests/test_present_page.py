@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.outputs.briefing.deck import build_deck
-from plan_monitor.outputs.briefing.slide_html import CARD_SIZES, cards_font, css, render, time_progress
+from plan_monitor.outputs.briefing.slide_html import CARD_SIZES, cards_font, css, render
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.present.format import fmt_rate
@@ -218,14 +217,6 @@ def test_cards_font_shrinks_as_the_list_grows():
     assert cards_font(small) == CARD_SIZES[0]
     assert cards_font(many) < cards_font(small)
     assert cards_font(many * 5) == CARD_SIZES[-1]
-
-
-def test_time_progress_per_kind():
-    rows = pd.DataFrame({
-        "kind": ["share", "threshold", "count", "count"], "direction": ["higher", "lower", "lower", "higher"],
-        "expected": [0.6, 10.0, 8.0, 5.0], "target": [0.8, 0.0, 4.0, 0.0], "den": [100, 50, None, None]})
-    assert list(time_progress(rows).round(4)[:3]) == [0.75, 0.8, 0.5]
-    assert pd.isna(time_progress(rows).iloc[3])  # no target, no time progress
 
 
 def test_dark_theme_changes_the_colours():

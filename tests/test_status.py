@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plan_monitor.metrics.trajectory import add_pace, add_time_progress, classify_status, year_position
+from plan_monitor.metrics.trajectory import add_pace, add_time_progress, classify_status, time_progress, year_position
 
 
 @pytest.mark.parametrize("as_of, year, expected", [
@@ -168,3 +168,20 @@ def test_pace_of_a_flow_compares_cumulative_additions():
     assert out["cumulative"].tolist() == [2.0, 4.0, 5.0]
     # by Q3 2024: 5 added in 2.75 years (1.82/yr) while 1 more is needed in 0.25 years (4/yr)
     assert out["pace"].tolist() == ["on_track", "on_track", "too_slow"]
+
+
+def test_time_progress_is_the_completion_formula_on_the_expected_value():
+    rows = pd.DataFrame({
+        "kind": ["share", "threshold", "count", "count", "threshold", "count", "threshold", "count"],
+        "direction": ["higher", "lower", "lower", "higher", "lower", "higher", "lower", "lower"],
+        "expected": [0.6, 10.0, 8.0, 5.0, 10.0, 100.0, 4.0, 0.0],
+        "target": [0.8, 0.0, 4.0, 0.0, np.nan, np.nan, 0.0, 4.0],
+        "den": [100, 50, None, None, 50, None, 0, None]})
+    got = time_progress(rows)
+    # share: expected ÷ target; threshold: the share of units meeting it with `expected` still missing it;
+    # lower count: target ÷ expected
+    assert list(got.round(4)[:3]) == [0.75, 0.8, 0.5]
+    # nothing to divide by (target 0 for higher, den 0, expected 0 for lower): missing
+    assert got[[3, 6, 7]].isna().all()
+    # no target of its own: missing even where the trajectory gives an expected value, as 完成率 is
+    assert got[[4, 5]].isna().all()

@@ -1,5 +1,6 @@
 """The scorecard: for every indicator × level × place × year, actual beside target, gap, completion,
-status against time progress and pace toward the plan's final target."""
+the value expected by the report date (时序要求) and the same as a rate (时序进度), status against time
+progress and pace toward the plan's final target."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from plan_monitor.engine import Engine
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
 from plan_monitor.sources.rosters import Rosters
-from plan_monitor.metrics.trajectory import PACE_LABELS, STATUS_LABELS, TARGET_NOTES, add_pace, add_time_progress
+from plan_monitor.metrics.trajectory import (PACE_LABELS, STATUS_LABELS, TARGET_NOTES, add_pace, add_time_progress,
+                                             time_progress)
 
 CSV_COLUMNS = ["indicator_id", "indicator", "unit", "level", "county", "town", "year",
                "actual", "target", "gap", "completion", "status", "pace"]
@@ -126,6 +128,8 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     rows = add_time_progress(rows.assign(final_target=stock_final), plan.plan.baseline_year, last, rules.red_below)
     rows["final_target"] = np.where(rows["measure"] == "flow", flow_total.reindex(rows.index), rows["final_target"])
     rows = add_pace(rows, plan.plan.baseline_year, last, rules.stagnation)
+    # 时序进度 is computed here once; every page, export and slide reads this column.
+    rows["time_progress"] = time_progress(rows)
     rows["status_label"] = rows["status"].map(STATUS_LABELS)
     rows["pace_label"] = rows["pace"].map(PACE_LABELS)
     rows["target_note_label"] = rows["target_note"].map(TARGET_NOTES)

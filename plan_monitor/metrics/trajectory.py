@@ -70,6 +70,28 @@ def add_time_progress(df: pd.DataFrame, baseline_year: int, last_year: int, red_
     return df
 
 
+def time_progress(rows: pd.DataFrame) -> pd.Series:
+    """时序进度 as a rate comparable with 完成率: the completion formula applied to the value expected by the
+    report date (`expected`, shown as a value it is 时序要求) instead of the actual. threshold: the share of
+    units that would meet the requirement if exactly the expected number still missed it, (den − expected) / den;
+    higher: expected / target; lower: target / expected. For a flow count at 30 September that is 274/366 = 74.9%.
+
+    Missing where the formula has nothing to divide by (den ≤ 0, target 0 for higher, expected 0 for lower) and
+    wherever the row has no target of its own, even when the trajectory still gives an expected value (a stock
+    with only the plan's final target, a threshold without a target that year, a county where the plan is not
+    split): 完成率 is missing there too, so a rate would have nothing to compare with; what remains is the
+    expected value, which the 情况通报 states as 时序要求 against the final target.
+
+    Needs columns: expected, target, den, kind, direction.
+    """
+    expected, target, den = (rows[c].astype(float) for c in ("expected", "target", "den"))
+    rate = np.select(
+        [rows["kind"] == "threshold", rows["direction"] == "higher"],
+        [(den - expected) / den.where(den > 0), expected / target.where(target != 0)],
+        default=target / expected.where(expected != 0))
+    return pd.Series(rate, index=rows.index, dtype=float).where(target.notna() & expected.notna())
+
+
 def classify_status(actual, target, final_target, expected, start, direction, red_below: float) -> pd.Series:
     sign = np.where(direction == "higher", 1.0, -1.0)
     a, e, s = actual.astype(float), expected.astype(float), start.astype(float)

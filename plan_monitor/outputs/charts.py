@@ -45,7 +45,7 @@ def sparkline(series: pd.DataFrame, unit: str, status=None) -> go.Figure:
 
 
 def completion_bars(city: pd.DataFrame) -> go.Figure:
-    """完成率 per indicator, coloured by status, with the time-progress mark (expected ÷ target)."""
+    """完成率 per indicator, coloured by status, with the scorecard's 时序进度 mark."""
     rows = city.iloc[::-1]
     comp = rows["completion"] * 100
     fig = go.Figure()
@@ -53,8 +53,7 @@ def completion_bars(city: pd.DataFrame) -> go.Figure:
                 text=[("—" if pd.isna(v) else f"{v:.1f}%") for v in comp], textposition="outside",
                 customdata=rows["indicator_id"], name="完成率",
                 hovertemplate="%{y}<br>完成率 %{x:.1f}%<extra></extra>")
-    lower = rows["direction"] == "lower"
-    progress = (rows["expected"] / rows["target"]).where(~lower & rows["target"].gt(0)) * 100
+    progress = rows["time_progress"] * 100
     fig.add_scatter(y=rows["indicator"], x=progress, mode="markers", name="时序进度",
                     marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#222")),
                     hovertemplate="%{y}<br>时序进度 %{x:.1f}%<extra></extra>")

@@ -71,12 +71,6 @@ def scorecard_as_of(rows: pd.DataFrame):
     return pd.Timestamp(dates.max()) if len(dates) else None
 
 
-def _time_progress(rows: pd.DataFrame) -> pd.Series:
-    """时序进度 as on the overview chart: the share of the year's target due by the report date."""
-    ok = (rows["direction"] == "higher") & (rows["target"] > 0)
-    return (rows["expected"] / rows["target"]).where(ok)
-
-
 def _text(series: pd.Series) -> pd.Series:
     """Labels with NaN where nothing applies, as plain strings or None."""
     return series.astype(object).where(series.notna(), None)
@@ -87,7 +81,7 @@ def scorecard_export(rows: pd.DataFrame) -> ExportTable:
         "指标": rows["indicator"], "单位": rows["unit"], "层级": rows["level"].map(LEVEL_LABELS),
         "县（市、区）": _text(rows["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
         "完成值": rows["actual"], "年度目标": rows["target"], "差距": rows["gap"], "完成率": rows["completion"],
-        "时序进度": _time_progress(rows), "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
+        "时序进度": rows["time_progress"], "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
         "说明": _text(rows["target_note_label"]),
     })[SCORECARD_COLUMNS]
     return ExportTable(frame.reset_index(drop=True), "目标完成情况", RATES, "状态", "单位")
@@ -102,7 +96,7 @@ def attention_export(attention: pd.DataFrame) -> ExportTable:
     frame = pd.DataFrame({
         "状态": attention["status_label"], "指标": attention["indicator"], "地区": attention["place"],
         "单位": attention["unit"], "实际": attention["actual"], "时序要求": attention["expected"],
-        "年度目标": attention["target"], "完成率": attention["completion"],
+        "年度目标": attention["target"], "完成率": attention["completion"], "时序进度": attention["time_progress"],
     }).reset_index(drop=True)
     return ExportTable(frame, "需关注", RATES, "状态", "单位")
 

@@ -28,7 +28,8 @@ def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows["place"] = rows["county"].fillna("全市")
     attention = rows.sort_values(["_rank", "level", "completion"], na_position="last")
     return city.reset_index(drop=True), attention[["indicator_id", "indicator", "place", "level", "actual", "target",
-                                                   "expected", "completion", "unit", "kind", "status", "status_label"]]
+                                                   "expected", "completion", "time_progress", "unit", "kind", "status",
+                                                   "status_label"]]
 
 
 def county_ranking(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:

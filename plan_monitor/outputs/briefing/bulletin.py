@@ -1,7 +1,8 @@
 """The 情况通报 first draft: rule-based sentences over the deck, in the register of a quarterly progress bulletin.
 
 Every figure in the text passes through one of the small formatters below (_fig, _rate, _times, _count), each
-reading one scorecard cell, so a test can re-derive every number from the deck's rows. Nothing here invents a
+reading one scorecard cell, so a test can re-derive every number from the deck's rows. 时序进度 is the scorecard's
+time_progress column, the same rate the pages, the Excel export and the slides show. Nothing here invents a
 target: where the plan sets none for a place, the text says so.
 """
 
@@ -78,20 +79,6 @@ def chinese_number(i: int) -> str:
     return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + ("" if ones == 0 else NUMERALS[ones - 1])
 
 
-def time_progress(row) -> float | None:
-    """时序进度 as a completion rate: the scorecard's completion formula applied to the value expected by now,
-    so it compares directly with 完成率 (for a flow count at 30 September: 74.9%)."""
-    e, t = row["expected"], row["target"]
-    if _missing(e) or _missing(t):
-        return None
-    if row["kind"] == "threshold":
-        den = row["den"]
-        return None if _missing(den) or den == 0 else (den - e) / den
-    if row["direction"] == "higher":
-        return None if t == 0 else e / t
-    return None if e == 0 else t / e
-
-
 # --- sentences -----------------------------------------------------------------------------------------------
 
 def _sign(row) -> float:
@@ -146,8 +133,8 @@ def _target_clauses(row) -> list[str]:
         out = [target] if target else []
         out.append(f"完成年度目标的{_rate(row['completion'])}" if target else
                    f"完成年度目标（{_fig(row, 'target')}）的{_rate(row['completion'])}")
-        tp = time_progress(row)
-        if status != "met" and tp is not None:
+        tp = row["time_progress"]
+        if status != "met" and not _missing(tp):
             out.append(f"{_compare_rates(row, tp)}时序进度（{_rate(tp)}）")
         return out
     if row["direction"] == "lower":
@@ -370,7 +357,7 @@ def figures_table(deck: Deck) -> pd.DataFrame:
             target = _table_value(r, "target")
         status = r["status_label"] if not _missing(r["status_label"]) else "—"
         rows.append([r["indicator"], r["unit"], target, _table_value(r, "actual"), _rate(r["completion"]),
-                     _rate(time_progress(r)), status])
+                     _rate(r["time_progress"]), status])
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 

@@ -269,7 +269,8 @@ def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
             fact("年度目标", _target_text(own)),
             fact("差距", _gap_text(own)),
             fact("完成率", fmt_rate(own.completion)),
-            fact("时序进度", fmt_value(own.expected, own.unit, own.kind)),
+            fact("时序进度", fmt_rate(own.time_progress)),
+            fact("时序要求", fmt_value(own.expected, own.unit, own.kind)),
             fact("状态", STATUS_LABELS.get(status, NO_VALUE), status_rgb(status) if status else INK),
             fact("趋势", NO_VALUE if _missing(own.pace_label) else own.pace_label),
         ]

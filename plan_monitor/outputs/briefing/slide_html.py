@@ -9,7 +9,6 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -232,9 +231,10 @@ def _indicator_body(deck: Deck, slide: Slide, theme: str):
     target = fmt_value(own["target"], unit, kind) if pd.notna(own["target"]) else "未设当年目标"
     table = "".join(f"<tr><td>{k}</td><td>{escape(v)}</td></tr>" for k, v in (
         ("年度目标", target),
-        ("时序进度要求", fmt_value(own["expected"], unit, kind)),
+        ("时序要求", fmt_value(own["expected"], unit, kind)),
         ("差距", fmt_value(own["gap"], unit, kind)),
         ("完成率", fmt_rate(own["completion"])),
+        ("时序进度", fmt_rate(own["time_progress"])),
     ))
     actual = (f'<div><div class="pm-label">实际（{escape(_as_of(own))}）</div>'
               f'<div class="pm-actual">{escape(fmt_value(own["actual"], unit, kind))}</div></div>')
@@ -262,17 +262,6 @@ def _behind_named(parts: pd.DataFrame, level: str) -> str:
     if not lines:
         return f'<span class="pm-label">各{who}均无滞后</span>'
     return "<br>".join(lines)
-
-
-def time_progress(rows: pd.DataFrame) -> pd.Series:
-    """完成率 a place would show if it stood exactly on its time progress (the expected value)."""
-    expected, target = rows["expected"].astype(float), rows["target"].astype(float)
-    den = rows["den"].astype(float)
-    progress = np.select(
-        [rows["kind"] == "threshold", rows["direction"] == "higher"],
-        [(den - expected) / den.where(den > 0), expected / target.where(target != 0)],
-        default=target / expected.where(expected != 0))
-    return pd.Series(progress, index=rows.index, dtype=float)
 
 
 def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
@@ -310,7 +299,7 @@ def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
                 hovertemplate="%{y}<br>%{text}<extra></extra>")
     top = float(value.max(skipna=True)) if value.notna().any() else 0.0
     if by_completion:
-        progress = time_progress(parts) * 100
+        progress = parts["time_progress"] * 100
         if progress.notna().any():
             fig.add_scatter(y=parts["_name"], x=progress, mode="markers", name="时序进度",
                             marker=dict(symbol="line-ns", size=30, line=dict(width=4, color=t["fg"])),
