@@ -8,8 +8,9 @@ from datetime import date
 
 import pandas as pd
 
-from plan_monitor.metrics.completeness import (INITIAL, LACKING, YEAR_END, _timestamp, expected_rosters,
+from plan_monitor.metrics.completeness import (INITIAL, LACKING, _timestamp, expected_rosters,
                                                missing_counties, reference_round)
+from plan_monitor.sources.report_dates import YEAR_END
 from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.templates import TEMPLATES
 

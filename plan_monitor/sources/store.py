@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import filelock
@@ -121,10 +121,9 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
 
 
 def _frame(table: pa.Table, keys: list[str]) -> pd.DataFrame:
+    table = with_report_dates(table)
     df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
                                        pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}.get)
-    year_end = pd.Series([date(int(y), 12, 31) for y in df["year"]], index=df.index, dtype=object)
-    df["as_of"] = df["as_of"].astype(object).where(df["as_of"].notna(), year_end)
     # a unit reported twice in one slice counts once, as the queries' latest-report rule would pick one row
     return df.drop_duplicates(keys, keep="last")
 
