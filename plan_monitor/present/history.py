@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 
+from plan_monitor.present.format import fmt_iso, fmt_time
 from plan_monitor.sources.store import CHANGE_LABELS
 from plan_monitor.spec.templates import TEMPLATES
 
@@ -18,7 +19,7 @@ def version_label(entry: dict | None) -> str:
     if entry is None:
         return "版本 0 · 初始数据"
     what = entry["file_name"] if entry["kind"] == "upload" else f"回退到版本 {entry['rollback_to']}"
-    return f"版本 {entry['id']} · {_when(entry['at'])} · {entry['user']} · {what}"
+    return f"版本 {entry['id']} · {fmt_time(entry['at'])} · {entry['user']} · {what}"
 
 
 def version_table(entries: list[dict]) -> pd.DataFrame:
@@ -32,7 +33,7 @@ def version_table(entries: list[dict]) -> pd.DataFrame:
         rows.append({
             "版本": e["id"],
             "状态": "当前" if e["id"] == head else "",
-            "时间": _when(e["at"]),
+            "时间": fmt_time(e["at"]),
             "提交人": e["user"],
             "文件名": e["file_name"] if upload else f"回退到版本 {e['rollback_to']}",
             "报表类型": "、".join(TITLES.get(t, t) for t in tables),
@@ -59,7 +60,7 @@ def diff_table(diff: pd.DataFrame) -> pd.DataFrame:
         HEADERS["town"]: diff["town"],
         HEADERS["village"]: diff["village"],
         HEADERS["year"]: diff["year"].astype("Int64"),
-        HEADERS["as_of"]: [d.isoformat() if isinstance(d, date) else "" for d in diff["as_of"]],
+        HEADERS["as_of"]: [fmt_iso(d, empty="") for d in diff["as_of"]],
         "变化内容": [_changes(c) for c in diff["changes"]],
     })
     for col in (HEADERS["town"], HEADERS["village"]):
@@ -84,9 +85,5 @@ def _fmt(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, date):
-        return value.isoformat()
+        return fmt_iso(value)
     return str(value)
-
-
-def _when(at: str) -> str:
-    return datetime.fromisoformat(at).strftime("%Y-%m-%d %H:%M")
