@@ -178,15 +178,16 @@ def _ingest(args) -> int:
 
 
 def _versions(args) -> int:
+    from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts
     from plan_monitor.sources.store import Store
 
     entries = Store(args.data).entries()
     if not entries:
         print("尚无上传版本，当前为初始数据")
         return 0
+    print("\t".join([*ENTRY_COLUMNS, "行数"]))
     for e in entries:
-        what = f"回退到 v{e.get('rollback_to')}" if e["kind"] == "rollback" else f"{e.get('file_name')}（{e.get('rows')} 行）"
-        print(f"v{e['id']}\t{e['at']}\t{e['user']}\t{what}")
+        print("\t".join(str(v) for v in [*entry_parts(e).values(), e.get("rows")]))
     return 0
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from plan_monitor.metrics.completeness import (INITIAL, LACKING, expected_rosters,
                                                missing_counties, reference_round)
 from plan_monitor.present.format import fmt_date, fmt_month_day, fmt_time
+from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts
 from plan_monitor.sources.report_dates import YEAR_END
 from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.templates import TEMPLATES
@@ -85,19 +86,6 @@ def read_store(folder) -> tuple[list[dict], dict]:
 
 
 def recent_uploads(entries: Iterable[Mapping], limit: int = 10) -> pd.DataFrame:
-    """The latest store entries, newest first: version, what was done, to which counties, by whom, when and
-    from which file, for display."""
-    rows = []
-    for entry in list(entries)[::-1][:limit]:
-        # an upload's scope is [county, year, as_of]; a rollback's names the table first
-        at = 0 if entry.get("kind") == "upload" else 1
-        counties = entry.get("counties") or list(dict.fromkeys(s[at] for s in entry.get("scope") or []))
-        if entry.get("kind") == "upload":
-            template = TEMPLATES.get(entry.get("template"))
-            what = template.title if template else str(entry.get("table") or "—")
-        else:
-            what = f"回滚到版本 {entry.get('rollback_to', '—')}"
-        rows.append({"版本": str(entry.get("id")), "操作": "上传" if entry.get("kind") == "upload" else "回滚",
-                     "内容": what, "县（市、区）": "、".join(counties) or "—", "操作人": entry.get("user") or "—",
-                     "时间": fmt_time(entry.get("at")), "文件": entry.get("file_name") or "—"})
-    return pd.DataFrame(rows, columns=["版本", "操作", "内容", "县（市、区）", "操作人", "时间", "文件"])
+    """The latest store entries, newest first, in entry_parts' words: version, what was done, to which counties,
+    by whom, when and from which file."""
+    return pd.DataFrame([entry_parts(entry) for entry in list(entries)[::-1][:limit]], columns=ENTRY_COLUMNS)
