@@ -17,13 +17,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plan_monitor.outputs.xlsx import safe_text
-from plan_monitor.ingest.model import Issue, Note, Parsed
+from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
 
 ISSUES_SHEET = "问题清单"
 NOTES_SHEET = "处理说明"
 RAW_SHEET = "原始数据"
 ROW_NUMBER_HEADER = "原行号"
-SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
@@ -34,11 +33,6 @@ COMMENT_CHARS = 1000  # Excel shows a comment box, not a scroll view; the full l
 
 def report_file_name(file_name: str) -> str:
     return f"{PurePath(file_name).stem or '上传文件'}_校验报告.xlsx"
-
-
-def sorted_issues(issues: list[Issue]) -> list[Issue]:
-    """Errors before warnings; within each, whole-file problems first, then by file row."""
-    return sorted(issues, key=lambda i: (i.severity != "error", i.row is not None, i.row or 0))
 
 
 class _Styles:
@@ -82,7 +76,7 @@ def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
     ws.append(_header_row(ws, ["级别", "行号", "列", "值", "说明"]))
     styles = _Styles(ws)
     for issue in sorted_issues(issues):
-        level = styles.cell(SEVERITY_NAMES.get(issue.severity, issue.severity),
+        level = styles.cell(SEVERITY_LABELS.get(issue.severity, issue.severity),
                             "error" if issue.severity == "error" else "warning")
         message = styles.cell(safe_text(issue.message), "wrap")
         ws.append([level, issue.row, safe_text(issue.column), safe_text(issue.value), message])
@@ -104,7 +98,7 @@ class _Mark:
 
     def add(self, issue: Issue) -> None:
         self.error = self.error or issue.severity == "error"
-        text = f"{SEVERITY_NAMES.get(issue.severity, issue.severity)}：{issue.message}"
+        text = f"{SEVERITY_LABELS.get(issue.severity, issue.severity)}：{issue.message}"
         if text not in self.messages:
             self.messages.append(text)
 
