@@ -18,7 +18,7 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.present.views import (county_ranking, overview, reverse_schedule, status_matrix, town_table, trend, village_list)
-from plan_monitor.outputs.xlsx import display_width, table_xlsx
+from plan_monitor.outputs.xlsx import column_width, display_width, table_xlsx
 
 FORMULA_NAMES = ["=1+1", "+86", "-5村", "@x", "＝SUM(A1)", "\t=2"]
 
@@ -99,6 +99,16 @@ def test_column_widths_count_cjk_double(sample):
     assert display_width("村（社区）") == 10 and display_width("abc") == 3
     assert ws.column_dimensions["A"].width >= display_width("＝SUM(A1)") + 2
     assert ws.column_dimensions["B"].width >= display_width("完成值（个）") + 2
+
+
+def test_one_column_width_rule_for_every_sheet():
+    assert display_width("ｱ") == 1 and display_width("、·—") == 4  # half-width kana; 、 wide, · and — narrow
+    assert column_width(["村（社区）", "abc"]) == 12 and column_width([]) == 6 and column_width(["字" * 40]) == 48
+    assert column_width(["村（社区）"], low=10, high=30, pad=3) == 13
+    from plan_monitor.paths import ROOT
+    rules = [p.name for p in (ROOT / "plan_monitor").rglob("*.py")
+             if "east_asian_width" in (text := p.read_text(encoding="utf-8")) or "0x2E80" in text]
+    assert rules == ["xlsx.py"]
 
 
 def test_old_calls_still_work():

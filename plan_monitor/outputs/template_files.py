@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from plan_monitor.outputs.xlsx import column_width
 from plan_monitor.spec.templates import TEMPLATES, Column, Template
 
 DATA_SHEET = "填报"
@@ -55,11 +56,6 @@ def template_csv(template_key: str) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow(_template(template_key).headers)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def _width(text: str) -> float:
-    # CJK characters take about two columns of Excel's default font.
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _excel_serial(day: date) -> int:
@@ -159,7 +155,7 @@ def _data_sheet(ws, template: Template, plan, county_list: str | None) -> None:
         comment.width, comment.height = 260, 110
         cell.comment = comment
         letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = min(30, max(10, _width(col.header) + 3))
+        ws.column_dimensions[letter].width = column_width([col.header], low=10, high=30, pad=3)
         if col.dtype == "date":
             # A column style rather than styled empty cells: empty cells would make the sheet look 5000 rows long.
             ws.column_dimensions[letter].number_format = "yyyy-mm-dd"

@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from plan_monitor.outputs.xlsx import safe_text
+from plan_monitor.outputs.xlsx import column_width, safe_text
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
 
 ISSUES_SHEET = "问题清单"
@@ -150,7 +150,7 @@ def _marked(styles: _Styles, value, mark: _Mark | None, row_mark: _Mark | None, 
 def _raw_sheet(wb: Workbook, parsed: Parsed, issues: list[Issue]) -> None:
     ws = wb.create_sheet(RAW_SHEET)
     headers = [ROW_NUMBER_HEADER] + ["" if h is None else str(h) for h in parsed.raw_header]
-    widths = [8] + [min(30, max(8, sum(2 if ord(ch) > 0x2E80 else 1 for ch in h) + 2)) for h in headers[1:]]
+    widths = [8] + [column_width([h], low=8, high=30) for h in headers[1:]]
     _prepare(ws, widths)
     cells, rows = _marks(parsed, issues)
     styles = _Styles(ws)
