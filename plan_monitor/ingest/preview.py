@@ -27,7 +27,7 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     scope = set(slice_keys(incoming).to_pylist())
     before = current.filter(in_slices(current, scope))
     changes = compare_rows(before, incoming, template.unit_keys)
-    keys = [*template.unit_keys, "year", "as_of"]
+    keys = list(template.report_keys)
     located = incoming.select(keys).to_pandas().assign(row_no=rows).drop_duplicates(keys, keep="last")
     changes = changes.merge(located, on=keys, how="left")
     parts = [changes[k].astype("string").fillna("") for k in template.unit_keys]

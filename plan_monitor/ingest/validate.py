@@ -20,10 +20,9 @@ from plan_monitor.engine import Engine
 from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.sources.report_dates import report_dates
-from plan_monitor.spec.templates import Template
+from plan_monitor.spec.templates import YEAR_KEYS, Template
 from plan_monitor.ingest.model import Issue, Parsed
 
-NOT_RANGED = ("year", "demo_year")  # years have their own audit
 
 
 def unit_labels(table: pa.Table, template: Template) -> pa.Array:
@@ -59,7 +58,7 @@ def _cells(table: pa.Table, template: Template, rows: pa.Array, unreadable: set[
 
 def _columns(template: Template, headers: dict[str, str]) -> pa.Table:
     cols = template.columns
-    numeric = [c.dtype in ("int", "float") and c.key not in NOT_RANGED for c in cols]
+    numeric = [c.is_quantity for c in cols]  # years have their own audit
     return pa.table({
         "key": [c.key for c in cols],
         "header": [headers.get(c.key, c.header) for c in cols],
@@ -106,7 +105,7 @@ def check_totals(parsed: Parsed, table: pa.Table) -> list[Issue]:
     row, values = parsed.totals[0]
     issues = []
     for key, stated in values.items():
-        if stated is None or key in NOT_RANGED or key not in table.column_names:
+        if stated is None or key in YEAR_KEYS or key not in table.column_names:
             continue
         summed = pc.sum(table[key]).as_py() or 0
         if abs(stated - summed) > 0.005 + 1e-9 * abs(summed):

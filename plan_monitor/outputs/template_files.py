@@ -25,7 +25,6 @@ LAST_ROW = 5000  # validations cover this many rows; a county's village roster i
 YEAR_RANGE = (2000, 2100)
 DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
 CHOICES = {"unit_type": ("村", "社区"), "town_type": ("镇", "乡", "街道")}
-YEAR_KEYS = ("year", "demo_year")
 DTYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本", "bool": "是否", "date": "日期"}
 EXAMPLES = {
     "year": "2024", "as_of": "2024-06-30", "county": "监利市", "town": "容城镇", "village": "红星村",
@@ -82,7 +81,7 @@ def _validation(col: Column, plan, county_list: str | None) -> DataValidation | 
         # Old or informal county names are still accepted on upload (aliases), so only warn.
         dv = DataValidation(type="list", formula1=county_list, allow_blank=True, errorStyle="warning",
                             errorTitle="县（市、区）", error="不在本市县（市、区）名单中，请核对名称")
-    elif col.key in YEAR_KEYS:
+    elif col.is_year:
         low, high = _year_bounds(col, plan)
         dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
                             allow_blank=True, errorTitle="年度", error=f"请填 {low} 至 {high} 之间的四位年份")
