@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -67,3 +68,16 @@ def test_every_listing_shows_the_same_words(entries, capsys):
     assert version_label(rollback) == f"版本 2 · {time} · 李四 · 回退到版本 0"
     shown = "\n".join([recent.to_csv(), table.to_csv(), version_label(rollback)])
     assert "回滚" not in shown and "操作人" not in shown
+
+
+def test_a_change_reads_the_same_in_the_upload_preview_and_on_the_versions_page():
+    from plan_monitor.ingest.preview import change_text
+    from plan_monitor.present.history import diff_table
+
+    changes = [("income_wan", None, 123456.7), ("is_demo", True, False), ("reserve_cadres", 2.0, 3.0)]
+    text = "村集体经济收入（万元）：（空） → 123456.7；是否示范村（社区）：是 → 否；后备干部人数：2 → 3"
+    assert change_text(changes, VILLAGE.header_of) == text
+    assert change_text(float("nan"), VILLAGE.header_of) == ""
+    diff = pd.DataFrame({"status": ["changed"], "table": ["villages"], "county": ["甲"], "town": ["一镇"],
+                         "village": ["村1"], "year": [2024], "as_of": [date(2024, 12, 31)], "changes": [changes]})
+    assert diff_table(diff)["变化内容"].tolist() == [text]  # 是否示范村（社区）, not another template's 是否示范

@@ -27,7 +27,7 @@ from plan_monitor.ingest.model import Issue, Parsed
 
 def unit_labels(table: pa.Table, template: Template) -> pa.Array:
     """A unit as a reader names it: 沙市区 中山路街道 谭场村."""
-    parts = [pc.fill_null(table[k], "") for k in template.unit_keys]
+    parts = [pc.fill_null(pc.cast(table[k], pa.string()), "") for k in template.unit_keys]
     return pc.binary_join_element_wise(*parts, " ") if len(parts) > 1 else parts[0]
 
 
@@ -74,7 +74,7 @@ def run_audits(parsed: Parsed, table: pa.Table, plan: Plan, current: pa.Table, t
     template = parsed.template
     rows = pa.array(parsed.row_numbers, pa.int64())
     key_of_header = {h: k for k, h in parsed.headers.items()}
-    template_headers = {c.key: c.header for c in template.columns}
+    template_headers = template.header_of
     unreadable = {(i.row, key_of_header.get(i.column, i.column)) for i in parsed.issues if i.row is not None}
     engine = Engine({
         "upload": table.append_column("row_no", rows),

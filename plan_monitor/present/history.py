@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 import pandas as pd
 
+from plan_monitor.ingest.preview import change_text
 from plan_monitor.present.format import fmt_iso, fmt_time
 from plan_monitor.sources.store import CHANGE_LABELS
 from plan_monitor.spec.templates import TEMPLATES
 
 TITLES = {t.table: t.title for t in TEMPLATES.values()}
-HEADERS = {c.key: c.header for t in TEMPLATES.values() for c in t.columns}
-
-
+HEADERS = {c.key: c.header for t in TEMPLATES.values() for c in t.columns}  # for the unit and date columns all share
+TABLE_HEADERS = {t.table: t.header_of for t in TEMPLATES.values()}
 ACTIONS = {"upload": "上传", "rollback": "回退"}
 ENTRY_COLUMNS = ["版本", "操作", "内容", "县（市、区）", "提交人", "时间", "文件"]
 
@@ -77,7 +76,7 @@ def diff_table(diff: pd.DataFrame) -> pd.DataFrame:
         HEADERS["village"]: diff["village"],
         HEADERS["year"]: diff["year"].astype("Int64"),
         HEADERS["as_of"]: [fmt_iso(d, empty="") for d in diff["as_of"]],
-        "变化内容": [_changes(c) for c in diff["changes"]],
+        "变化内容": [change_text(c, TABLE_HEADERS.get(t, HEADERS)) for c, t in zip(diff["changes"], diff["table"])],
     })
     for col in (HEADERS["town"], HEADERS["village"]):
         if out[col].isna().all():
@@ -85,21 +84,3 @@ def diff_table(diff: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col] = out[col].astype(object).where(out[col].notna(), "")
     return out.reset_index(drop=True)
-
-
-def _changes(changes) -> str:
-    if not isinstance(changes, list):
-        return ""
-    return "；".join(f"{HEADERS.get(col, col)}：{_fmt(old)} → {_fmt(new)}" for col, old, new in changes)
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):
-        return fmt_iso(value)
-    return str(value)

@@ -41,6 +41,11 @@ class Template:
         return [c.header for c in self.columns]
 
     @property
+    def header_of(self) -> dict[str, str]:
+        """Column key → its Chinese header in this template (是否示范 reads differently per template)."""
+        return {c.key: c.header for c in self.columns}
+
+    @property
     def report_keys(self) -> tuple[str, ...]:
         """What names one unit's report: its unit keys, 年度 and 统计截至."""
         return (*self.unit_keys, *REPORT_KEYS)
