@@ -11,7 +11,7 @@ import pytest
 
 from plan_monitor.outputs.export_table import as_of_note
 from plan_monitor.paths import ROOT
-from plan_monitor.present.format import fmt_date, fmt_iso, fmt_month_day, fmt_time
+from plan_monitor.present.format import fmt_date, fmt_iso, fmt_month_day, fmt_rate, fmt_time, fmt_value, is_missing
 
 DAY = date(2024, 9, 30)
 
@@ -46,3 +46,13 @@ def test_no_other_module_spells_out_a_chinese_date_or_a_time():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "plan_monitor").rglob("*.py")
                  if p.name != "format.py" and pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), np.float32("nan"), pd.NaT, pd.NA, np.datetime64("NaT")])
+def test_one_missing_rule_for_figures_rates_and_dates(value):
+    assert is_missing(value) and fmt_value(value, "个") == fmt_rate(value) == fmt_date(value) == "—"
+
+
+@pytest.mark.parametrize("value", [0, 0.0, "", "文本", DAY, [1]])
+def test_present_values_are_not_missing(value):
+    assert not is_missing(value)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
+
+
+def is_missing(value) -> bool:
+    """Nothing to show: None, NaN, NaT or pandas' NA (a figure or label printed as —)."""
+    return value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def fmt_value(value, unit: str, kind: str = "count") -> str:
     """A figure as a reader expects it: 61.4%, 255个, 2.1万人, 1:1.52."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     if unit == "%":
         return f"{value * 100:.1f}%"
@@ -23,7 +26,7 @@ def fmt_value(value, unit: str, kind: str = "count") -> str:
 
 
 def fmt_rate(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value * 100:.1f}%"
+    return "—" if is_missing(value) else f"{value * 100:.1f}%"
 
 
 # ---------------------------------------------------------------- dates and times
@@ -32,9 +35,7 @@ def fmt_rate(value) -> str:
 
 
 def _moment(value) -> pd.Timestamp | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str) and pd.isna(value):
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     return pd.Timestamp(value)
 
