@@ -11,11 +11,11 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from plan_monitor.outputs.xlsx import column_width
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width
 from plan_monitor.spec.templates import TEMPLATES, Column, Template
 
 DATA_SHEET = "填报"
@@ -35,9 +35,7 @@ EXAMPLES = {
 }
 DTYPE_EXAMPLES = {"int": "0", "float": "0", "str": "", "bool": "否", "date": "2024-06-30"}
 
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 REQUIRED_FONT = Font(bold=True, color="C00000")
-HEADER_FONT = Font(bold=True)
 
 
 def _template(template_key: str) -> Template:

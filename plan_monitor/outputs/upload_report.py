@@ -13,10 +13,10 @@ from pathlib import PurePath
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from plan_monitor.outputs.xlsx import column_width, safe_text
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width, safe_text
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
 
 ISSUES_SHEET = "问题清单"
@@ -25,8 +25,6 @@ RAW_SHEET = "原始数据"
 ROW_NUMBER_HEADER = "原行号"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
-HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 COMMENT_CHARS = 1000  # Excel shows a comment box, not a scroll view; the full list is on the 问题清单 sheet
 

@@ -24,7 +24,9 @@ from plan_monitor.metrics.trajectory import STATUS_LABELS
 # a name starting with one is odd anyway and only gains a visible quote.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 PERCENT, COUNT, DECIMAL, YEAR, DATE = "0.0%", "#,##0", "#,##0.0", "0", "yyyy-mm-dd"
-HEADER_FILL = "DDE6F4"
+# The header row of every sheet the project writes (exports, upload reports, blank templates).
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
+HEADER_FONT = Font(bold=True)
 MAX_WIDTH, MIN_WIDTH = 48, 6
 STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
 
@@ -100,8 +102,8 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
     ws.append([safe_text(h) for h in headers])
     header_row = ws.max_row
     for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
     columns = [[_plain(v) for v in frame[col]] for col in frame.columns]
