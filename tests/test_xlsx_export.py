@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.outputs.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note, reverse_schedule_export, scorecard_as_of, scorecard_xlsx, status_matrix_export, town_export, trend_export)
+from plan_monitor.outputs.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note, reverse_schedule_export, scorecard_xlsx, status_matrix_export, town_export, trend_export)
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.scorecard import latest_as_of
 from plan_monitor.present.views import (county_ranking, overview, reverse_schedule, status_matrix, town_table, trend, village_list)
 from plan_monitor.outputs.xlsx import column_width, display_width, table_xlsx
 
@@ -133,7 +134,7 @@ def test_per_row_units_from_a_unit_column():
 @pytest.fixture(scope="module")
 def card_book(demo):
     rows = demo.card.select()
-    return rows, book(scorecard_xlsx(rows, scorecard_as_of(rows), demo.card.is_demo, "荆州 目标完成情况"))
+    return rows, book(scorecard_xlsx(rows, latest_as_of(rows), demo.card.is_demo, "荆州 目标完成情况"))
 
 
 def test_scorecard_has_one_row_per_scorecard_row_and_chinese_headers(card_book):

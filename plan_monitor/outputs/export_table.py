@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from plan_monitor.spec.plan import LEVEL_LABELS
-from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard
+from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
 from plan_monitor.present.format import fmt_date
@@ -62,13 +62,8 @@ def as_of_note(as_of, is_demo: bool) -> str:
 
 def export_note(card: Scorecard, year: int | None = None) -> str:
     """as_of_note for one year of the scorecard, or for its latest report when no year is given."""
-    as_of = card.data_as_of(year) if year is not None else scorecard_as_of(card.select(level="city"))
+    as_of = card.data_as_of(year) if year is not None else latest_as_of(card.select(level="city"))
     return as_of_note(as_of, card.is_demo)
-
-
-def scorecard_as_of(rows: pd.DataFrame):
-    dates = rows["as_of"].dropna()
-    return pd.Timestamp(dates.max()) if len(dates) else None
 
 
 def _time_progress(rows: pd.DataFrame) -> pd.Series:
