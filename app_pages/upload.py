@@ -6,7 +6,7 @@ import streamlit as st
 from plan_monitor.sources.store import Store
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import data_path, guard, monitor
-from plan_monitor.ingest.model import MAX_BYTES
+from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
 from plan_monitor.ingest.pipeline import check_upload, commit_upload
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
@@ -58,8 +58,8 @@ st.markdown("#### 第三步　校验结果")
 cols = st.columns(4)
 cols[0].metric("报表类型", checked.parsed.template.title if checked.parsed else "无法识别")
 cols[1].metric("数据行数", len(checked.rows) if checked.rows is not None else 0)
-cols[2].metric("错误", len(checked.errors))
-cols[3].metric("警告", len(checked.warnings))
+cols[2].metric(SEVERITY_LABELS["error"], len(checked.errors))
+cols[3].metric(SEVERITY_LABELS["warning"], len(checked.warnings))
 if checked.errors:
     st.error(f"发现 {len(checked.errors)} 个错误，不能提交。请按下表修改文件后重新上传；当前数据未作任何改动。")
 elif checked.warnings:

@@ -96,10 +96,10 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from plan_monitor.outputs.export_table import scorecard_as_of, scorecard_table, scorecard_xlsx
+    from plan_monitor.outputs.export_table import scorecard_table, scorecard_xlsx
     from plan_monitor.spec.plan import load_plan
     from plan_monitor.sources.rosters import load_rosters
-    from plan_monitor.metrics.scorecard import compute_scorecard
+    from plan_monitor.metrics.scorecard import compute_scorecard, latest_as_of
 
     plan = load_plan(args.targets)
     if args.year is not None and args.year not in plan.years:
@@ -118,7 +118,7 @@ def _scorecard(args) -> int:
         _emit(json.dumps({"meta": meta, "rows": records}, ensure_ascii=False, indent=1, default=str) + "\n", args.out)
     else:
         title = f"{plan.plan.name} 目标完成情况"
-        Path(args.out).write_bytes(scorecard_xlsx(rows, scorecard_as_of(rows), card.is_demo, title))
+        Path(args.out).write_bytes(scorecard_xlsx(rows, latest_as_of(rows), card.is_demo, title))
         print(f"已写入 {args.out}", file=sys.stderr)
     return 0
 
@@ -178,15 +178,16 @@ def _ingest(args) -> int:
 
 
 def _versions(args) -> int:
+    from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts
     from plan_monitor.sources.store import Store
 
     entries = Store(args.data).entries()
     if not entries:
         print("尚无上传版本，当前为初始数据")
         return 0
+    print("\t".join([*ENTRY_COLUMNS, "行数"]))
     for e in entries:
-        what = f"回退到 v{e.get('rollback_to')}" if e["kind"] == "rollback" else f"{e.get('file_name')}（{e.get('rows')} 行）"
-        print(f"v{e['id']}\t{e['at']}\t{e['user']}\t{what}")
+        print("\t".join(str(v) for v in [*entry_parts(e).values(), e.get("rows")]))
     return 0
 
 

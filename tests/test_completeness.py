@@ -304,8 +304,8 @@ def test_matrix_lacking_and_sent_tables(plan, geo):
 def test_recent_uploads_newest_first():
     table = recent_uploads(ENTRIES, limit=2)
     assert table.values.tolist() == [
-        ["3", "回滚", "回滚到版本 2", "沙市区", "王五", "2024-07-04 08:00", "—"],
-        ["2", "上传", "县级党建工作统计表", "沙市区", "张三", "2024-07-03 09:15", "沙市区二季度.xlsx"],
+        [3, "回退", "回退到版本 2", "沙市区", "王五", "2024-07-04 08:00", "—"],
+        [2, "上传", "县级党建工作统计表", "沙市区", "张三", "2024-07-03 09:15", "沙市区二季度.xlsx"],
     ]
     assert recent_uploads([]).empty
 

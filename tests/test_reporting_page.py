@@ -135,7 +135,7 @@ def test_an_upload_shows_who_sent_it(without_gongan):
     assert mine[["报表", "报送人", "版本", "文件"]].values.tolist() == [
         ["县级党建工作统计表", "赵六", "1", "公安县县级统计表.csv"]]
     uploads = at.dataframe[3].value
-    assert uploads[["版本", "操作", "内容", "县（市、区）", "操作人", "文件"]].values.tolist() == [
-        ["1", "上传", "县级党建工作统计表", "公安县", "赵六", "公安县县级统计表.csv"]]
+    assert uploads[["版本", "操作", "内容", "县（市、区）", "提交人", "文件"]].values.tolist() == [
+        [1, "上传", "县级党建工作统计表", "公安县", "赵六", "公安县县级统计表.csv"]]
     # 公安县 still lacks three rosters of the round
     assert "注意：1 个县未报送 2024年9月30日 一轮数据（公安县）" in markdown_text(at)

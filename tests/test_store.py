@@ -176,10 +176,11 @@ def test_version_table_marks_the_current_version_newest_first(folder):
     table = version_table(store.entries())
     assert list(table["版本"]) == [2, 1] and list(table["状态"]) == ["当前", ""]
     first = table.iloc[1]
-    assert (first["提交人"], first["文件名"], first["报表类型"], first["范围"], first["统计截至"]) == (
-        "张三", "村.xlsx", "村（社区）情况统计表", "甲 · 2024年", "2024-12-31")
+    assert (first["操作"], first["提交人"], first["文件"], first["内容"], first["县（市、区）"], first["年度"],
+            first["统计截至"]) == ("上传", "张三", "村.xlsx", "村（社区）情况统计表", "甲", "2024年", "2024-12-31")
     assert (first["新增"], first["修改"], first["未变"], first["删除"], first["备注"]) == (1, 1, 1, 1, "首次")
-    assert len(first["SHA-256"]) == 12 and table.iloc[0]["文件名"] == "回退到版本 0"
+    assert len(first["SHA-256"]) == 12
+    assert table.iloc[0][["操作", "内容", "文件"]].tolist() == ["回退", "回退到版本 0", "—"]
 
 
 def test_overlapping_commit_on_a_stale_base_conflicts_disjoint_lands(folder):

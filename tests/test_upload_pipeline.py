@@ -105,7 +105,8 @@ def test_a_gb18030_file_with_a_title_row_lands_as_a_version(capsys, data):
     shashi = villages.filter(pc.and_(pc.equal(villages["county"], "沙市区"), pc.equal(villages["year"], 2023)))
     assert sorted(shashi["village"].to_pylist()) == ["史庙村", "谭场村"]  # the slice now holds the file's rows
     assert main(["versions", "--data", str(data)]) == 0
-    assert "village_gb18030_title.csv（3 行）" in capsys.readouterr().out
+    assert "\t上传\t村（社区）情况统计表\t" in (out := capsys.readouterr().out)
+    assert "\tvillage_gb18030_title.csv\t3\n" in out
 
 
 def test_old_county_names_are_stored_under_the_current_name(plan, data):

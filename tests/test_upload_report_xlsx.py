@@ -10,8 +10,9 @@ import pyarrow as pa
 import pytest
 
 from plan_monitor.spec.templates import TEMPLATES
-from plan_monitor.ingest.model import Issue, Note, Parsed
-from plan_monitor.outputs.upload_report import report_file_name, report_xlsx, sorted_issues
+from plan_monitor.ingest.model import Issue, Note, Parsed, sorted_issues
+from plan_monitor.ingest.pipeline import Checked
+from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 
 VILLAGE = TEMPLATES["village"]
 # The analyst renamed one header; the reader maps it to the template column through Parsed.headers.
@@ -157,6 +158,16 @@ def test_sorted_issues_is_stable_within_a_row():
     b = Issue("error", "y", "b", row=2)
     w = Issue("warning", "z", "w", row=1)
     assert sorted_issues([w, a, b]) == [a, b, w]
+
+
+def test_the_page_and_the_report_list_problems_in_the_same_order_and_words():
+    issues = [Issue("warning", "z", "行警告", row=3), Issue("error", "y", "行错误", row=5),
+              Issue("warning", "f", "整表警告"), Issue("error", "x", "整表错误"), Issue("error", "w", "首行错误", row=2)]
+    page = Checked("a.csv", "", 0, None, None, issues, [], None, 0).problems()
+    wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(None, issues, [], "a.csv")))
+    report = [(level, text) for level, _, _, _, text in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert list(zip(page["级别"], page["说明"])) == report == [
+        ("错误", "整表错误"), ("错误", "首行错误"), ("错误", "行错误"), ("警告", "整表警告"), ("警告", "行警告")]
 
 
 def test_report_file_name():

@@ -64,9 +64,9 @@ def test_lists_versions_shows_changes_and_rolls_back(data):
     at = open_versions()
     versions = at.dataframe[0].value
     assert list(versions["版本"]) == [2, 1] and list(versions["状态"]) == ["当前", ""]
-    assert list(versions["提交人"]) == ["李四", "张三"] and list(versions["文件名"]) == ["洪湖_三季度.csv", "监利_三季度.xlsx"]
-    assert list(versions["报表类型"]) == ["村（社区）情况统计表"] * 2
-    assert list(versions["范围"]) == ["洪湖市 · 2024年", "监利市 · 2024年"]
+    assert list(versions["提交人"]) == ["李四", "张三"] and list(versions["文件"]) == ["洪湖_三季度.csv", "监利_三季度.xlsx"]
+    assert list(versions["内容"]) == ["村（社区）情况统计表"] * 2
+    assert list(versions["县（市、区）"]) == ["洪湖市", "监利市"] and list(versions["年度"]) == ["2024年"] * 2
     assert list(versions["删除"]) == [len(honghu) - 10, 0]
     assert list(versions["未变"]) == [10, len(jianli) - versions["修改"][1]]
     assert versions["备注"][1] == "补报"
@@ -95,7 +95,7 @@ def test_lists_versions_shows_changes_and_rolls_back(data):
     entry = store.entries()[-1]
     assert (entry["id"], entry["kind"], entry["rollback_to"], entry["user"]) == (3, "rollback", 0, "王五")
     assert list(at.dataframe[0].value["版本"]) == [3, 2, 1]
-    assert at.dataframe[0].value["文件名"][0] == "回退到版本 0"
+    assert at.dataframe[0].value["内容"][0] == "回退到版本 0"
     assert not at.checkbox(key="pm_versions_ok_1_0").value  # the confirm box does not carry over
     at.selectbox(key="pm_versions_show").set_value(3).run()
     cells = [v for frame in at.dataframe for v in frame.value.to_numpy().ravel() if isinstance(v, str)]

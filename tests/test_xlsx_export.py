@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.outputs.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note, reverse_schedule_export, scorecard_as_of, scorecard_xlsx, status_matrix_export, town_export, trend_export)
+from plan_monitor.outputs.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note, reverse_schedule_export, scorecard_xlsx, status_matrix_export, town_export, trend_export)
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.scorecard import latest_as_of
 from plan_monitor.present.views import (county_ranking, overview, reverse_schedule, status_matrix, town_table, trend, village_list)
-from plan_monitor.outputs.xlsx import display_width, table_xlsx
+from plan_monitor.outputs.xlsx import column_width, display_width, table_xlsx
 
 FORMULA_NAMES = ["=1+1", "+86", "-5村", "@x", "＝SUM(A1)", "\t=2"]
 
@@ -101,6 +102,16 @@ def test_column_widths_count_cjk_double(sample):
     assert ws.column_dimensions["B"].width >= display_width("完成值（个）") + 2
 
 
+def test_one_column_width_rule_for_every_sheet():
+    assert display_width("ｱ") == 1 and display_width("、·—") == 4  # half-width kana; 、 wide, · and — narrow
+    assert column_width(["村（社区）", "abc"]) == 12 and column_width([]) == 6 and column_width(["字" * 40]) == 48
+    assert column_width(["村（社区）"], low=10, high=30, pad=3) == 13
+    from plan_monitor.paths import ROOT
+    rules = [p.name for p in (ROOT / "plan_monitor").rglob("*.py")
+             if "east_asian_width" in (text := p.read_text(encoding="utf-8")) or "0x2E80" in text]
+    assert rules == ["xlsx.py"]
+
+
 def test_old_calls_still_work():
     frame = pd.DataFrame({"村（社区）": ["甲村"], "收入": [1.5]})
     ws = book(table_xlsx(frame, sheet="a/b:c", title="标题"))
@@ -123,7 +134,7 @@ def test_per_row_units_from_a_unit_column():
 @pytest.fixture(scope="module")
 def card_book(demo):
     rows = demo.card.select()
-    return rows, book(scorecard_xlsx(rows, scorecard_as_of(rows), demo.card.is_demo, "荆州 目标完成情况"))
+    return rows, book(scorecard_xlsx(rows, latest_as_of(rows), demo.card.is_demo, "荆州 目标完成情况"))
 
 
 def test_scorecard_has_one_row_per_scorecard_row_and_chinese_headers(card_book):

@@ -16,7 +16,6 @@ from plan_monitor.spec.templates import NO, YES, Column
 from plan_monitor.ingest.model import Issue, Note
 
 NAME_KEYS = ("county", "town", "village")  # spaces inside a place name are always typing slips
-YEAR_KEYS = ("year", "demo_year")
 EXAMPLE_ROWS = 5  # row numbers listed per note
 
 TRUE_TEXTS = (*YES, "√", "✓", "✔", "☑", "y", "yes", "1", "true", "对")
@@ -101,7 +100,7 @@ def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: Note
     if col.dtype == "str":
         return ColumnResult(text, [])
     text = _replace(text, _PLACEHOLDER, None, "placeholder", rows, header, log)
-    if col.key in YEAR_KEYS:
+    if col.is_year:
         values = _year(text, rows, header, log)
     elif col.dtype in ("int", "float"):
         values = _number(text, rows, header, log, _unit_pattern(col), col.dtype == "int")
@@ -261,7 +260,7 @@ def _issues(raw, text, values, rows, header: str, col: Column) -> list[Issue]:
 def explain(col: Column, text: str, typed: str) -> str:
     """Why a cell could not be read, and what to type instead (Chinese, for the analyst)."""
     quoted = f"“{typed}”"
-    if col.key in YEAR_KEYS:
+    if col.is_year:
         return f"{quoted}不是年份，请填写四位数字年份，如 2023"
     if col.dtype == "bool":
         return f"{quoted}无法识别为是/否，请填写“是”或“否”"

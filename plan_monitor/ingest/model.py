@@ -17,6 +17,8 @@ MAX_BYTES = 50 * 1024 * 1024  # a county's quarterly roster is well under 5 MB
 MAX_ROWS = 200_000  # a whole province's villages fit; one upload beyond this is a mistake or an attack
 
 Severity = Literal["error", "warning"]
+# An error blocks the commit, a warning needs an explicit confirm; every list, report and page names them so.
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告"}
 
 
 class UploadError(DataError):
@@ -44,6 +46,12 @@ class Issue:
     row: int | None = None  # file row number; None for a whole-file or whole-column problem
     column: str | None = None  # the header text as it appears in the file (or the template header)
     value: str | None = None  # the cell as the analyst typed it
+
+
+def sorted_issues(issues: list[Issue]) -> list[Issue]:
+    """The order every problem list uses: errors before warnings; within each, whole-file problems first, then by
+    file row (stable within a row)."""
+    return sorted(issues, key=lambda i: (i.severity != "error", i.row is not None, i.row or 0))
 
 
 @dataclass

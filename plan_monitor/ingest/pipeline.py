@@ -19,13 +19,12 @@ from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
 from plan_monitor.sources.report_dates import with_report_dates
 from plan_monitor.sources.store import Store
-from plan_monitor.ingest.model import Issue, Note, Parsed, UploadError
+from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
 from plan_monitor.ingest.preview import compare, details, summary
 from plan_monitor.ingest.read import read_upload
 from plan_monitor.ingest.validate import check_totals, run_audits
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 
 
 @dataclass
@@ -63,7 +62,7 @@ class Checked:
 
     def problems(self) -> pd.DataFrame:
         """Errors first, then warnings, each in file-row order: what the report and the page list."""
-        ordered = sorted(self.issues, key=lambda i: (i.severity != "error", i.row or 0))
+        ordered = sorted_issues(self.issues)
         return pd.DataFrame({
             "级别": [SEVERITY_LABELS[i.severity] for i in ordered],
             "行号": pd.array([i.row for i in ordered], dtype="Int64"),

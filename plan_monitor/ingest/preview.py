@@ -7,6 +7,8 @@ manifest cannot disagree.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -14,6 +16,7 @@ import pyarrow.compute as pc
 from plan_monitor.sources.store import CHANGE_LABELS, compare_rows
 from plan_monitor.sources.store_read import in_slices, slice_keys
 from plan_monitor.spec.templates import Template
+from plan_monitor.ingest.validate import unit_labels
 
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
 
@@ -27,11 +30,11 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     scope = set(slice_keys(incoming).to_pylist())
     before = current.filter(in_slices(current, scope))
     changes = compare_rows(before, incoming, template.unit_keys)
-    keys = [*template.unit_keys, "year", "as_of"]
+    keys = list(template.report_keys)
     located = incoming.select(keys).to_pandas().assign(row_no=rows).drop_duplicates(keys, keep="last")
     changes = changes.merge(located, on=keys, how="left")
-    parts = [changes[k].astype("string").fillna("") for k in template.unit_keys]
-    changes["unit"] = parts[0].str.cat(parts[1:], sep=" ") if len(parts) > 1 else parts[0]
+    units = pa.Table.from_pandas(changes[list(template.unit_keys)], preserve_index=False)
+    changes["unit"] = unit_labels(units, template).to_pylist()
     return changes
 
 
@@ -48,7 +51,7 @@ def summary(changes: pd.DataFrame) -> pd.DataFrame:
 def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
     """The new, changed and removed units with what changed (列：旧值 → 新值), the first DETAIL_LIMIT of them."""
     shown = changes[changes["status"] != "unchanged"].head(DETAIL_LIMIT)
-    headers = {c.key: c.header for c in template.columns}
+    headers = template.header_of
     return pd.DataFrame({
         "状态": shown["status"].map(CHANGE_LABELS).to_list(),
         "县（市、区）": shown["county"].to_list(),
@@ -56,14 +59,26 @@ def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
         "统计截至": pd.to_datetime(shown["as_of"]).dt.strftime("%Y-%m-%d").to_list(),
         "单位": shown["unit"].to_list(),
         "文件行号": pd.array(shown["row_no"].to_list(), dtype="Int64"),
-        "变化": ["；".join(f"{headers[k]}：{_show(old)} → {_show(new)}" for k, old, new in diff)
-               for diff in shown["changes"]],
+        "变化": [change_text(diff, headers) for diff in shown["changes"]],
     })
 
 
-def _show(value) -> str:
+def change_text(changes, headers: dict[str, str]) -> str:
+    """compare_rows' (column, old, new) triples as a reader reads them: 村集体经济收入（万元）：20 → 25；…; the
+    upload preview and the 数据版本 page both write a change this way."""
+    if not isinstance(changes, list):
+        return ""
+    return "；".join(f"{headers.get(key, key)}：{cell_text(old)} → {cell_text(new)}" for key, old, new in changes)
+
+
+def cell_text(value) -> str:
+    """One stored value in a change: （空）, 是/否, whole numbers without a decimal point, dates in ISO form."""
     if value is None:
-        return "空"
+        return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from plan_monitor.sources.rosters import ARROW_TYPES
 from plan_monitor.spec.templates import TEMPLATES, Template
 from plan_monitor.ingest import model
-from plan_monitor.ingest.cells import NAME_KEYS, YEAR_KEYS, NoteLog, normalise, numbers_quietly
+from plan_monitor.ingest.cells import NAME_KEYS, NoteLog, normalise, numbers_quietly
 from plan_monitor.ingest.csv_rows import CsvSheet
 from plan_monitor.ingest.decode import decode_csv_bytes
 from plan_monitor.ingest.header import Header, find_header, header_score
@@ -175,7 +175,7 @@ def _totals(template: Template, header: Header, body: Body,
     values: dict[str, list] = {}
     for col in template.columns:
         index = header.match.columns.get(col.key)
-        if index is None or col.dtype not in ("int", "float") or col.key in YEAR_KEYS:
+        if index is None or not col.is_quantity:
             continue
         numbers = numbers_quietly(cells.column(index).combine_chunks(), col)
         values[col.key] = pc.cast(numbers, pa.float64()).to_pylist()

@@ -20,15 +20,14 @@ from plan_monitor.engine import Engine
 from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.sources.report_dates import report_dates
-from plan_monitor.spec.templates import Template
+from plan_monitor.spec.templates import YEAR_KEYS, Template
 from plan_monitor.ingest.model import Issue, Parsed
 
-NOT_RANGED = ("year", "demo_year")  # years have their own audit
 
 
 def unit_labels(table: pa.Table, template: Template) -> pa.Array:
     """A unit as a reader names it: 沙市区 中山路街道 谭场村."""
-    parts = [pc.fill_null(table[k], "") for k in template.unit_keys]
+    parts = [pc.fill_null(pc.cast(table[k], pa.string()), "") for k in template.unit_keys]
     return pc.binary_join_element_wise(*parts, " ") if len(parts) > 1 else parts[0]
 
 
@@ -59,7 +58,7 @@ def _cells(table: pa.Table, template: Template, rows: pa.Array, unreadable: set[
 
 def _columns(template: Template, headers: dict[str, str]) -> pa.Table:
     cols = template.columns
-    numeric = [c.dtype in ("int", "float") and c.key not in NOT_RANGED for c in cols]
+    numeric = [c.is_quantity for c in cols]  # years have their own audit
     return pa.table({
         "key": [c.key for c in cols],
         "header": [headers.get(c.key, c.header) for c in cols],
@@ -75,7 +74,7 @@ def run_audits(parsed: Parsed, table: pa.Table, plan: Plan, current: pa.Table, t
     template = parsed.template
     rows = pa.array(parsed.row_numbers, pa.int64())
     key_of_header = {h: k for k, h in parsed.headers.items()}
-    template_headers = {c.key: c.header for c in template.columns}
+    template_headers = template.header_of
     unreadable = {(i.row, key_of_header.get(i.column, i.column)) for i in parsed.issues if i.row is not None}
     engine = Engine({
         "upload": table.append_column("row_no", rows),
@@ -106,7 +105,7 @@ def check_totals(parsed: Parsed, table: pa.Table) -> list[Issue]:
     row, values = parsed.totals[0]
     issues = []
     for key, stated in values.items():
-        if stated is None or key in NOT_RANGED or key not in table.column_names:
+        if stated is None or key in YEAR_KEYS or key not in table.column_names:
             continue
         summed = pc.sum(table[key]).as_py() or 0
         if abs(stated - summed) > 0.005 + 1e-9 * abs(summed):

@@ -15,12 +15,11 @@ from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.sources.rosters import Rosters
-from plan_monitor.sources.report_dates import report_dates
+from plan_monitor.sources.report_dates import is_year_end, report_dates, year_end
 from plan_monitor.spec.templates import TEMPLATES
 
 REPORT_LABELS = {"reported": "已报送", "missing": "未报送", "overdue": "逾期未报", "not_due": "未到期"}
 LACKING = ("missing", "overdue")
-YEAR_END = "12-31"
 INITIAL = "初始数据"  # rows that came with the data folder, not through an upload
 COLUMNS = ["county", "template", "roster", "year", "as_of", "due", "rows", "status", "status_label",
            "reported_at", "reported_by", "version", "file_name"]
@@ -38,12 +37,12 @@ def expected_rounds(plan: Plan, year: int) -> list[date]:
     """The 统计截至 dates expected for a year. The baseline year is a year-end figure only; rounds before
     `reporting.since` are not expected, except the year-end one the targets are set on."""
     if year == plan.plan.baseline_year:
-        return [date(year, 12, 31)]
+        return [year_end(year)]
     if year not in plan.years:
         return []
     since = plan.reporting.since
     days = sorted(date.fromisoformat(f"{year}-{md}") for md in plan.reporting.rounds)
-    return [d for d in days if since is None or d >= since or (d.month, d.day) == (12, 31)]
+    return [d for d in days if since is None or d >= since or is_year_end(d)]
 
 
 def schedule(plan: Plan, geo: Geography) -> pa.Table:

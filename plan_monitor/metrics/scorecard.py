@@ -46,8 +46,13 @@ class Scorecard:
 
     def data_as_of(self, year: int) -> pd.Timestamp | None:
         """The 统计截至 of a year's data: the latest report date among the city-level figures."""
-        dates = self.rows.loc[(self.rows["year"] == year) & (self.rows["level"] == "city"), "as_of"].dropna()
-        return pd.Timestamp(dates.max()) if len(dates) else None
+        return latest_as_of(self.rows[(self.rows["year"] == year) & (self.rows["level"] == "city")])
+
+
+def latest_as_of(rows: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest 统计截至 among some scorecard rows, the date their 数据截至 line states; None when none has data."""
+    dates = rows["as_of"].dropna()
+    return pd.Timestamp(dates.max()) if len(dates) else None
 
 
 def _plan_tables(plan: Plan, geo: Geography) -> dict[str, pa.Table]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from plan_monitor.sources.report_dates import report_timestamps
+
 STATUS_LABELS = {"met": "已完成", "on_pace": "正常推进", "behind": "滞后", "far_behind": "严重滞后"}
 # Statuses that call for attention (红黄牌), worst first.
 ATTENTION = ("far_behind", "behind")
@@ -22,13 +24,12 @@ TARGET_NOTES = {
 
 
 def year_position(as_of: pd.Series, year: pd.Series) -> pd.Series:
-    """Year as a float at the report date: 2023-06-30 → ≈2023.5; no date means year end."""
-    dates = pd.to_datetime(as_of)
+    """Year as a float at the report date: 2023-06-30 → ≈2023.5; no date reads as year end (12-31 → Y + 1.0)."""
+    dates = report_timestamps(as_of, year)
     start = pd.to_datetime(year.astype("Int64").astype(str) + "-01-01", errors="coerce")
     length = np.where(dates.dt.is_leap_year, 366.0, 365.0)
     frac = ((dates - start).dt.days + 1) / length
-    frac = frac.clip(0, 1).fillna(1.0)
-    return year.astype(float) + frac
+    return year.astype(float) + frac.clip(0, 1)
 
 
 def add_time_progress(df: pd.DataFrame, baseline_year: int, last_year: int, red_below: float) -> pd.DataFrame:

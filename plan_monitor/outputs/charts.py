@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.sources.report_dates import report_timestamps, year_end
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 NO_STATUS = STATUS_COLORS[None]
@@ -112,10 +113,10 @@ def trend_chart(rows: pd.DataFrame, unit: str, plan_end: int) -> go.Figure:
     flow = (rows["measure"] == "flow").any()
     actual = rows["cumulative"].where(rows["cumulative"].notna(), rows["actual"]) if flow else rows["actual"]
     targets = rows["target"].cumsum() if flow else rows["target"]
-    year_end = pd.to_datetime(rows["year"].astype(str) + "-12-31")
-    when = pd.to_datetime(rows["as_of"]).fillna(year_end)
+    ends = pd.to_datetime(rows["year"].map(year_end))  # a year's target stands at its end
+    when = report_timestamps(rows["as_of"], rows["year"])
     fig = go.Figure()
-    fig.add_scatter(x=year_end, y=targets * k, mode="markers+lines", name="年度目标" + ("（累计）" if flow else ""),
+    fig.add_scatter(x=ends, y=targets * k, mode="markers+lines", name="年度目标" + ("（累计）" if flow else ""),
                     line=dict(dash="dash", color="#555"), marker=dict(size=11, symbol="diamond-open"), connectgaps=True,
                     hovertemplate="%{x|%Y年}目标 %{y:.4g}<extra></extra>")
     fig.add_scatter(x=when, y=actual * k, mode="lines+markers+text", name="实际" + ("（累计）" if flow else ""),
@@ -125,7 +126,7 @@ def trend_chart(rows: pd.DataFrame, unit: str, plan_end: int) -> go.Figure:
     last = rows.dropna(subset=["projected"]).tail(1)
     if len(last):
         i = last.index[0]
-        fig.add_scatter(x=[when.loc[i], pd.Timestamp(f"{plan_end}-12-31")], y=[actual.loc[i] * k, last["projected"].iloc[0] * k],
+        fig.add_scatter(x=[when.loc[i], pd.Timestamp(year_end(plan_end))], y=[actual.loc[i] * k, last["projected"].iloc[0] * k],
                         mode="lines+markers", name="按当前进度推算至期末", line=dict(dash="dot", color="#d1242f", width=3),
                         marker=dict(size=9), hovertemplate="期末推算 %{y:.4g}<extra></extra>")
     fig.update_xaxes(tickformat="%Y年%m月", title=None, gridcolor="#f3f3f3")

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from plan_monitor.spec.plan import LEVEL_LABELS
-from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard
+from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
+from plan_monitor.present.format import fmt_date
 
 NUMERIC = ("actual", "target", "gap", "completion")
 
@@ -56,19 +57,13 @@ class ExportTable:
 
 def as_of_note(as_of, is_demo: bool) -> str:
     """The 数据截至 line every export carries, with the demo mark when the figures are not real."""
-    when = "—" if as_of is None or pd.isna(as_of) else f"{as_of.year}年{as_of.month}月{as_of.day}日"
-    return f"数据截至 {when}" + ("；示例数据，非真实统计" if is_demo else "")
+    return f"数据截至 {fmt_date(as_of)}" + ("；示例数据，非真实统计" if is_demo else "")
 
 
 def export_note(card: Scorecard, year: int | None = None) -> str:
     """as_of_note for one year of the scorecard, or for its latest report when no year is given."""
-    as_of = card.data_as_of(year) if year is not None else scorecard_as_of(card.select(level="city"))
+    as_of = card.data_as_of(year) if year is not None else latest_as_of(card.select(level="city"))
     return as_of_note(as_of, card.is_demo)
-
-
-def scorecard_as_of(rows: pd.DataFrame):
-    dates = rows["as_of"].dropna()
-    return pd.Timestamp(dates.max()) if len(dates) else None
 
 
 def _text(series: pd.Series) -> pd.Series:

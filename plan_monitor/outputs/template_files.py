@@ -11,10 +11,11 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width
 from plan_monitor.spec.templates import TEMPLATES, Column, Template
 
 DATA_SHEET = "填报"
@@ -24,7 +25,6 @@ LAST_ROW = 5000  # validations cover this many rows; a county's village roster i
 YEAR_RANGE = (2000, 2100)
 DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
 CHOICES = {"unit_type": ("村", "社区"), "town_type": ("镇", "乡", "街道")}
-YEAR_KEYS = ("year", "demo_year")
 DTYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本", "bool": "是否", "date": "日期"}
 EXAMPLES = {
     "year": "2024", "as_of": "2024-06-30", "county": "监利市", "town": "容城镇", "village": "红星村",
@@ -35,9 +35,7 @@ EXAMPLES = {
 }
 DTYPE_EXAMPLES = {"int": "0", "float": "0", "str": "", "bool": "否", "date": "2024-06-30"}
 
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 REQUIRED_FONT = Font(bold=True, color="C00000")
-HEADER_FONT = Font(bold=True)
 
 
 def _template(template_key: str) -> Template:
@@ -55,11 +53,6 @@ def template_csv(template_key: str) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow(_template(template_key).headers)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def _width(text: str) -> float:
-    # CJK characters take about two columns of Excel's default font.
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _excel_serial(day: date) -> int:
@@ -86,7 +79,7 @@ def _validation(col: Column, plan, county_list: str | None) -> DataValidation | 
         # Old or informal county names are still accepted on upload (aliases), so only warn.
         dv = DataValidation(type="list", formula1=county_list, allow_blank=True, errorStyle="warning",
                             errorTitle="县（市、区）", error="不在本市县（市、区）名单中，请核对名称")
-    elif col.key in YEAR_KEYS:
+    elif col.is_year:
         low, high = _year_bounds(col, plan)
         dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
                             allow_blank=True, errorTitle="年度", error=f"请填 {low} 至 {high} 之间的四位年份")
@@ -159,7 +152,7 @@ def _data_sheet(ws, template: Template, plan, county_list: str | None) -> None:
         comment.width, comment.height = 260, 110
         cell.comment = comment
         letter = get_column_letter(i)
-        ws.column_dimensions[letter].width = min(30, max(10, _width(col.header) + 3))
+        ws.column_dimensions[letter].width = column_width([col.header], low=10, high=30, pad=3)
         if col.dtype == "date":
             # A column style rather than styled empty cells: empty cells would make the sheet look 5000 rows long.
             ws.column_dimensions[letter].number_format = "yyyy-mm-dd"

@@ -13,32 +13,24 @@ from pathlib import PurePath
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from plan_monitor.outputs.xlsx import safe_text
-from plan_monitor.ingest.model import Issue, Note, Parsed
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width, safe_text
+from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
 
 ISSUES_SHEET = "问题清单"
 NOTES_SHEET = "处理说明"
 RAW_SHEET = "原始数据"
 ROW_NUMBER_HEADER = "原行号"
-SEVERITY_NAMES = {"error": "错误", "warning": "警告"}
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
-HEADER_FONT = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 COMMENT_CHARS = 1000  # Excel shows a comment box, not a scroll view; the full list is on the 问题清单 sheet
 
 
 def report_file_name(file_name: str) -> str:
     return f"{PurePath(file_name).stem or '上传文件'}_校验报告.xlsx"
-
-
-def sorted_issues(issues: list[Issue]) -> list[Issue]:
-    """Errors before warnings; within each, whole-file problems first, then by file row."""
-    return sorted(issues, key=lambda i: (i.severity != "error", i.row is not None, i.row or 0))
 
 
 class _Styles:
@@ -82,7 +74,7 @@ def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
     ws.append(_header_row(ws, ["级别", "行号", "列", "值", "说明"]))
     styles = _Styles(ws)
     for issue in sorted_issues(issues):
-        level = styles.cell(SEVERITY_NAMES.get(issue.severity, issue.severity),
+        level = styles.cell(SEVERITY_LABELS.get(issue.severity, issue.severity),
                             "error" if issue.severity == "error" else "warning")
         message = styles.cell(safe_text(issue.message), "wrap")
         ws.append([level, issue.row, safe_text(issue.column), safe_text(issue.value), message])
@@ -104,7 +96,7 @@ class _Mark:
 
     def add(self, issue: Issue) -> None:
         self.error = self.error or issue.severity == "error"
-        text = f"{SEVERITY_NAMES.get(issue.severity, issue.severity)}：{issue.message}"
+        text = f"{SEVERITY_LABELS.get(issue.severity, issue.severity)}：{issue.message}"
         if text not in self.messages:
             self.messages.append(text)
 
@@ -156,7 +148,7 @@ def _marked(styles: _Styles, value, mark: _Mark | None, row_mark: _Mark | None, 
 def _raw_sheet(wb: Workbook, parsed: Parsed, issues: list[Issue]) -> None:
     ws = wb.create_sheet(RAW_SHEET)
     headers = [ROW_NUMBER_HEADER] + ["" if h is None else str(h) for h in parsed.raw_header]
-    widths = [8] + [min(30, max(8, sum(2 if ord(ch) > 0x2E80 else 1 for ch in h) + 2)) for h in headers[1:]]
+    widths = [8] + [column_width([h], low=8, high=30) for h in headers[1:]]
     _prepare(ws, widths)
     cells, rows = _marks(parsed, issues)
     styles = _Styles(ws)

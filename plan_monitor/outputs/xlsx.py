@@ -24,7 +24,9 @@ from plan_monitor.metrics.trajectory import STATUS_LABELS
 # a name starting with one is odd anyway and only gains a visible quote.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 PERCENT, COUNT, DECIMAL, YEAR, DATE = "0.0%", "#,##0", "#,##0.0", "0", "yyyy-mm-dd"
-HEADER_FILL = "DDE6F4"
+# The header row of every sheet the project writes (exports, upload reports, blank templates).
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
+HEADER_FONT = Font(bold=True)
 MAX_WIDTH, MIN_WIDTH = 48, 6
 STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
 
@@ -37,8 +39,14 @@ def safe_text(value):
 
 
 def display_width(text: str) -> int:
-    """Width in Latin characters: a CJK character takes two."""
+    """Width in Latin characters: an East Asian wide or full-width character (汉字, （）、，) takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_width(texts, low: float = MIN_WIDTH, high: float = MAX_WIDTH, pad: int = 2) -> float:
+    """An Excel column width fitting the widest of `texts` plus `pad`, kept within low..high: every sheet the
+    project writes sizes its columns this way."""
+    return max(low, min(high, max((display_width(str(t)) for t in texts), default=0) + pad))
 
 
 def _plain(value):
@@ -94,13 +102,13 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
     ws.append([safe_text(h) for h in headers])
     header_row = ws.max_row
     for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
     columns = [[_plain(v) for v in frame[col]] for col in frame.columns]
     row_units = [_plain(u) for u in frame[unit_column]] if unit_column else [None] * len(frame)
-    widths = [display_width(h) for h in headers]
+    shown_texts = [[h] for h in headers]
     for j, (name, values) in enumerate(zip(frame.columns, columns)):
         # A figure follows its row's 单位 unless the header already states a unit for the whole column.
         cell_units = row_units if unit_column and not units.get(name) else [units.get(name)] * len(values)
@@ -124,13 +132,13 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
             if name in statuses and (style := _status_style(value)):
                 cell.fill, cell.font = style
             if i < 500:
-                widths[j] = max(widths[j], display_width(shown))
+                shown_texts[j].append(shown)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if len(frame.columns):
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(frame.columns))}{header_row + len(frame)}"
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+    for j, texts in enumerate(shown_texts, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = column_width(texts)
 
 
 def table_xlsx(frame: pd.DataFrame, sheet: str = "数据", units: dict[str, str] | None = None,

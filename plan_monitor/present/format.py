@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
+
+
+def is_missing(value) -> bool:
+    """Nothing to show: None, NaN, NaT or pandas' NA (a figure or label printed as —)."""
+    return value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def fmt_value(value, unit: str, kind: str = "count") -> str:
     """A figure as a reader expects it: 61.4%, 255个, 2.1万人, 1:1.52."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     if unit == "%":
         return f"{value * 100:.1f}%"
@@ -23,8 +26,42 @@ def fmt_value(value, unit: str, kind: str = "count") -> str:
 
 
 def fmt_rate(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value * 100:.1f}%"
+    return "—" if is_missing(value) else f"{value * 100:.1f}%"
 
 
-def fmt_date(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value.year}年{value.month}月{value.day}日"
+# ---------------------------------------------------------------- dates and times
+# Each takes a date, datetime, pandas Timestamp or ISO text (a store entry's time keeps the wall-clock time it was
+# written in); None, NaN, NaT and "" print as `empty`.
+
+
+def _moment(value) -> pd.Timestamp | None:
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return None
+    return pd.Timestamp(value)
+
+
+def fmt_date(value, empty: str = "—") -> str:
+    """A day as a reader writes it: 2024年9月30日."""
+    when = _moment(value)
+    return empty if when is None else f"{when.year}年{when.month}月{when.day}日"
+
+
+def fmt_month_day(value, empty: str = "—") -> str:
+    """A day without its year, for rounds within one year: 9月30日; also a plan's month-day text such as "09-30"."""
+    if isinstance(value, str) and len(value.strip()) == 5:
+        month, day = value.strip().split("-")
+        return f"{int(month)}月{int(day)}日"
+    when = _moment(value)
+    return empty if when is None else f"{when.month}月{when.day}日"
+
+
+def fmt_time(value, empty: str = "—") -> str:
+    """A moment to the minute: 2024-09-30 14:05."""
+    when = _moment(value)
+    return empty if when is None else when.strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_iso(value, empty: str = "—") -> str:
+    """A day in ISO form, for tables that sort and filter by date: 2024-09-30."""
+    when = _moment(value)
+    return empty if when is None else when.strftime("%Y-%m-%d")

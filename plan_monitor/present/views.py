@@ -11,6 +11,7 @@ import pandas as pd
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import ATTENTION
 from plan_monitor.present.format import fmt_value
+from plan_monitor.sources.report_dates import report_timestamps
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.plan import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS
 
@@ -85,7 +86,7 @@ def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
     ind = m.plan.indicator(indicator_id)
     rows = m.card.select(year=year, level="county", indicator_id=indicator_id).copy()
     last = m.plan.years[-1]
-    as_of = rows["as_of"].fillna(pd.Timestamp(year=year, month=12, day=31))
+    as_of = report_timestamps(rows["as_of"], year)  # a county without a report: as at year end
     q_now = as_of.dt.year * 4 + (as_of.dt.month - 1) // 3 + 1  # quarters completed counting this one
     q_year_left = (year * 4 + 4 - q_now).clip(lower=0)
     q_plan_left = (last * 4 + 4 - q_now).clip(lower=0)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography
 from plan_monitor.spec.plan import Plan
+from plan_monitor.sources.report_dates import is_year_end, year_end
 from plan_monitor.sources.rosters import DEMO_MARK
 from plan_monitor.spec.templates import COUNTY_ROSTER, COUNTY_STATS, TOWN_ROSTER, VILLAGE, Template
 
@@ -46,7 +47,7 @@ class Report:
 
     @property
     def tag(self) -> str:
-        return self.as_of.isoformat() if self.as_of.month != 12 else str(self.year)
+        return str(self.year) if is_year_end(self.as_of) else self.as_of.isoformat()
 
 
 @dataclass
@@ -61,9 +62,9 @@ class Unit:
 
 def _reports(plan: Plan) -> list[Report]:
     base = plan.plan.baseline_year
-    out = [Report(base, date(base, 12, 31), 0.0)]
+    out = [Report(base, year_end(base), 0.0)]
     for i, year in enumerate(plan.years[:-1], start=1):
-        out.append(Report(year, date(year, 12, 31), float(i)))
+        out.append(Report(year, year_end(year), float(i)))
     last = plan.years[-1]
     n = len(plan.years) - 1
     out.append(Report(last, date(last, 6, 30), n + 0.5))

@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from plan_monitor.errors import DataError
+from plan_monitor.sources.report_dates import report_dates
 from plan_monitor.sources.store_read import manifest_path, overlay, read_manifest
 from plan_monitor.spec.templates import NO, TEMPLATES, YES, Template, detect_template
 
@@ -123,12 +124,8 @@ def load_base(folder: str | Path, files: list[Path] | None = None) -> dict[str, 
 
 def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
     """Only the reports dated on or before the cut-off; an undated report counts as its year's 12-31 report."""
-    last_full_year = cutoff.year if (cutoff.month, cutoff.day) == (12, 31) else cutoff.year - 1
-    tables = {}
-    for name, table in rosters.tables.items():
-        keep = pc.fill_null(pc.less_equal(table["as_of"], pa.scalar(cutoff, pa.date32())),
-                            pc.less_equal(table["year"], last_full_year))
-        tables[name] = table.filter(keep)
+    tables = {name: table.filter(pc.less_equal(report_dates(table), pa.scalar(cutoff, pa.date32())))
+              for name, table in rosters.tables.items()}
     return Rosters(tables, f"{rosters.version}@{cutoff.isoformat()}", rosters.is_demo, rosters.files,
                    rosters.store_head)
 

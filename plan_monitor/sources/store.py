@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import filelock
@@ -36,7 +36,7 @@ from plan_monitor.errors import DataError, UserError
 from plan_monitor.sources.rosters import load_base, to_template
 from plan_monitor.sources.report_dates import with_report_dates
 from plan_monitor.sources.store_read import (FORMAT, MANIFEST, State, entry_slices, manifest_path, read_manifest, replay, rows_at, store_dir)
-from plan_monitor.spec.templates import TEMPLATES
+from plan_monitor.spec.templates import REPORT_KEYS, TEMPLATES
 
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
@@ -96,7 +96,7 @@ def _now() -> str:
 def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
     """Rows matched by unit, year and 统计截至 (blank read as 12-31): one line per unit with its status
     (new / changed / unchanged / removed) and, with `detail`, the (column, old, new) values that differ."""
-    keys = [*unit_keys, "year", "as_of"]
+    keys = [*unit_keys, *REPORT_KEYS]
     values = [c for c in after.column_names if c not in keys]
     old, new = _frame(before, keys), _frame(after, keys)
     both = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
@@ -121,10 +121,9 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
 
 
 def _frame(table: pa.Table, keys: list[str]) -> pd.DataFrame:
+    table = with_report_dates(table)
     df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
                                        pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}.get)
-    year_end = pd.Series([date(int(y), 12, 31) for y in df["year"]], index=df.index, dtype=object)
-    df["as_of"] = df["as_of"].astype(object).where(df["as_of"].notna(), year_end)
     # a unit reported twice in one slice counts once, as the queries' latest-report rule would pick one row
     return df.drop_duplicates(keys, keep="last")
 

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from plan_monitor.errors import DataError
+from plan_monitor.sources.report_dates import report_dates
 
 STORE_DIR = "store"
 MANIFEST = "manifest.json"
@@ -80,7 +81,7 @@ def replay(entries: list[dict], at: int | None = None) -> State:
 def slice_keys(table: pa.Table) -> pa.Array:
     """One string per row naming its slice within a table (county|year|as_of, blank as_of read as 12-31)."""
     year = pc.cast(table["year"], pa.string())
-    as_of = pc.coalesce(pc.cast(table["as_of"], pa.string()), pc.binary_join_element_wise(year, "12-31", "-"))
+    as_of = pc.cast(report_dates(table), pa.string())
     return pc.binary_join_element_wise(pc.fill_null(table["county"], ""), year, as_of, "|")
 
 

@@ -18,6 +18,15 @@ class Column:
     required: bool
     help: str
 
+    @property
+    def is_year(self) -> bool:
+        return self.key in YEAR_KEYS
+
+    @property
+    def is_quantity(self) -> bool:
+        """A number that counts or measures something (not a year): range-checked, summed in a 合计 row."""
+        return self.dtype in ("int", "float") and not self.is_year
+
 
 @dataclass(frozen=True)
 class Template:
@@ -31,6 +40,16 @@ class Template:
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
 
+    @property
+    def header_of(self) -> dict[str, str]:
+        """Column key → its Chinese header in this template (是否示范 reads differently per template)."""
+        return {c.key: c.header for c in self.columns}
+
+    @property
+    def report_keys(self) -> tuple[str, ...]:
+        """What names one unit's report: its unit keys, 年度 and 统计截至."""
+        return (*self.unit_keys, *REPORT_KEYS)
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
@@ -42,6 +61,11 @@ COUNTY = Column("county", "县（市、区）", "str", True, "县（市、区）
 TOWN = Column("town", "乡镇（街道）", "str", True, "乡镇（街道）规范名称，以民政部区划为准")
 DEMO_YEAR = Column("demo_year", "示范命名年度", "int", False,
                    "被命名为示范单位的年度；空白时取该单位首次标为示范的年度")
+# Columns holding a year: read as four-digit years (2023年 → 2023), offered a year drop-down in the blank
+# templates, checked against the plan's years and never range-checked or summed as counts.
+YEAR_KEYS = (YEAR.key, DEMO_YEAR.key)
+# Beside a template's unit keys, what names one report of a unit: its year and 统计截至.
+REPORT_KEYS = (YEAR.key, AS_OF.key)
 
 VILLAGE = Template(
     key="village",

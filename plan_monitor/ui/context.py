@@ -18,6 +18,7 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.sources.rosters import folder_version
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.present.format import fmt_date
+from plan_monitor.sources.report_dates import report_dates as row_report_dates
 
 CSS = """
 <style>
@@ -44,11 +45,10 @@ def _monitor(targets: str, data: str, plan_stamp: int, data_stamp: str, cutoff: 
 
 
 def report_dates(m: Monitor, year: int) -> list:
-    """The 统计截至 dates reported for a year, newest first."""
+    """The 统计截至 dates reported for a year, newest first; a report without one is the year-end report."""
     dates = set()
     for table in m.rosters.tables.values():
-        mask = pc.equal(table["year"], year)
-        dates |= {d for d in table.filter(mask)["as_of"].to_pylist() if d is not None}
+        dates |= set(row_report_dates(table.filter(pc.equal(table["year"], year))).to_pylist())
     return sorted(dates, reverse=True)
 
 

@@ -1,8 +1,8 @@
 -- purpose: county-level counts (shared sites, brands, workers): one row per county and year, the latest report winning.
 -- grain: year × county
-SELECT * REPLACE (coalesce(as_of, make_date(year::INTEGER, 12, 31)) AS as_of)
+SELECT * REPLACE (report_date(as_of, year) AS as_of)
 FROM raw_county_stats
 QUALIFY row_number() OVER (
     PARTITION BY year, county
-    ORDER BY coalesce(as_of, make_date(year::INTEGER, 12, 31)) DESC
+    ORDER BY report_date(as_of, year) DESC
 ) = 1

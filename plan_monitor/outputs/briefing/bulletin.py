@@ -8,12 +8,11 @@ target: where the plan sets none for a place, the text says so.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value, is_missing as _missing
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 
 STATUS_PHRASES = {"met": "已完成年度目标", "on_pace": "进度正常", "behind": "进度滞后", "far_behind": "进度严重滞后"}
@@ -48,10 +47,6 @@ class Bulletin:
 
 
 # --- formatters: the only places a number becomes text -------------------------------------------------------
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
-
 
 def _fig(row, col: str) -> str:
     """One scorecard cell in the row's own unit: 255个, 61.5%, 1:1.52."""

@@ -18,7 +18,7 @@ from pptx.util import Inches, Pt
 
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.metrics.trajectory import ATTENTION
-from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_rate, fmt_value, is_missing as _missing
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.briefing.pptx_layout import (BODY_H, BODY_TOP, CONTENT_W, DEMO_BADGE, EMPTY_FILL, INK, MARGIN, MUTED, SLIDE_W, TITLE_ONLY_LAYOUT, WHITE, add_footer, add_table, add_text, apply_cjk_fonts, new_presentation, set_title, status_legend, status_rgb)
 
@@ -62,10 +62,6 @@ def deck_pptx(deck: Deck, notes: list[str] | None = None) -> bytes:
 
 
 # --- figures -------------------------------------------------------------------------------------------------
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v)
 
 
 def own_and_parts(spec: Slide, deck: Deck) -> tuple[pd.Series | None, pd.DataFrame]:

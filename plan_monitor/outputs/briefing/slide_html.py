@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plan_monitor.outputs.charts import FONT
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
-from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 
 THEMES = {
@@ -236,17 +236,12 @@ def _indicator_body(deck: Deck, slide: Slide, theme: str):
         ("完成率", fmt_rate(own["completion"])),
         ("时序进度", fmt_rate(own["time_progress"])),
     ))
-    actual = (f'<div><div class="pm-label">实际（{escape(_as_of(own))}）</div>'
+    actual = (f'<div><div class="pm-label">实际（{escape(fmt_date(own["as_of"]))}）</div>'
               f'<div class="pm-actual">{escape(fmt_value(own["actual"], unit, kind))}</div></div>')
     if figure is None:
         return f'<div class="pm-kpi pm-wide">{actual}<table>{table}</table></div>', None
     return (f'<div class="pm-kpi">{actual}<table>{table}</table>'
             f'<div class="pm-named">{_behind_named(parts, level)}</div></div>'), figure
-
-
-def _as_of(row) -> str:
-    when = row["as_of"]
-    return "—" if when is None or pd.isna(when) else f"{when.year}年{when.month}月{when.day}日"
 
 
 def _behind_named(parts: pd.DataFrame, level: str) -> str:
