@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from plan_monitor.sources.store import CHANGE_LABELS
+from plan_monitor.sources.versions import CHANGE_LABELS
 from plan_monitor.spec.templates import TEMPLATES
 
 TITLES = {t.table: t.title for t in TEMPLATES.values()}
@@ -14,7 +14,7 @@ HEADERS = {c.key: c.header for t in TEMPLATES.values() for c in t.columns}
 
 
 def version_label(entry: dict | None) -> str:
-    """One line naming a version, for pickers; None is 版本 0, the data folder's own files."""
+    """One line naming a version, for pickers; None is 版本 0, the base data the store started from."""
     if entry is None:
         return "版本 0 · 初始数据"
     what = entry["file_name"] if entry["kind"] == "upload" else f"回退到版本 {entry['rollback_to']}"
