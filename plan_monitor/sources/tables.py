@@ -9,6 +9,7 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.errors import DataError
 from plan_monitor.sources.versions import History
 from plan_monitor.spec.templates import Template
 
@@ -43,6 +44,23 @@ def to_template(template: Template, table: pa.Table, by_header: bool) -> pa.Tabl
         else:
             arrays.append(pa.nulls(len(table), ARROW_TYPES[col.dtype]))
     return pa.table(arrays, names=[c.key for c in template.columns])
+
+
+def conform(table: pa.Table, schema: pa.Schema, what: str) -> pa.Table:
+    """Rows written under an older template, read under today's: a column the template has gained is null, a
+    column it has dropped is left out, a column whose type changed is cast (an impossible cast is a DataError
+    naming `what`)."""
+    arrays = []
+    for name, typ in zip(schema.names, schema.types):
+        if name not in table.column_names:
+            arrays.append(pa.nulls(len(table), typ))
+            continue
+        try:
+            arrays.append(pc.cast(table[name], typ))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            raise DataError(f"{what} 的“{name}”列无法按当前报表模板读取（{exc}），请联系管理员",
+                            f"{what}: column {name} cannot be read as {typ}: {exc}") from exc
+    return pa.table(arrays, schema=schema)
 
 
 def cut_off(rosters: Rosters, cutoff: date) -> Rosters:

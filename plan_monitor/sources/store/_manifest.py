@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from plan_monitor.errors import DataError
+from plan_monitor.sources.tables import conform
 from plan_monitor.sources.versions import Slice, State, in_slices, slice_key
 
 STORE_DIR = "store"
@@ -48,7 +49,8 @@ def read_manifest(folder: Path) -> list[dict]:
 
 def rows_at(folder: Path, base: dict[str, pa.Table], entries: list[dict], state: State, table: str,
             slices: set[Slice] | None = None) -> pa.Table:
-    """The rows a state shows for one table, limited to some slices (default: all), typed as the base table."""
+    """The rows a state shows for one table, limited to some slices (default: all), typed as the base table.
+    A version file written under an older template is read under today's (tables.conform)."""
     schema = base[table].schema
     wanted = None if slices is None else {slice_key(c, y, d) for t, c, y, d in slices if t == table}
     owners: dict[int, set[str]] = {}
@@ -70,5 +72,5 @@ def rows_at(folder: Path, base: dict[str, pa.Table], entries: list[dict], state:
         except (OSError, pa.ArrowInvalid) as exc:  # only a hand-edited store gets here: commits never tear files
             raise DataError(f"数据版本 {owner} 的文件 {path.name} 缺失或损坏，请联系管理员从备份恢复",
                             f"store file {path} of version {owner} is missing or unreadable") from exc
-        parts.append(rows.filter(in_slices(rows, keys)).select(schema.names).cast(schema))
+        parts.append(conform(rows.filter(in_slices(rows, keys)), schema, f"数据版本 {owner} 的文件 {path.name}"))
     return pa.concat_tables(parts)
