@@ -5,19 +5,19 @@ from datetime import date
 
 import streamlit as st
 
-from plan_monitor.present.reporting import lacking, matrix, read_store, recent_uploads, requirement_text, sent
+from plan_monitor.present.reporting import lacking, matrix, recent_uploads, requirement_text, sent
 from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.outputs.reporting_chart import legend, styled_matrix
-from plan_monitor.ui.context import data_path, guard, header, monitor
+from plan_monitor.ui.context import header, monitor
 
 m, year = monitor()
 header(m, year, "报送情况")
 # With an earlier 统计截至 chosen in the sidebar, reporting is judged as it stood on that day.
 cutoff = st.query_params.get("asof")
 today = date.fromisoformat(cutoff) if cutoff else date.today()
-with guard():
-    entries, state = read_store(data_path())
-status = reporting_status(m.plan, m.geo, m.rosters, entries, state, today)
+# who sent what: the store's entries and slice owners, read with the rows the figures rest on
+history = m.rosters.history
+status = reporting_status(m.plan, m.geo, m.rosters, history.entries, history.owners, today)
 st.caption(requirement_text(m.plan))
 
 counts = status.loc[status["year"] == year, "status"].value_counts()
@@ -41,7 +41,7 @@ with st.expander("报送明细（报送人、时间、版本）"):
     st.dataframe(sent(status, year), hide_index=True, width="stretch")
 
 st.markdown("### 最近上传")
-uploads = recent_uploads(entries)
+uploads = recent_uploads(history.entries)
 if uploads.empty:
     st.info("尚无通过“数据上传”提交的数据，当前数据均为数据目录中的初始数据。")
 else:

@@ -3,19 +3,19 @@ written before the confirm button."""
 
 import streamlit as st
 
-from plan_monitor.sources.store import Store
 from plan_monitor.spec.templates import TEMPLATES
-from plan_monitor.ui.context import data_path, guard, monitor
+from plan_monitor.ui.context import actor, data_store, guard, monitor
 from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
-from plan_monitor.ingest.pipeline import check_upload, commit_upload
+from plan_monitor.ingest.pipeline import check_upload
+from plan_monitor.ingest.service import WriteService
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
 
 m, _ = monitor()
-folder = data_path()
+store = data_store()
 st.markdown("## 数据上传")
 with guard():
-    head = Store(folder).head()
+    head = store.head()
 st.caption(f"{m.plan.plan.name} · 当前数据版本 v{head}" + (" · 示例数据" if m.card.is_demo else ""))
 
 done = st.session_state.pop("pm_upload_done", None)
@@ -49,7 +49,7 @@ data = upload.getvalue()
 stamp = (upload.name, upload.size, choice, head)
 if st.session_state.get("pm_upload_stamp") != stamp:
     with guard(), st.spinner("正在校验……"):
-        st.session_state["pm_upload_checked"] = check_upload(upload.name, data, m.plan, m.geo, folder,
+        st.session_state["pm_upload_checked"] = check_upload(upload.name, data, m.plan, m.geo, store,
                                                              None if choice == AUTO else choice)
     st.session_state["pm_upload_stamp"] = stamp
 checked = st.session_state["pm_upload_checked"]
@@ -94,7 +94,7 @@ if checked.warnings:
     confirmed = st.checkbox(f"我已核对以上 {len(checked.warnings)} 条警告，确认提交", key="pm_upload_confirm")
 if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upload_commit"):
     with guard():
-        entry = commit_upload(checked, folder, user, confirm_warnings=confirmed)
+        entry = WriteService(store).commit_upload(checked, actor(user), confirm_warnings=confirmed)
     st.cache_resource.clear()
     for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm"):
         st.session_state.pop(key, None)

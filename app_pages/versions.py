@@ -3,26 +3,25 @@
 import streamlit as st
 
 from plan_monitor.errors import UserError
+from plan_monitor.ingest.service import WriteService
 from plan_monitor.present.history import diff_table, version_label, version_table
-from plan_monitor.sources.rosters import folder_version
-from plan_monitor.sources.store import Store
-from plan_monitor.ui.context import data_path, guard
+from plan_monitor.ui.context import actor, data_store, guard
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
 
 
 @st.cache_data(max_entries=16, show_spinner="正在比较……")
-def version_diff(folder: str, version: int, stamp: str):
-    """A version's changes, computed once per data stamp (the stamp is only the cache key), not on every rerun
+def version_diff(_store, location: str, stamp: str, version: int):
+    """A version's changes, computed once per store and data stamp (both only cache keys), not on every rerun
     of the page (typing a name, ticking the confirm box)."""
-    return diff_table(Store(folder).diff(version))
+    return diff_table(_store.diff(version))
 
 
 st.markdown("## 数据版本")
-store = Store(data_path())
+store = data_store()
 with guard():
-    entries = store.entries()
-head = entries[-1]["id"] if entries else 0
+    history = store.history()
+entries, head = list(history.entries), history.head
 # the version the user last saw: a rollback decided on it must not silently override a newer commit
 seen = st.session_state.get("pm_versions_seen", head)
 st.session_state["pm_versions_seen"] = head
@@ -42,7 +41,7 @@ st.markdown("### 版本变化")
 shown = st.selectbox("查看版本", list(reversed(by_id)), format_func=lambda v: version_label(by_id[v]),
                      key="pm_versions_show")
 with guard():
-    changed = version_diff(str(data_path()), shown, folder_version(data_path()))
+    changed = version_diff(store, store.location, store.stamp(), shown)
 if changed.empty:
     st.info("该版本未改变任何数据行")
 else:
@@ -59,16 +58,14 @@ user = st.text_input("提交人", value=st.session_state.get("pm_user", ""), key
 round_no = st.session_state.setdefault("pm_versions_round", 0)
 confirmed = st.checkbox(f"我已确认回退到版本 {to}", key=f"pm_versions_ok_{round_no}_{to}")
 if st.button("回退", disabled=not confirmed, key="pm_versions_go", type="primary"):
-    if not user.strip():
-        st.error("请填写提交人")
+    who = actor(user)
+    try:
+        entry = WriteService(store).rollback(to, who, base=seen)
+    except UserError as exc:
+        st.error(exc.zh)
     else:
-        try:
-            entry = store.rollback(to, user=user.strip(), base=seen)
-        except UserError as exc:
-            st.error(exc.zh)
-        else:
-            st.cache_resource.clear()  # the dashboard's Monitor is cached per data stamp; recompute from scratch
-            st.session_state["pm_user"] = user.strip()
-            st.session_state["pm_versions_round"] = round_no + 1
-            st.session_state["pm_versions_flash"] = f"已回退到版本 {to}，生成新版本 {entry['id']}"
-            st.rerun()
+        st.cache_resource.clear()  # the dashboard's Monitor is cached per data stamp; recompute from scratch
+        st.session_state["pm_user"] = who.name
+        st.session_state["pm_versions_round"] = round_no + 1
+        st.session_state["pm_versions_flash"] = f"已回退到版本 {to}，生成新版本 {entry['id']}"
+        st.rerun()

@@ -24,7 +24,9 @@ from openpyxl import Workbook  # noqa: E402
 from plan_monitor.spec.geography import load_geography  # noqa: E402
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS  # noqa: E402
 from plan_monitor.spec.plan import load_plan  # noqa: E402
-from plan_monitor.ingest.pipeline import check_upload, commit_upload  # noqa: E402
+from plan_monitor.ingest.pipeline import check_upload  # noqa: E402
+from plan_monitor.ingest.service import Actor, WriteService  # noqa: E402
+from plan_monitor.sources import open_store  # noqa: E402
 
 
 def roster_rows(n: int) -> tuple[list[str], list[list[str]]]:
@@ -73,12 +75,13 @@ def timed(label: str, name: str, data: bytes, plan, geo, runs: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "data"
             shutil.copytree(DEFAULT_DATA, folder)
+            store = open_store(folder)
             start = time.perf_counter()
-            checked = check_upload(name, data, plan, geo, folder)
+            checked = check_upload(name, data, plan, geo, store)
             checks.append(time.perf_counter() - start)
             assert checked.can_commit, checked.problems().head(5).to_string()
             start = time.perf_counter()
-            commit_upload(checked, folder, "bench", confirm_warnings=True)
+            WriteService(store).commit_upload(checked, Actor("bench"), confirm_warnings=True)
             commits.append(time.perf_counter() - start)
     rows = len(checked.rows)
     print(f"{label:<28} {rows:>7} rows {len(data) / 2**20:6.1f} MB   read+check+preview median "

@@ -28,7 +28,7 @@ from plan_monitor.sources.demo import SCALES, generate  # noqa: E402
 from plan_monitor.engine import Engine  # noqa: E402
 from plan_monitor.spec.geography import load_geography  # noqa: E402
 from plan_monitor.spec.plan import load_plan  # noqa: E402
-from plan_monitor.sources.rosters import load_rosters  # noqa: E402
+from plan_monitor.sources import load_rosters  # noqa: E402
 from plan_monitor.metrics.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
 
 

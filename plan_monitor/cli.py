@@ -98,7 +98,7 @@ def _demo(args) -> int:
 def _scorecard(args) -> int:
     from plan_monitor.outputs.export_table import scorecard_table, scorecard_xlsx
     from plan_monitor.spec.plan import load_plan
-    from plan_monitor.sources.rosters import load_rosters
+    from plan_monitor.sources import open_store
     from plan_monitor.metrics.scorecard import compute_scorecard, latest_as_of
 
     plan = load_plan(args.targets)
@@ -106,7 +106,7 @@ def _scorecard(args) -> int:
         raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
     if args.format == "xlsx" and not args.out:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
-    card = compute_scorecard(plan, load_rosters(args.data))
+    card = compute_scorecard(plan, open_store(args.data).rosters())
     rows = card.select(year=args.year, level=args.level)
     table = scorecard_table(rows)
     if args.format == "csv":
@@ -130,23 +130,29 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _user(name: str | None) -> str:
+def _actor(args):
+    """Who the command writes as: --user, else the system user, as a city analyst (every county)."""
     import getpass
 
-    return name or getpass.getuser()
+    from plan_monitor.ingest.service import Actor
+
+    return Actor(args.user or getpass.getuser())
 
 
 def _ingest(args) -> int:
     from plan_monitor.spec.geography import load_geography
     from plan_monitor.spec.plan import load_plan
-    from plan_monitor.ingest.pipeline import check_upload, commit_upload
+    from plan_monitor.ingest.pipeline import check_upload
+    from plan_monitor.ingest.service import WriteService
     from plan_monitor.outputs.upload_report import report_xlsx
+    from plan_monitor.sources import open_store
 
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"文件 {path} 不存在", f"file {path} not found")
     plan = load_plan(args.targets)
-    checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), args.data, args.template)
+    store = open_store(args.data)
+    checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), store, args.template)
     out = sys.stdout
     if checked.parsed is not None:
         out.write(f"{path.name}：{checked.parsed.template.title}，{len(checked.rows)} 行数据\n")
@@ -172,16 +178,16 @@ def _ingest(args) -> int:
     if checked.warnings and not args.yes:
         raise UserError(f"{len(checked.warnings)} 条警告，核对无误后加 --yes 提交；未提交任何数据",
                         f"{len(checked.warnings)} warning(s): re-run with --yes to confirm; nothing stored")
-    entry = commit_upload(checked, args.data, _user(args.user), confirm_warnings=args.yes)
+    entry = WriteService(store).commit_upload(checked, _actor(args), confirm_warnings=args.yes)
     out.write(f"已提交为数据版本 v{entry['id']}\n")
     return 0
 
 
 def _versions(args) -> int:
     from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts
-    from plan_monitor.sources.store import Store
+    from plan_monitor.sources import open_store
 
-    entries = Store(args.data).entries()
+    entries = open_store(args.data).entries()
     if not entries:
         print("尚无上传版本，当前为初始数据")
         return 0
@@ -192,10 +198,11 @@ def _versions(args) -> int:
 
 
 def _rollback(args) -> int:
-    from plan_monitor.sources.store import Store
+    from plan_monitor.ingest.service import WriteService
+    from plan_monitor.sources import open_store
 
-    store = Store(args.data)
-    entry = store.rollback(args.version, user=_user(args.user), base=store.head())
+    store = open_store(args.data)
+    entry = WriteService(store).rollback(args.version, _actor(args), base=store.head())
     print(f"已回退到 v{args.version}，新版本 v{entry['id']}")
     return 0
 

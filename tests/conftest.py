@@ -16,7 +16,7 @@ def plan():
 
 @pytest.fixture(scope="session")
 def demo_rosters():
-    from plan_monitor.sources.rosters import load_rosters
+    from plan_monitor.sources import load_rosters
 
     return load_rosters(DEFAULT_DATA)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from plan_monitor.engine import Engine
-from plan_monitor.sources.rosters import Rosters, empty_table
+from plan_monitor.sources.tables import Rosters, empty_table
 from plan_monitor.spec.templates import TEMPLATES
 
 TESTS = Path(__file__).resolve().parent

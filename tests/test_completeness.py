@@ -10,7 +10,7 @@ import pytest
 from inline_rosters import PLANS, make_rosters
 
 from plan_monitor.metrics.completeness import (expected_rosters, expected_rounds, missing_counties, reported_slices, reporting_status)
-from plan_monitor.present.reporting import (incomplete_note, lacking, matrix, read_store, recent_uploads, requirement_text, sent)
+from plan_monitor.present.reporting import (incomplete_note, lacking, matrix, recent_uploads, requirement_text, sent)
 from plan_monitor.errors import PlanError
 from plan_monitor.spec.geography import Geography
 from plan_monitor.paths import DEFAULT_TARGETS, ROOT
@@ -314,20 +314,23 @@ def test_recent_uploads_newest_first():
 
 
 def test_an_upload_committed_to_the_store_names_its_sender(tmp_path, plan, geo):
-    store_mod = pytest.importorskip("plan_monitor.sources.store")
-    from plan_monitor.sources.rosters import load_rosters
+    from plan_monitor.sources import History, open_store
 
     folder = tmp_path / "data"
     folder.mkdir()
-    assert read_store(folder) == ([], {})
+    store = open_store(folder)
+    assert store.history() == History() and store.rosters().history == History()
     header = "年度,统计截至,县（市、区）,党建共享阵地数（个，累计）\n"
     (folder / "county_stats.csv").write_text(header + "2024,2024-06-30,沙市区,3\n", encoding="utf-8")
     rows = make_rosters(county_stats=[stats(2024, "公安县", Q2)]).tables["county_stats"]
-    store_mod.Store(folder).commit(template_key="county_stats", rows=rows, original=b"x", file_name="公安县.csv",
-                                   user="赵六", base=0)
-    entries, state = read_store(folder)
-    assert [e["id"] for e in entries] == [1]
-    status = reporting_status(plan, geo, load_rosters(folder), entries, state, today=D(2024, 7, 10))
+    store.commit(template_key="county_stats", rows=rows, original=b"x", file_name="公安县.csv", user="赵六",
+                 base=0)
+    rosters = store.rosters()
+    history = rosters.history
+    assert [e["id"] for e in history.entries] == [1] and history == store.history()
+    status = reporting_status(plan, geo, rosters, history.entries, history.owners, today=D(2024, 7, 10))
+    # by default the status names the senders of the history the rows were read with
+    assert status.equals(reporting_status(plan, geo, rosters, today=D(2024, 7, 10)))
     q2 = status[(status["as_of"] == Q2) & (status["template"] == "county_stats")]
     got = [[plain(v) for v in row] for row in q2[["county", "rows", "reported_by", "version", "file_name"]].values]
     assert got == [["沙市区", 1, "初始数据", None, None], ["公安县", 1, "赵六", 1, "公安县.csv"],

@@ -8,7 +8,8 @@ import pytest
 
 from plan_monitor.sources.demo import generate
 from plan_monitor.paths import DEFAULT_DATA
-from plan_monitor.sources.rosters import DEMO_MARK, load_rosters
+from plan_monitor.sources import load_rosters
+from plan_monitor.sources.store._base import DEMO_MARK
 
 
 def snapshot(folder):

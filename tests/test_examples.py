@@ -17,7 +17,7 @@ import pytest
 
 from plan_monitor.cli import main
 from plan_monitor.spec.plan import load_plan
-from plan_monitor.sources.rosters import load_rosters
+from plan_monitor.sources import load_rosters
 from plan_monitor.metrics.scorecard import compute_scorecard
 
 ROOT = Path(__file__).resolve().parent.parent

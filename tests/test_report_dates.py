@@ -13,7 +13,7 @@ from inline_rosters import make_rosters
 from plan_monitor.engine import Engine
 from plan_monitor.paths import QUERIES_DIR
 from plan_monitor.sources.report_dates import report_dates, report_timestamps, year_end
-from plan_monitor.sources.rosters import cut_off
+from plan_monitor.sources.tables import cut_off
 from plan_monitor.spec.catalog import VIEWS
 from plan_monitor.spec.templates import TEMPLATES
 

@@ -118,15 +118,14 @@ def test_an_earlier_cut_off_judges_reporting_on_that_day(without_gongan):
 
 
 def test_an_upload_shows_who_sent_it(without_gongan):
-    store_mod = pytest.importorskip("plan_monitor.sources.store")
-    from plan_monitor.sources.rosters import load_rosters
+    from plan_monitor.sources import load_rosters, open_store
 
     rows = load_rosters(DEFAULT_DATA).tables["county_stats"]
     rows = rows.filter([c == "公安县" and str(d) == LATEST for c, d in zip(rows["county"].to_pylist(),
                                                                         rows["as_of"].to_pylist())])
     assert len(rows) == 1
-    store_mod.Store(without_gongan).commit(template_key="county_stats", rows=rows, original=b"x",
-                                           file_name="公安县县级统计表.csv", user="赵六", base=0)
+    open_store(without_gongan).commit(template_key="county_stats", rows=rows, original=b"x",
+                                      file_name="公安县县级统计表.csv", user="赵六", base=0)
     at = open_page("reporting")
     grid = at.dataframe[0].value
     assert grid.loc["公安县", "9月30日 · 县级统计表"] == "已报送"

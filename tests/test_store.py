@@ -1,5 +1,5 @@
-"""The versioned store: slices owned per upload, exact change counts, rollback as a new version, the folder's own
-files underneath, and load_rosters / folder_version seeing every commit."""
+"""The versioned folder store: slices owned per upload, exact change counts, rollback as a new version, the
+folder's own files underneath, and rosters() / stamp() seeing every commit."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from plan_monitor.errors import DataError
 from plan_monitor.present.history import diff_table, version_table
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.spec.plan import load_plan
-from plan_monitor.sources.rosters import cut_off, empty_table, folder_version, load_rosters
+from plan_monitor.sources import Store, StoreBusy, StoreConflict, load_rosters, open_store
+from plan_monitor.sources.tables import cut_off, empty_table
 from plan_monitor.metrics.scorecard import compute_scorecard
-from plan_monitor.sources.store import Store, StoreBusy, StoreConflict
 from plan_monitor.spec.templates import COUNTY_STATS, VILLAGE
 
 YE = date(2024, 12, 31)
@@ -59,8 +59,8 @@ UPLOAD_1 = (("甲", "一镇", "村1", YE, 10.0), ("甲", "一镇", "村2", YE, 2
 
 
 def test_a_folder_without_a_store_reads_its_files_and_creates_nothing(folder):
-    store = Store(folder)
-    assert store.head() == 0 and store.entries() == [] and store.state() == {}
+    store = open_store(folder)
+    assert store.head() == 0 and store.entries() == [] and store.owners() == {}
     assert ordered(store.current("villages")) == ordered(pq.read_table(folder / "village_2024.parquet"))
     rosters = load_rosters(folder)
     assert rosters.store_head == 0 and len(rosters.tables["villages"]) == 4
@@ -68,7 +68,7 @@ def test_a_folder_without_a_store_reads_its_files_and_creates_nothing(folder):
 
 
 def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder):
-    store = Store(folder)
+    store = open_store(folder)
     original = "年度,县\n2024,甲\n".encode()
     entry = commit(store, villages(*UPLOAD_1), original=original, file_name="../甲县/村.csv", note="一季度")
     assert entry["id"] == 1 and entry["kind"] == "upload" and store.head() == 1
@@ -82,18 +82,18 @@ def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder):
     assert kept.name.endswith("-村.csv") and entry["sha256"][:8] in kept.name
     assert json.loads((folder / "store" / "manifest.json").read_text("utf-8"))["entries"] == [entry]
 
-    assert store.state() == {("villages", "甲", 2024, YE): 1}
+    assert store.owners() == {("villages", "甲", 2024, YE): 1}
     current = ordered(store.current("villages"))
     assert [(r["village"], r["income_wan"], r["as_of"]) for r in current] == [
         ("村9", 90.0, None), ("村1", 10.0, YE), ("村2", 25.0, YE), ("村4", 40.0, YE)]  # 村3 gone, 乙 from the base file
 
 
 def test_a_second_report_date_is_its_own_slice_and_both_show(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
     entry = commit(store, villages(("甲", "一镇", "村1", Q2, 5.0)))
     assert entry["changes"] == {"new": 1, "changed": 0, "unchanged": 0, "removed": 0}
-    assert store.state() == {("villages", "甲", 2024, YE): 1, ("villages", "甲", 2024, Q2): 2}
+    assert store.owners() == {("villages", "甲", 2024, YE): 1, ("villages", "甲", 2024, Q2): 2}
     assert len(store.current("villages")) == 5
     # re-uploading 6-30 leaves the year-end slice alone
     commit(store, villages(("甲", "一镇", "村1", Q2, 6.0), ("甲", "一镇", "村2", Q2, 7.0)))
@@ -102,7 +102,7 @@ def test_a_second_report_date_is_its_own_slice_and_both_show(folder):
 
 
 def test_rollback_is_a_new_version_that_restores_exact_rows(folder):
-    store = Store(folder)
+    store = open_store(folder)
     base_rows = ordered(store.current("villages"))
     commit(store, villages(*UPLOAD_1))
     after_1 = ordered(store.current("villages"))
@@ -113,13 +113,13 @@ def test_rollback_is_a_new_version_that_restores_exact_rows(folder):
     back = store.rollback(1, user="李四", base=3)
     assert back["id"] == 4 and back["kind"] == "rollback" and back["rollback_to"] == 1 and back["user"] == "李四"
     assert ordered(store.current("villages")) == after_1
-    assert store.state() == store.state(1)
+    assert store.owners() == store.owners(1)
     # 甲: 村1 changed back, 村2 and 村4 reappear; 乙: the base file's row returns
     assert back["changes"] == {"new": 2, "changed": 2, "unchanged": 0, "removed": 0}
     assert back["scope"] == [["villages", "乙", 2024, "2024-12-31"], ["villages", "甲", 2024, "2024-12-31"]]
 
     zero = store.rollback(0, user="李四", base=4)
-    assert zero["id"] == 5 and store.state() == {}
+    assert zero["id"] == 5 and store.owners() == {}
     assert ordered(store.current("villages")) == base_rows  # blank 统计截至 as in the file, not 12-31
     # nothing was deleted: every upload's files are still there and the manifest lists all five versions
     assert [e["id"] for e in store.entries()] == [1, 2, 3, 4, 5]
@@ -127,11 +127,11 @@ def test_rollback_is_a_new_version_that_restores_exact_rows(folder):
     # rolling back to a rollback replays the state it set
     store.rollback(4, user="王五", base=5)
     assert ordered(store.current("villages")) == after_1
-    assert store.state() == store.state(4) == store.state(1) == {("villages", "甲", 2024, YE): 1}
+    assert store.owners() == store.owners(4) == store.owners(1) == {("villages", "甲", 2024, YE): 1}
 
 
 def test_rollback_refuses_no_op_future_and_stale_base(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
     with pytest.raises(DataError, match="早于当前版本"):
         store.rollback(1, user="李四", base=1)
@@ -145,7 +145,7 @@ def test_rollback_refuses_no_op_future_and_stale_base(folder):
 
 
 def test_diff_lists_what_a_version_changed_with_old_and_new_values(folder):
-    store = Store(folder)
+    store = open_store(folder)
     entry = commit(store, villages(*UPLOAD_1))
     diff = store.diff(1)
     by_village = {r["village"]: r for r in diff.to_dict("records")}
@@ -170,7 +170,7 @@ def test_diff_lists_what_a_version_changed_with_old_and_new_values(folder):
 
 
 def test_version_table_marks_the_current_version_newest_first(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1), note="首次")
     store.rollback(0, user="李四", base=1)
     table = version_table(store.entries())
@@ -184,7 +184,7 @@ def test_version_table_marks_the_current_version_newest_first(folder):
 
 
 def test_overlapping_commit_on_a_stale_base_conflicts_disjoint_lands(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
     with pytest.raises(StoreConflict) as err:
         commit(store, villages(("甲", "一镇", "村1", YE, 1.0)), base=0)
@@ -200,7 +200,7 @@ def test_overlapping_commit_on_a_stale_base_conflicts_disjoint_lands(folder):
 
 
 def test_lock_held_elsewhere_times_out_with_a_chinese_message(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
     with filelock.FileLock(folder / "store" / ".lock"):
         with pytest.raises(StoreBusy) as err:
@@ -210,7 +210,7 @@ def test_lock_held_elsewhere_times_out_with_a_chinese_message(folder):
 
 
 def test_commit_rejects_empty_and_unknown_and_fills_blank_as_of(folder):
-    store = Store(folder)
+    store = open_store(folder)
     with pytest.raises(DataError, match="没有数据行"):
         commit(store, villages())
     with pytest.raises(DataError, match="未知的报表类型"):
@@ -221,7 +221,7 @@ def test_commit_rejects_empty_and_unknown_and_fills_blank_as_of(folder):
 
 
 def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
     before = ordered(store.current("villages"))
     root = folder / "store"
@@ -238,23 +238,23 @@ def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
 
 
 def test_base_files_fill_every_slice_no_version_owns(folder):
-    store = Store(folder)
+    store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
-    version = folder_version(folder)
+    version = open_store(folder).stamp()
     # an analyst replaces the base file: 乙's slice follows the file, 甲's stays with the upload
     pq.write_table(villages(("甲", "一镇", "村1", None, 0.0), ("乙", "三镇", "村9", None, 91.0),
                             ("乙", "三镇", "村8", None, 81.0)), folder / "village_2024.parquet")
-    assert folder_version(folder) != version
+    assert open_store(folder).stamp() != version
     rows = {(r["county"], r["village"]): r["income_wan"] for r in load_rosters(folder).tables["villages"].to_pylist()}
     assert rows == {("甲", "村1"): 10.0, ("甲", "村2"): 25.0, ("甲", "村4"): 40.0, ("乙", "村9"): 91.0, ("乙", "村8"): 81.0}
 
 
 def test_other_tables_are_stored_and_read_with_their_own_keys(folder):
-    store = Store(folder)
+    store = open_store(folder)
     stats = pa.Table.from_pylist([{"year": 2024, "as_of": Q2, "county": "甲", "shared_sites": 3}],
                                  schema=empty_table(COUNTY_STATS).schema)
     entry = store.commit(template_key="county_stats", rows=stats, original=b"x", file_name="县.csv", user="u", base=0)
-    assert entry["changes"]["new"] == 1 and store.state() == {("county_stats", "甲", 2024, Q2): 1}
+    assert entry["changes"]["new"] == 1 and store.owners() == {("county_stats", "甲", 2024, Q2): 1}
     rosters = load_rosters(folder)
     assert rosters.tables["county_stats"].to_pylist()[0]["shared_sites"] == 3
     assert len(rosters.tables["villages"]) == 4 and rosters.store_head == 1
@@ -276,17 +276,17 @@ def slice_of(table: pa.Table, county: str, as_of: date) -> pa.Table:
 
 def test_load_rosters_shows_a_committed_county_report_and_folder_version_moves(demo_copy):
     before = load_rosters(demo_copy)
-    version = folder_version(demo_copy)
+    version = open_store(demo_copy).stamp()
     q3 = date(2024, 9, 30)
     old = slice_of(before.tables["villages"], "监利市", q3)
     assert len(old) == 516
     new = old.slice(1).set_column(old.schema.get_field_index("income_wan"), "income_wan",
                                   pc.add(old.slice(1)["income_wan"], 1.0))
-    entry = Store(demo_copy).commit(template_key="village", rows=new, original=b"x", file_name="监利.xlsx",
+    entry = open_store(demo_copy).commit(template_key="village", rows=new, original=b"x", file_name="监利.xlsx",
                                     user="张三", base=0)
     changed = pc.sum(pc.is_valid(old.slice(1)["income_wan"])).as_py()
     assert entry["changes"] == {"new": 0, "changed": changed, "unchanged": 515 - changed, "removed": 1}
-    assert folder_version(demo_copy) != version
+    assert open_store(demo_copy).stamp() != version
     after = load_rosters(demo_copy)
     assert after.store_head == 1 and after.version != before.version
     assert len(after.tables["villages"]) == len(before.tables["villages"]) - 1
@@ -303,7 +303,7 @@ def test_recommitting_a_year_end_report_changes_nothing_in_the_scorecard(demo_co
     card = compute_scorecard(plan, before).rows
     villages_2023 = before.tables["villages"].filter(pc.and_(pc.equal(before.tables["villages"]["year"], 2023),
                                                              pc.equal(before.tables["villages"]["county"], "公安县")))
-    entry = Store(demo_copy).commit(template_key="village", rows=villages_2023, original=b"x", file_name="公安.csv",
+    entry = open_store(demo_copy).commit(template_key="village", rows=villages_2023, original=b"x", file_name="公安.csv",
                                     user="张三", base=0)
     assert entry["changes"] == {"new": 0, "changed": 0, "unchanged": len(villages_2023), "removed": 0}
     after = load_rosters(demo_copy)
@@ -315,7 +315,7 @@ def test_recommitting_a_year_end_report_changes_nothing_in_the_scorecard(demo_co
 
 
 def test_a_missing_version_file_is_a_chinese_data_error(folder):
-    store = Store(folder)
+    store = open_store(folder)
     entry = commit(store, villages(*UPLOAD_1))
     (folder / "store" / entry["parquet"]).unlink()
     with pytest.raises(DataError, match="数据版本 1 的文件 v000001.parquet 缺失或损坏"):

@@ -13,8 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.paths import ROOT
-from plan_monitor.sources.rosters import load_rosters
-from plan_monitor.sources.store_read import read_manifest
+from plan_monitor.sources import load_rosters, open_store
 
 # argv: folder, county, commits, base ("head" = the head just before each commit, else a fixed number), tag.
 # Commit i stores 2000 + i % 5 villages of the county with reserve_cadres = tag * 1000 + i, noted as that marker.
@@ -22,14 +21,14 @@ WORKER = """
 import json, os, sys, time
 from datetime import date
 import pyarrow as pa
-from plan_monitor.sources.rosters import empty_table
-from plan_monitor.sources.store import Store, StoreConflict
+from plan_monitor.sources.tables import empty_table
+from plan_monitor.sources import StoreConflict, open_store
 from plan_monitor.spec.templates import VILLAGE
 
 folder, county, commits, base, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 schema = empty_table(VILLAGE).select(["year", "as_of", "county", "town", "village", "unit_type", "is_demo",
                                       "reserve_cadres"]).schema
-store = Store(folder)
+store = open_store(folder)
 print("ready", flush=True)
 while not os.path.exists(os.path.join(folder, "go")):
     time.sleep(0.002)
@@ -78,7 +77,7 @@ def markers(folder: Path) -> dict[str, set[int]]:
 
 def assert_whole(folder: Path) -> None:
     """Every file the manifest names is complete, and nothing else is left in the store."""
-    entries = read_manifest(folder)
+    entries = open_store(folder).entries()
     for e in entries:
         assert pq.read_table(folder / "store" / e["parquet"]).num_rows == e["rows"]
         assert (folder / "store" / e["original"]).read_bytes() == e["note"].encode()
@@ -103,7 +102,7 @@ def test_disjoint_commits_on_the_same_preview_both_land(folder):
 
 def test_overlapping_commits_on_the_same_preview_let_exactly_one_through(folder):
     for round_no in range(3):
-        head = len(read_manifest(folder))
+        head = len(open_store(folder).entries())
         a, b = race(folder, ("甲", 1, head, 1), ("甲", 1, head, 2))
         landed = [r[0] for r in (a, b) if "ok" in r[0]]
         refused = [r[0] for r in (a, b) if "conflict" in r[0]]
@@ -112,7 +111,7 @@ def test_overlapping_commits_on_the_same_preview_let_exactly_one_through(folder)
         assert refused[0]["conflict"] == (f"数据已被他人更新（当前版本 v{head + 1}，您核对时为 v{head}），"
                                           "请重新核对预览后再提交")
         assert markers(folder) == {"甲": {landed[0]["marker"]}}
-    assert len(read_manifest(folder)) == 3
+    assert len(open_store(folder).entries()) == 3
     assert_whole(folder)
 
 
@@ -136,7 +135,7 @@ def test_a_reader_polling_during_commits_only_sees_whole_versions(folder):
         stop.set()
         reader.join()
     assert all("ok" in r for r in a + b)  # disjoint: never a conflict, however the commits interleave
-    entries = read_manifest(folder)
+    entries = open_store(folder).entries()
     assert [e["id"] for e in entries] == list(range(1, 25))
     assert_whole(folder)
 

@@ -22,9 +22,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.paths import ROOT
-from plan_monitor.sources.rosters import load_rosters
-from plan_monitor.sources.store import CRASH_ENV, Store
-from plan_monitor.sources.store_read import read_manifest
+from plan_monitor.sources import load_rosters
+from plan_monitor.sources import open_store
+from plan_monitor.sources.store._folder import CRASH_ENV
 
 STEPS = ("locked", "parquet_tmp", "parquet", "original_tmp", "original", "manifest_tmp", "manifest")
 ROWS = 20_000
@@ -34,8 +34,8 @@ WORKER = f"""
 import sys
 from datetime import date
 import pyarrow as pa
-from plan_monitor.sources.rosters import empty_table
-from plan_monitor.sources.store import Store
+from plan_monitor.sources.tables import empty_table
+from plan_monitor.sources import open_store
 from plan_monitor.spec.templates import VILLAGE
 
 def rows(k):
@@ -46,7 +46,7 @@ def rows(k):
                      "unit_type": ["村"] * n, "is_demo": [i % 3 == 0 for i in range(n)],
                      "reserve_cadres": [k] * n}}).cast(empty_table(VILLAGE).select(cols).schema)
 
-store = Store(sys.argv[1])
+store = open_store(sys.argv[1])
 loop = sys.argv[2] == "loop"
 print("ready", flush=True)
 if loop:
@@ -69,7 +69,7 @@ def worker(folder: Path, mode: str, env: dict | None = None) -> subprocess.Popen
 def leftovers(folder: Path) -> set[str]:
     """Files in the store that no manifest entry names: what a commit killed mid-write leaves."""
     store = folder / "store"
-    named = {e[k] for e in read_manifest(folder) for k in ("parquet", "original")}
+    named = {e[k] for e in open_store(folder).entries() for k in ("parquet", "original")}
     found = {f"{d.name}/{p.name}" for d in (store / "versions", store / "originals") if d.exists() for p in d.iterdir()}
     found |= {p.name for p in store.glob(".manifest.json.*")} if store.exists() else set()
     return found - named
@@ -77,14 +77,14 @@ def leftovers(folder: Path) -> set[str]:
 
 def check(folder: Path) -> int:
     """The store reads cleanly at exactly one version; returns that version."""
-    entries = read_manifest(folder)  # raises on a torn manifest
+    entries = open_store(folder).entries()  # raises on a torn manifest
     head = entries[-1]["id"] if entries else 0
     assert [e["id"] for e in entries] == list(range(1, head + 1))
     for e in entries:
         assert pq.read_table(folder / "store" / e["parquet"]).num_rows == e["rows"] == ROWS - e["id"] % 7
         kept = (folder / "store" / e["original"]).read_bytes()
         assert hashlib.sha256(kept).hexdigest() == e["sha256"] and kept == f"file {e['id']}".encode() * 150_000
-    current = Store(folder).current("villages")
+    current = open_store(folder).current("villages")
     assert len(current) == (ROWS - head % 7 if head else 0)
     assert set(current["reserve_cadres"].to_pylist()) <= {head}
     assert set(current["as_of"].to_pylist()) <= {date(2024, 12, 31)}

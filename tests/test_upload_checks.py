@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from plan_monitor.spec.geography import load_geography
-from plan_monitor.sources.rosters import ARROW_TYPES, empty_table
+from plan_monitor.sources.tables import ARROW_TYPES, empty_table
 from plan_monitor.sources.report_dates import with_report_dates
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest.model import Issue, Parsed

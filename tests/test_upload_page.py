@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.sources.store import Store
+from plan_monitor.sources import open_store
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 
@@ -72,7 +72,7 @@ def test_a_clean_file_is_previewed_then_committed_only_on_confirm(data):
                                              "新增": 0, "修改": 0, "未变": 2, "删除": 156}
     commit = at.button(key="pm_upload_commit")
     assert commit.disabled  # the warning is not confirmed yet
-    assert Store(data).head() == 0
+    assert open_store(data).head() == 0
     at.text_input(key="pm_user").input("沙市区 李统计")
     at.checkbox(key="pm_upload_confirm").check()
     at.run()
@@ -80,7 +80,7 @@ def test_a_clean_file_is_previewed_then_committed_only_on_confirm(data):
     at.run()
     assert not at.exception
     assert "已提交为数据版本 v1" in text(at)
-    entry = Store(data).entries()[0]
+    entry = open_store(data).entries()[0]
     assert (entry["user"], entry["rows"], entry["warnings_confirmed"]) == ("沙市区 李统计", 3, 1)
 
 

@@ -15,10 +15,10 @@ import pytest
 from plan_monitor.cli import main
 from plan_monitor.spec.geography import load_geography
 from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.sources.rosters import load_rosters
-from plan_monitor.sources.store import Store
+from plan_monitor.sources import load_rosters, open_store
 from plan_monitor.ingest import read as reader
-from plan_monitor.ingest.pipeline import check_upload, commit_upload
+from plan_monitor.ingest.pipeline import check_upload
+from plan_monitor.ingest.service import AccessDenied, Actor, WriteService
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 
@@ -62,7 +62,7 @@ def test_rejects_change_nothing(capsys, data, name, message):
     assert code == 2
     assert message in out + err
     assert folder_hash(data) == before
-    assert Store(data).head() == 0
+    assert open_store(data).head() == 0
 
 
 def test_a_million_rows_is_refused_quickly_and_changes_nothing(capsys, data, tmp_path):
@@ -97,7 +97,7 @@ def test_a_gb18030_file_with_a_title_row_lands_as_a_version(capsys, data):
     code, out, _ = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv", "--yes")
     assert code == 0, out
     assert "文件编码：GB18030" in out and "已提交为数据版本 v1" in out
-    entry = Store(data).entries()[0]
+    entry = open_store(data).entries()[0]
     assert (entry["user"], entry["template"], entry["rows"]) == ("测试员", "village", 3)
     assert entry["sha256"] == hashlib.sha256((UPLOADS / "village_gb18030_title.csv").read_bytes()).hexdigest()
     assert (data / "store" / entry["original"]).read_bytes() == (UPLOADS / "village_gb18030_title.csv").read_bytes()
@@ -114,7 +114,8 @@ def test_old_county_names_are_stored_under_the_current_name(plan, data):
     town = geo.towns[geo.towns.county == "监利市"].town.iloc[0]
     text = ("年度,统计截至,县（市、区）,乡镇（街道）,村（社区）,类型,是否示范村（社区）\n"
             f"2024,2024-09-30,监利县,{town},新建村,村,否\n")
-    checked = check_upload("old-name.csv", text.encode("gb18030"), plan, geo, data, today=date(2024, 10, 15))
+    checked = check_upload("old-name.csv", text.encode("gb18030"), plan, geo, open_store(data),
+                           today=date(2024, 10, 15))
     assert [i.check for i in checked.errors] == []
     assert any(n.kind == "alias_name" and "监利县 → 监利市" in n.message for n in checked.notes)
     assert checked.rows["county"].to_pylist() == ["监利市"]
@@ -122,23 +123,26 @@ def test_old_county_names_are_stored_under_the_current_name(plan, data):
 
 def test_commit_refuses_errors_and_unconfirmed_warnings(plan, data):
     geo = load_geography(plan)
-    bad = check_upload("bad.csv", (UPLOADS / "village_bad_values.csv").read_bytes(), plan, geo, data)
-    warned = check_upload("ok.csv", (UPLOADS / "village_gb18030_title.csv").read_bytes(), plan, geo, data)
+    store = open_store(data)
+    service = WriteService(store)
+    bad = check_upload("bad.csv", (UPLOADS / "village_bad_values.csv").read_bytes(), plan, geo, store)
+    warned = check_upload("ok.csv", (UPLOADS / "village_gb18030_title.csv").read_bytes(), plan, geo, store)
     before = folder_hash(data)
     with pytest.raises(Exception, match="个错误，不能提交"):
-        commit_upload(bad, data, "测试员", confirm_warnings=True)
+        service.commit_upload(bad, Actor("测试员"), confirm_warnings=True)
     with pytest.raises(Exception, match="条警告，请逐条核对并确认后再提交"):
-        commit_upload(warned, data, "测试员")
-    with pytest.raises(Exception, match="请填写提交人姓名"):
-        commit_upload(warned, data, "  ", confirm_warnings=True)
+        service.commit_upload(warned, Actor("测试员"))
+    with pytest.raises(AccessDenied, match="请填写提交人姓名"):
+        service.commit_upload(warned, Actor("  "), confirm_warnings=True)
     assert folder_hash(data) == before
-    assert commit_upload(warned, data, "测试员", confirm_warnings=True)["id"] == 1
+    assert service.commit_upload(warned, Actor("测试员"), confirm_warnings=True)["id"] == 1
 
 
 def test_preview_matches_the_counts_the_version_records(plan, data):
     geo = load_geography(plan)
-    checked = check_upload("t.csv", (UPLOADS / "village_gb18030_title.csv").read_bytes(), plan, geo, data)
+    store = open_store(data)
+    checked = check_upload("t.csv", (UPLOADS / "village_gb18030_title.csv").read_bytes(), plan, geo, store)
     totals = checked.summary()[["新增", "修改", "未变", "删除"]].sum().to_dict()
-    entry = commit_upload(checked, data, "测试员", confirm_warnings=True)
+    entry = WriteService(store).commit_upload(checked, Actor("测试员"), confirm_warnings=True)
     assert {"new": totals["新增"], "changed": totals["修改"], "unchanged": totals["未变"],
             "removed": totals["删除"]} == entry["changes"]

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from plan_monitor.sources.rosters import ARROW_TYPES
+from plan_monitor.sources.tables import ARROW_TYPES
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest import read as read_module
 from plan_monitor.ingest.model import Issue, UploadError

@@ -13,8 +13,8 @@ import pytest
 from plan_monitor.cli import main
 from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts, version_label, version_table
 from plan_monitor.present.reporting import recent_uploads
-from plan_monitor.sources.rosters import empty_table
-from plan_monitor.sources.store import Store
+from plan_monitor.sources.tables import empty_table
+from plan_monitor.sources import open_store
 from plan_monitor.spec.templates import VILLAGE
 
 UPLOAD = ["1", "上传", "村（社区）情况统计表", "甲", "张三"]
@@ -30,7 +30,7 @@ def villages(income: float) -> pa.Table:
 @pytest.fixture
 def entries(tmp_path):
     pq.write_table(villages(10.0), tmp_path / "village_2024.parquet")
-    store = Store(tmp_path)
+    store = open_store(tmp_path)
     store.commit(template_key="village", rows=villages(20.0), original=b"x", file_name="村.xlsx", user="张三", base=0)
     store.rollback(0, user="李四", base=1)
     return tmp_path, store.entries()

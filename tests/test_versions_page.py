@@ -13,8 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.sources.rosters import load_rosters
-from plan_monitor.sources.store import Store
+from plan_monitor.sources import load_rosters, open_store
 
 APP = str(ROOT / "app.py")
 Q3 = date(2024, 9, 30)
@@ -53,7 +52,7 @@ def test_no_store_yet_says_initial_data(data):
 
 
 def test_lists_versions_shows_changes_and_rolls_back(data):
-    store = Store(data)
+    store = open_store(data)
     jianli = county_q3(data, "监利市")
     honghu = county_q3(data, "洪湖市")
     store.commit(template_key="village", rows=raise_income(jianli, 1.0), original=b"a", file_name="监利_三季度.xlsx",
@@ -87,7 +86,7 @@ def test_lists_versions_shows_changes_and_rolls_back(data):
     at.checkbox(key="pm_versions_ok_0_0").check().run()
     assert at.checkbox(key="pm_versions_ok_0_0").label == "我已确认回退到版本 0"
     at.button(key="pm_versions_go").click().run()
-    assert [e.value for e in at.error] == ["请填写提交人"] and store.head() == 2
+    assert [e.value for e in at.error] == ["请填写提交人姓名"] and store.head() == 2
     at.text_input(key="pm_versions_user").input("王五").run()
     at.button(key="pm_versions_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -108,7 +107,7 @@ def test_lists_versions_shows_changes_and_rolls_back(data):
 
 
 def test_rollback_on_a_stale_page_shows_the_conflict(data):
-    store = Store(data)
+    store = open_store(data)
     jianli = county_q3(data, "监利市")
     store.commit(template_key="village", rows=raise_income(jianli, 1.0), original=b"a", file_name="a.csv",
                  user="张三", base=0)

@@ -1,6 +1,8 @@
-"""The one upload pipeline the page and `python -m plan_monitor ingest` share: read, check, preview, then commit.
+"""The one upload pipeline the page and `python -m plan_monitor ingest` share: read, check, preview; the commit
+is ingest.service.WriteService.commit_upload.
 
-Nothing is written until commit_upload, and only when there is no error and every warning was confirmed.
+Nothing is written here; a commit happens only when there is no error, every warning was confirmed and the
+actor may write every county the file covers.
 """
 
 from __future__ import annotations
@@ -8,17 +10,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.errors import DataError
 from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
 from plan_monitor.sources.report_dates import with_report_dates
-from plan_monitor.sources.store import Store
+from plan_monitor.sources import Store
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
 from plan_monitor.ingest.preview import compare, details, summary
@@ -72,11 +72,10 @@ class Checked:
         })
 
 
-def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, folder: str | Path,
+def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store: Store,
                  template_key: str | None = None, today: date | None = None) -> Checked:
-    """Read and check one file against the plan, the gazetteer and the current data; writes nothing."""
+    """Read and check one file against the plan, the gazetteer and the store's latest version; writes nothing."""
     sha = hashlib.sha256(data).hexdigest()
-    store = Store(folder)
     base = store.head()
     try:
         parsed = read_upload(file_name, data, template_key)
@@ -84,7 +83,7 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, folder
         return Checked(file_name, sha, len(data), None, None, [Issue("error", "file", exc.zh)], [], None, base, data)
     template = parsed.template
     table, name_issues, name_notes = match_names(parsed.table, parsed.row_numbers, parsed.headers, geo)
-    current = store.current(template.table)
+    current = store.current(template.table, at=base)  # the preview describes exactly version `base`
     issues = list(parsed.issues) + name_issues
     issues += run_audits(parsed, table, plan, current, today or date.today())
     issues += check_totals(parsed, table)
@@ -101,19 +100,3 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, folder
                             f"现有数据中有 {len(removed)} 个单位本文件没有（如 {examples}），提交后将从当前数据中移除"
                             "（可在“数据版本”中回退）"))
     return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data)
-
-
-def commit_upload(checked: Checked, folder: str | Path, user: str, confirm_warnings: bool = False,
-                  note: str = "") -> dict:
-    """Store a checked upload as a new version; refuses with a Chinese message while errors or unconfirmed warnings remain."""
-    if not checked.can_commit:
-        raise DataError(f"{checked.file_name} 有 {len(checked.errors)} 个错误，不能提交；请按问题清单修改后重新上传",
-                        f"{checked.file_name} has {len(checked.errors)} error(s); nothing was stored")
-    if checked.warnings and not confirm_warnings:
-        raise DataError(f"{checked.file_name} 有 {len(checked.warnings)} 条警告，请逐条核对并确认后再提交",
-                        f"{len(checked.warnings)} warning(s) need an explicit confirm")
-    if not user.strip():
-        raise DataError("请填写提交人姓名", "a user name is required")
-    return Store(folder).commit(template_key=checked.parsed.template.key, rows=checked.rows, original=checked.original,
-                               file_name=checked.file_name, user=user.strip(), base=checked.base,
-                               warnings_confirmed=len(checked.warnings), note=note)

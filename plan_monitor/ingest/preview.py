@@ -1,8 +1,8 @@
 """What an upload would change, before anything is written: each unit of its scope (the county × 年度 × 统计截至
 slices it covers) new / changed / unchanged, and units of those slices the file drops as removed.
 
-The comparison is the store's own (store.compare_rows), so the preview and the counts recorded in the version
-manifest cannot disagree.
+The comparison is the store's own (versions.compare_rows), so the preview and the counts recorded in the
+version entry cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.sources.store import CHANGE_LABELS, compare_rows
-from plan_monitor.sources.store_read import in_slices, slice_keys
+from plan_monitor.sources.versions import CHANGE_LABELS, compare_rows, in_slices, slice_keys
 from plan_monitor.spec.templates import Template
 from plan_monitor.ingest.validate import unit_labels
 

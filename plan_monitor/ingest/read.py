@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from plan_monitor.sources.rosters import ARROW_TYPES
+from plan_monitor.sources.tables import ARROW_TYPES
 from plan_monitor.spec.templates import TEMPLATES, Template
 from plan_monitor.ingest import model
 from plan_monitor.ingest.cells import NAME_KEYS, NoteLog, normalise, numbers_quietly

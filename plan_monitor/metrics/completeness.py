@@ -14,13 +14,13 @@ from plan_monitor.engine import Engine
 from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.catalog import catalog
-from plan_monitor.sources.rosters import Rosters
+from plan_monitor.sources.tables import Rosters
 from plan_monitor.sources.report_dates import is_year_end, report_dates, year_end
 from plan_monitor.spec.templates import TEMPLATES
 
 REPORT_LABELS = {"reported": "已报送", "missing": "未报送", "overdue": "逾期未报", "not_due": "未到期"}
 LACKING = ("missing", "overdue")
-INITIAL = "初始数据"  # rows that came with the data folder, not through an upload
+INITIAL = "初始数据"  # base rows (版本 0), not sent through an upload
 COLUMNS = ["county", "template", "roster", "year", "as_of", "due", "rows", "status", "status_label",
            "reported_at", "reported_by", "version", "file_name"]
 
@@ -82,14 +82,14 @@ def _empty_slices() -> pa.Table:
 
 
 def owners(entries: Iterable[Mapping], state: Mapping | None) -> pa.Table:
-    """Which upload (version, user, time, file) owns each slice, from the store's state and manifest.
+    """Which upload (version, user, time, file) owns each slice, from the store's entries and slice owners.
     State keys name the table either by DuckDB view (villages) or by template key (village)."""
     by_id = {entry["id"]: entry for entry in entries}
     to_table = {key: t.table for key, t in TEMPLATES.items()}
     rows = []
     for (table, county, year, as_of), version in (state or {}).items():
         entry = by_id.get(version)
-        if entry is None:  # version 0 or an entry no longer listed: the folder's own data
+        if entry is None:  # version 0 or an entry no longer listed: the base data
             continue
         rows.append({
             "table_name": to_table.get(table, table), "county": county, "year": int(year),
@@ -104,21 +104,24 @@ def owners(entries: Iterable[Mapping], state: Mapping | None) -> pa.Table:
 
 
 def _timestamp(text) -> datetime | None:
-    """The manifest's ISO time as the wall-clock time it was written in (the store's own time zone)."""
+    """An entry's ISO time as the wall-clock time it was written in (the store's own time zone)."""
     if not text:
         return None
     return datetime.fromisoformat(str(text)).replace(tzinfo=None, microsecond=0)
 
 
-def reporting_status(plan: Plan, geo: Geography, rosters: Rosters, entries: Iterable[Mapping] = (),
+def reporting_status(plan: Plan, geo: Geography, rosters: Rosters, entries: Iterable[Mapping] | None = None,
                      state: Mapping | None = None, today: date | None = None) -> pd.DataFrame:
     """Every report the plan expects, one row per county × roster × year × 统计截至, with the rows sent, its
     status on `today` (reported / missing / overdue / not_due) and, where a store upload owns the slice,
-    who sent it when from which file; rows that came with the data folder read 初始数据."""
+    who sent it when from which file; base rows (版本 0) read 初始数据. The store's entries
+    and slice owners default to the history the rosters were read with."""
+    if entries is None and state is None:
+        entries, state = rosters.history.entries, rosters.history.owners
     engine = Engine.over_rosters(rosters.tables)
     engine.register("reporting_schedule", schedule(plan, geo))
     engine.register("reporting_slices", reported_slices(rosters))
-    engine.register("reporting_owners", owners(list(entries), state))
+    engine.register("reporting_owners", owners(list(entries or ()), state))
     out = engine.run("engine/completeness", {"today": today or date.today(), "due_days": plan.reporting.due_days,
                                       "initial": INITIAL}).to_pandas()
     out["status_label"] = out["status"].map(REPORT_LABELS)

@@ -12,7 +12,8 @@ import pandas as pd
 from plan_monitor.engine import Engine
 from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.metrics.scorecard import Scorecard, compute_scorecard
-from plan_monitor.sources.rosters import Rosters, cut_off, load_rosters
+from plan_monitor.sources import Store, open_store
+from plan_monitor.sources.tables import Rosters, cut_off
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import Plan, load_plan
 
@@ -28,19 +29,20 @@ class Monitor:
     card: Scorecard
 
     @classmethod
-    def build(cls, targets: str | Path, data: str | Path, cutoff: date | None = None) -> "Monitor":
-        """Load and compute everything; with a cut-off, only reports dated on or before it count."""
+    def build(cls, targets: str | Path, data: Store | str | Path, cutoff: date | None = None) -> "Monitor":
+        """Load and compute everything from a store (or the location of one); with a cut-off, only reports
+        dated on or before it count."""
         plan = load_plan(targets)
         geo = load_geography(plan)
-        rosters = load_rosters(data)
+        rosters = (data if isinstance(data, Store) else open_store(data)).rosters()
         if cutoff is not None:
             rosters = cut_off(rosters, cutoff)
         return cls(plan, geo, rosters, Engine.over_rosters(rosters.tables), compute_scorecard(plan, rosters, geo))
 
     @cached_property
     def reporting(self) -> pd.DataFrame:
-        """报送情况 of the data the figures are built on, once per Monitor: which county sent which round
-        (who sent it is left to the 报送情况 page, which reads the store itself)."""
+        """报送情况 of the data the figures are built on, once per Monitor: which county sent which round, and
+        who sent it, from the store history read with the rows."""
         return reporting_status(self.plan, self.geo, self.rosters)
 
     def latest_year(self) -> int:

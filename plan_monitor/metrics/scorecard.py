@@ -13,7 +13,7 @@ import pyarrow as pa
 from plan_monitor.engine import Engine
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
-from plan_monitor.sources.rosters import Rosters
+from plan_monitor.sources.tables import Rosters
 from plan_monitor.metrics.trajectory import (PACE_LABELS, STATUS_LABELS, TARGET_NOTES, add_pace, add_time_progress,
                                              time_progress)
 

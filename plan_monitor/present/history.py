@@ -8,7 +8,7 @@ import pandas as pd
 
 from plan_monitor.ingest.preview import change_text
 from plan_monitor.present.format import fmt_iso, fmt_time
-from plan_monitor.sources.store import CHANGE_LABELS
+from plan_monitor.sources.versions import CHANGE_LABELS
 from plan_monitor.spec.templates import TEMPLATES
 
 TITLES = {t.table: t.title for t in TEMPLATES.values()}
@@ -36,7 +36,7 @@ def entry_parts(entry: Mapping) -> dict:
 
 def version_label(entry: Mapping | None) -> str:
     """One line naming a version, for pickers: its file, or what a rollback went back to; None is 版本 0, the
-    data folder's own files."""
+    base data the store started from."""
     if entry is None:
         return "版本 0 · 初始数据"
     parts = entry_parts(entry)

@@ -75,16 +75,6 @@ def sent(status: pd.DataFrame, year: int) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def read_store(folder) -> tuple[list[dict], dict]:
-    """The data folder's upload manifest and slice owners; none when the folder has no store (yet)."""
-    try:
-        from plan_monitor.sources.store_read import read_manifest, replay
-    except ImportError:  # the versioned store is optional: without it every row is 初始数据
-        return [], {}
-    entries = read_manifest(folder)  # read once, so entries and owners describe the same version
-    return entries, replay(entries) if entries else {}
-
-
 def recent_uploads(entries: Iterable[Mapping], limit: int = 10) -> pd.DataFrame:
     """The latest store entries, newest first, in entry_parts' words: version, what was done, to which counties,
     by whom, when and from which file."""

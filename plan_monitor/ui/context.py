@@ -1,4 +1,5 @@
-"""Shared page chrome: the cached Monitor, global year / 统计截至 selectors kept in the URL, the header."""
+"""Shared page chrome: the opened data store, the cached Monitor, global year / 统计截至 selectors kept in the
+URL, the header, and the Actor a page writes as."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import streamlit as st
 from plan_monitor.outputs.charts import legend_html
 from plan_monitor.present.reporting import incomplete_note
 from plan_monitor.errors import UserError
+from plan_monitor.ingest.service import Actor
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.sources.rosters import folder_version
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.sources import Store, open_store
 from plan_monitor.present.format import fmt_date
 from plan_monitor.sources.report_dates import report_dates as row_report_dates
 
@@ -34,14 +36,33 @@ def targets_path() -> Path:
     return Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
 
 
-def data_path() -> Path:
-    return Path(os.environ.get("PLAN_MONITOR_DATA", DEFAULT_DATA))
+def _data_location() -> str:
+    """Where the data store is configured to live: PLAN_MONITOR_DATA, else the bundled demo."""
+    return os.environ.get("PLAN_MONITOR_DATA", str(DEFAULT_DATA))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _open_store(location: str) -> Store:
+    """A store keeps no state besides its location, so one opened store serves every session."""
+    return open_store(location)
+
+
+def data_store() -> Store:
+    """The configured data store, opened once per location; a Chinese error on the page when there is none."""
+    with guard():
+        return _open_store(_data_location())
+
+
+def actor(name: str) -> Actor:
+    """The Actor a page writes as, from its 提交人 field (until sign-in comes): the name typed, as a city analyst
+    who may write every county. The write service refuses an empty name."""
+    return Actor(name)
 
 
 @st.cache_resource(show_spinner="正在计算……", max_entries=8)
-def _monitor(targets: str, data: str, plan_stamp: int, data_stamp: str, cutoff: str | None) -> Monitor:
+def _monitor(targets: str, location: str, plan_stamp: int, data_stamp: str, cutoff: str | None) -> Monitor:
     """Computed once per plan file, data version and 统计截至 cut-off; the stamps are only cache keys."""
-    return Monitor.build(targets, data, date.fromisoformat(cutoff) if cutoff else None)
+    return Monitor.build(targets, _open_store(location), date.fromisoformat(cutoff) if cutoff else None)
 
 
 def report_dates(m: Monitor, year: int) -> list:
@@ -82,11 +103,11 @@ def set_qp(**values) -> None:
 
 
 def cached_monitor(cutoff: str | None = None) -> Monitor:
-    """The cached Monitor of the configured plan and data folder, as of a 统计截至 (None: latest)."""
-    targets, data = targets_path(), data_path()
+    """The cached Monitor of the configured plan and data store, as of a 统计截至 (None: latest)."""
+    targets, store = targets_path(), data_store()
     with guard():
         plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
-        return _monitor(str(targets), str(data), plan_stamp, folder_version(data), cutoff)
+        return _monitor(str(targets), store.location, plan_stamp, store.stamp(), cutoff)
 
 
 def monitor() -> tuple[Monitor, int]:

@@ -1,4 +1,5 @@
-"""The versioned store of uploaded rosters: every upload is kept, a rollback is a new version, nothing is lost.
+"""The folder engine: a data folder's own roster files are version 0, every upload is kept under
+<folder>/store/, a rollback is a new version, nothing is lost.
 
 Layout of `<data folder>/store/`:
   manifest.json                  {"format": 1, "entries": [...]}: the single source of truth
@@ -6,12 +7,10 @@ Layout of `<data folder>/store/`:
   originals/v000001-<sha8>-<name>  the uploaded bytes as received
   .lock                          held while committing
 
-An upload owns the slices (county, year, 统计截至) its rows cover; a rollback to N sets the owners back to
-what they were after entry N (0 = the folder's own files). Entries are replayed in order (store_read.replay).
-
-A commit writes its files under new names, then renames a new manifest into place: that rename is the commit
-point, so a process killed at any moment leaves the old manifest or the new one, never a mix. Files a killed
-commit left behind are named by no manifest entry; the next commit removes them under the lock.
+Entries are replayed in order (sources.versions.replay). A commit writes its files under new names, then
+renames a new manifest into place: that rename is the commit point, so a process killed at any moment leaves
+the old manifest or the new one, never a mix. Files a killed commit left behind are named by no manifest
+entry; the next commit removes them under the lock.
 """
 
 from __future__ import annotations
@@ -21,34 +20,28 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import filelock
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from plan_monitor.errors import DataError, UserError
-from plan_monitor.sources.rosters import load_base, to_template
+from plan_monitor.errors import DataError
 from plan_monitor.sources.report_dates import with_report_dates
-from plan_monitor.sources.store_read import (FORMAT, MANIFEST, State, entry_slices, manifest_path, read_manifest, replay, rows_at, store_dir)
-from plan_monitor.spec.templates import REPORT_KEYS, TEMPLATES
+from plan_monitor.sources.store._base import base_digest, data_files, is_demo, load_base
+from plan_monitor.sources.store._manifest import FORMAT, MANIFEST, manifest_path, read_manifest, rows_at, store_dir
+from plan_monitor.sources.store.interface import Store, StoreBusy, StoreConflict
+from plan_monitor.sources.tables import Rosters, to_template
+from plan_monitor.sources.versions import (CHANGE_KINDS, History, Slice, change_counts, changed_slices, compare_rows,
+                                           entry_slices, replay)
+from plan_monitor.spec.templates import TEMPLATES
 
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
-CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
-CHANGE_KINDS = tuple(CHANGE_LABELS)
-
-
-class StoreConflict(UserError):
-    """Someone else committed overlapping data after the user checked the preview."""
-
-
-class StoreBusy(StoreConflict):
-    """Another commit held the lock for longer than the caller is willing to wait."""
 
 
 def _step(name: str) -> None:
@@ -93,78 +86,56 @@ def _now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
-    """Rows matched by unit, year and 统计截至 (blank read as 12-31): one line per unit with its status
-    (new / changed / unchanged / removed) and, with `detail`, the (column, old, new) values that differ."""
-    keys = [*unit_keys, *REPORT_KEYS]
-    values = [c for c in after.column_names if c not in keys]
-    old, new = _frame(before, keys), _frame(after, keys)
-    both = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
-    matched = (both["_merge"] == "both").to_numpy()
-    changed = np.zeros(len(both), dtype=bool)
-    diffs: list[list] = [[] for _ in range(len(both))] if detail else []
-    for col in values:
-        a, b = both[f"{col}_old"], both[f"{col}_new"]
-        differ = matched & ~((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
-        changed |= differ
-        if detail and differ.any():
-            olds, news = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
-            for i in differ.nonzero()[0]:
-                diffs[i].append((col, _plain(olds[i]), _plain(news[i])))
-    status = np.where(changed, "changed", both["_merge"].map(
-        {"left_only": "removed", "right_only": "new", "both": "unchanged"}).to_numpy(dtype=object))
-    out = both[keys].copy()
-    out.insert(0, "status", status.astype(object))
-    if detail:
-        out["changes"] = diffs
-    return out.reset_index(drop=True)
+class FolderStore(Store):
+    """A data folder: its own roster files (版本 0) and the versions under <folder>/store/."""
 
-
-def _frame(table: pa.Table, keys: list[str]) -> pd.DataFrame:
-    table = with_report_dates(table)
-    df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-                                       pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}.get)
-    # a unit reported twice in one slice counts once, as the queries' latest-report rule would pick one row
-    return df.drop_duplicates(keys, keep="last")
-
-
-def _plain(value):
-    """A pandas cell as a plain Python value (numpy scalars unwrapped, missing as None)."""
-    if value is pd.NA or value is None or (isinstance(value, float) and value != value):
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def change_counts(compared: pd.DataFrame) -> dict[str, int]:
-    counts = compared["status"].value_counts()
-    return {kind: int(counts.get(kind, 0)) for kind in CHANGE_KINDS}
-
-
-class Store:
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
+        self.location = str(folder)
         self.dir = store_dir(self.folder)
+
+    def __repr__(self) -> str:
+        return f"FolderStore({self.location!r})"
 
     # ------------------------------------------------------------------ reading
 
-    def entries(self) -> list[dict]:
-        return read_manifest(self.folder)
+    def stamp(self) -> str:
+        """From file stats only: the base files' names, sizes and times, and the manifest's inode (every commit
+        renames a new manifest into place, so the inode changes even if size and time match)."""
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
+        digest = base_digest(self.folder)
+        manifest = manifest_path(self.folder)
+        if manifest.exists():
+            stat = manifest.stat()
+            digest.update(f"store:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+        return digest.hexdigest()[:16]
 
-    def head(self) -> int:
-        entries = self.entries()
-        return entries[-1]["id"] if entries else 0
+    def history(self) -> History:
+        return History.of(read_manifest(self.folder))
 
-    def state(self, at: int | None = None) -> State:
-        return replay(self.entries(), at)
+    def rosters(self) -> Rosters:
+        """Every base file, concatenated per table (tables with no file are empty), with the slices uploads own
+        replaced by the uploaded rows; one manifest read, so the rows and the history are the same version."""
+        stamp = self.stamp()
+        files = data_files(self.folder)
+        tables = load_base(self.folder, files)
+        entries = read_manifest(self.folder)
+        history = History.of(entries)
+        if entries:
+            tables = {table: rows_at(self.folder, tables, entries, history.owners, table) for table in tables}
+        return Rosters(tables, stamp, is_demo(self.folder), tuple(p.name for p in files), history)
 
-    def current(self, table: str) -> pa.Table:
-        entries = self.entries()
-        return rows_at(self.folder, load_base(self.folder), entries, replay(entries), table)
+    def current(self, table: str, at: int | None = None) -> pa.Table:
+        entries = read_manifest(self.folder)
+        return rows_at(self.folder, load_base(self.folder), entries, replay(entries, at), table)
 
     def diff(self, version: int) -> pd.DataFrame:
         """What a version changed against the state before it: one line per unit that is new, changed or
         removed, with its table, unit keys, year, 统计截至 and the (column, old, new) values that changed."""
-        entries = self.entries()
+        entries = read_manifest(self.folder)
         if not 1 <= version <= len(entries):
             raise DataError(f"版本 {version} 不存在", f"version {version} does not exist")
         slices = entry_slices(entries[version - 1])
@@ -187,9 +158,8 @@ class Store:
     # ------------------------------------------------------------------ writing
 
     def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
-               base: int, warnings_confirmed: int = 0, note: str = "", lock_timeout: float = 10) -> dict:
-        """Make a validated upload the owner of the slices its rows cover. `base` is the version the user's
-        preview was computed against: if a later entry touched the same slices, StoreConflict."""
+               base: int, role: str | None = None, warnings_confirmed: int = 0, note: str = "",
+               lock_timeout: float = 10) -> dict:
         template = TEMPLATES.get(template_key)
         if template is None:
             raise DataError(f"未知的报表类型 {template_key}", f"unknown template {template_key}")
@@ -205,14 +175,14 @@ class Store:
 
         # The counts are computed outside the lock against the state now; any later entry that touches these
         # slices also comes after `base`, so the check under the lock rejects the commit before they could lie.
-        entries = self.entries()
+        entries = read_manifest(self.folder)
         self._check_base(entries, base, slices)
         before = rows_at(self.folder, load_base(self.folder), entries, replay(entries), template.table, slices)
         changes = change_counts(compare_rows(before, rows, template.unit_keys, detail=False))
         sha = hashlib.sha256(original).hexdigest()
 
         with self._locked(lock_timeout):
-            entries = self.entries()
+            entries = read_manifest(self.folder)
             self._check_base(entries, base, slices)
             self._sweep(entries)
             vid = len(entries) + 1
@@ -221,8 +191,8 @@ class Store:
             _write_atomic(self.dir / parquet, lambda fh: pq.write_table(rows, fh, compression="zstd"), "parquet")
             _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
             entry = {
-                "id": vid, "kind": "upload", "user": user, "at": _now(), "file_name": file_name, "sha256": sha,
-                "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
+                "id": vid, "kind": "upload", "user": user, "role": role, "at": _now(), "file_name": file_name,
+                "sha256": sha, "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
                 "scope": [[c, y, d.isoformat()] for c, y, d in scope],
                 "counties": sorted({c for c, _, _ in scope}), "years": sorted({y for _, y, _ in scope}),
                 "parquet": parquet, "original": kept, "changes": changes,
@@ -231,20 +201,22 @@ class Store:
             self._write_manifest([*entries, entry])
         return entry
 
-    def rollback(self, to: int, *, user: str, base: int, lock_timeout: float = 10, note: str = "") -> dict:
-        """A new version whose data is exactly what version `to` showed (0: the folder's own files)."""
+    def rollback(self, to: int, *, user: str, base: int, role: str | None = None, note: str = "",
+                 allow: Callable[[set[Slice]], None] | None = None, lock_timeout: float = 10) -> dict:
         with self._locked(lock_timeout):
-            entries = self.entries()
+            entries = read_manifest(self.folder)
             head = len(entries)
             if head != base:  # a rollback is decided on the whole picture: anything newer invalidates it
                 raise self._conflict(head, base)
             if not 0 <= to < head:
                 raise DataError(f"只能回退到早于当前版本 v{head} 的版本", f"cannot roll back to {to} from {head}")
             now, then = replay(entries), replay(entries, to)
-            slices = {s for s in now.keys() | then.keys() if now.get(s) != then.get(s)}
+            slices = changed_slices(now, then)
             if not slices:
                 raise DataError(f"版本 {to} 的数据与当前数据相同，无需回退",
                                 f"version {to} shows the same data as the current version")
+            if allow is not None:
+                allow(set(slices))
             self._sweep(entries)
             base_tables = load_base(self.folder)
             changes = dict.fromkeys(CHANGE_KINDS, 0)
@@ -259,8 +231,8 @@ class Store:
                     rows += len(after)
             ordered = sorted(slices)
             entry = {
-                "id": head + 1, "kind": "rollback", "user": user, "at": _now(), "file_name": None, "sha256": None,
-                "size": None, "template": None, "table": None, "rows": rows,
+                "id": head + 1, "kind": "rollback", "user": user, "role": role, "at": _now(), "file_name": None,
+                "sha256": None, "size": None, "template": None, "table": None, "rows": rows,
                 "scope": [[t, c, y, d.isoformat()] for t, c, y, d in ordered],
                 "counties": sorted({s[1] for s in ordered}), "years": sorted({s[2] for s in ordered}),
                 "parquet": None, "original": None, "changes": changes, "warnings_confirmed": 0,

@@ -1,0 +1,86 @@
+"""What every reader and the write service may ask of a store, whatever engine keeps the rows.
+
+Rows come back as typed Arrow tables in the templates' English columns (sources.tables), versions as entry
+dicts and slice → owner states (sources.versions). Nothing here names a file, a folder or a manifest."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+import pandas as pd
+import pyarrow as pa
+
+from plan_monitor.errors import UserError
+from plan_monitor.sources.tables import Rosters
+from plan_monitor.sources.versions import History, Slice, State, replay
+
+
+class StoreConflict(UserError):
+    """Someone else committed overlapping data after the user checked the preview."""
+
+
+class StoreBusy(StoreConflict):
+    """Another commit held the lock for longer than the caller is willing to wait."""
+
+
+class Store(ABC):
+    """The data: the base rows (版本 0), every version after them, and the current rows.
+
+    Reading is open to every layer; writing (commit, rollback) is for ingest.service.WriteService alone, which
+    checks who is writing first."""
+
+    location: str  # where the store lives, as given to open_store; for cache keys and messages
+
+    # ------------------------------------------------------------------ reading
+
+    @abstractmethod
+    def stamp(self) -> str:
+        """A short string that changes whenever the data does (a commit, a rollback, a base file replaced);
+        cheap enough to compute on every page rerun, so caches can key on it."""
+
+    @abstractmethod
+    def history(self) -> History:
+        """Every version entry, oldest first, and the slice owners after the last, from one read."""
+
+    @abstractmethod
+    def rosters(self) -> Rosters:
+        """The current rows of every table, with the history they were read at and the stamp."""
+
+    @abstractmethod
+    def current(self, table: str, at: int | None = None) -> pa.Table:
+        """The rows of one table after version `at` (default: the latest; 0: the base rows)."""
+
+    @abstractmethod
+    def diff(self, version: int) -> pd.DataFrame:
+        """What a version changed against the state before it: one line per unit that is new, changed or
+        removed, with columns status, table, county, town, village, year, as_of and changes, the
+        (column, old, new) values that changed."""
+
+    def entries(self) -> list[dict]:
+        return list(self.history().entries)
+
+    def head(self) -> int:
+        """The latest version; 0 when nothing was ever committed."""
+        return self.history().head
+
+    def owners(self, at: int | None = None) -> State:
+        """The slice → owning version state after version `at` (default: the latest)."""
+        return replay(self.entries(), at)
+
+    # ------------------------------------------------------------------ writing (ingest.service only)
+
+    @abstractmethod
+    def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
+               base: int, role: str | None = None, warnings_confirmed: int = 0, note: str = "",
+               lock_timeout: float = 10) -> dict:
+        """Make a validated upload the owner of the slices its rows cover and return its entry. `base` is the
+        version the user's preview was computed against: if a later entry touched the same slices,
+        StoreConflict."""
+
+    @abstractmethod
+    def rollback(self, to: int, *, user: str, base: int, role: str | None = None, note: str = "",
+                 allow: Callable[[set[Slice]], None] | None = None, lock_timeout: float = 10) -> dict:
+        """A new version whose data is exactly what version `to` showed (0: the base rows); `base` must be
+        the latest version. `allow` is called with the exact slices the rollback rewrites, while no other
+        write can land, before anything is written; whatever it raises aborts the rollback."""

@@ -1,0 +1,142 @@
+"""What a version is, whatever engine keeps the rows: slices, the slice → owner state an entry list replays to,
+and the row comparison the preview, the version counts and the diff share.
+
+A slice is (table, county, year, as_of): one county's report of one table for one 统计截至 date; a base-file
+row without 统计截至 belongs to its year's 12-31 slice. An upload owns the slices its rows cover; a rollback to
+N sets the owners back to what they were after entry N (0 = the base files). The state maps each slice some
+upload owns to that upload's id; the current rows of an owned slice are exactly the owner's rows there, all
+other slices come from the base files (版本 0).
+
+An entry is a dict (the store's record of one version), oldest first, ids 1, 2, …:
+  id, kind ("upload" | "rollback"), user, role (absent in entries written before roles), at (ISO time),
+  file_name, sha256, size, template, table, rows, scope, counties, years, changes {new, changed, unchanged,
+  removed}, warnings_confirmed, rollback_to, note; an upload's scope is [[county, year, as_of], …], a
+  rollback's [[table, county, year, as_of], …].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.errors import DataError
+from plan_monitor.sources.report_dates import report_dates, with_report_dates
+from plan_monitor.spec.templates import REPORT_KEYS
+
+Slice = tuple[str, str, int, date]  # table, county, year, as_of
+State = dict[Slice, int]  # slice → id of the upload that owns it
+CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
+CHANGE_KINDS = tuple(CHANGE_LABELS)
+
+
+@dataclass(frozen=True)
+class History:
+    """The store's entries, oldest first, and the slice owners after the last one, read together."""
+
+    entries: tuple[dict, ...] = ()
+    owners: State = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entries: list[dict]) -> "History":
+        return cls(tuple(entries), replay(entries) if entries else {})
+
+    @property
+    def head(self) -> int:
+        return self.entries[-1]["id"] if self.entries else 0
+
+
+def entry_slices(entry: dict) -> set[Slice]:
+    """The slices an entry sets: an upload's scope (one table); a rollback's scope names the table per slice."""
+    if entry["kind"] == "upload":
+        return {(entry["table"], c, int(y), date.fromisoformat(d)) for c, y, d in entry["scope"]}
+    return {(t, c, int(y), date.fromisoformat(d)) for t, c, y, d in entry["scope"]}
+
+
+def replay(entries: list[dict] | tuple[dict, ...], at: int | None = None) -> State:
+    """The state after entry `at` (default: the last; 0: the base files only)."""
+    at = len(entries) if at is None else at
+    if not 0 <= at <= len(entries):
+        raise DataError(f"版本 {at} 不存在（最新版本为 {len(entries)}）", f"version {at} does not exist")
+    states: list[State] = [{}]
+    for entry in entries[:at]:
+        if entry["kind"] == "upload":
+            state = dict(states[-1])
+            state.update(dict.fromkeys(entry_slices(entry), entry["id"]))
+        else:
+            state = dict(states[entry["rollback_to"]])
+        states.append(state)
+    return states[at]
+
+
+def changed_slices(before: State, after: State) -> set[Slice]:
+    """The slices whose owner differs between two states: what moving from one to the other rewrites."""
+    return {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
+
+
+def slice_keys(table: pa.Table) -> pa.Array:
+    """One string per row naming its slice within a table (county|year|as_of, blank as_of read as 12-31)."""
+    year = pc.cast(table["year"], pa.string())
+    as_of = pc.cast(report_dates(table), pa.string())
+    return pc.binary_join_element_wise(pc.fill_null(table["county"], ""), year, as_of, "|")
+
+
+def slice_key(county: str, year: int, as_of: date) -> str:
+    return f"{county}|{year}|{as_of.isoformat()}"
+
+
+def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
+    if not len(table) or not keys:
+        return pa.array([False] * len(table), pa.bool_())
+    return pc.fill_null(pc.is_in(slice_keys(table), value_set=pa.array(sorted(keys), pa.string())), False)
+
+
+def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
+    """Rows matched by unit, year and 统计截至 (blank read as 12-31): one line per unit with its status
+    (new / changed / unchanged / removed) and, with `detail`, the (column, old, new) values that differ."""
+    keys = [*unit_keys, *REPORT_KEYS]
+    values = [c for c in after.column_names if c not in keys]
+    old, new = _frame(before, keys), _frame(after, keys)
+    both = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
+    matched = (both["_merge"] == "both").to_numpy()
+    changed = np.zeros(len(both), dtype=bool)
+    diffs: list[list] = [[] for _ in range(len(both))] if detail else []
+    for col in values:
+        a, b = both[f"{col}_old"], both[f"{col}_new"]
+        differ = matched & ~((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+        changed |= differ
+        if detail and differ.any():
+            olds, news = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+            for i in differ.nonzero()[0]:
+                diffs[i].append((col, _plain(olds[i]), _plain(news[i])))
+    status = np.where(changed, "changed", both["_merge"].map(
+        {"left_only": "removed", "right_only": "new", "both": "unchanged"}).to_numpy(dtype=object))
+    out = both[keys].copy()
+    out.insert(0, "status", status.astype(object))
+    if detail:
+        out["changes"] = diffs
+    return out.reset_index(drop=True)
+
+
+def _frame(table: pa.Table, keys: list[str]) -> pd.DataFrame:
+    table = with_report_dates(table)
+    df = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+                                       pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}.get)
+    # a unit reported twice in one slice counts once, as the queries' latest-report rule would pick one row
+    return df.drop_duplicates(keys, keep="last")
+
+
+def _plain(value):
+    """A pandas cell as a plain Python value (numpy scalars unwrapped, missing as None)."""
+    if value is pd.NA or value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def change_counts(compared: pd.DataFrame) -> dict[str, int]:
+    counts = compared["status"].value_counts()
+    return {kind: int(counts.get(kind, 0)) for kind in CHANGE_KINDS}
