@@ -6,6 +6,7 @@ from plan_monitor.errors import UserError
 from plan_monitor.present.history import diff_table, version_label, version_table
 from plan_monitor.sources.rosters import folder_version
 from plan_monitor.sources.store import Store
+from plan_monitor.ui.boundary import show_known
 from plan_monitor.ui.context import data_path, guard
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
@@ -65,7 +66,7 @@ if st.button("回退", disabled=not confirmed, key="pm_versions_go", type="prima
         try:
             entry = store.rollback(to, user=user.strip(), base=seen)
         except UserError as exc:
-            st.error(exc.zh)
+            show_known(exc)
         else:
             st.cache_resource.clear()  # the dashboard's Monitor is cached per data stamp; recompute from scratch
             st.session_state["pm_user"] = user.strip()
