@@ -1,9 +1,14 @@
 """Plan Monitor: 三年行动计划目标监测看板. Run with `bash scripts/app.sh`.
 
 Pages live in app_pages/, not pages/: Streamlit treats a pages/ folder as the legacy page router and
-shows "Page not found" for st.navigation URLs before the app has run."""
+shows "Page not found" for st.navigation URLs before the app has run.
+
+Every page runs inside the one error boundary (plan_monitor.ui.boundary): a known error shows its Chinese message,
+anything else 内部错误 with a reference that is also in the server log; no page ever shows a traceback."""
 
 import streamlit as st
+
+from plan_monitor.ui.boundary import error_boundary
 
 st.set_page_config(page_title="三年行动计划目标监测看板", page_icon="📊", layout="wide")
 
@@ -20,4 +25,5 @@ DATA_PAGES = [
     st.Page("app_pages/reporting.py", title="报送情况", icon=":material/fact_check:", url_path="reporting"),
     st.Page("app_pages/versions.py", title="数据版本", icon=":material/history:", url_path="versions"),
 ]
-st.navigation({"监测看板": PAGES, "数据管理": DATA_PAGES}).run()
+with error_boundary():
+    st.navigation({"监测看板": PAGES, "数据管理": DATA_PAGES}).run()

@@ -8,6 +8,7 @@ import streamlit as st
 from plan_monitor.outputs.briefing.docx_export import bulletin_docx
 from plan_monitor.outputs.briefing.pptx_export import deck_pptx
 from plan_monitor.outputs.briefing.slide_html import THEME_LABELS, css, render
+from plan_monitor.ui.boundary import error_boundary
 from plan_monitor.ui.context import guard, qp, set_qp
 from plan_monitor.outputs.briefing.bulletin import slide_notes
 from plan_monitor.ui.present import AUTO_SECONDS, clamp_slide, deck, frame_css, keyboard_bridge, load_monitor
@@ -95,9 +96,11 @@ if auto:
 
     @st.fragment(run_every=auto)
     def advance() -> None:
-        """On a lobby screen the deck loops: after the last slide comes the title again."""
-        if time.monotonic() - st.session_state.get("pm_shown_at", 0) >= auto - 0.5:
-            st.query_params["slide"] = str(index % total + 1)
-            st.rerun()
+        """On a lobby screen the deck loops: after the last slide comes the title again. A fragment rerun runs
+        outside app.py, so it carries its own error boundary."""
+        with error_boundary():
+            if time.monotonic() - st.session_state.get("pm_shown_at", 0) >= auto - 0.5:
+                st.query_params["slide"] = str(index % total + 1)
+                st.rerun()
 
     advance()

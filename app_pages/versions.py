@@ -5,6 +5,7 @@ import streamlit as st
 from plan_monitor.errors import UserError
 from plan_monitor.ingest.service import WriteService
 from plan_monitor.present.history import diff_table, version_label, version_table
+from plan_monitor.ui.boundary import show_known
 from plan_monitor.ui.context import actor, data_store, guard
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
@@ -62,7 +63,7 @@ if st.button("回退", disabled=not confirmed, key="pm_versions_go", type="prima
     try:
         entry = WriteService(store).rollback(to, who, base=seen)
     except UserError as exc:
-        st.error(exc.zh)
+        show_known(exc)
     else:
         st.cache_resource.clear()  # the dashboard's Monitor is cached per data stamp; recompute from scratch
         st.session_state["pm_user"] = who.name

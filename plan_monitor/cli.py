@@ -1,19 +1,30 @@
-"""python -m plan_monitor: the command line. It calls the same functions as the pages."""
+"""python -m plan_monitor: the command line. It calls the same functions as the pages.
+
+Exit codes: 0 success; 1 internal error (a short reference on stderr, the traceback in a log file under the system
+temp dir, and on stderr too with PLAN_MONITOR_DEBUG set); 2 bad input (UserError, Chinese then English, no
+traceback); 141 stdout closed early (`scorecard | head`), quietly, like any Unix tool killed by SIGPIPE.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
+import traceback
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from plan_monitor.errors import UserError
+from plan_monitor.errors import UserError, internal_error_en, internal_error_zh, new_reference
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.spec.templates import TEMPLATES
 
+EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,12 +78,52 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe or a full disk shows up here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
     except UserError as exc:
         print(f"错误：{exc.zh}", file=sys.stderr)
         if exc.en:
             print(f"Error: {exc.en}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - the CLI's error boundary
+        return _internal_error(exc, sys.argv[1:] if argv is None else argv)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what could not be written stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (e.g. captured in tests): nothing to silence
+        pass
+
+
+def _internal_error(exc: Exception, argv: list[str]) -> int:
+    """An unexpected error: the user gets a short reference; the traceback goes to a log file named after it."""
+    ref = new_reference()
+    trace = "".join(traceback.format_exception(exc))
+    log = Path(tempfile.gettempdir()) / f"plan_monitor-error-{ref}.log"
+    try:
+        log.write_text(f"{datetime.now().isoformat(timespec='seconds')} plan_monitor {' '.join(argv)}\n"
+                       f"internal error {ref}\n{trace}", encoding="utf-8")
+        where_zh, where_en = f"；详情见 {log}", f"; details in {log}"
+    except OSError:
+        where_zh, where_en = "；日志无法写入，设置 PLAN_MONITOR_DEBUG=1 重新运行可查看详情", \
+            "; the log could not be written, re-run with PLAN_MONITOR_DEBUG=1 for details"
+    try:
+        sys.stdout.flush()
+    except OSError:  # stdout itself failed (e.g. a full disk): drop what is left rather than fail again at exit
+        _drop_stdout()
+    print(internal_error_zh(ref) + where_zh, file=sys.stderr)
+    print(internal_error_en(ref) + where_en, file=sys.stderr)
+    if os.environ.get("PLAN_MONITOR_DEBUG"):
+        print(trace, file=sys.stderr, end="")
+    return EXIT_INTERNAL
 
 
 def _check(args) -> int:

@@ -1,10 +1,13 @@
 """Errors a user can cause. Each carries a Chinese message first, then English.
 
-They are caught once, at the edge (CLI or page), and shown without a traceback.
+They are caught once, at the edge (CLI or page), and shown without a traceback. Anything else is an internal
+error: the user sees only a short reference (internal_error_zh / internal_error_en), the traceback goes to the log
+under that reference.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 
@@ -50,3 +53,16 @@ class PlanError(UserError):
 
 class DataError(UserError):
     """Progress data cannot be read or does not fit a roster template."""
+
+
+def new_reference() -> str:
+    """A short reference for one internal error: 8 hex digits, shown to the user and written to the log."""
+    return secrets.token_hex(4)
+
+
+def internal_error_zh(ref: str) -> str:
+    return f"内部错误（编号 {ref}），请将编号告知管理员"
+
+
+def internal_error_en(ref: str) -> str:
+    return f"Internal error (ref {ref}); please pass the reference to the administrator"

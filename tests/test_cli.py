@@ -6,15 +6,18 @@ import contextlib
 import csv
 import io
 import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from inline_rosters import PLANS
 
-from plan_monitor.cli import main
+from plan_monitor.cli import EXIT_BROKEN_PIPE, main
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.spec.plan import load_plan
 
@@ -189,3 +192,72 @@ def test_entry_point_runs_as_a_module():
     lines = proc.stdout.splitlines()
     assert lines[0] == HEADER
     assert len(lines) == 1 + 13
+
+
+# ---------------------------------------------------------------- the CLI's error boundary
+
+INTERNAL_ZH = re.compile(r"^内部错误（编号 ([0-9a-f]{8})），请将编号告知管理员；详情见 (\S+)$")
+INTERNAL_EN = re.compile(r"^Internal error \(ref ([0-9a-f]{8})\); please pass the reference to the administrator; "
+                         r"details in (\S+)$")
+
+
+def cli(*argv, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "plan_monitor", *argv], cwd=ROOT, text=True, encoding="utf-8",
+                          timeout=120, env={**os.environ, **(env or {})}, **kwargs)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_internal_error_prints_a_reference_and_logs_the_traceback(tmp_path):
+    """A full disk is nothing the user typed wrong: exit 1, a reference in Chinese and English, the traceback only
+    in the log file (under the system temp dir, here TMPDIR)."""
+    proc = cli("scorecard", "--out", "/dev/full", env={"TMPDIR": str(tmp_path)}, capture_output=True)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2, proc.stderr
+    zh, en = INTERNAL_ZH.match(lines[0]), INTERNAL_EN.match(lines[1])
+    assert zh and en, lines
+    ref, log = zh.group(1), Path(zh.group(2))
+    assert en.groups() == (ref, str(log))
+    assert log == tmp_path / f"plan_monitor-error-{ref}.log"
+    text = log.read_text(encoding="utf-8")
+    assert f"internal error {ref}" in text and "scorecard --out /dev/full" in text
+    assert "Traceback (most recent call last)" in text and "No space left on device" in text
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_internal_error_in_debug_mode_also_prints_the_traceback(tmp_path):
+    proc = cli("scorecard", "--out", "/dev/full", env={"TMPDIR": str(tmp_path), "PLAN_MONITOR_DEBUG": "1"},
+               capture_output=True)
+    assert proc.returncode == 1
+    assert INTERNAL_ZH.match(proc.stderr.splitlines()[0])
+    assert "Traceback (most recent call last)" in proc.stderr and "OSError: [Errno 28]" in proc.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_unwritable_stdout_is_an_internal_error_without_noise_at_exit(tmp_path):
+    with open("/dev/full", "w") as full:
+        proc = cli("scorecard", env={"TMPDIR": str(tmp_path)}, stdout=full, stderr=subprocess.PIPE)
+    assert proc.returncode == 1
+    assert len(proc.stderr.splitlines()) == 2 and INTERNAL_ZH.match(proc.stderr.splitlines()[0]), proc.stderr
+    assert "Exception ignored" not in proc.stderr
+
+
+def test_closed_stdout_exits_quietly():
+    """`scorecard | head`: the reader is gone before the table is written; no BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = cli("scorecard", stdout=write_end, stderr=subprocess.PIPE)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == EXIT_BROKEN_PIPE == 141
+    assert proc.stderr == ""
+
+
+def test_scorecard_piped_into_head_shows_one_line_and_no_error():
+    proc = subprocess.run(f"'{sys.executable}' -m plan_monitor scorecard | head -n 1", shell=True, cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert proc.stdout == HEADER + "\n"
+    assert proc.stderr == ""

@@ -4,16 +4,23 @@ A real commit runs in a child process; it is stopped with os._exit right after e
 PLAN_MONITOR_STORE_CRASH_AT hook) and with SIGKILL at random moments of a commit loop. After every kill the store
 must read cleanly: the manifest parses, every file it names exists and reads, and the current rows are exactly
 those of the version the manifest says is current.
+
+Nothing here depends on the machine's speed: the loop runs until it has made its kills (bounded by attempts, not
+seconds), and the moment of each kill is measured from the worker's own markers (a line after each commit) and
+a random part of a commit's duration as timed on this machine.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import random
 import signal
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -28,6 +35,9 @@ from plan_monitor.sources.store._folder import CRASH_ENV
 
 STEPS = ("locked", "parquet_tmp", "parquet", "original_tmp", "original", "manifest_tmp", "manifest")
 ROWS = 20_000
+KILLS = 15  # SIGKILLs the store must survive in the random test
+MAX_ATTEMPTS = 100  # a generous bound on worker runs to reach them
+HANG = 300  # seconds without a marker from a worker that must print one: it hangs, a failure, not a slow machine
 
 # Version k stores ROWS - k % 7 villages whose reserve_cadres is k, so the rows name the version they came from.
 WORKER = f"""
@@ -55,6 +65,7 @@ while True:
     head = store.head()
     store.commit(template_key="village", rows=rows(head + 1), original=f"file {{head + 1}}".encode() * 150_000,
                  file_name=f"v{{head + 1}}.csv", user="crash", base=head)
+    print(f"committed {{head + 1}}", flush=True)
     if not loop:
         break
 """
@@ -117,25 +128,68 @@ def test_exit_right_after_each_step_leaves_old_or_new(folder):
     assert sorted(p.name for p in (folder / "store").iterdir()) == [".lock", "manifest.json", "originals", "versions"]
 
 
+class Lines:
+    """A worker's stdout lines, read on a thread so that waiting for one cannot hang the test run."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self._lines: queue.Queue = queue.Queue()
+        self._stream = proc.stdout
+        self._reader = threading.Thread(target=self._read, args=(proc.stdout,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self._lines.put(line.strip())
+        self._lines.put(None)
+
+    def next(self) -> str | None:
+        try:
+            return self._lines.get(timeout=HANG)
+        except queue.Empty:
+            pytest.fail(f"no output from the worker for {HANG} s")
+
+    def close(self) -> None:
+        """After the worker is gone: the reader has seen the end of its output."""
+        self._reader.join(HANG)
+        self._stream.close()
+
+
 def test_sigkill_at_random_moments_leaves_a_readable_version(folder):
+    """Each run waits for 0–2 commits to land, then for a random part of one commit's duration (the median of
+    those measured so far on this machine), and kills the worker: kills fall anywhere in a commit."""
     rng = random.Random(20240930)
-    head, moved, torn, started = 0, 0, 0, time.monotonic()
-    runs = 0
-    while runs < 40 and time.monotonic() - started < 15:
+    head = kills = moved = torn = 0
+    commit_seconds: list[float] = []
+    for _ in range(MAX_ATTEMPTS):
+        if kills >= KILLS and moved:
+            break
         proc = worker(folder, "loop")
-        assert proc.stdout.readline().strip() == "ready"
+        lines = Lines(proc)
+        assert lines.next() == "ready"
         proc.stdin.write("go\n")
         proc.stdin.flush()
-        time.sleep(rng.uniform(0.0, 0.35))
+        last = time.monotonic()
+        for _ in range(rng.randint(0, 2)):
+            line = lines.next()
+            assert line and line.startswith("committed "), (line, proc.stderr.read() if line is None else "")
+            now = time.monotonic()
+            commit_seconds.append(now - last)
+            last = now
+        time.sleep(rng.uniform(0.0, statistics.median(commit_seconds)) if commit_seconds else 0.0)
         proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+        proc.wait(timeout=HANG)
+        lines.close()
+        proc.stdin.close()
+        proc.stderr.close()
         assert proc.returncode == -signal.SIGKILL
-        now = check(folder)
-        assert now >= head
-        moved += now > head
+        kills += 1
+        now_head = check(folder)
+        assert now_head >= head
+        moved += now_head > head
         torn += bool(leftovers(folder))
-        head = now
-        runs += 1
-    print(f"{runs} kills, {moved} after a new version landed, {torn} in the middle of writing files")
-    assert runs >= 15
+        head = now_head
+    typical = statistics.median(commit_seconds) if commit_seconds else float("nan")
+    print(f"{kills} kills, {moved} after a new version landed, {torn} in the middle of writing files "
+          f"(a commit took {typical:.3f} s here)")
+    assert kills >= KILLS
     assert moved  # kills landed after commits too, not only during start-up (mid-write kills: the step test)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import openpyxl
 import pyarrow as pa
@@ -175,12 +174,12 @@ def test_report_file_name():
     assert report_file_name("") == "上传文件_校验报告.xlsx"
 
 
-def test_twenty_thousand_rows_stay_quick():
+def test_twenty_thousand_rows_keep_their_original_row_numbers():
+    """A large report is complete; its speed is measured by bench/ingest_bench.py, not asserted here."""
     rows = [(i + 3, ["2024", "监利市", "容城镇", f"村{i}", "村", "否", "1.5"]) for i in range(20_000)]
     issues = [Issue("error", "bad_number", "不是数字", row=i + 3, column="村集体经济收入（万元）") for i in range(0, 20_000, 10)]
-    start = time.perf_counter()
     data = report_xlsx(_parsed(rows), issues, NOTES, "big.xlsx")
-    assert time.perf_counter() - start < 10
-    ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)["原始数据"]
-    first_column = [r[0] for r in ws.iter_rows(values_only=True)]
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    first_column = [r[0] for r in wb["原始数据"].iter_rows(values_only=True)]
     assert first_column[0] == "原行号" and first_column[1:] == [r for r, _ in rows]
+    assert [r[1] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)] == [i.row for i in issues]

@@ -4,7 +4,6 @@ URL, the header, and the Actor a page writes as."""
 from __future__ import annotations
 
 import os
-import traceback
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from plan_monitor.present.reporting import incomplete_note
 from plan_monitor.errors import UserError
 from plan_monitor.ingest.service import Actor
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
+from plan_monitor.ui.boundary import show_known
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.sources import Store, open_store
 from plan_monitor.present.format import fmt_date
@@ -75,13 +75,12 @@ def report_dates(m: Monitor, year: int) -> list:
 
 @contextmanager
 def guard():
-    """Known errors are shown once, in Chinese, at the page; tracebacks only in debug mode."""
+    """A known error here is shown (as the app's error boundary shows it) and the page stops at this point.
+    Unexpected errors pass on to the boundary in app.py."""
     try:
         yield
     except UserError as exc:
-        st.error(exc.zh)
-        if os.environ.get("PLAN_MONITOR_DEBUG"):
-            st.code(traceback.format_exc())
+        show_known(exc)
         st.stop()
 
 
