@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plan_monitor.spec.templates import TEMPLATES
-from plan_monitor.ingest.header import ALIASES, DEMO_ALIASES, LOOKUPS, find_header, norm
+from plan_monitor.ingest.header import LOOKUPS, find_header, norm
 from plan_monitor.ingest.model import UploadError
 
 
@@ -14,16 +14,15 @@ def test_every_alias_names_its_own_column(template):
     """setdefault in the lookup would silently let one alias shadow another column's: none may."""
     lookup = LOOKUPS[template.key]
     for col in template.columns:
-        names = [col.header, col.key, *ALIASES.get(col.key, ())]
-        if col.key == "is_demo":
-            names += DEMO_ALIASES[template.key]
+        names = [col.header, col.key, *col.aliases]
         for name in names:
             assert lookup[norm(name)] == col.key, (template.key, name)
 
 
 def test_every_template_column_has_aliases():
-    keys = {c.key for t in TEMPLATES.values() for c in t.columns} - {"is_demo"}
-    assert keys <= set(ALIASES)
+    for template in TEMPLATES.values():
+        for col in template.columns:
+            assert col.aliases, (template.key, col.key)
 
 
 @pytest.mark.parametrize(("a", "b"), [

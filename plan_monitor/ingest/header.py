@@ -3,7 +3,7 @@
 Analysts retype headers: 年份 for 年度, 县市区 for 县（市、区）, a merged 后备干部 above 人数 and
 其中30岁以下. Matching compares normalised text (NFKC, no whitespace, one bracket style, no
 punctuation, unit parentheses dropped) against each template's own header, the aliases below and
-the English key (for Parquet files written by a program).
+the English key (for Parquet files written by a program); the aliases live with each column in spec/templates.py.
 """
 
 from __future__ import annotations
@@ -17,52 +17,8 @@ from plan_monitor.ingest.model import Note, UploadError
 
 HEAD_ROWS = 20  # an analyst's title block is a few rows; a header lower than this is not a roster
 
-# Variants analysts type for each template column, keyed by column key. The template's own header
-# and the key itself always match too; the unit-stripping in _norm makes "(人)" "(个)" "(万元)" optional.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "year": ("年度", "年份", "统计年度", "数据年度", "所属年度", "报送年度", "年"),
-    "as_of": ("统计截至", "统计截止", "截止日期", "截至日期", "数据截至", "数据截止", "统计时间", "统计日期",
-              "统计截至日期", "统计截止日期", "截至时间", "截止时间", "数据截止日期", "数据截至日期"),
-    "county": ("县（市、区）", "县市区", "县(市区)", "县区", "所属县市区", "所属县（市、区）", "县（市、区）名称",
-               "县市", "县（市、区、功能区）", "县（市、区）/功能区"),
-    "town": ("乡镇（街道）", "乡镇", "街道", "乡镇街道", "所属乡镇", "所属乡镇（街道）", "乡镇（街道）名称", "镇（街道）",
-             "乡镇/街道", "乡镇名称"),
-    "village": ("村（社区）", "村社区", "村名", "村（社区）名称", "村", "社区名称", "村名称", "村/社区", "村（居）",
-                "行政村", "村居", "村（社区）名"),
-    "unit_type": ("村社区类型", "村（社区）类型", "类别"),
-    "demo_year": ("示范命名年度", "命名年度", "命名年份", "示范年度", "示范命名年份", "命名时间"),
-    "income_wan": ("村集体经济收入（万元）", "村集体经济收入", "集体经济收入（万元）", "集体经济收入", "村集体经济收入(万元)",
-                   "村级集体经济收入", "村集体收入", "集体收入", "村集体经济收入（万）", "集体经济收入（万）"),
-    "reserve_cadres": ("后备干部人数", "后备干部数", "后备干部（人）", "后备干部", "村级后备干部人数", "后备干部总数",
-                       "后备干部人数合计", "后备干部总人数"),
-    "reserve_cadres_u30": ("其中30岁以下", "30岁以下后备干部", "其中30岁以下后备干部人数", "30岁以下后备干部人数",
-                           "其中30岁以下人数", "30岁以下", "30岁以下人数", "其中：30岁以下", "后备干部其中30岁以下",
-                           "30岁以下后备干部数"),
-    "town_type": ("乡镇类型", "乡镇（街道）类型", "类别"),
-    "has_smart_platform": ("是否建成综合服务智慧平台", "是否建成智慧平台", "智慧平台", "综合服务智慧平台", "是否建成平台",
-                           "是否建成党建引领基层治理综合服务智慧平台", "智慧平台是否建成"),
-    "is_dense_center": ("是否中心城区人口密集街道", "中心城区人口密集街道", "是否人口密集街道", "人口密集街道",
-                        "是否中心城区街道"),
-    "secretary_reserves": ("党委书记后备人选人数", "党委书记后备人选", "书记后备人选人数", "书记后备人选",
-                           "党委书记后备人数", "党委书记后备人选数"),
-    "shared_sites": ("党建共享阵地数（个，累计）", "党建共享阵地数", "共享阵地数", "党建共享阵地", "累计建成党建共享阵地数"),
-    "brand_projects": ("卓越党建品牌项目数（个，累计）", "卓越党建品牌项目数", "党建品牌项目数", "品牌项目数",
-                       "卓越党建品牌项目"),
-    "certified_workers_u50": ("50岁以下持证城市社区工作者数（人）", "50岁以下持证城市社区工作者数",
-                              "50岁以下持证社区工作者数", "50岁以下持证城市社区工作者", "持证城市社区工作者数（50岁以下）"),
-    "party_workers": ("基层党务工作者总数（人）", "基层党务工作者总数", "党务工作者总数", "基层党务工作者人数",
-                      "党务工作者人数", "基层党务工作者数"),
-    "party_workers_trained": ("已完成轮训党务工作者数（人，累计）", "已完成轮训党务工作者数", "已轮训党务工作者数",
-                              "轮训党务工作者数", "已轮训人数", "已完成轮训人数"),
-}
-
-# 是否示范 names the level, and a village file must not pass for a town file because of it.
-DEMO_ALIASES: dict[str, tuple[str, ...]] = {
-    "village": ("是否示范村", "示范村", "是否示范村（社区）", "是否为示范村", "是否市级示范村", "示范村（社区）",
-                "是否为示范村（社区）", "是否示范社区"),
-    "town": ("是否示范乡镇", "示范乡镇", "是否示范街道", "是否示范乡镇（街道）", "示范乡镇（街道）", "是否为示范乡镇"),
-    "county": ("是否示范县", "示范县", "是否示范县市区", "示范县（市、区）", "是否为示范县"),
-}
+# 是否示范 in any template: the template's own aliases name the level, so a village file cannot pass for a
+# town file because of it; these generic forms are accepted for whichever template's 是否示范 column.
 GENERIC_DEMO = ("是否示范", "是否为示范", "是否示范单位")
 
 _BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "{": "(", "}": ")"})
@@ -82,9 +38,9 @@ def norm(text: object) -> str:
 def _lookup(template: Template) -> dict[str, str]:
     table: dict[str, str] = {}
     for col in template.columns:
-        names = (col.header, col.key, *ALIASES.get(col.key, ()))
+        names = (col.header, col.key, *col.aliases)
         if col.key == "is_demo":
-            names += DEMO_ALIASES.get(template.key, ()) + GENERIC_DEMO
+            names += GENERIC_DEMO
         for name in names:
             table.setdefault(norm(name), col.key)
     return table

@@ -24,15 +24,7 @@ OPTIONS_SHEET = "选项"
 LAST_ROW = 5000  # validations cover this many rows; a county's village roster is well under it
 YEAR_RANGE = (2000, 2100)
 DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
-CHOICES = {"unit_type": ("村", "社区"), "town_type": ("镇", "乡", "街道")}
 DTYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本", "bool": "是否", "date": "日期"}
-EXAMPLES = {
-    "year": "2024", "as_of": "2024-06-30", "county": "监利市", "town": "容城镇", "village": "红星村",
-    "unit_type": "村", "is_demo": "否", "demo_year": "2023", "income_wan": "12.5", "reserve_cadres": "3",
-    "reserve_cadres_u30": "1", "town_type": "镇", "has_smart_platform": "是", "is_dense_center": "否",
-    "secretary_reserves": "2", "shared_sites": "15", "brand_projects": "4", "certified_workers_u50": "120",
-    "party_workers": "860", "party_workers_trained": "540",
-}
 DTYPE_EXAMPLES = {"int": "0", "float": "0", "str": "", "bool": "否", "date": "2024-06-30"}
 
 REQUIRED_FONT = Font(bold=True, color="C00000")
@@ -68,9 +60,9 @@ def _year_bounds(col: Column, plan) -> tuple[int, int]:
 
 
 def _validation(col: Column, plan, county_list: str | None) -> DataValidation | None:
-    if col.key in CHOICES:
-        options = "、".join(CHOICES[col.key])
-        dv = DataValidation(type="list", formula1='"' + ",".join(CHOICES[col.key]) + '"', allow_blank=True,
+    if col.choices:
+        options = "、".join(col.choices)
+        dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
                             errorTitle="类型", error=f"请从下拉列表选择：{options}")
     elif col.dtype == "bool":
         dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True, errorTitle="是否",
@@ -114,7 +106,7 @@ def _county_options(wb: Workbook, geo) -> str | None:
 
 
 def _examples(template: Template, plan, geo) -> dict[str, str]:
-    examples = dict(EXAMPLES)
+    examples = {c.key: c.example for c in template.columns if c.example}
     if plan is not None:
         examples["year"] = str(plan.plan.years[0])
         examples["as_of"] = f"{plan.plan.years[0]}-06-30"
