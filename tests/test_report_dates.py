@@ -69,10 +69,8 @@ def test_cut_off_counts_a_blank_as_of_as_the_year_end_report():
 
 
 def test_the_sidebar_lists_a_blank_as_of_as_the_year_end_round():
-    from types import SimpleNamespace
+    from plan_monitor.metrics.monitor import reported_rounds
 
-    from plan_monitor.ui.context import report_dates as sidebar_dates
-
-    m = SimpleNamespace(rosters=make_rosters(county_stats=rows("county_stats")))
-    assert sidebar_dates(m, 2024) == [date(2024, 12, 31), Q2]  # 6-30 stays selectable as the earlier round
-    assert sidebar_dates(m, 2023) == [date(2023, 12, 31)]
+    rounds = reported_rounds(make_rosters(county_stats=rows("county_stats")))
+    assert rounds[2024] == [date(2024, 12, 31), Q2]  # 6-30 stays selectable as the earlier round
+    assert rounds[2023] == [date(2023, 12, 31)]

@@ -8,14 +8,26 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from plan_monitor.engine import Engine
 from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.metrics.scorecard import Scorecard, compute_scorecard
 from plan_monitor.sources import Store, open_store
+from plan_monitor.sources.report_dates import report_dates
 from plan_monitor.sources.tables import Rosters, cut_off
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import Plan, load_plan
+
+
+def reported_rounds(rosters: Rosters) -> dict[int, list[date]]:
+    """Every year's reported 统计截至 dates, newest first, across all rosters."""
+    found: dict[int, set[date]] = {}
+    for table in rosters.tables.values():
+        pairs = pa.table({"year": table["year"], "as_of": report_dates(table)}).group_by(["year", "as_of"]).aggregate([])
+        for year, as_of in zip(pairs["year"].to_pylist(), pairs["as_of"].to_pylist()):
+            found.setdefault(int(year), set()).add(as_of)
+    return {year: sorted(dates, reverse=True) for year, dates in found.items()}
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,12 @@ class Monitor:
         """报送情况 of the data the figures are built on, once per Monitor: which county sent which round, and
         who sent it, from the store history read with the rows."""
         return reporting_status(self.plan, self.geo, self.rosters)
+
+    @cached_property
+    def rounds(self) -> dict[int, list[date]]:
+        """The 统计截至 dates reported per year, newest first, once per Monitor (a report without one is the
+        year-end report): the rounds a reader may look back at."""
+        return reported_rounds(self.rosters)
 
     def latest_year(self) -> int:
         """The latest plan year that has any data, else the first plan year."""

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-import pyarrow.compute as pc
 import streamlit as st
 
 from plan_monitor.outputs.charts import legend_html
@@ -20,7 +19,6 @@ from plan_monitor.ui.boundary import show_known
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.sources import Store, open_store
 from plan_monitor.present.format import fmt_date
-from plan_monitor.sources.report_dates import report_dates as row_report_dates
 
 CSS = """
 <style>
@@ -63,14 +61,6 @@ def actor(name: str) -> Actor:
 def _monitor(targets: str, location: str, plan_stamp: int, data_stamp: str, cutoff: str | None) -> Monitor:
     """Computed once per plan file, data version and 统计截至 cut-off; the stamps are only cache keys."""
     return Monitor.build(targets, _open_store(location), date.fromisoformat(cutoff) if cutoff else None)
-
-
-def report_dates(m: Monitor, year: int) -> list:
-    """The 统计截至 dates reported for a year, newest first; a report without one is the year-end report."""
-    dates = set()
-    for table in m.rosters.tables.values():
-        dates |= set(row_report_dates(table.filter(pc.equal(table["year"], year))).to_pylist())
-    return sorted(dates, reverse=True)
 
 
 @contextmanager
@@ -116,7 +106,7 @@ def monitor() -> tuple[Monitor, int]:
     years = full.plan.years
     year = qp("year", years, full.latest_year())
     year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
-    dates = report_dates(full, year)
+    dates = full.rounds.get(year, [])
     labels = ["最新"] + [d.isoformat() for d in dates[1:]]
     chosen = qp("asof", labels, "最新")
     chosen = st.sidebar.selectbox("统计截至", labels, index=labels.index(chosen), key="pm_asof",

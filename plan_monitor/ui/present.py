@@ -8,7 +8,7 @@ import streamlit as st
 from plan_monitor.outputs.briefing.deck import Deck, build_deck
 from plan_monitor.outputs.briefing.slide_html import THEMES
 from plan_monitor.metrics.monitor import Monitor
-from plan_monitor.ui.context import cached_monitor, report_dates
+from plan_monitor.ui.context import cached_monitor
 
 BAR_PX = 50  # height of the control bar under the slide
 U3 = "calc(min(1vw, 1.7778vh) * 3)"  # the slides' side margin, as in slide_html
@@ -87,7 +87,7 @@ def load_monitor() -> Monitor:
     """The Monitor for the 统计截至 in the URL (`asof`, latest when absent); no sidebar on this page."""
     m = cached_monitor()
     cutoff = st.query_params.get("asof")
-    if cutoff and cutoff in {d.isoformat() for y in m.plan.years for d in report_dates(m, y)}:
+    if cutoff and cutoff in {d.isoformat() for dates in m.rounds.values() for d in dates}:
         m = cached_monitor(cutoff)
     return m
 
