@@ -4,10 +4,10 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import county_bars, status_heatmap
 from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export
+from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.views import county_ranking, status_matrix
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
-from plan_monitor.present.views import county_ranking, status_matrix
-from plan_monitor.present.format import fmt_rate, fmt_value
 
 m, year = monitor()
 header(m, year, "分县")

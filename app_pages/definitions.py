@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from plan_monitor.ui.context import header, monitor
 from plan_monitor.present.views import definitions
+from plan_monitor.ui.context import header, monitor
 
 m, year = monitor()
 header(m, year, "指标口径")

@@ -4,10 +4,10 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import completion_bars, sparkline
 from plan_monitor.outputs.export_table import attention_export, export_note, scorecard_export
-from plan_monitor.ui.context import header, monitor
-from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.present.format import fmt_rate, fmt_value
 from plan_monitor.present.views import overview
+from plan_monitor.ui.context import header, monitor
+from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
 m, year = monitor()
 header(m, year, "总览")

@@ -5,12 +5,12 @@ import time
 
 import streamlit as st
 
+from plan_monitor.outputs.briefing.bulletin import slide_notes
 from plan_monitor.outputs.briefing.docx_export import bulletin_docx
 from plan_monitor.outputs.briefing.pptx_export import deck_pptx
 from plan_monitor.outputs.briefing.slide_html import THEME_LABELS, css, render
 from plan_monitor.ui.boundary import error_boundary
 from plan_monitor.ui.context import guard, qp, set_qp
-from plan_monitor.outputs.briefing.bulletin import slide_notes
 from plan_monitor.ui.present import AUTO_SECONDS, clamp_slide, deck, frame_css, keyboard_bridge, load_monitor
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

@@ -5,9 +5,9 @@ from datetime import date
 
 import streamlit as st
 
-from plan_monitor.present.reporting import lacking, matrix, recent_uploads, requirement_text, sent
 from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.outputs.reporting_chart import legend, styled_matrix
+from plan_monitor.present.reporting import lacking, matrix, recent_uploads, requirement_text, sent
 from plan_monitor.ui.context import header, monitor
 
 m, year = monitor()

@@ -4,9 +4,9 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import town_bars
 from plan_monitor.outputs.export_table import export_note, town_export
+from plan_monitor.present.views import town_table, village_list
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
-from plan_monitor.present.views import town_table, village_list
 
 m, year = monitor()
 header(m, year, "分乡镇")

@@ -4,10 +4,10 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import trend_chart
 from plan_monitor.outputs.export_table import export_note, reverse_schedule_export, trend_export
-from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
-from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.present.format import fmt_value
 from plan_monitor.present.views import reverse_schedule, trend
+from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
 m, year = monitor()
 header(m, year, "年度趋势")

@@ -3,13 +3,13 @@ written before the confirm button."""
 
 import streamlit as st
 
-from plan_monitor.spec.templates import TEMPLATES
-from plan_monitor.ui.context import actor, data_store, guard, monitor
 from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
 from plan_monitor.ingest.pipeline import check_upload
 from plan_monitor.ingest.service import WriteService
-from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
+from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
+from plan_monitor.spec.templates import TEMPLATES
+from plan_monitor.ui.context import actor, data_store, guard, monitor
 
 m, _ = monitor()
 store = data_store()

@@ -16,11 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scorecard_bench import timed  # noqa: E402  (bench/ is on sys.path when a script in it runs)
+
 from plan_monitor.outputs.briefing.deck import build_deck  # noqa: E402
 from plan_monitor.outputs.briefing.pptx_export import deck_pptx  # noqa: E402
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS  # noqa: E402
 from plan_monitor.present.views import Monitor  # noqa: E402
-from scorecard_bench import timed  # noqa: E402  (bench/ is on sys.path when a script in it runs)
 
 
 def main() -> None:

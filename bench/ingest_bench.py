@@ -22,13 +22,13 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook  # noqa: E402
 
-from plan_monitor.spec.geography import load_geography  # noqa: E402
-from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS  # noqa: E402
-from plan_monitor.spec.plan import load_plan  # noqa: E402
 from plan_monitor.ingest.pipeline import check_upload  # noqa: E402
 from plan_monitor.ingest.service import Actor, WriteService  # noqa: E402
 from plan_monitor.outputs.upload_report import report_xlsx  # noqa: E402
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS  # noqa: E402
 from plan_monitor.sources import open_store  # noqa: E402
+from plan_monitor.spec.geography import load_geography  # noqa: E402
+from plan_monitor.spec.plan import load_plan  # noqa: E402
 
 
 def roster_rows(n: int) -> tuple[list[str], list[list[str]]]:

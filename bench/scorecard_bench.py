@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from plan_monitor.sources.demo import SCALES, generate  # noqa: E402
 from plan_monitor.engine import Engine  # noqa: E402
+from plan_monitor.metrics.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
+from plan_monitor.sources import load_rosters  # noqa: E402
+from plan_monitor.sources.demo import SCALES, generate  # noqa: E402
 from plan_monitor.spec.geography import load_geography  # noqa: E402
 from plan_monitor.spec.plan import load_plan  # noqa: E402
-from plan_monitor.sources import load_rosters  # noqa: E402
-from plan_monitor.metrics.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
 
 
 def timed(fn, repeats: int):

@@ -147,10 +147,10 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from plan_monitor.outputs.export_table import scorecard_table, scorecard_xlsx
-    from plan_monitor.spec.plan import load_plan
-    from plan_monitor.sources import open_store
     from plan_monitor.metrics.scorecard import compute_scorecard, latest_as_of
+    from plan_monitor.outputs.export_table import scorecard_table, scorecard_xlsx
+    from plan_monitor.sources import open_store
+    from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
     if args.year is not None and args.year not in plan.years:
@@ -191,12 +191,12 @@ def _actor(args):
 
 
 def _ingest(args) -> int:
-    from plan_monitor.spec.geography import load_geography
-    from plan_monitor.spec.plan import load_plan
     from plan_monitor.ingest.pipeline import check_upload
     from plan_monitor.ingest.service import WriteService
     from plan_monitor.outputs.upload_report import report_xlsx
     from plan_monitor.sources import open_store
+    from plan_monitor.spec.geography import load_geography
+    from plan_monitor.spec.plan import load_plan
 
     path = Path(args.file)
     if not path.is_file():
@@ -259,12 +259,12 @@ def _rollback(args) -> int:
 
 
 def _briefing(args) -> int:
+    from plan_monitor.metrics.monitor import Monitor
     from plan_monitor.outputs.briefing.bulletin import slide_notes
     from plan_monitor.outputs.briefing.deck import build_deck
     from plan_monitor.outputs.briefing.pptx_export import deck_pptx
     from plan_monitor.spec.geography import load_geography
     from plan_monitor.spec.plan import load_plan
-    from plan_monitor.metrics.monitor import Monitor
 
     out = Path(args.out)
     if not out.parent.is_dir():

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+
 from plan_monitor.engine import Engine
 from plan_monitor.sources.tables import Rosters, empty_table
 from plan_monitor.spec.templates import TEMPLATES

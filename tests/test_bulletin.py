@@ -8,10 +8,10 @@ import re
 import pandas as pd
 import pytest
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.bulletin import bulletin, indicator_paragraph, slide_notes
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")

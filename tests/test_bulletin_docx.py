@@ -11,11 +11,11 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.bulletin import bulletin
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.outputs.briefing.docx_export import bulletin_docx
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.metrics.monitor import Monitor
 
 
 @pytest.fixture(scope="module")

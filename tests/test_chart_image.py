@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs import chart_image as ci
 from plan_monitor.outputs.charts import completion_bars
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.present.views import overview
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -16,7 +16,6 @@ import openpyxl
 import pytest
 
 from inline_rosters import PLANS
-
 from plan_monitor.cli import EXIT_BROKEN_PIPE, main
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.spec.plan import load_plan

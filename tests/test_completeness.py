@@ -8,12 +8,17 @@ import pandas as pd
 import pytest
 
 from inline_rosters import PLANS, make_rosters
-
-from plan_monitor.metrics.completeness import (expected_rosters, expected_rounds, missing_counties, reported_slices, reporting_status)
-from plan_monitor.present.reporting import (incomplete_note, lacking, matrix, recent_uploads, requirement_text, sent)
 from plan_monitor.errors import PlanError
-from plan_monitor.spec.geography import Geography
+from plan_monitor.metrics.completeness import (
+    expected_rosters,
+    expected_rounds,
+    missing_counties,
+    reported_slices,
+    reporting_status,
+)
 from plan_monitor.paths import DEFAULT_TARGETS, ROOT
+from plan_monitor.present.reporting import incomplete_note, lacking, matrix, recent_uploads, requirement_text, sent
+from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Reporting, load_plan
 
 D = date

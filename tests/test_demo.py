@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from plan_monitor.sources.demo import generate
 from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.sources import load_rosters
+from plan_monitor.sources.demo import generate
 from plan_monitor.sources.store._base import DEMO_MARK
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from plan_monitor.cli import main
-from plan_monitor.spec.plan import load_plan
-from plan_monitor.sources import load_rosters
 from plan_monitor.metrics.scorecard import compute_scorecard
+from plan_monitor.sources import load_rosters
+from plan_monitor.spec.plan import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from inline_rosters import PLANS
-
 from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography, town_type
 from plan_monitor.spec.plan import load_plan
 

@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, QUERIES_DIR, ROOT
 from plan_monitor.metrics.monitor import Monitor
-from plan_monitor.present.views import county_ranking, reverse_schedule, village_list
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, QUERIES_DIR, ROOT
 from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
+from plan_monitor.present.views import county_ranking, reverse_schedule, village_list
 
 APP = str(ROOT / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from inline_rosters import PLANS
-
 from plan_monitor.errors import PlanError
 from plan_monitor.paths import DEFAULT_TARGETS
 from plan_monitor.spec.plan import load_plan

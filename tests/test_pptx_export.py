@@ -12,13 +12,13 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
+from plan_monitor.cli import main
+from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.outputs.briefing.pptx_export import deck_pptx
-from plan_monitor.cli import main
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.palette import STATUS_COLORS
-from plan_monitor.metrics.trajectory import STATUS_LABELS
-from plan_monitor.metrics.monitor import Monitor
 
 YEAR = 2024
 

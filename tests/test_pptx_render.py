@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.outputs.briefing.pptx_export import deck_pptx
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.palette import STATUS_COLORS
-from plan_monitor.metrics.monitor import Monitor
 
 NEEDS = "apt-get install -y libreoffice-impress poppler-utils (scripts/setup.sh --test does it)"
 

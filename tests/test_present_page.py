@@ -8,10 +8,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.outputs.briefing.slide_html import CARD_SIZES, cards_font, css, render
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.present.format import fmt_rate
 
 APP = str(ROOT / "app.py")

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from inline_rosters import run_query
-
 from plan_monitor.spec.catalog import catalog
 
 D = date

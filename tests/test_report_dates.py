@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from inline_rosters import make_rosters
-
 from plan_monitor.engine import Engine
 from plan_monitor.paths import QUERIES_DIR
 from plan_monitor.sources.report_dates import report_dates, report_timestamps, year_end

@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.metrics.completeness import reporting_status
-from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 
 APP = str(ROOT / "app.py")
 LATEST = "2024-09-30"

@@ -9,7 +9,6 @@ import pyarrow as pa
 import pytest
 
 from inline_rosters import make_rosters
-
 from plan_monitor.engine import Engine
 from plan_monitor.metrics.scorecard import compute_scorecard
 

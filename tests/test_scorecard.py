@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from inline_rosters import DATA
-
-from plan_monitor.spec.plan import load_plan
 from plan_monitor.metrics.scorecard import CSV_COLUMNS, compute_scorecard
+from plan_monitor.spec.plan import load_plan
 
 COUNTIES = ["公安县", "松滋市", "江陵县", "沙市区", "洪湖市", "监利市", "石首市", "荆州区", "荆州经济技术开发区"]
 

@@ -16,12 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.errors import DataError
-from plan_monitor.present.history import diff_table, version_table
+from plan_monitor.metrics.scorecard import compute_scorecard
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.spec.plan import load_plan
+from plan_monitor.present.history import diff_table, version_table
 from plan_monitor.sources import Store, StoreBusy, StoreConflict, load_rosters, open_store
 from plan_monitor.sources.tables import cut_off, empty_table
-from plan_monitor.metrics.scorecard import compute_scorecard
+from plan_monitor.spec.plan import load_plan
 from plan_monitor.spec.templates import COUNTY_STATS, VILLAGE
 
 YE = date(2024, 12, 31)

@@ -29,8 +29,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from plan_monitor.paths import ROOT
-from plan_monitor.sources import load_rosters
-from plan_monitor.sources import open_store
+from plan_monitor.sources import load_rosters, open_store
 from plan_monitor.sources.store._folder import CRASH_ENV
 
 STEPS = ("locked", "parquet_tmp", "parquet", "original_tmp", "original", "manifest_tmp", "manifest")

@@ -7,8 +7,8 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest.cells import NoteLog, normalise, parse_share
+from plan_monitor.spec.templates import TEMPLATES
 
 VILLAGE = TEMPLATES["village"]
 STATS = TEMPLATES["county_stats"]

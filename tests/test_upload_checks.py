@@ -7,15 +7,15 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from plan_monitor.spec.geography import load_geography
-from plan_monitor.sources.tables import ARROW_TYPES, empty_table
-from plan_monitor.sources.report_dates import with_report_dates
-from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest.model import Issue, Parsed
 from plan_monitor.ingest.names import match_names, suggest
 from plan_monitor.ingest.preview import compare, summary
 from plan_monitor.ingest.validate import check_totals, run_audits
+from plan_monitor.sources.report_dates import with_report_dates
+from plan_monitor.sources.tables import ARROW_TYPES, empty_table
 from plan_monitor.spec.catalog import catalog
+from plan_monitor.spec.geography import load_geography
+from plan_monitor.spec.templates import TEMPLATES
 
 TODAY = date(2024, 10, 15)
 

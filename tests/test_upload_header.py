@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest.header import LOOKUPS, find_header, norm
 from plan_monitor.ingest.model import UploadError
+from plan_monitor.spec.templates import TEMPLATES
 
 
 @pytest.mark.parametrize("template", list(TEMPLATES.values()), ids=list(TEMPLATES))

@@ -13,12 +13,12 @@ import pyarrow.compute as pc
 import pytest
 
 from plan_monitor.cli import main
-from plan_monitor.spec.geography import load_geography
-from plan_monitor.paths import DEFAULT_DATA, ROOT
-from plan_monitor.sources import load_rosters, open_store
 from plan_monitor.ingest import read as reader
 from plan_monitor.ingest.pipeline import check_upload
 from plan_monitor.ingest.service import AccessDenied, Actor, WriteService
+from plan_monitor.paths import DEFAULT_DATA, ROOT
+from plan_monitor.sources import load_rosters, open_store
+from plan_monitor.spec.geography import load_geography
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 

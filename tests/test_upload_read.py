@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
-from plan_monitor.sources.tables import ARROW_TYPES
-from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest import read as read_module
 from plan_monitor.ingest.model import Issue, UploadError
 from plan_monitor.ingest.read import read_upload
+from plan_monitor.sources.tables import ARROW_TYPES
+from plan_monitor.spec.templates import TEMPLATES
 
 UPLOADS = Path(__file__).parent / "data" / "uploads"
 END = date(2023, 12, 31)

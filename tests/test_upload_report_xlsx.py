@@ -8,10 +8,10 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
-from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ingest.model import Issue, Note, Parsed, sorted_issues
 from plan_monitor.ingest.pipeline import Checked
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
+from plan_monitor.spec.templates import TEMPLATES
 
 VILLAGE = TEMPLATES["village"]
 # The analyst renamed one header; the reader maps it to the template column through Parsed.headers.

@@ -8,9 +8,9 @@ import io
 import openpyxl
 import pytest
 
+from plan_monitor.outputs.template_files import GUIDE_SHEET, LAST_ROW, template_csv, template_file_name, template_xlsx
 from plan_monitor.spec.geography import load_geography
 from plan_monitor.spec.templates import TEMPLATES, detect_template
-from plan_monitor.outputs.template_files import GUIDE_SHEET, LAST_ROW, template_csv, template_file_name, template_xlsx
 
 
 def _open(data: bytes) -> openpyxl.Workbook:

@@ -13,8 +13,8 @@ import pytest
 from plan_monitor.cli import main
 from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts, version_label, version_table
 from plan_monitor.present.reporting import recent_uploads
-from plan_monitor.sources.tables import empty_table
 from plan_monitor.sources import open_store
+from plan_monitor.sources.tables import empty_table
 from plan_monitor.spec.templates import VILLAGE
 
 UPLOAD = ["1", "上传", "村（社区）情况统计表", "甲", "张三"]

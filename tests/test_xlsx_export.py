@@ -13,13 +13,31 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from plan_monitor.outputs.export_table import (SCORECARD_COLUMNS, attention_export, county_export, export_note, reverse_schedule_export, scorecard_xlsx, status_matrix_export, town_export, trend_export)
-from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.scorecard import latest_as_of
-from plan_monitor.present.views import (county_ranking, overview, reverse_schedule, status_matrix, town_table, trend, village_list)
+from plan_monitor.outputs.export_table import (
+    SCORECARD_COLUMNS,
+    attention_export,
+    county_export,
+    export_note,
+    reverse_schedule_export,
+    scorecard_xlsx,
+    status_matrix_export,
+    town_export,
+    trend_export,
+)
 from plan_monitor.outputs.xlsx import column_width, display_width, table_xlsx
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
+from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.present.views import (
+    county_ranking,
+    overview,
+    reverse_schedule,
+    status_matrix,
+    town_table,
+    trend,
+    village_list,
+)
 
 FORMULA_NAMES = ["=1+1", "+86", "-5村", "@x", "＝SUM(A1)", "\t=2"]
 

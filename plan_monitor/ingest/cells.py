@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.spec.templates import NO, YES, Column
 from plan_monitor.ingest.model import Issue, Note
+from plan_monitor.spec.templates import NO, YES, Column
 
 NAME_KEYS = ("county", "town", "village")  # spaces inside a place name are always typing slips
 EXAMPLE_ROWS = 5  # row numbers listed per note

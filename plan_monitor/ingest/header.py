@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from plan_monitor.spec.templates import TEMPLATES, Template
 from plan_monitor.ingest.model import Note, UploadError
+from plan_monitor.spec.templates import TEMPLATES, Template
 
 HEAD_ROWS = 20  # an analyst's title block is a few rows; a header lower than this is not a roster
 

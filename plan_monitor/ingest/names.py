@@ -10,8 +10,8 @@ import difflib
 
 import pyarrow as pa
 
-from plan_monitor.spec.geography import Geography
 from plan_monitor.ingest.model import Issue, Note
+from plan_monitor.spec.geography import Geography
 
 
 def suggest(name: str, choices: list[str], n: int = 3) -> list[str]:

@@ -15,16 +15,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.spec.geography import Geography
-from plan_monitor.spec.plan import Plan
-from plan_monitor.sources.report_dates import with_report_dates
-from plan_monitor.sources import Store
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
 from plan_monitor.ingest.preview import compare, details, summary
 from plan_monitor.ingest.read import read_upload
 from plan_monitor.ingest.validate import check_totals, run_audits
-
+from plan_monitor.sources import Store
+from plan_monitor.sources.report_dates import with_report_dates
+from plan_monitor.spec.geography import Geography
+from plan_monitor.spec.plan import Plan
 
 
 @dataclass

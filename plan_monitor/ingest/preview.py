@@ -13,9 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.validate import unit_labels
 from plan_monitor.sources.versions import CHANGE_LABELS, compare_rows, in_slices, slice_keys
 from plan_monitor.spec.templates import Template
-from plan_monitor.ingest.validate import unit_labels
 
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
 

@@ -14,8 +14,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from plan_monitor.sources.tables import ARROW_TYPES
-from plan_monitor.spec.templates import TEMPLATES, Template
 from plan_monitor.ingest import model
 from plan_monitor.ingest.cells import NAME_KEYS, NoteLog, normalise, numbers_quietly
 from plan_monitor.ingest.csv_rows import CsvSheet
@@ -25,6 +23,8 @@ from plan_monitor.ingest.model import Issue, Note, Parsed, UploadError
 from plan_monitor.ingest.rows import classify
 from plan_monitor.ingest.sheet import Body, too_many_rows
 from plan_monitor.ingest.xlsx_rows import XlsxSheets
+from plan_monitor.sources.tables import ARROW_TYPES
+from plan_monitor.spec.templates import TEMPLATES, Template
 
 MAX_BYTES = model.MAX_BYTES
 MAX_ROWS = model.MAX_ROWS

@@ -17,12 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
-from plan_monitor.spec.plan import Plan
-from plan_monitor.spec.catalog import catalog
-from plan_monitor.sources.report_dates import report_dates
-from plan_monitor.spec.templates import YEAR_KEYS, Template
 from plan_monitor.ingest.model import Issue, Parsed
-
+from plan_monitor.sources.report_dates import report_dates
+from plan_monitor.spec.catalog import catalog
+from plan_monitor.spec.plan import Plan
+from plan_monitor.spec.templates import YEAR_KEYS, Template
 
 
 def unit_labels(table: pa.Table, template: Template) -> pa.Array:

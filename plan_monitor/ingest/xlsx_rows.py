@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from itertools import chain
 from datetime import date, datetime, time
+from itertools import chain
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException

@@ -11,11 +11,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
+from plan_monitor.sources.report_dates import is_year_end, report_dates, year_end
+from plan_monitor.sources.tables import Rosters
+from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
-from plan_monitor.spec.catalog import catalog
-from plan_monitor.sources.tables import Rosters
-from plan_monitor.sources.report_dates import is_year_end, report_dates, year_end
 from plan_monitor.spec.templates import TEMPLATES
 
 REPORT_LABELS = {"reported": "已报送", "missing": "未报送", "overdue": "逾期未报", "not_due": "未到期"}

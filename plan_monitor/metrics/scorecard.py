@@ -11,11 +11,17 @@ import pandas as pd
 import pyarrow as pa
 
 from plan_monitor.engine import Engine
+from plan_monitor.metrics.trajectory import (
+    PACE_LABELS,
+    STATUS_LABELS,
+    TARGET_NOTES,
+    add_pace,
+    add_time_progress,
+    time_progress,
+)
+from plan_monitor.sources.tables import Rosters
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
-from plan_monitor.sources.tables import Rosters
-from plan_monitor.metrics.trajectory import (PACE_LABELS, STATUS_LABELS, TARGET_NOTES, add_pace, add_time_progress,
-                                             time_progress)
 
 CSV_COLUMNS = ["indicator_id", "indicator", "unit", "level", "county", "town", "year",
                "actual", "target", "gap", "completion", "status", "pace"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.sources.report_dates import report_timestamps, year_end
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"

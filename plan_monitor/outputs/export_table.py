@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from plan_monitor.spec.plan import LEVEL_LABELS
 from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
 from plan_monitor.present.format import fmt_date
+from plan_monitor.spec.plan import LEVEL_LABELS
 
 NUMERIC = ("actual", "target", "gap", "completion")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from plan_monitor.present.palette import REPORT_COLORS
 from plan_monitor.metrics.completeness import REPORT_LABELS
+from plan_monitor.present.palette import REPORT_COLORS
 
 _BY_LABEL = {label: REPORT_COLORS[code] for code, label in REPORT_LABELS.items()}
 # Amber and grey need dark text to stay legible; green and red take white.

@@ -16,8 +16,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width, safe_text
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width, safe_text
 
 ISSUES_SHEET = "问题清单"
 NOTES_SHEET = "处理说明"

@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.present.palette import STATUS_COLORS
 
 # Tab and CR are on OWASP's CSV-injection list. The full-width signs are a precaution against IME-typed input:
 # a name starting with one is odd anyway and only gains a visible quote.

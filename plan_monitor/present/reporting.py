@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from plan_monitor.metrics.completeness import (INITIAL, LACKING, expected_rosters,
-                                               missing_counties, reference_round)
+from plan_monitor.metrics.completeness import INITIAL, LACKING, expected_rosters, missing_counties, reference_round
 from plan_monitor.present.format import fmt_date, fmt_month_day, fmt_time
 from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts
 from plan_monitor.sources.report_dates import YEAR_END

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography
-from plan_monitor.spec.plan import Plan
 from plan_monitor.sources.report_dates import is_year_end, year_end
 from plan_monitor.sources.store._base import DEMO_MARK
+from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography
+from plan_monitor.spec.plan import Plan
 from plan_monitor.spec.templates import COUNTY_ROSTER, COUNTY_STATS, TOWN_ROSTER, VILLAGE, Template
 
 SCALES = {  # region code (None: the plan's own) and how many villages a town has relative to the municipal demo

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.deck import Deck, build_deck
 from plan_monitor.outputs.briefing.slide_html import THEMES
-from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.ui.context import cached_monitor
 
 BAR_PX = 50  # height of the control bar under the slide

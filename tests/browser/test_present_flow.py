@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.metrics.monitor import Monitor
 
 from .server import streamlit_server
 from .test_flows import SHOTS, settle

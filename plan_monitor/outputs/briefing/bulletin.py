@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value, is_missing as _missing
 from plan_monitor.outputs.briefing.deck import Deck, Slide
+from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
+from plan_monitor.present.format import is_missing as _missing
 
 STATUS_PHRASES = {"met": "已完成年度目标", "on_pace": "进度正常", "behind": "进度滞后", "far_behind": "进度严重滞后"}
 PACE_PHRASES = {

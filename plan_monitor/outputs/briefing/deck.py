@@ -12,11 +12,10 @@ from typing import Literal
 
 import pandas as pd
 
-from plan_monitor.metrics.trajectory import STATUS_LABELS
-from plan_monitor.metrics.trajectory import ATTENTION
 from plan_monitor.metrics.monitor import Monitor
-from plan_monitor.present.views import county_ranking, status_matrix
+from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
 from plan_monitor.present.format import fmt_date
+from plan_monitor.present.views import county_ranking, status_matrix
 
 SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "summary"]
 SOURCE = "数据来源：各县（市、区）报送的村（社区）、乡镇（街道）、县级统计表，经监测看板汇总"

@@ -16,11 +16,31 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from plan_monitor.metrics.trajectory import STATUS_LABELS
-from plan_monitor.metrics.trajectory import ATTENTION
-from plan_monitor.present.format import fmt_rate, fmt_value, is_missing as _missing
+from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
 from plan_monitor.outputs.briefing.deck import Deck, Slide
-from plan_monitor.outputs.briefing.pptx_layout import (BODY_H, BODY_TOP, CONTENT_W, DEMO_BADGE, EMPTY_FILL, INK, MARGIN, MUTED, SLIDE_W, TITLE_ONLY_LAYOUT, WHITE, add_footer, add_table, add_text, apply_cjk_fonts, new_presentation, set_title, status_legend, status_rgb)
+from plan_monitor.outputs.briefing.pptx_layout import (
+    BODY_H,
+    BODY_TOP,
+    CONTENT_W,
+    DEMO_BADGE,
+    EMPTY_FILL,
+    INK,
+    MARGIN,
+    MUTED,
+    SLIDE_W,
+    TITLE_ONLY_LAYOUT,
+    WHITE,
+    add_footer,
+    add_table,
+    add_text,
+    apply_cjk_fonts,
+    new_presentation,
+    set_title,
+    status_legend,
+    status_rgb,
+)
+from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.format import is_missing as _missing
 
 CHART_TYPE = XL_CHART_TYPE.BAR_CLUSTERED
 NO_VALUE = "—"

@@ -12,11 +12,11 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from plan_monitor.outputs.charts import FONT
-from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
-from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
 from plan_monitor.outputs.briefing.deck import Deck, Slide
+from plan_monitor.outputs.charts import FONT
+from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
+from plan_monitor.present.palette import STATUS_COLORS
 
 THEMES = {
     "light": {"bg": "#ffffff", "fg": "#111418", "muted": "#4a5058", "panel": "#f3f5f7", "line": "#d5d9de",

@@ -37,8 +37,16 @@ from plan_monitor.sources.store._base import base_digest, data_files, is_demo, l
 from plan_monitor.sources.store._manifest import FORMAT, MANIFEST, manifest_path, read_manifest, rows_at, store_dir
 from plan_monitor.sources.store.interface import Store, StoreBusy, StoreConflict
 from plan_monitor.sources.tables import Rosters, to_template
-from plan_monitor.sources.versions import (CHANGE_KINDS, History, Slice, change_counts, changed_slices, compare_rows,
-                                           entry_slices, replay)
+from plan_monitor.sources.versions import (
+    CHANGE_KINDS,
+    History,
+    Slice,
+    change_counts,
+    changed_slices,
+    compare_rows,
+    entry_slices,
+    replay,
+)
 from plan_monitor.spec.templates import TEMPLATES
 
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
