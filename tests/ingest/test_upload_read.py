@@ -18,7 +18,7 @@ from plan_monitor.ingest.read import read_upload
 from plan_monitor.sources.tables import ARROW_TYPES
 from plan_monitor.spec.templates import TEMPLATES
 
-UPLOADS = Path(__file__).parent / "data" / "uploads"
+UPLOADS = Path(__file__).resolve().parents[1] / "data" / "uploads"
 END = date(2023, 12, 31)
 # What every village fixture holds, however it is typed (see make_fixtures.ROWS).
 VILLAGES = [

@@ -20,9 +20,9 @@ from plan_monitor.metrics.scorecard import compute_scorecard
 from plan_monitor.sources import load_rosters
 from plan_monitor.spec.plan import load_plan
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-DATA = Path(__file__).resolve().parent / "data"
+DATA = ROOT / "tests" / "data"
 
 ZK = "仲恺高新技术产业开发区"
 
