@@ -35,10 +35,11 @@ def make_rosters(village=(), town=(), county=(), county_stats=()) -> Rosters:
     return Rosters(tables=tables, version="t", is_demo=False, files=())
 
 
-def run_query(query: str, params: dict | None = None, **rosters) -> list[tuple]:
-    """Run a measure query on inline rosters; rows as sorted tuples (year, county, town, num, den, as_of)."""
+def run_query(query: str, params: dict | None = None, missing: bool = False, **rosters) -> list[tuple]:
+    """Run a measure query on inline rosters; rows as sorted tuples (year, county, town, num, den, as_of), with
+    `missing` (the units whose input was blank) before as_of when asked."""
     table = Engine.over_rosters(make_rosters(**rosters).tables).run(query if "/" in query else f"measures/{query}", params or {})
-    cols = ["year", "county", "town", "num", "den", "as_of"]
+    cols = ["year", "county", "town", "num", "den", *(["missing"] if missing else []), "as_of"]
     rows = [tuple(r[c] for c in cols) for r in table.select(cols).to_pylist()]
     return sorted(rows, key=lambda r: tuple((x is None, x) for x in r))
 

@@ -20,6 +20,7 @@ from plan_monitor.metrics.trajectory import (
     time_progress,
 )
 from plan_monitor.sources.tables import Rosters
+from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
 
@@ -90,15 +91,15 @@ def _plan_tables(plan: Plan, geo: Geography) -> dict[str, pa.Table]:
 
 
 def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
-    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, as_of."""
+    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of."""
     common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
     assert set(common) == set(ENGINE_PARAMS)
     parts = []
     for ind in plan.indicators:
         table = engine.run(f"measures/{ind.query}", {**common, **ind.params})
-        table = table.select(["year", "county", "town", "num", "den", "as_of"]).cast(pa.schema([
+        table = table.select(["year", "county", "town", "num", "den", "missing", "as_of"]).cast(pa.schema([
             ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
-            ("num", pa.float64()), ("den", pa.float64()), ("as_of", pa.date32())]))
+            ("num", pa.float64()), ("den", pa.float64()), ("missing", pa.float64()), ("as_of", pa.date32())]))
         parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
     return pa.concat_tables(parts)
 
@@ -144,8 +145,39 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     rows["status_label"] = rows["status"].map(STATUS_LABELS)
     rows["pace_label"] = rows["pace"].map(PACE_LABELS)
     rows["target_note_label"] = rows["target_note"].map(TARGET_NOTES)
+    rows = _mark_missing(plan, rows)
     out = pd.concat([base_rows, rows], ignore_index=True)
     level_order = {"city": 0, "county": 1, "town": 2}
     order = [i.id for i in plan.indicators]
     out = out.assign(_i=out["indicator_id"].map(order.index), _l=out["level"].map(level_order))
     return out.sort_values(["_i", "year", "_l", "county", "town"], na_position="first").drop(columns=["_i", "_l"]).reset_index(drop=True)
+
+
+# Kinds whose figure is a sum: with members missing it is a partial sum, which no whole target can judge.
+SUM_KINDS = ("count", "multiple", "threshold")
+_MISSING_UNIT = {"county_stats": "县", "counties": "县", "towns": "乡镇街道", "villages": "村"}
+
+
+def _mark_missing(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
+    """Missing is not zero: a figure over blank cells says so (missing_note), computed here once for every page.
+
+    A place whose own input is blank has no actual, no status and the note 未填报. A total with members missing is
+    the sum over what was reported, labelled 不含 N 个县（未填报）; a sum gets no status, pace, gap or completion
+    while incomplete, a share or ratio (computed over the reporting units) keeps them.
+    """
+    nouns = {i.id: _MISSING_UNIT.get(next(iter(catalog().measure(i.query).reads), ""), "单位")
+             for i in plan.indicators}
+    noun = rows["indicator_id"].map(nouns)
+    by_county = noun == "县"
+    count = rows["missing_counties"].where(by_county, rows["missing_units"]).fillna(0).astype(int)
+    incomplete = rows["missing_units"].fillna(0) > 0
+    unknown = incomplete & rows["actual"].isna()
+    rows["missing_note"] = pd.Series([
+        "未填报" if u else f"不含 {c} 个{n}（未填报）" if i else None
+        for u, i, c, n in zip(unknown, incomplete, count, noun)], index=rows.index, dtype=object)
+    partial_sum = incomplete & rows["kind"].isin(SUM_KINDS)
+    for col in ("status", "status_label", "pace", "pace_label"):
+        rows[col] = rows[col].where(~partial_sum, None)
+    for col in ("gap", "completion"):
+        rows[col] = rows[col].where(~partial_sum)
+    return rows

@@ -14,7 +14,10 @@ WITH scaffold AS (
 ),
 measured AS (
     SELECT s.*, d.kind, d.direction, r.num, r.den, r.as_of,
-        CASE WHEN d.kind IN ('share', 'ratio') THEN r.num / nullif(r.den, 0) ELSE r.num END AS actual
+        coalesce(r.missing_units, 0) AS missing_units, coalesce(r.missing_counties, 0) AS missing_counties,
+        -- no unit reported the value (every input blank): no figure, not 0
+        CASE WHEN r.den = 0 AND r.missing_units > 0 THEN NULL
+             WHEN d.kind IN ('share', 'ratio') THEN r.num / nullif(r.den, 0) ELSE r.num END AS actual
     FROM scaffold s
     JOIN indicator_defs d USING (indicator_id)
     LEFT JOIN rolled r
@@ -50,7 +53,8 @@ targeted AS (
     LEFT JOIN quotas q
         ON q.indicator_id = m.indicator_id AND q.year = m.year AND q.county = m.county AND m.level = 'county'
 )
-SELECT indicator_id, level, county, town, year, as_of, num, den, baseline, actual, target, target_note,
+SELECT indicator_id, level, county, town, year, as_of, num, den, missing_units, missing_counties,
+    baseline, actual, target, target_note,
     CASE WHEN direction = 'higher' THEN target - actual ELSE actual - target END AS gap,
     CASE
         WHEN target IS NULL OR actual IS NULL THEN NULL

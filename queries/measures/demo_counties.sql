@@ -12,6 +12,7 @@ named AS (
 SELECT year, county, NULL::VARCHAR AS town,
     count(*) FILTER (WHERE counts_as_named(is_demo, named_year, year, $plan_start, $flow))::DOUBLE AS num,
     count(*)::DOUBLE AS den,
+    0::DOUBLE AS missing,
     max(as_of) AS as_of
 FROM named
 GROUP BY ALL

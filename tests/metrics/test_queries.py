@@ -46,7 +46,7 @@ def test_every_measure_query_is_covered_below():
 def test_measure_query_returns_the_six_columns_on_empty_rosters(query):
     params = {"plan_start": 2022, "baseline_year": 2021, "flow": False, "unit_type": "村", "subdistrict": False,
               "threshold_wan": 20, "include_communities": False, "min_cadres": 1, "under30": True}
-    assert run_query(query, params) == []
+    assert run_query(query, params, missing=True) == []
     assert catalog().measure(query).params <= set(params)
 
 
@@ -89,8 +89,8 @@ def test_latest_report_wins_for_towns_counties_and_county_stats():
     assert run_query("demo_counties", {"plan_start": 2022, "flow": False}, county=counties) == [
         (2024, "A", None, 0.0, 1.0, Q3)]
     rows = [stats(2024, "A", as_of=Q2, shared_sites=5), stats(2024, "A", as_of=Q3, shared_sites=7),
-            stats(2024, "A", as_of=None, shared_sites=None)]  # the year-end report wins, blank = 0
-    assert run_query("shared_sites", county_stats=rows) == [(2024, "A", None, 0.0, 1.0, EOY24)]
+            stats(2024, "A", as_of=None, shared_sites=None)]  # the year-end report wins, blank = missing
+    assert run_query("shared_sites", missing=True, county_stats=rows) == [(2024, "A", None, None, 0.0, 1.0, EOY24)]
 
 
 # --- share, threshold, blank values ------------------------------------------------------------
@@ -98,55 +98,56 @@ def test_latest_report_wins_for_towns_counties_and_county_stats():
 INCOME = [
     village(2023, "A", "a1", "v1", income_wan=20.0),  # exactly at the threshold: meets it
     village(2023, "A", "a1", "v2", income_wan=19.9),
-    village(2023, "A", "a1", "v3", income_wan=None),  # blank: below
+    village(2023, "A", "a1", "v3", income_wan=None),  # blank: missing, in neither num nor den
     village(2023, "A", "a1", "c1", unit_type="社区", income_wan=99.0),  # communities: not counted by income_share
     village(2023, "A", "a2", "v4", income_wan=45.0),
     village(2023, "B", "b1", "w1", income_wan=None, as_of=Q2.replace(year=2023)),
 ]
 
 
-def test_income_share_counts_villages_at_or_above_and_blank_as_below():
-    assert run_query("income_share", {"threshold_wan": 20}, village=INCOME) == [
-        (2023, "A", "a1", 1.0, 3.0, EOY23),
-        (2023, "A", "a2", 1.0, 1.0, EOY23),
-        (2023, "B", "b1", 0.0, 1.0, D(2023, 6, 30)),
+def test_income_share_counts_villages_at_or_above_over_those_that_reported():
+    assert run_query("income_share", {"threshold_wan": 20}, missing=True, village=INCOME) == [
+        (2023, "A", "a1", 1.0, 2.0, 1.0, EOY23),
+        (2023, "A", "a2", 1.0, 1.0, 0.0, EOY23),
+        (2023, "B", "b1", 0.0, 0.0, 1.0, D(2023, 6, 30)),
     ]
 
 
 @pytest.mark.parametrize("threshold, communities, expected", [
-    (20, False, [(2023, "A", "a1", 2.0, 3.0, EOY23), (2023, "A", "a2", 0.0, 1.0, EOY23),
-                 (2023, "B", "b1", 1.0, 1.0, D(2023, 6, 30))]),
-    (20, True, [(2023, "A", "a1", 2.0, 4.0, EOY23), (2023, "A", "a2", 0.0, 1.0, EOY23),
-                (2023, "B", "b1", 1.0, 1.0, D(2023, 6, 30))]),
-    (50, False, [(2023, "A", "a1", 3.0, 3.0, EOY23), (2023, "A", "a2", 1.0, 1.0, EOY23),
-                 (2023, "B", "b1", 1.0, 1.0, D(2023, 6, 30))]),
-    (0, False, [(2023, "A", "a1", 1.0, 3.0, EOY23), (2023, "A", "a2", 0.0, 1.0, EOY23),  # blank is below even 0
-                (2023, "B", "b1", 1.0, 1.0, D(2023, 6, 30))]),
+    (20, False, [(2023, "A", "a1", 1.0, 2.0, 1.0, EOY23), (2023, "A", "a2", 0.0, 1.0, 0.0, EOY23),
+                 (2023, "B", "b1", 0.0, 0.0, 1.0, D(2023, 6, 30))]),
+    (20, True, [(2023, "A", "a1", 1.0, 3.0, 1.0, EOY23), (2023, "A", "a2", 0.0, 1.0, 0.0, EOY23),
+                (2023, "B", "b1", 0.0, 0.0, 1.0, D(2023, 6, 30))]),
+    (50, False, [(2023, "A", "a1", 2.0, 2.0, 1.0, EOY23), (2023, "A", "a2", 1.0, 1.0, 0.0, EOY23),
+                 (2023, "B", "b1", 0.0, 0.0, 1.0, D(2023, 6, 30))]),
+    (0, False, [(2023, "A", "a1", 0.0, 2.0, 1.0, EOY23), (2023, "A", "a2", 0.0, 1.0, 0.0, EOY23),
+                (2023, "B", "b1", 0.0, 0.0, 1.0, D(2023, 6, 30))]),
 ])
-def test_income_below_counts_blank_income_as_below(threshold, communities, expected):
+def test_income_below_leaves_blank_income_out_as_missing(threshold, communities, expected):
     params = {"threshold_wan": threshold, "include_communities": communities}
-    assert run_query("income_below", params, village=INCOME) == expected
+    assert run_query("income_below", params, missing=True, village=INCOME) == expected
 
 
 RESERVES = [
     village(2024, "A", "a1", "v1", reserve_cadres=3, reserve_cadres_u30=1),
     village(2024, "A", "a1", "v2", reserve_cadres=1, reserve_cadres_u30=0),
-    village(2024, "A", "a1", "v3", reserve_cadres=None, reserve_cadres_u30=None),  # blank = 0
+    village(2024, "A", "a1", "v3", reserve_cadres=None, reserve_cadres_u30=None),  # blank: missing
     village(2024, "A", "a1", "v4", reserve_cadres=2, reserve_cadres_u30=2),
     village(2024, "A", "a1", "c1", unit_type="社区", reserve_cadres=0, reserve_cadres_u30=0),  # not a village
 ]
 
 
 @pytest.mark.parametrize("under30, min_cadres, below", [
-    (True, 1, 2.0),   # v2, v3
-    (True, 2, 3.0),   # v1, v2, v3
-    (False, 1, 1.0),  # v3
-    (False, 2, 2.0),  # v2, v3
+    (True, 1, 1.0),   # v2 (v3 is blank: missing)
+    (True, 2, 2.0),   # v1, v2
+    (False, 1, 0.0),
+    (False, 2, 1.0),  # v2
     (False, 0, 0.0),
 ])
 def test_reserve_cadres_below(under30, min_cadres, below):
-    assert run_query("reserve_cadres_below", {"under30": under30, "min_cadres": min_cadres}, village=RESERVES) == [
-        (2024, "A", "a1", below, 4.0, EOY24)]
+    params = {"under30": under30, "min_cadres": min_cadres}
+    assert run_query("reserve_cadres_below", params, missing=True, village=RESERVES) == [
+        (2024, "A", "a1", below, 3.0, 1.0, EOY24)]
 
 
 # --- demo units: stock vs flow ---------------------------------------------------------------
@@ -272,10 +273,10 @@ def test_smart_platform_missing_counts_dense_subdistricts_without_platform():
         (2023, "A", "s1", 0.0, 1.0, EOY23), (2023, "A", "s2", 1.0, 1.0, EOY23)]
 
 
-def test_secretary_reserve_ratio_sums_candidates_over_all_towns():
-    assert run_query("secretary_reserve_ratio", town=TOWNS) == [
-        (2023, "A", "s1", 2.0, 1.0, EOY23), (2023, "A", "s2", 0.0, 1.0, EOY23),
-        (2023, "A", "s3", 1.0, 1.0, EOY23), (2023, "A", "t1", 3.0, 1.0, EOY23)]
+def test_secretary_reserve_ratio_sums_candidates_over_the_towns_that_reported():
+    assert run_query("secretary_reserve_ratio", missing=True, town=TOWNS) == [
+        (2023, "A", "s1", 2.0, 1.0, 0.0, EOY23), (2023, "A", "s2", None, 0.0, 1.0, EOY23),
+        (2023, "A", "s3", 1.0, 1.0, 0.0, EOY23), (2023, "A", "t1", 3.0, 1.0, 0.0, EOY23)]
 
 
 # --- county statistics ----------------------------------------------------------------------
@@ -293,16 +294,16 @@ STATS = [
 
 
 @pytest.mark.parametrize("query, a2021, a2024, b2024", [
-    ("shared_sites", (0, 1), (12, 1), (0, 1)),
-    ("brand_projects", (0, 1), (5, 1), (2, 1)),
-    ("certified_workers", (40, 1), (70, 1), (0, 1)),
-    ("party_worker_training", (0, 100), (77, 110), (0, 0)),
+    ("shared_sites", (0, 1), (12, 1), (None, 0, 1)),  # B's blank is missing: no num, not 0
+    ("brand_projects", (0, 1), (5, 1), (2, 1, 0)),
+    ("certified_workers", (40, 1), (70, 1), (None, 0, 1)),
+    ("party_worker_training", (0, 100), (77, 110), (None, None, 1)),
 ])
 def test_county_stats_queries(query, a2021, a2024, b2024):
-    assert run_query(query, county_stats=STATS) == [
-        (2021, "A", None, float(a2021[0]), float(a2021[1]), EOY21),
-        (2024, "A", None, float(a2024[0]), float(a2024[1]), Q3),
-        (2024, "B", None, float(b2024[0]), float(b2024[1]), Q3),
+    assert run_query(query, missing=True, county_stats=STATS) == [
+        (2021, "A", None, float(a2021[0]), float(a2021[1]), 0.0, EOY21),
+        (2024, "A", None, float(a2024[0]), float(a2024[1]), 0.0, Q3),
+        (2024, "B", None, *b2024, Q3),
     ]
 
 

@@ -23,6 +23,7 @@ def measure_table(rows):
         "town": pa.array([r[3] for r in rows], pa.string()),
         "num": pa.array([r[4] for r in rows], pa.float64()),
         "den": pa.array([r[5] for r in rows], pa.float64()),
+        "missing": pa.array([r[7] if len(r) > 7 else 0.0 for r in rows], pa.float64()),
         "as_of": pa.array([r[6] for r in rows], pa.date32()),
     })
 
@@ -73,7 +74,7 @@ def village(year, county, town, name, **values):
     return {"year": year, "county": county, "town": town, "village": name, "unit_type": "村", "is_demo": False, **values}
 
 
-# 沙市区: 1 of 1 villages reaches 20万; 荆州区: 1 of 3 (one blank). City: 2 of 4.
+# 沙市区: 1 of 1 villages reaches 20万; 荆州区: 1 of 2 (丁村's blank income is missing, in neither). City: 2 of 3.
 ROLLUP_VILLAGES = [
     village(2023, "沙市区", "观音垱镇", "甲村", income_wan=25.0, reserve_cadres_u30=1),
     village(2023, "荆州区", "川店镇", "乙村", income_wan=30.0, reserve_cadres_u30=0),
@@ -97,28 +98,48 @@ def _row(card, indicator_id, level, county=None, town=None, year=2023):
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize("level, county, town, num, den, actual", [
-    ("city", None, None, 2, 4, 0.5),  # NOT the mean of 1.0 and 0.333 (0.667)
-    ("county", "沙市区", None, 1, 1, 1.0),
-    ("county", "荆州区", None, 1, 3, 1 / 3),
-    ("town", "荆州区", "川店镇", 1, 2, 0.5),
-    ("town", "荆州区", "马山镇", 0, 1, 0.0),
+@pytest.mark.parametrize("level, county, town, num, den, actual, missing, note", [
+    ("city", None, None, 2, 3, 2 / 3, 1, "不含 1 个村（未填报）"),  # NOT the mean of 1.0 and 0.5 (0.75)
+    ("county", "沙市区", None, 1, 1, 1.0, 0, None),
+    ("county", "荆州区", None, 1, 2, 0.5, 1, "不含 1 个村（未填报）"),
+    ("town", "荆州区", "川店镇", 1, 2, 0.5, 0, None),
+    ("town", "荆州区", "马山镇", 0, 0, None, 1, "未填报"),  # its one village is blank: no figure, not 0%
 ])
-def test_share_rolls_up_as_numerator_over_denominator(small_card, level, county, town, num, den, actual):
+def test_share_rolls_up_as_numerator_over_denominator(small_card, level, county, town, num, den, actual, missing,
+                                                      note):
     row = _row(small_card, "village_income_20w", level, county, town)
-    assert (row["num"], row["den"]) == (num, den)
-    assert row["actual"] == pytest.approx(actual)
+    assert (row["num"], row["den"], row["missing_units"], row["missing_note"]) == (num, den, missing, note)
+    assert pd.isna(row["actual"]) if actual is None else row["actual"] == pytest.approx(actual)
     assert row["target"] == 0.6
 
 
-@pytest.mark.parametrize("level, county, below", [
-    ("city", None, 2),  # 乙村 has 0 under-30 cadres, 丙村 a blank count
-    ("county", "沙市区", 0),
-    ("county", "荆州区", 2),
+@pytest.mark.parametrize("level, county, below, missing", [
+    ("city", None, 1, 1),  # 乙村 has 0 under-30 cadres; 丙村's blank count is missing, not 0
+    ("county", "沙市区", 0, 0),
+    ("county", "荆州区", 1, 1),
 ])
-def test_threshold_rolls_up_as_count_of_units_below(small_card, level, county, below):
+def test_threshold_rolls_up_as_count_of_units_below(small_card, level, county, below, missing):
     row = _row(small_card, "reserve_cadre_u30", level, county)
-    assert row["actual"] == below
+    assert (row["actual"], row["missing_units"]) == (below, missing)
+
+
+def test_rollup_sums_missing_units_and_counts_counties_with_any():
+    engine = Engine()
+    engine.register("measure_rows", measure_table([
+        ("share", 2023, "A", "a1", 1.0, 1.0, D(2023, 12, 31), 2.0),
+        ("share", 2023, "A", "a2", 0.0, 1.0, D(2023, 12, 31), 1.0),
+        ("share", 2023, "B", "b1", 1.0, 2.0, D(2023, 12, 31), 0.0),
+        ("share", 2023, "C", "c1", 0.0, 0.0, D(2023, 12, 31), 4.0),
+    ]))
+    out = engine.run("engine/rollup").to_pylist()
+    got = sorted((r["level"], r["county"] or "", r["town"] or "", r["missing_units"], r["missing_counties"])
+                 for r in out)
+    assert got == [
+        ("city", "", "", 7.0, 2),
+        ("county", "A", "", 3.0, 1), ("county", "B", "", 0.0, 0), ("county", "C", "", 4.0, 1),
+        ("town", "A", "a1", 2.0, 1), ("town", "A", "a2", 1.0, 1), ("town", "B", "b1", 0.0, 0),
+        ("town", "C", "c1", 4.0, 1),
+    ]
 
 
 def test_county_without_data_still_gets_a_row(small_card):

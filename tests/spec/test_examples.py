@@ -49,6 +49,17 @@ def row(card, indicator_id, year, level, county=None, town=None):
     return rows.iloc[0]
 
 
+def check_partial_sum(r, num, den, actual, missing_note):
+    """A sum with members missing: the figure over what was reported, the note, and no judgement."""
+    assert (r["num"], r["den"], r["actual"], r["missing_note"]) == (num, den, actual, missing_note)
+    assert math.isnan(r["gap"]) and math.isnan(r["completion"]) and r["status"] is None and r["pace"] is None
+
+
+def check_unreported(r):
+    """Every unit's input blank: no figure (not 0), no status, 未填报."""
+    assert math.isnan(r["actual"]) and r["status"] is None and r["missing_note"] == "未填报"
+
+
 def check(r, num, den, actual, target, gap, completion, status):
     assert r["num"] == pytest.approx(num)
     assert r["den"] == pytest.approx(den)
@@ -118,15 +129,15 @@ def test_lingyun_geography_is_the_county_itself(lingyun):
 def test_lingyun_income_below_12w(lingyun):
     _, card = lingyun
     ind = "income_below_12w"
-    # 2025: 7 units (5 村 + 2 社区, communities included); below 12万: 二村 11.5, 五村 blank, 东社区 8.
+    # 2025: 7 units (5 村 + 2 社区, communities included); below 12万: 二村 11.5, 东社区 8; 五村 is blank:
+    # missing, not below, so the count is over 6 units and, a partial sum, gets no status.
     # 四村 at exactly 12 meets the floor. Baseline 2021: 5 below (城中社区 10, 二村, 四村 8, 五村, 东社区).
-    # s = 5 - 5/4*3 = 1.25; progress = (1.25 - 3) / 1.25 < 0.5 → far_behind.
     for level, county in (("city", None), ("county", "凌云县")):
-        check(row(card, ind, 2025, level, county), 3, 7, 3, 0, 3, 4 / 7, "far_behind")
+        check_partial_sum(row(card, ind, 2025, level, county), 2, 6, 2, "不含 1 个村（未填报）")
         assert row(card, ind, 2021, level, county)["actual"] == 5
     check(row(card, ind, 2025, "town", "凌云县", "泗城镇"), 1, 3, 1, 0, 1, 2 / 3, "far_behind")
     check(row(card, ind, 2025, "town", "凌云县", "逻楼镇"), 0, 2, 0, 0, 0, 1.0, "met")
-    check(row(card, ind, 2025, "town", "凌云县", "伶站瑶族乡"), 2, 2, 2, 0, 2, 0.0, "far_behind")
+    check_partial_sum(row(card, ind, 2025, "town", "凌云县", "伶站瑶族乡"), 1, 1, 1, "不含 1 个村（未填报）")
     # Years without data or target: a row, no figure, no status.
     r = row(card, ind, 2023, "city")
     assert math.isnan(r["actual"]) and r["status"] is None
@@ -135,29 +146,33 @@ def test_lingyun_income_below_12w(lingyun):
 def test_lingyun_income_share_20w_rolls_up_num_and_den(lingyun):
     _, card = lingyun
     ind = "income_share_20w"
-    # 村 only: 一村 25, 三村 20 (exactly 20 counts) of 5 villages; 二村 11.5, 四村 12, 五村 blank do not.
-    # Baseline 2021: 0/5. s = 0.6*3/4 = 0.45; progress = (0.4 - 0.45) / 0.15 < 0.5 → far_behind.
+    # 村 only: 一村 25, 三村 20 (exactly 20 counts) of the 4 villages that reported; 二村 11.5, 四村 12 do not;
+    # 五村 is blank: missing, left out of the share, which keeps its status and carries the note.
+    # Baseline 2021: 0/5. s = 0.6*3/4 = 0.45; progress = (0.5 - 0.45) / 0.15 < 0.5 → far_behind.
     for level, county in (("city", None), ("county", "凌云县")):
-        check(row(card, ind, 2025, level, county), 2, 5, 0.4, 0.6, 0.2, 0.4 / 0.6, "far_behind")
-    # Towns: 1/2, 1/2, 0/1 — the county share is 2/5, not the mean of 0.5, 0.5, 0.
+        r = row(card, ind, 2025, level, county)
+        check(r, 2, 4, 0.5, 0.6, 0.1, 0.5 / 0.6, "far_behind")
+        assert r["missing_note"] == "不含 1 个村（未填报）"
+    # Towns: 1/2, 1/2, and 伶站瑶族乡 whose one village is blank — the county share is 2/4.
     check(row(card, ind, 2025, "town", "凌云县", "泗城镇"), 1, 2, 0.5, 0.6, 0.1, 0.5 / 0.6, "far_behind")
     check(row(card, ind, 2025, "town", "凌云县", "逻楼镇"), 1, 2, 0.5, 0.6, 0.1, 0.5 / 0.6, "far_behind")
-    check(row(card, ind, 2025, "town", "凌云县", "伶站瑶族乡"), 0, 1, 0.0, 0.6, 0.6, 0.0, "far_behind")
+    check_unreported(row(card, ind, 2025, "town", "凌云县", "伶站瑶族乡"))
     towns = card.select(year=2025, level="town", indicator_id=ind)
-    assert towns["num"].sum() == 2 and towns["den"].sum() == 5
+    assert towns["num"].sum() == 2 and towns["den"].sum() == 4
 
 
 def test_lingyun_reserve_cadres_below_2(lingyun):
     _, card = lingyun
     ind = "reserve_cadres_below_2"
-    # 村 only (5): 二村 has 1, 五村 blank (= 0) → 2 below; 一村 2, 四村 2, 三村 3 meet it.
-    # Target 0 every year (flat line): progress = 0 / 2 → far_behind.
+    # 村 only (5): 二村 has 1 → 1 below; 一村 2, 四村 2, 三村 3 meet it; 五村 is blank: missing, not 0, so
+    # the count is over 4 villages and, a partial sum, gets no status.
     for level, county in (("city", None), ("county", "凌云县")):
-        check(row(card, ind, 2025, level, county), 2, 5, 2, 0, 2, 0.6, "far_behind")
+        check_partial_sum(row(card, ind, 2025, level, county), 1, 4, 1, "不含 1 个村（未填报）")
         assert row(card, ind, 2021, level, county)["actual"] == 4
+    # Target 0 every year (flat line): progress = 0 / 1 → far_behind.
     check(row(card, ind, 2025, "town", "凌云县", "泗城镇"), 1, 2, 1, 0, 1, 0.5, "far_behind")
     check(row(card, ind, 2025, "town", "凌云县", "逻楼镇"), 0, 2, 0, 0, 0, 1.0, "met")
-    check(row(card, ind, 2025, "town", "凌云县", "伶站瑶族乡"), 1, 1, 1, 0, 1, 0.0, "far_behind")
+    check_unreported(row(card, ind, 2025, "town", "凌云县", "伶站瑶族乡"))
     # The standing requirement has a target in every plan year.
     for year in (2022, 2023, 2024):
         assert row(card, ind, year, "city")["target"] == 0
@@ -175,16 +190,16 @@ def test_huizhou_income_below_10w(huizhou):
     _, card = huizhou
     ind = "income_below_10w"
     # 2023, 村 only (城东社区 excluded): 永汉镇 一村 12 / 二村 9.9; 多祝镇 一村 10 (exactly) / 二村 12;
-    # 潼湖镇 一村 blank → 2 of 5 below. Baseline 2020: all 5 below.
-    # City: s = 5 - 5/3*2 = 5/3; progress = (5/3 - 2) / (5/3) < 0.5 → far_behind.
-    check(row(card, ind, 2023, "city"), 2, 5, 2, 0, 2, 0.6, "far_behind")
-    assert row(card, ind, 2020, "city")["actual"] == 5
+    # 潼湖镇 一村 blank: missing, not below → 1 of the 4 that reported; a partial sum, so no status.
+    # Baseline 2020: the 4 that reported are all below (多祝镇 二村 is blank).
+    check_partial_sum(row(card, ind, 2023, "city"), 1, 4, 1, "不含 1 个村（未填报）")
+    assert (row(card, ind, 2020, "city")["actual"], row(card, ind, 2020, "city")["missing_units"]) == (4, 1)
     check(row(card, ind, 2023, "county", "龙门县"), 1, 2, 1, 0, 1, 0.5, "far_behind")
     check(row(card, ind, 2023, "county", "惠东县"), 0, 2, 0, 0, 0, 1.0, "met")
-    check(row(card, ind, 2023, "county", ZK), 1, 1, 1, 0, 1, 0.0, "far_behind")
+    check_unreported(row(card, ind, 2023, "county", ZK))
     check(row(card, ind, 2023, "town", "龙门县", "永汉镇"), 1, 2, 1, 0, 1, 0.5, "far_behind")
     check(row(card, ind, 2023, "town", "惠东县", "多祝镇"), 0, 2, 0, 0, 0, 1.0, "met")
-    check(row(card, ind, 2023, "town", ZK, "潼湖镇"), 1, 1, 1, 0, 1, 0.0, "far_behind")
+    check_unreported(row(card, ind, 2023, "town", ZK, "潼湖镇"))
     # A town with only a community has no village figure.
     towns = card.select(year=2023, level="town", indicator_id=ind)
     assert "龙城街道" not in set(towns["town"])
@@ -197,13 +212,16 @@ def test_huizhou_secretary_reserve_ratio(huizhou):
     _, card = huizhou
     ind = "secretary_reserve_ratio"
     # County ratio = sum(candidates) / count(towns incl. 街道 and 乡), compared with 1.5.
-    # 龙门县 15 / 10 = 1.5 (met exactly); 惠东县 14 / 14 = 1.0 (铁涌镇 0, 黄埠镇 blank = 0);
-    # 仲恺 8 / 5 = 1.6. Flat target → progress = actual / 1.5: 惠东 0.667 → behind.
+    # 龙门县 15 / 10 = 1.5 (met exactly); 惠东县 14 / 13 (铁涌镇 0; 黄埠镇 blank: missing, left out of the ratio,
+    # which keeps its status and carries the note); 仲恺 8 / 5 = 1.6. Flat target → progress = actual / 1.5:
+    # 惠东 0.718 → behind.
     check(row(card, ind, 2023, "county", "龙门县"), 15, 10, 1.5, 1.5, 0.0, 1.0, "met")
-    check(row(card, ind, 2023, "county", "惠东县"), 14, 14, 1.0, 1.5, 0.5, 1 / 1.5, "behind")
+    r = row(card, ind, 2023, "county", "惠东县")
+    check(r, 14, 13, 14 / 13, 1.5, 1.5 - 14 / 13, 14 / 13 / 1.5, "behind")
+    assert r["missing_note"] == "不含 1 个乡镇街道（未填报）"
     check(row(card, ind, 2023, "county", ZK), 8, 5, 1.6, 1.5, -0.1, 1.6 / 1.5, "met")
-    # City = 37 / 29 (sums, not the mean of county ratios 1.5, 1.0, 1.6).
-    check(row(card, ind, 2023, "city"), 37, 29, 37 / 29, 1.5, 1.5 - 37 / 29, 37 / 29 / 1.5, "behind")
+    # City = 37 / 28 (sums, not the mean of county ratios).
+    check(row(card, ind, 2023, "city"), 37, 28, 37 / 28, 1.5, 1.5 - 37 / 28, 37 / 28 / 1.5, "behind")
     # Reported only at city and county level.
     assert card.select(year=2023, level="town", indicator_id=ind).empty
     r = row(card, ind, 2023, "county", "惠城区")
