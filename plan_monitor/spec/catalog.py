@@ -4,7 +4,9 @@ A file's header is its leading block of `-- ` comment lines. Lines of the form `
 key are declarations; any other comment line is prose. Each folder says what its files are and which keys they
 must declare:
 
-  measures/  one figure an indicator may name (`query:` in a plan): purpose, grain, reads
+  measures/  one figure an indicator may name (`query:` in a plan): purpose, grain, reads; returns year, county,
+             town, num, den, missing, as_of, where `missing` counts the units whose needed input is blank (missing
+             is not zero: such a unit is left out of num and den, and the scorecard says the figure is partial)
   units/     the village-level drill-down twin of a measure of the same name: purpose, grain, reads
   views/     one roster table as queries see it (latest report wins): purpose, grain
   checks/    one upload audit, returning the offending rows: purpose, grain, template, severity
@@ -134,6 +136,9 @@ def parse_file(path: Path, name: str) -> tuple[SqlFile | None, list[str]]:
     if folder == "measures" and grain and grain not in MEASURE_GRAINS:
         problems.append(f"{rel}: grain “{grain}” 不是度量可用的粒度 / not a measure grain; "
                         f"可用 / use: {' 或 '.join(MEASURE_GRAINS)}")
+    if folder == "measures" and not re.search(r"\bAS\s+missing\b", body, re.IGNORECASE):
+        problems.append(f"{rel}: 度量须返回 missing 列（填报单位中该项空白的单位数，无可空白的输入时写 0::DOUBLE AS missing）"
+                        " / a measure must return a `missing` column")
     reads: tuple[str, ...] = ()
     if folder in ("measures", "units") and keys.get("reads"):
         reads = tuple(r.strip() for r in keys["reads"].split(",") if r.strip())

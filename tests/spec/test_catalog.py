@@ -11,7 +11,7 @@ from plan_monitor.spec.catalog import FOLDERS, CatalogError, catalog, load_catal
 MEASURE = """-- purpose: villages at or above a threshold.
 -- grain: year × county × town
 -- reads: villages
-SELECT year, county, town, count(*) AS num, count(*) AS den, max(as_of) AS as_of FROM villages
+SELECT year, county, town, count(*) AS num, count(*) AS den, 0::DOUBLE AS missing, max(as_of) AS as_of FROM villages
 WHERE income_wan >= $threshold_wan GROUP BY ALL
 """
 
@@ -50,6 +50,7 @@ def test_a_good_measure_parses(tmp_path):
 @pytest.mark.parametrize("name, text, expected", [
     ("measures/m", MEASURE.replace("-- reads: villages\n", ""), "queries/measures/m.sql:1: 缺少文件头字段 -- reads"),
     ("measures/m", MEASURE.replace("-- purpose", "-- purpse"), "queries/measures/m.sql:1: 未知的文件头字段 purpse"),
+    ("measures/m", MEASURE.replace("0::DOUBLE AS missing, ", ""), "queries/measures/m.sql: 度量须返回 missing 列"),
     ("measures/m", MEASURE.replace("year × county × town", "village"), "grain “village” 不是度量可用的粒度"),
     ("measures/m", MEASURE.replace("-- reads: villages", "-- reads: towns"), "reads 声明 towns，SQL 实际读取 villages"),
     ("measures/m", MEASURE.replace("-- reads: villages", "-- reads: hamlets"), "reads 中的 hamlets 不是报表视图"),
