@@ -6,6 +6,7 @@ and every text that cannot be read becomes null plus an Issue; nothing is change
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ FALSE_TEXTS = (*NO, "×", "✗", "✘", "☒", "x", "n", "no", "0", "false", "�
 
 _ANY_SPACE = r"[\s\p{Z}\x{FEFF}]+"
 _PLACEHOLDER = r"^[-—–―－/\\~～]+$"  # an analyst's "not applicable"; the cell is blank
+# Texts that say "no value" in a number or date column (after NFKC, so full-width ＮＡ matches too): blank, noted.
+_MISSING_TEXT = r"(?i)^(na|n/a|n\.a\.|null|none|nan|#n/a|无|空|暂无)$"
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?\D*$"
 _YEAR_SUFFIX = r"^(\d{4})\s*年度?$"
@@ -37,6 +40,7 @@ _LABELS = {
     "whitespace": "首尾空格（含全角空格）和名称中的空格已删除",
     "fullwidth": "全角数字、字母、标点已转为半角",
     "placeholder": "“—”“/”等占位符按空白读取",
+    "missing_text": "“NA”“N/A”“NULL”“无”等按空白（未填报）读取，不计为 0",
     "thousands": "数字中的千位分隔符已删除",
     "unit_suffix": "数字后与本列单位相同的单位已删除",
     "bool_symbol": "√、×、Y、N、1、0 等已按“是”“否”读取",
@@ -100,6 +104,8 @@ def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: Note
     if col.dtype == "str":
         return ColumnResult(text, [])
     text = _replace(text, _PLACEHOLDER, None, "placeholder", rows, header, log)
+    if col.dtype != "bool":  # 无 in a yes/no column is an answer (否), not a blank; there it stays unreadable
+        text = _replace(text, _MISSING_TEXT, None, "missing_text", rows, header, log)
     if col.is_year:
         values = _year(text, rows, header, log)
     elif col.dtype in ("int", "float"):
@@ -147,8 +153,10 @@ def _unit_pattern(col: Column) -> str:
 
 
 def _as_float(text: pa.Array) -> pa.Array:
+    """Number texts → floats; anything else, and a number too large to hold (1e400 reads as infinity), → null."""
     ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER), False)
-    return pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    return pc.if_else(pc.fill_null(pc.is_finite(values), False), values, pa.scalar(None, pa.float64()))
 
 
 def _number(text, rows, header, log, unit: str, integer: bool) -> pa.Array:
@@ -266,6 +274,10 @@ def explain(col: Column, text: str, typed: str) -> str:
         return f"{quoted}无法识别为是/否，请填写“是”或“否”"
     if col.dtype == "date":
         return f"{quoted}不是有效日期，请按 2024-06-30 格式填写"
+    if re.match(_NUMBER, text.replace(",", "")) and not math.isfinite(float(text.replace(",", ""))):
+        return f"{quoted}超出可计算的数值范围，请填写实际数值"
+    if text.lower().lstrip("+-") in ("inf", "infinity", "∞"):
+        return f"{quoted}不是有限数值，请填写实际数值"
     if "%" in text:
         return f"{quoted}是百分数，本列应填写{'整数' if col.dtype == 'int' else '数值'}"
     if "万元" in col.header and re.search(r"\d\s*元$", text):

@@ -64,7 +64,8 @@ def _pyarrow_body(text: str, width: int, first_line: int) -> Body | None:
             read_options=pacsv.ReadOptions(use_threads=False, column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=True,
                                              ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            # Only an empty cell is null here: "NA", "NULL", "#N/A"… are read (and noted) by ingest.cells.
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except pa.ArrowInvalid:

@@ -30,7 +30,8 @@ class Note:
     """One kind of normalisation applied to the file, listed in the report so no change is silent."""
 
     kind: str  # machine id: encoding, title_row, blank_rows, header_alias, merged_header, fullwidth, whitespace,
-    #            thousands, unit_suffix, percent, bool_symbol, year_suffix, date_format, total_row, note_row, alias_name
+    #            thousands, unit_suffix, percent, bool_symbol, year_suffix, date_format, total_row, note_row, alias_name,
+    #            placeholder, missing_text
     message: str  # Chinese, one line, e.g. "全角数字、标点已转为半角：12 处（如 第5行 １２３ → 123）"
     count: int = 1
     rows: tuple[int, ...] = ()  # file row numbers (the first few) where it applied

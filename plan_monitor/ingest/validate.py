@@ -4,8 +4,10 @@ Every audit file declares in its header which templates it applies to and whethe
 the commit) or a warning (needs an explicit confirm). The upload is exposed to them as a few small tables:
   upload          the typed rows, template keys as columns, plus row_no (the file's row number)
   upload_cells    one row per cell: row_no, key, is_null, unreadable, num
-  upload_columns  the template's columns: key, header (as in the file), required, min_value, max_value, position
-  upload_units    row_no, unit, unit_key, county, year, as_of (year-end when blank), is_demo
+  upload_columns  the template's columns: key, header (as in the file), required, quantity (a count or amount, not a
+                  year), present (the file has the column), min_value, max_value, position
+  upload_units    row_no, unit, unit_key, unit_type (村/社区 in the village roster, else null), county, year, as_of
+                  (year-end when blank), is_demo
   current_units   the same for the data already stored: unit, year, as_of, is_demo
 """
 
@@ -34,6 +36,7 @@ def _units(table: pa.Table, template: Template, rows: pa.Array | None) -> pa.Tab
     cols = {
         "unit": unit_labels(table, template),
         "unit_key": pa.array([template.unit_keys[-1]] * len(table), pa.string()),
+        "unit_type": table["unit_type"] if "unit_type" in table.column_names else pa.nulls(len(table), pa.string()),
         "county": table["county"],
         "year": table["year"],
         "as_of": report_dates(table),
@@ -62,6 +65,8 @@ def _columns(template: Template, headers: dict[str, str]) -> pa.Table:
         "key": [c.key for c in cols],
         "header": [headers.get(c.key, c.header) for c in cols],
         "required": [c.required for c in cols],
+        "quantity": numeric,
+        "present": [c.key in headers for c in cols],
         "min_value": pa.array([0.0 if n else None for n in numeric], pa.float64()),
         "max_value": pa.array([None] * len(cols), pa.float64()),
         "position": list(range(len(cols))),
