@@ -69,7 +69,9 @@ def test_a_clean_village_file_passes(plan):
 @pytest.mark.parametrize("row, expected", [
     (village(village=None), [("required_blank", "error", 2, "村（社区）", None)]),
     (village(income_wan=-3.5), [("out_of_range", "error", 2, "村集体经济收入（万元）", "-3.5")]),
-    (village(reserve_cadres=-1, reserve_cadres_u30=None), [("out_of_range", "error", 2, "后备干部人数", "-1")]),
+    (village(reserve_cadres=-1, reserve_cadres_u30=None), [("out_of_range", "error", 2, "后备干部人数", "-1"),
+                                                            # a village's blank count is missing: warned
+                                                            ("blank_cells", "warning", None, "其中30岁以下后备干部人数", None)]),
     (village(year=2026, as_of=date(2026, 3, 31)), [("as_of_mismatch", "error", 2, "统计截至", "2026-03-31"),
                                                   ("year_outside_plan", "error", 2, "年度", "2026")]),
     (village(year=2020, as_of=None), [("year_outside_plan", "error", 2, "年度", "2020")]),
