@@ -4,7 +4,7 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import county_bars, status_heatmap
 from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export
-from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_notes, fmt_rate, fmt_value
 from plan_monitor.present.views import county_ranking, status_matrix
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
@@ -32,14 +32,17 @@ else:
         set_qp(county=picked[0])
         st.switch_page("app_pages/town.py", query_params=dict(st.query_params))
     table = rows.assign(
-        实际=[fmt_value(v, ind.unit, ind.kind) for v in rows["actual"]],
+        实际=[fmt_value(v, ind.unit, ind.kind) if v == v else (n if isinstance(n, str) else fmt_value(v, ind.unit, ind.kind))
+            for v, n in zip(rows["actual"], rows["missing_note"])],
         目标=[fmt_value(v, ind.unit, ind.kind) if v == v else (n or "—") for v, n in zip(rows["target"], rows["target_note_label"].fillna(""))],
         差距=[fmt_value(v, ind.unit, ind.kind) for v in rows["gap"]],
         完成率=rows["completion"].map(fmt_rate),
         状态=rows["status_label"].fillna("—"),
         走势=rows["pace_label"].fillna("—"),
+        说明=fmt_notes(rows).fillna(""),
     ).rename(columns={"rank": "排位", "county": "县（市、区）"})
-    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势"]], hide_index=True, width="stretch")
+    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势", "说明"]], hide_index=True,
+                 width="stretch")
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")

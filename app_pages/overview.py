@@ -22,7 +22,9 @@ for start in range(0, len(city), COLS):
         with col.container(border=True):
             st.markdown(f"**{row.indicator}**")
             # labels are NaN (truthy) where no status or note applies, e.g. an indicator without data that year
-            delta = next((v for v in (row.status_label, row.target_note_label) if isinstance(v, str) and v), "—")
+            # a figure over blank cells says so (未填报, 不含 N 个县) instead of a red card or a 0
+            delta = next((v for v in (row.status_label, row.missing_note, row.target_note_label)
+                          if isinstance(v, str) and v), "—")
             st.metric("实际", fmt_value(row.actual, row.unit, row.kind),
                       delta=f"{delta} · {row.pace_label}" if isinstance(row.pace_label, str) else delta,
                       delta_color={"met": "normal", "on_pace": "normal"}.get(row.status, "inverse")
@@ -30,7 +32,8 @@ for start in range(0, len(city), COLS):
                       delta_arrow="off")
             target = fmt_value(row.target, row.unit, row.kind) if row.target == row.target else "未设当年目标"
             st.caption(f"目标 {target} · 差距 {fmt_value(row.gap, row.unit, row.kind)} · 完成率 {fmt_rate(row.completion)}"
-                       f" · 时序进度 {fmt_rate(row.time_progress)}")
+                       f" · 时序进度 {fmt_rate(row.time_progress)}"
+                       + (f" · {row.missing_note}" if isinstance(row.missing_note, str) else ""))
             st.plotly_chart(sparkline(row.series, row.unit, row.status), key=f"spark_{row.indicator_id}",
                             config={"displayModeBar": False, "staticPlot": True})
 

@@ -10,6 +10,17 @@ def is_missing(value) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and bool(pd.isna(value)))
 
 
+# The labels a figure's 说明 joins, each computed once in metrics.scorecard (every page, export and slide reads them).
+NOTE_COLUMNS = ("target_note_label", "missing_note")
+
+
+def fmt_notes(rows: pd.DataFrame) -> pd.Series:
+    """Each row's 说明: its note labels (计划未分解到本级, 不含 1 个县（未填报）…) joined by ；, None where none applies."""
+    present = [rows[c] for c in NOTE_COLUMNS if c in rows]
+    joined = ["；".join(v for v in values if isinstance(v, str) and v) for values in zip(*present)] if present else []
+    return pd.Series([j or None for j in joined] if present else [None] * len(rows), index=rows.index, dtype=object)
+
+
 def fmt_value(value, unit: str, kind: str = "count") -> str:
     """A figure as a reader expects it: 61.4%, 255个, 2.1万人, 1:1.52."""
     if is_missing(value):

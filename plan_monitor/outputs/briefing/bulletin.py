@@ -115,12 +115,16 @@ def _figure_clause(row, subject: str, year: int) -> str:
         text = f"{subject}{row['indicator']}{_verb(row)}{_fig(row, 'actual')}"
     if row["kind"] == "multiple" and not _missing(row["baseline"]) and row["baseline"] > 0:
         text += f"，为基期（{_fig(row, 'baseline')}）的{_times(row['actual'] / row['baseline'])}"
+    if not _missing(row.get("missing_note")) and not _missing(row["actual"]):
+        text += f"（{row['missing_note']}）"
     return text
 
 
 def _target_clauses(row) -> list[str]:
     """The year's target, completion and the comparison with time progress, in the form the kind reads best."""
     status = row["status"]
+    if not _missing(row.get("missing_note")) and _missing(row["completion"]):  # a partial sum is not judged
+        return [] if _missing(row["target"]) else [f"年度目标为{_fig(row, 'target')}，部分数据未填报，暂不评价完成情况"]
     if row["kind"] == "multiple" and not _missing(row["baseline"]) and row["baseline"] > 0:
         target = f"年度目标为基期的{_times(row['target'] / row['baseline'])}（{_fig(row, 'target')}）"
     else:
@@ -351,7 +355,8 @@ def figures_table(deck: Deck) -> pd.DataFrame:
             target = str(r["target_note_label"]) if not _missing(r["target_note_label"]) else "—"
         else:
             target = _table_value(r, "target")
-        status = r["status_label"] if not _missing(r["status_label"]) else "—"
+        status = r["status_label"] if not _missing(r["status_label"]) else (
+            r["missing_note"] if not _missing(r.get("missing_note")) else "—")
         rows.append([r["indicator"], r["unit"], target, _table_value(r, "actual"), _rate(r["completion"]),
                      _rate(r["time_progress"]), status])
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)

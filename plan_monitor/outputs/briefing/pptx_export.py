@@ -231,13 +231,19 @@ def _overall_slide(slide, spec: Slide, deck: Deck) -> None:
     for i, r in enumerate(rows.itertuples(index=False)):
         status = None if _missing(r.status) else r.status
         body.append([r.indicator, fmt_value(r.actual, r.unit, r.kind), _target_text(r), fmt_rate(r.completion),
-                     STATUS_LABELS.get(status, NO_VALUE)])
+                     STATUS_LABELS.get(status, _missing_text(r))])
         fills[(i, 4)] = status_rgb(status) if status else EMPTY_FILL
     row_h = min(Inches(0.36), int(BODY_H / (len(body) + 1)))
     left = MARGIN + chart_w + Inches(0.2)
     add_table(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, ["指标", "完成值", "年度目标", "完成率", "状态"], body,
               [3.1, 1.0, 1.75, 0.85, 0.95], row_h=row_h, aligns="lcccc", size=10 if len(body) <= 14 else 8, fills=fills,
               name="Overall table")
+
+
+def _missing_text(r) -> str:
+    """Where no status applies: the figure's 未填报 / 不含 N 个县（未填报） note, else —."""
+    note = getattr(r, "missing_note", None)
+    return NO_VALUE if _missing(note) else note
 
 
 def _target_text(r) -> str:
@@ -287,7 +293,7 @@ def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
             fact("完成率", fmt_rate(own.completion)),
             fact("时序进度", fmt_rate(own.time_progress)),
             fact("时序要求", fmt_value(own.expected, own.unit, own.kind)),
-            fact("状态", STATUS_LABELS.get(status, NO_VALUE), status_rgb(status) if status else INK),
+            fact("状态", STATUS_LABELS.get(status, _missing_text(own)), status_rgb(status) if status else INK),
             fact("趋势", NO_VALUE if _missing(own.pace_label) else own.pace_label),
         ]
     if len(parts):

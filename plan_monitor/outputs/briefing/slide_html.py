@@ -173,7 +173,8 @@ def _text(value) -> str | None:
 
 
 def _status_text(row) -> str:
-    label = _text(row["status_label"]) or _text(row["target_note_label"]) or NO_STATUS_TEXT
+    label = (_text(row["status_label"]) or _text(row.get("missing_note")) or _text(row["target_note_label"])
+             or NO_STATUS_TEXT)
     pace = _text(row["pace_label"])
     return f"{label} · {pace}" if pace and _text(row["status_label"]) else label
 
