@@ -151,6 +151,10 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     rows["pace_label"] = rows["pace"].map(PACE_LABELS)
     rows["target_note_label"] = rows["target_note"].map(TARGET_NOTES)
     rows["target_source_label"] = rows["target_source"].map(TARGET_SOURCES)
+    # 说明: why a row has no target, or that its county target is a split or an issued quota; every export reads it.
+    rows["target_remark"] = rows["target_note_label"].where(
+        rows["target_note_label"].notna(),
+        rows["target_source_label"].where(rows["target_source"].isin(["split", "issued"])))
     out = pd.concat([base_rows, rows], ignore_index=True)
     level_order = {"city": 0, "county": 1, "town": 2}
     order = [i.id for i in plan.indicators]

@@ -30,6 +30,8 @@ TARGET_SOURCES = {
     "issued": "任务分解（正式下达）",
     "split": "测算分解（非正式下达）",
 }
+# Said wherever the counties (towns) of a place have no target to be measured against at all.
+NO_TARGET_BELOW = "目标未分解到{below}"
 
 
 def year_position(as_of: pd.Series, year: pd.Series) -> pd.Series:

@@ -77,7 +77,7 @@ def scorecard_export(rows: pd.DataFrame) -> ExportTable:
         "县（市、区）": _text(rows["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
         "完成值": rows["actual"], "年度目标": rows["target"], "差距": rows["gap"], "完成率": rows["completion"],
         "时序进度": rows["time_progress"], "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
-        "说明": _text(rows["target_note_label"]),
+        "说明": _text(rows["target_remark"]),
     })[SCORECARD_COLUMNS]
     return ExportTable(frame.reset_index(drop=True), "目标完成情况", RATES, "状态", "单位")
 
@@ -100,7 +100,7 @@ def county_export(rows: pd.DataFrame, unit: str) -> ExportTable:
     frame = pd.DataFrame({
         "排位": rows["rank"], "县（市、区）": rows["county"], "实际": rows["actual"], "目标": rows["target"],
         "差距": rows["gap"], "完成率": rows["completion"], "状态": _text(rows["status_label"]),
-        "走势": _text(rows["pace_label"]), "说明": _text(rows["target_note_label"]),
+        "走势": _text(rows["pace_label"]), "说明": _text(rows["target_remark"]),
     }).reset_index(drop=True)
     return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
 
@@ -116,7 +116,7 @@ def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str]) -> ExportT
 def town_export(towns: pd.DataFrame, unit: str) -> ExportTable:
     frame = pd.DataFrame({
         "乡镇（街道）": towns["town"], "实际": towns["actual"], "目标": towns["target"], "差距": towns["gap"],
-        "完成率": towns["completion"], "状态": _text(towns["status_label"]), "说明": _text(towns["target_note_label"]),
+        "完成率": towns["completion"], "状态": _text(towns["status_label"]), "说明": _text(towns["target_remark"]),
     }).reset_index(drop=True)
     return ExportTable(frame, "各乡镇", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
 
