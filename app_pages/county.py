@@ -4,7 +4,9 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import county_bars, status_heatmap
 from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export
+from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.present.format import fmt_notes, fmt_rate, fmt_value
+from plan_monitor.spec.plan import SPLIT_BY_LABELS
 from plan_monitor.present.views import county_ranking, status_matrix
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
@@ -19,7 +21,11 @@ note = export_note(m.card, year)
 if rows["actual"].isna().all():
     st.info(f"{year}年各县（市、区）尚无“{ind.name}”数据。")
 else:
-    notes = rows["target_note_label"].dropna().unique()
+    if (rows["target_source"] == "split").any():
+        rule = f"（{SPLIT_BY_LABELS[ind.split.by]}）" if ind.split and ind.split.by else ""
+        st.caption(f"说明：各县（市、区）目标为{TARGET_SOURCES['split']}{rule}，由全市目标测算，"
+                   "合计等于全市目标，仅供监测比较，不是计划正式下达的任务分解。")
+    notes = rows.loc[rows["target"].isna(), "target_note_label"].dropna().unique()
     if len(notes):
         st.caption("说明：" + "；".join(notes) + "，县级柱条不显示目标线和状态颜色。")
     st.markdown(f"### {ind.name}：各县（市、区）排位　<small>点击柱条查看该县乡镇</small>", unsafe_allow_html=True)
@@ -35,13 +41,14 @@ else:
         实际=[fmt_value(v, ind.unit, ind.kind) if v == v else (n if isinstance(n, str) else fmt_value(v, ind.unit, ind.kind))
             for v, n in zip(rows["actual"], rows["missing_note"])],
         目标=[fmt_value(v, ind.unit, ind.kind) if v == v else (n or "—") for v, n in zip(rows["target"], rows["target_note_label"].fillna(""))],
+        目标来源=rows["target_source_label"].fillna("—"),
         差距=[fmt_value(v, ind.unit, ind.kind) for v in rows["gap"]],
         完成率=rows["completion"].map(fmt_rate),
         状态=rows["status_label"].fillna("—"),
         走势=rows["pace_label"].fillna("—"),
         说明=fmt_notes(rows).fillna(""),
     ).rename(columns={"rank": "排位", "county": "县（市、区）"})
-    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势", "说明"]], hide_index=True,
+    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "目标来源", "差距", "完成率", "状态", "走势", "说明"]], hide_index=True,
                  width="stretch")
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.charts import trend_chart
 from plan_monitor.outputs.export_table import export_note, reverse_schedule_export, trend_export
 from plan_monitor.present.format import fmt_value
@@ -42,8 +43,11 @@ if "county" in ind.levels:
     note = export_note(m.card, year)
     unit = "个村" if ind.kind == "share" and ind.unit == "%" and "村" in ind.name else ("人" if ind.unit == "%" else ind.unit)
     if plan["target"].isna().all():
-        st.info("该指标计划未分解到县（市、区），无法倒排各县工期；请在 targets.yaml 中为该指标填写 quotas（任务分解）。")
+        st.info("该指标目标未分解到县（市、区），暂无各县（市、区）的年度目标可作比较，因此不倒排各县工期；"
+                "如需分县监测，请与计划管理部门商定任务分解或测算分解办法。")
     else:
+        if (plan["target_source"] == "split").any():
+            st.caption(f"各县（市、区）目标为{TARGET_SOURCES['split']}，由全市目标测算，仅供监测比较。")
         table = plan.assign(
             当年还需=[f"{v:,.0f}{unit}" if v == v else "—" for v in plan["to_year"]],
             剩余季度=plan["quarters_year"],

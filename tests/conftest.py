@@ -28,6 +28,17 @@ def demo_scorecard(plan, demo_rosters):
     return compute_scorecard(plan, demo_rosters)
 
 
+@pytest.fixture(scope="session")
+def unsplit_targets(tmp_path_factory):
+    """The bundled plan without its monitoring splits (split: lines): what the published plan alone gives, seven
+    count indicators with no county target."""
+    text = DEFAULT_TARGETS.read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp("unsplit") / "targets.yaml"
+    path.write_text("".join(line for line in text.splitlines(keepends=True) if not line.startswith("    split:")),
+                    encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
 def bundled_env(monkeypatch):
     """Every test starts on the bundled plan and demo data unless it points the env vars elsewhere."""

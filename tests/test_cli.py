@@ -148,8 +148,10 @@ def test_csv_to_file_and_county_level(capsys, tmp_path):
     rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
     assert {r["level"] for r in rows} == {"county"} and {r["year"] for r in rows} == {"2023"}
     assert "荆州经济技术开发区" in {r["county"] for r in rows}
-    # demo_villages has no county quotas in targets.yaml: county targets stay empty
-    assert {r["target"] for r in rows if r["indicator_id"] == "demo_villages"} == {""}
+    # demo_villages has no county quotas in targets.yaml; its monitoring split (by baseline villages) gives 200 in all
+    villages = {r["county"]: r["target"] for r in rows if r["indicator_id"] == "demo_villages"}
+    assert villages == {"沙市区": "8", "荆州区": "18", "公安县": "31", "江陵县": "16", "石首市": "23",
+                        "洪湖市": "28", "松滋市": "31", "监利市": "42", "荆州经济技术开发区": "3"}
     assert {r["target"] for r in rows if r["indicator_id"] == "village_income_20w"} == {"0.6"}
 
 

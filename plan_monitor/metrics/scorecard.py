@@ -11,10 +11,12 @@ import pandas as pd
 import pyarrow as pa
 
 from plan_monitor.engine import Engine
+from plan_monitor.metrics.split import split_quotas
 from plan_monitor.metrics.trajectory import (
     PACE_LABELS,
     STATUS_LABELS,
     TARGET_NOTES,
+    TARGET_SOURCES,
     add_pace,
     add_time_progress,
     time_progress,
@@ -62,7 +64,7 @@ def latest_as_of(rows: pd.DataFrame) -> pd.Timestamp | None:
     return pd.Timestamp(dates.max()) if len(dates) else None
 
 
-def _plan_tables(plan: Plan, geo: Geography) -> dict[str, pa.Table]:
+def _plan_tables(plan: Plan, geo: Geography, split: pd.DataFrame | None = None) -> dict[str, pa.Table]:
     ind = plan.indicators
     defs = pa.table({
         "indicator_id": [i.id for i in ind], "kind": [i.kind for i in ind], "direction": [i.direction for i in ind],
@@ -73,12 +75,16 @@ def _plan_tables(plan: Plan, geo: Geography) -> dict[str, pa.Table]:
         "year": pa.array([y for i in ind for y in i.targets], pa.int32()),
         "target": pa.array([v for i in ind for v in i.targets.values()], pa.float64()),
     })
-    quota_rows = [(i.id, c, y, v) for i in ind for c, by_year in i.quotas.items() for y, v in by_year.items()]
+    # Formally issued quotas (任务分解) and monitoring splits (测算分解), told apart by source.
+    quota_rows = [(i.id, c, y, v, "issued") for i in ind for c, by_year in i.quotas.items() for y, v in by_year.items()]
+    if split is not None:
+        quota_rows += list(split.itertuples(index=False, name=None))
     quotas = pa.table({
         "indicator_id": pa.array([r[0] for r in quota_rows], pa.string()),
         "county": pa.array([r[1] for r in quota_rows], pa.string()),
         "year": pa.array([r[2] for r in quota_rows], pa.int32()),
-        "quota": pa.array([r[3] for r in quota_rows], pa.float64()),
+        "quota": pa.array([r[3] for r in quota_rows], pa.float64(), from_pandas=True),  # NaN: not estimated
+        "source": pa.array([r[4] for r in quota_rows], pa.string()),
     })
     counties = list(geo.counties["county"])
     places = pa.table({
@@ -109,7 +115,7 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     engine = Engine.over_rosters(rosters.tables)
     engine.register("measure_rows", measure_rows(engine, plan))
     engine.register("rolled", engine.run("engine/rollup"))
-    for name, table in _plan_tables(plan, geo).items():
+    for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
         engine.register(name, table)
     df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
     return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo)
@@ -145,6 +151,11 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     rows["status_label"] = rows["status"].map(STATUS_LABELS)
     rows["pace_label"] = rows["pace"].map(PACE_LABELS)
     rows["target_note_label"] = rows["target_note"].map(TARGET_NOTES)
+    rows["target_source_label"] = rows["target_source"].map(TARGET_SOURCES)
+    # 说明: why a row has no target, or that its county target is a split or an issued quota; every export reads it.
+    rows["target_remark"] = rows["target_note_label"].where(
+        rows["target_note_label"].notna(),
+        rows["target_source_label"].where(rows["target_source"].isin(["split", "issued"])))
     rows = _mark_missing(plan, rows)
     out = pd.concat([base_rows, rows], ignore_index=True)
     level_order = {"city": 0, "county": 1, "town": 2}

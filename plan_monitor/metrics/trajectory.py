@@ -20,7 +20,18 @@ TARGET_NOTES = {
     "no_year_target": "计划未设当年目标",
     "no_quota": "计划未分解到本级",
     "no_baseline": "缺少基期数据",
+    "no_split_base": "缺少名册，未能测算分解",
 }
+# Where a row's target comes from: the plan's city target, the same target applying at every level, a formally
+# issued county quota (任务分解), or a monitoring split (测算分解). Every page, export and slide shows these labels.
+TARGET_SOURCES = {
+    "plan": "计划目标",
+    "city": "全市目标适用于各级",
+    "issued": "任务分解（正式下达）",
+    "split": "测算分解（非正式下达）",
+}
+# Said wherever the counties (towns) of a place have no target to be measured against at all.
+NO_TARGET_BELOW = "目标未分解到{below}"
 
 
 def year_position(as_of: pd.Series, year: pd.Series) -> pd.Series:

@@ -11,7 +11,8 @@ def is_missing(value) -> bool:
 
 
 # The labels a figure's 说明 joins, each computed once in metrics.scorecard (every page, export and slide reads them).
-NOTE_COLUMNS = ("target_note_label", "missing_note")
+# target_remark: why a row has no target, or that its county target is a 测算分解 or an issued 任务分解.
+NOTE_COLUMNS = ("target_remark", "missing_note")
 
 
 def fmt_notes(rows: pd.DataFrame) -> pd.Series:

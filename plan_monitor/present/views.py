@@ -108,7 +108,8 @@ def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
     rows["per_quarter_year"] = rows["to_year"] / q_year_left.where(q_year_left > 0)
     rows["per_quarter_final"] = rows["to_final"] / q_plan_left.where(q_plan_left > 0)
     return rows[["county", "actual", "target", "to_year", "to_final", "quarters_year", "quarters_plan",
-                 "per_quarter_year", "per_quarter_final", "target_note", "target_note_label", "status"]]
+                 "per_quarter_year", "per_quarter_final", "target_note", "target_note_label", "target_source",
+                 "target_source_label", "status"]]
 
 
 def definitions(m: Monitor) -> list[dict]:

@@ -25,6 +25,14 @@ KIND_LABELS = {
     "ratio": "配比",
 }
 MEASURE_LABELS = {"stock": "年末存量", "flow": "当年新增"}
+# How a monitoring split (测算分解) weighs the counties: the units each county has.
+SPLIT_BY_LABELS = {
+    "villages": "按基期村数",
+    "communities": "按基期社区数",
+    "towns": "按乡镇数（镇、乡）",
+    "subdistricts": "按街道数",
+    "equal": "各县（市、区）平均",
+}
 # Parameters every measure query may use without declaring them in the plan.
 ENGINE_PARAMS = ("plan_start", "baseline_year")
 class Strict(BaseModel):
@@ -119,6 +127,14 @@ class Reporting(Strict):
         return items
 
 
+class Split(Strict):
+    """How an unsplit city target is divided among the counties for monitoring only (测算分解, 非正式下达):
+    by a rule (`by`) or by monitoring quotas written out per county and year (`quotas`), never both."""
+
+    by: Literal["villages", "communities", "towns", "subdistricts", "equal"] | None = None
+    quotas: dict[str, dict[int, float]] = {}
+
+
 class Indicator(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=2)
@@ -134,6 +150,7 @@ class Indicator(Strict):
     levels: list[Literal["city", "county", "town"]] = Field(min_length=1)
     targets: dict[int, float] = Field(min_length=1)
     quotas: dict[str, dict[int, float]] = {}
+    split: Split | None = None
 
 
 class Plan(Strict):
@@ -317,6 +334,7 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
             if "town" in ind.levels and measure.level != "town":
                 add(at + ("levels",), f"查询 {ind.query} 只到县级，不能按乡镇报告 / query has county grain",
                     "从 levels 中删除 town")
+        _split_problems(ind, at, add)
         for county, by_year in ind.quotas.items():
             for year in by_year:
                 if year not in ind.targets:
@@ -343,8 +361,45 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
                     add(("geography", "functional_zones", z, "managed_towns", t),
                         f"“{town}”不是本地区的乡镇（街道）/ unknown town", "以民政部区划名称为准")
         for i, ind in enumerate(plan.indicators):
-            for county in ind.quotas:
-                if county not in known:
-                    add(("indicators", i, "quotas", county), f"“{county}”不是本地区的县（市、区）/ unknown county",
-                        "可用：" + "、".join(sorted(known)))
+            for field, quotas in (("quotas", ind.quotas), ("split", ind.split.quotas if ind.split else {})):
+                for county in quotas:
+                    loc = ("indicators", i, field, county) if field == "quotas" else ("indicators", i, "split", "quotas", county)
+                    if county not in known:
+                        add(loc, f"“{county}”不是本地区的县（市、区）/ unknown county", "可用：" + "、".join(sorted(known)))
     return problems
+
+
+def _split_problems(ind: Indicator, at: tuple, add) -> None:
+    """A monitoring split is checked like quotas, and only where a county has nothing else to be measured against."""
+    split = ind.split
+    if split is None:
+        return
+    where = at + ("split",)
+    if ind.kind not in ("count", "threshold"):
+        add(where, f"{ind.kind} 类指标的目标对各县同样适用，无需测算分解 / only count and threshold targets are split",
+            "删除 split")
+    elif "county" not in ind.levels:
+        add(where, "该指标不按县（市、区）报告，无法分解到县 / the indicator has no county level",
+            "在 levels 中加入 county，或删除 split")
+    elif ind.quotas:
+        add(where, "已有正式下达的任务分解（quotas），不能再测算分解 / split together with quotas",
+            "保留 quotas（正式下达）或 split（测算分解）之一")
+    elif (split.by is None) == (not split.quotas):
+        add(where, "split 须且只须写 by（分解规则）或 quotas（测算任务数）之一 / give either by or quotas",
+            "如 split: {by: villages}；可选规则：" + ", ".join(SPLIT_BY_LABELS))
+    elif split.by is not None:
+        for year, value in ind.targets.items():
+            if value != int(value):
+                add(at + ("targets", year), f"测算分解按整数分配，全市目标 {value:g} 不是整数 / a split target must be whole",
+                    "将目标写成整数，或改用 split.quotas 写明各县测算任务数")
+    else:
+        for county, by_year in split.quotas.items():
+            for year in by_year:
+                if year not in ind.targets:
+                    add(where + ("quotas", county, year), f"{year} 年没有全市目标，无法分解 / no city target that year",
+                        f"可分解的年份：{sorted(ind.targets)}")
+        for year, city_target in ind.targets.items():
+            shares = [q[year] for q in split.quotas.values() if year in q]
+            if shares and ind.kind == "count" and sum(shares) < city_target:
+                add(where + ("quotas",), f"{year} 年各县测算任务合计 {sum(shares):g} 少于全市目标 {city_target:g} / split does not cover the city target",
+                    "调整各县测算任务数，使合计不少于全市目标")

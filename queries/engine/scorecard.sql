@@ -1,6 +1,8 @@
 -- purpose: actual beside target for every indicator × level × place × year, with gap and completion.
 -- grain: indicator_id × level × county × town × year (the baseline year included, for trajectories)
 -- Reads temp tables: rolled (rollup.sql), indicator_defs, plan_targets, quotas, places, years.
+-- quotas.source: 'issued' (任务分解, the plan's quotas) or 'split' (测算分解, metrics/split.py; quota null where it
+-- could not be estimated); target_source says where each row's target comes from.
 -- Places come from the gazetteer and from the data, so a county that has not reported still gets a row.
 WITH scaffold AS (
     SELECT d.indicator_id, p.level, p.county, p.town, y.year
@@ -29,7 +31,7 @@ base AS (
     FROM measured WHERE year = $baseline_year
 ),
 targeted AS (
-    SELECT m.*, b.baseline, q.quota,
+    SELECT m.*, b.baseline, q.quota, q.source AS quota_source,
         -- a zero threshold ("every unit meets it") applies to every place; other counts only where split by quota
         p.target IS NOT NULL AND m.kind = 'threshold' AND p.target = 0 AS applies_everywhere,
         CASE
@@ -43,7 +45,8 @@ targeted AS (
             WHEN p.target IS NULL THEN 'no_year_target'
             WHEN m.kind = 'multiple' AND b.baseline IS NULL THEN 'no_baseline'
             WHEN m.kind IN ('count', 'threshold') AND m.level <> 'city'
-                 AND NOT (m.kind = 'threshold' AND p.target = 0) AND q.quota IS NULL THEN 'no_quota'
+                 AND NOT (m.kind = 'threshold' AND p.target = 0) AND q.quota IS NULL
+                THEN CASE WHEN q.source = 'split' THEN 'no_split_base' ELSE 'no_quota' END
         END AS target_note
     FROM measured m
     LEFT JOIN base b
@@ -55,6 +58,13 @@ targeted AS (
 )
 SELECT indicator_id, level, county, town, year, as_of, num, den, missing_units, missing_counties,
     baseline, actual, target, target_note,
+    CASE
+        WHEN target IS NULL THEN NULL
+        WHEN level = 'city' THEN 'plan'
+        WHEN applies_everywhere THEN 'city'
+        WHEN kind IN ('count', 'threshold') AND quota IS NOT NULL THEN quota_source
+        ELSE 'city'
+    END AS target_source,
     CASE WHEN direction = 'higher' THEN target - actual ELSE actual - target END AS gap,
     CASE
         WHEN target IS NULL OR actual IS NULL THEN NULL

@@ -44,8 +44,29 @@ COUNT_WITHOUT_QUOTAS = ["demo_towns", "demo_subdistricts", "demo_villages", "dem
 
 
 @pytest.mark.parametrize("indicator_id", COUNT_WITHOUT_QUOTAS)
-@pytest.mark.parametrize("level", ["county", "town"])
-def test_count_indicators_without_quotas_have_no_county_target(demo_scorecard, plan, indicator_id, level):
+def test_unsplit_count_indicators_have_monitoring_split_county_targets(demo_scorecard, plan, indicator_id):
+    """The plan does not split these; the demo plan's monitoring split (测算分解) gives every county a target adding up
+    exactly to the city target in every year that has one."""
+    ind = plan.indicator(indicator_id)
+    rows = demo_scorecard.select(level="county", indicator_id=indicator_id)
+    assert len(rows) == 9 * 3
+    targeted = rows[rows["year"].isin(list(ind.targets))]
+    assert targeted.groupby("year")["target"].sum().to_dict() == {y: float(v) for y, v in ind.targets.items()}
+    assert set(targeted["target_source"]) == {"split"} and targeted["target_note"].isna().all()
+    assert set(targeted["target_source_label"]) == {"测算分解（非正式下达）"}
+    rest = rows[~rows["year"].isin(list(ind.targets))]
+    assert rest["target"].isna().all() and set(rest["target_note"]) <= {"no_year_target"}
+    # a county with no unit of the kind (no 街道, say) has no figure rather than a zero
+    assert (rows["actual"].notna() == rows["den"].notna()).all()
+    measured = targeted.dropna(subset=["actual"])
+    assert (measured["gap"] == measured["target"] - measured["actual"]).all()
+    assert measured["completion"].tolist() == pytest.approx(
+        (measured["actual"] / measured["target"].where(measured["target"] != 0)).tolist(), nan_ok=True)
+
+
+@pytest.mark.parametrize("indicator_id", COUNT_WITHOUT_QUOTAS)
+@pytest.mark.parametrize("level", ["town"])
+def test_count_indicators_without_quotas_have_no_town_target(demo_scorecard, plan, indicator_id, level):
     ind = plan.indicator(indicator_id)
     rows = demo_scorecard.select(level=level, indicator_id=indicator_id)
     if level not in ind.levels:

@@ -49,6 +49,8 @@ def expected_rate(row) -> float | None:
         return None
     if row["kind"] == "threshold":
         return (row["den"] - row["expected"]) / row["den"]
+    if row["direction"] == "higher" and row["target"] == 0:
+        return None  # nothing to divide by: a county whose split share is 0 (no 街道, say)
     return row["expected"] / row["target"] if row["direction"] == "higher" else row["target"] / row["expected"]
 
 
@@ -164,7 +166,8 @@ def test_own_sentence_figures_match_the_place_row(deck):
 def parse_parts(deck, parts_text: str) -> dict[str, dict[str, str | None]]:
     """{verdict status: {name: figure or None}} from the counties' (towns') sentence."""
     out: dict[str, dict[str, str | None]] = {}
-    body = re.sub(r"^(分.+?看，|该项目标计划未分解到.+?），|)", "", parts_text.rstrip("。"))
+    # a monitoring split says so in brackets after 分县（市、区）看
+    body = re.sub(r"^(分.+?看(?:（[^，]*）)?，|该项目标计划未分解到.+?），|)", "", parts_text.rstrip("。"))
     for group in body.split("；"):
         for verdict, status in VERDICT.items():
             if group.endswith(verdict) and "完成情况为" not in group:
@@ -234,7 +237,20 @@ def test_the_example_wording_for_a_flow_count_at_the_third_quarter(monitor):
                            "低于时序进度（74.9%），进度滞后")
 
 
-def test_unsplit_targets_are_said_not_invented(monitor):
+def test_split_targets_are_labelled_as_monitoring_splits(monitor):
+    city = build_deck(monitor, 2024)
+    villages = next(s for s in indicator_slides(city) if s.indicator_id == "demo_villages")
+    _, parts = split(indicator_paragraph(city, villages))
+    assert parts.startswith("分县（市、区）看（各县（市、区）目标为测算分解（非正式下达）），沙市区、松滋市、石首市、荆州区、"
+                            "荆州经济技术开发区已完成年度目标；江陵县（4个）、公安县（9个）")
+    county = build_deck(monitor, 2024, "公安县")
+    villages = next(s for s in indicator_slides(county) if s.indicator_id == "demo_villages")
+    text = indicator_paragraph(county, villages)
+    assert "公安县示范村累计达到9个，完成年度目标（47个，测算分解（非正式下达））的19.1%" in text
+
+
+def test_unsplit_targets_are_said_not_invented(unsplit_targets):
+    monitor = Monitor.build(unsplit_targets, DEFAULT_DATA)
     city = build_deck(monitor, 2024)
     villages = next(s for s in indicator_slides(city) if s.indicator_id == "demo_villages")
     _, parts = split(indicator_paragraph(city, villages))

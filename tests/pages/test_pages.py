@@ -157,7 +157,21 @@ def test_county_indicator_selectbox(demo):
     assert list(at.dataframe[0].value["县（市、区）"]) == list(expected["county"])
 
 
-def test_county_count_without_quotas_says_the_plan_is_not_split(demo):
+def test_county_split_targets_are_labelled(demo):
+    at = open_page("county", indicator="demo_villages")
+    expected = county_ranking(demo, 2024, "demo_villages")
+    assert dict(zip(expected["county"], expected["target"])) == {
+        "公安县": 47, "松滋市": 46, "江陵县": 25, "沙市区": 12, "洪湖市": 43, "监利市": 62, "石首市": 35, "荆州区": 26,
+        "荆州经济技术开发区": 4}
+    assert any("测算分解（非正式下达）（按基期村数）" in c.value and "不是计划正式下达的任务分解" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert set(table["目标来源"]) == {"测算分解（非正式下达）"}
+    assert list(table["目标"]) == [fmt_value(v, "个") for v in expected["target"]]
+
+
+def test_county_count_without_quotas_says_the_plan_is_not_split(unsplit_targets, monkeypatch):
+    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(unsplit_targets))
+    demo = Monitor.build(unsplit_targets, DEFAULT_DATA)
     at = open_page("county", indicator="demo_towns")
     expected = county_ranking(demo, 2024, "demo_towns")
     assert expected["target"].isna().all()
@@ -221,10 +235,18 @@ def test_trend_pace_and_reverse_schedule(demo):
     assert table.at["公安县", "期末还需"] == f"{plan.at['公安县', 'to_final']:,.0f}个村"
 
 
-def test_trend_count_without_county_quotas_explains_why_there_is_no_schedule(demo):
+def test_trend_count_without_county_quotas_explains_why_there_is_no_schedule(unsplit_targets, monkeypatch):
+    monkeypatch.setenv("PLAN_MONITOR_TARGETS", str(unsplit_targets))
     at = open_page("trend", indicator="demo_towns")
     assert not at.dataframe
-    assert any("quotas" in i.value and "计划未分解到县" in i.value for i in at.info)
+    (info,) = [i.value for i in at.info if "目标未分解到县（市、区）" in i.value]
+    assert "quotas" not in info and "targets.yaml" not in info and "任务分解或测算分解" in info
+
+
+def test_trend_schedule_of_a_split_says_so():
+    at = open_page("trend", indicator="demo_villages")
+    assert at.dataframe
+    assert any("各县（市、区）目标为测算分解（非正式下达）" in c.value for c in at.caption)
 
 
 def test_trend_city_only_indicator_has_no_county_schedule(demo):

@@ -10,7 +10,7 @@ from plan_monitor.paths import DEFAULT_TARGETS
 from plan_monitor.spec.plan import load_plan
 
 INDICATOR_FIELDS = ("id, name, unit, kind, direction, measure, plan_text, reading, query, params, columns, levels, "
-                    "targets, quotas")
+                    "targets, quotas, split")
 
 
 def problems_of(name: str):
@@ -71,6 +71,20 @@ SINGLE_ERRORS = [
     ("quota_year_without_target.yaml", "indicators[0].quotas.沙市区[2022]", 24, "2022 年没有全市目标",
      "可分解的年份：[2023, 2024]"),
     ("unknown_quota_county.yaml", "indicators[0].quotas.不存在县", 25, "“不存在县”不是本地区的县（市、区）/ unknown county",
+     "沙市区"),
+    ("split_on_share.yaml", "indicators[1].split", 36, "share 类指标的目标对各县同样适用，无需测算分解", "删除 split"),
+    ("split_with_quotas.yaml", "indicators[0].split", 25, "已有正式下达的任务分解（quotas），不能再测算分解",
+     "保留 quotas（正式下达）或 split（测算分解）之一"),
+    ("split_city_only.yaml", "indicators[0].split", 23, "该指标不按县（市、区）报告，无法分解到县", "在 levels 中加入 county"),
+    ("split_unknown_by.yaml", "indicators[0].split.by", 23,
+     "Input should be 'villages', 'communities', 'towns', 'subdistricts' or 'equal'", "use one of the listed values"),
+    ("split_by_and_quotas.yaml", "indicators[0].split", 23, "split 须且只须写 by（分解规则）或 quotas（测算任务数）之一",
+     "可选规则：villages, communities, towns, subdistricts, equal"),
+    ("split_fraction_target.yaml", "indicators[0].targets[2022]", 22, "测算分解按整数分配，全市目标 100.5 不是整数",
+     "split.quotas"),
+    ("split_sum_below.yaml", "indicators[0].split.quotas", 24,
+     "2022 年各县测算任务合计 90 少于全市目标 100 / split does not cover the city target", "合计不少于全市目标"),
+    ("split_unknown_county.yaml", "indicators[0].split.quotas.不存在县", 26, "“不存在县”不是本地区的县（市、区）/ unknown county",
      "沙市区"),
     ("unknown_managed_town.yaml", "geography.functional_zones[0].managed_towns[1]", 12,
      "“不存在镇”不是本地区的乡镇（街道）/ unknown town", "民政部"),

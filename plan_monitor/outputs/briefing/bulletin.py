@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
@@ -120,6 +121,11 @@ def _figure_clause(row, subject: str, year: int) -> str:
     return text
 
 
+def _target_fig(row) -> str:
+    """The target as stated: a monitoring split says so (测算分解（非正式下达）), never passing for an issued quota."""
+    return _fig(row, "target") + (f"，{TARGET_SOURCES['split']}" if row.get("target_source") == "split" else "")
+
+
 def _target_clauses(row) -> list[str]:
     """The year's target, completion and the comparison with time progress, in the form the kind reads best."""
     status = row["status"]
@@ -132,14 +138,14 @@ def _target_clauses(row) -> list[str]:
     if row["kind"] in ("count", "multiple") and row["direction"] == "higher":
         out = [target] if target else []
         out.append(f"完成年度目标的{_rate(row['completion'])}" if target else
-                   f"完成年度目标（{_fig(row, 'target')}）的{_rate(row['completion'])}")
+                   f"完成年度目标（{_target_fig(row)}）的{_rate(row['completion'])}")
         tp = row["time_progress"]
         if status != "met" and not _missing(tp):
             out.append(f"{_compare_rates(row, tp)}时序进度（{_rate(tp)}）")
         return out
     if row["direction"] == "lower":
         target_text = f"年度目标为{_fig(row, 'target')}" if row["target"] == 0 else \
-            f"年度目标为不超过{_fig(row, 'target')}"
+            f"年度目标为不超过{_fig(row, 'target')}" + (f"（{TARGET_SOURCES['split']}）" if row.get("target_source") == "split" else "")
         if status == "met":
             return [target_text]
         return [target_text, f"按时序进度应压减至{_fig(row, 'expected')}以内"]
@@ -221,7 +227,8 @@ def _parts_sentence(deck: Deck, parts: pd.DataFrame, own_unsplit: bool = False) 
         groups.append("、".join(_name(deck, r) for _, r in no_data.iterrows()) + "暂无数据")
     if not groups:
         return ""
-    lead = prefix or ("" if own_unsplit else f"分{below}看，")
+    split = f"（各{below}目标为{TARGET_SOURCES['split']}）" if (parts["target_source"] == "split").any() else ""
+    lead = prefix or ("" if own_unsplit else f"分{below}看{split}，")
     return lead + "；".join(groups) + "。"
 
 

@@ -16,7 +16,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
+from plan_monitor.metrics.trajectory import ATTENTION, NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.briefing.pptx_layout import (
     BODY_H,
@@ -296,12 +296,19 @@ def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
             fact("状态", STATUS_LABELS.get(status, _missing_text(own)), status_rgb(status) if status else INK),
             fact("趋势", NO_VALUE if _missing(own.pace_label) else own.pace_label),
         ]
+        if getattr(own, "target_source", None) == "split":
+            lines.append(fact("目标来源", own.target_source_label))
+    if len(parts) and (parts["target_source"] == "split").any():
+        lines.append([(f"{'乡镇（街道）' if deck.county else '县（市、区）'}目标：", {"color": MUTED}),
+                      (TARGET_SOURCES["split"], {"bold": True})])
     if len(parts):
         unit_name = "乡镇（街道）" if deck.county else "县（市、区）"
         name_col = "town" if deck.county else "county"
         lines.append([(f"滞后的{unit_name}：", {"color": MUTED})])
         behind = parts[parts["status"].isin(ATTENTION)]
-        if behind.empty:
+        if parts["target"].isna().all():
+            lines.append([(NO_TARGET_BELOW.format(below=unit_name), {"bold": True})])
+        elif behind.empty:
             lines.append([("无", {"bold": True})])
         for code in ATTENTION:
             names = behind.loc[behind["status"] == code, name_col].tolist()

@@ -12,7 +12,7 @@ from html import escape
 import pandas as pd
 import plotly.graph_objects as go
 
-from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.metrics.trajectory import NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.charts import FONT
 from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
@@ -248,16 +248,20 @@ def _indicator_body(deck: Deck, slide: Slide, theme: str):
 def _behind_named(parts: pd.DataFrame, level: str) -> str:
     """The counties (towns) behind the time progress, named; the worst first."""
     who = "乡镇（街道）" if level == "town" else "县（市、区）"
+    if parts["target"].isna().all():
+        return f'<span class="pm-label">{NO_TARGET_BELOW.format(below=who)}，不排进度</span>'
+    split = (f'<div class="pm-label">{who}目标为{TARGET_SOURCES["split"]}</div>'
+             if (parts["target_source"] == "split").any() else "")
     if parts["status"].isna().all():
-        return f'<span class="pm-label">未分解到{who}，不排进度</span>'
+        return split + f'<span class="pm-label">各{who}暂无进度状态</span>'
     lines = []
     for status in ("far_behind", "behind"):
         names = [_place(r) for _, r in parts[parts["status"] == status].sort_values("completion").iterrows()]
         if names:
             lines.append(f'{_chip(status)} {escape("、".join(names))}')
     if not lines:
-        return f'<span class="pm-label">各{who}均无滞后</span>'
-    return "<br>".join(lines)
+        return split + f'<span class="pm-label">各{who}均无滞后</span>'
+    return split + "<br>".join(lines)
 
 
 def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
