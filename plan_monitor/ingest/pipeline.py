@@ -116,6 +116,6 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
     if len(removed):
         examples = "、".join(removed["unit"].head(5))
         issues.append(Issue("warning", "removed_units",
-                            f"整体替换将删除 {len(removed)} 个单位（如 {examples}）：本文件没有，提交后从该统计截至及本年度"
-                            f"以后的数据中移除；提交时须输入删除数 {len(removed)} 确认（可在“数据版本”中回退）"))
+                            f"整体替换将删除 {len(removed)} 个单位（如 {examples}）：本文件没有，提交后自该统计截至起"
+                            f"（本年度以后各期）不再计入；提交时须输入删除数 {len(removed)} 确认（可在“数据版本”中回退）"))
     return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data, mode, resolved.rows)
