@@ -3,6 +3,7 @@ written before the confirm button."""
 
 import streamlit as st
 
+from plan_monitor.ingest.corrections import MERGE, MODES
 from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
 from plan_monitor.ingest.pipeline import check_upload
 from plan_monitor.ingest.service import WriteService
@@ -39,6 +40,11 @@ with st.expander("下载填报模板（含填表说明与下拉选项）"):
 st.markdown("#### 第二步　上传文件")
 st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
            "将文件拖到下方框内，或点击“Browse files”选择文件。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
+mode = st.radio("上传方式", list(MODES), format_func=MODES.get, key="pm_upload_mode", horizontal=True,
+                help="补充更正：文件中的单位更新或新增，文件中没有的单位、空白单元格和文件没有的列保留原值。"
+                     "整体替换：文件即该县（市、区）该统计截至的全部单位，文件中没有的单位将删除，文件没有的列将清空。")
+st.caption("补充更正：只更新文件中的单位，空白单元格保留原值（适合少量更正）。"
+           if mode == MERGE else "整体替换：文件中没有的单位将从该统计截至起删除，文件没有的列将清空（适合完整重报）。")
 # A new key after each commit empties the uploader, so the stored file is not offered again.
 round_no = st.session_state.setdefault("pm_upload_round", 0)
 upload = st.file_uploader("报表文件", type=["xlsx", "csv", "parquet", "xls"], key=f"pm_upload_file_{round_no}")
@@ -46,11 +52,11 @@ if upload is None:
     st.stop()
 
 data = upload.getvalue()
-stamp = (upload.name, upload.size, choice, head)
+stamp = (upload.name, upload.size, choice, head, mode)
 if st.session_state.get("pm_upload_stamp") != stamp:
     with guard(), st.spinner("正在校验……"):
         st.session_state["pm_upload_checked"] = check_upload(upload.name, data, m.plan, m.geo, store,
-                                                             None if choice == AUTO else choice)
+                                                             None if choice == AUTO else choice, mode=mode)
     st.session_state["pm_upload_stamp"] = stamp
 checked = st.session_state["pm_upload_checked"]
 
@@ -79,7 +85,9 @@ if checked.parsed is None:
     st.stop()
 
 st.markdown("#### 第四步　预览变化（与当前数据相比）")
-st.caption("同一县（市、区）、年度、统计截至的数据以本次上传为准；本文件没有而现有数据中有的单位将被移除。")
+st.caption(f"上传方式：{MODES[checked.mode]}。"
+           + ("文件中的单位更新或新增；文件中没有的单位、空白单元格保留原值。" if checked.mode == MERGE else
+              "同一县（市、区）、年度、统计截至以本文件为准；本文件没有的单位将删除。"))
 st.dataframe(checked.summary(), hide_index=True, width="stretch")
 with st.expander("逐条查看新增、修改、删除的单位"):
     st.dataframe(checked.details(), hide_index=True, width="stretch")
@@ -92,11 +100,20 @@ user = st.text_input("提交人", key="pm_user", placeholder="请填写姓名")
 confirmed = True
 if checked.warnings:
     confirmed = st.checkbox(f"我已核对以上 {len(checked.warnings)} 条警告，确认提交", key="pm_upload_confirm")
+typed = None
+if checked.removed:
+    st.error(f"整体替换将删除 {checked.removed} 个单位。请在下框输入删除的单位数 {checked.removed} 以确认。")
+    text = st.text_input("输入将删除的单位数", key="pm_upload_removals", placeholder=f"{checked.removed}")
+    typed = int(text.strip()) if text.strip().isdigit() else None
+    if text.strip() and typed != checked.removed:
+        st.warning(f"输入的数与将删除的单位数（{checked.removed}）不一致")
+    confirmed = confirmed and typed == checked.removed
 if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upload_commit"):
     with guard():
-        entry = WriteService(store).commit_upload(checked, actor(user), confirm_warnings=confirmed)
+        entry = WriteService(store).commit_upload(checked, actor(user), confirm_warnings=bool(checked.warnings),
+                                                  confirm_removals=typed)
     st.cache_resource.clear()
-    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm"):
+    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals"):
         st.session_state.pop(key, None)
     st.session_state["pm_upload_round"] = round_no + 1
     st.session_state["pm_upload_done"] = (f"已提交为数据版本 v{entry['id']}：{checked.file_name}，{len(checked.rows)} 行。"

@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--yes", action="store_true", help="已核对全部警告，确认提交")
     ingest.add_argument("--user", default=None, help="提交人（默认当前系统用户）")
     ingest.add_argument("--report", default=None, help="把问题清单写入 Excel 文件")
+    ingest.add_argument("--mode", choices=["merge", "replace"], default="merge",
+                        help="上传方式：merge 补充更正（默认，文件中没有的单位、空白单元格保留原值）；"
+                             "replace 整体替换（文件即该县该统计截至的全部单位，文件中没有的单位将删除）")
+    ingest.add_argument("--confirm-removals", type=int, default=None, metavar="N",
+                        help="整体替换删除单位时，输入预览中的删除数 N 确认")
 
     versions = sub.add_parser("versions", help="列出数据版本 / list store versions")
     versions.add_argument("--data", default=str(DEFAULT_DATA))
@@ -191,6 +196,7 @@ def _actor(args):
 
 
 def _ingest(args) -> int:
+    from plan_monitor.ingest.corrections import MODES
     from plan_monitor.ingest.pipeline import check_upload
     from plan_monitor.ingest.service import WriteService
     from plan_monitor.outputs.upload_report import report_xlsx
@@ -203,7 +209,8 @@ def _ingest(args) -> int:
         raise UserError(f"文件 {path} 不存在", f"file {path} not found")
     plan = load_plan(args.targets)
     store = open_store(args.data)
-    checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), store, args.template)
+    checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), store, args.template,
+                           mode=args.mode)
     out = sys.stdout
     if checked.parsed is not None:
         out.write(f"{path.name}：{checked.parsed.template.title}，{len(checked.rows)} 行数据\n")
@@ -219,7 +226,7 @@ def _ingest(args) -> int:
         Path(args.report).write_bytes(report_xlsx(checked.parsed, checked.issues, checked.notes, path.name))
         out.write(f"问题清单已写入 {args.report}\n")
     if checked.parsed is not None and checked.changes is not None:
-        out.write("预览（与当前数据相比）：\n")
+        out.write(f"上传方式：{MODES[checked.mode]}\n预览（与当前数据相比）：\n")
         out.write(checked.summary().to_string(index=False) + "\n")
     if checked.errors:
         raise UserError(f"{len(checked.errors)} 个错误，未提交任何数据", f"{len(checked.errors)} error(s); nothing stored")
@@ -229,7 +236,13 @@ def _ingest(args) -> int:
     if checked.warnings and not args.yes:
         raise UserError(f"{len(checked.warnings)} 条警告，核对无误后加 --yes 提交；未提交任何数据",
                         f"{len(checked.warnings)} warning(s): re-run with --yes to confirm; nothing stored")
-    entry = WriteService(store).commit_upload(checked, _actor(args), confirm_warnings=args.yes)
+    if checked.removed and args.confirm_removals != checked.removed:
+        raise UserError(f"整体替换将删除 {checked.removed} 个单位，核对无误后加 --confirm-removals {checked.removed} 提交；"
+                        "未提交任何数据",
+                        f"replace removes {checked.removed} unit(s): re-run with --confirm-removals {checked.removed}; "
+                        "nothing stored")
+    entry = WriteService(store).commit_upload(checked, _actor(args), confirm_warnings=args.yes,
+                                              confirm_removals=args.confirm_removals)
     out.write(f"已提交为数据版本 v{entry['id']}\n")
     return 0
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import duckdb
 import pyarrow as pa
 
+from plan_monitor.sources.versions import REMOVED
 from plan_monitor.spec.catalog import VIEWS, catalog
 
 
@@ -25,7 +26,7 @@ class Engine:
     @classmethod
     def over_rosters(cls, rosters: Mapping[str, pa.Table]) -> "Engine":
         """An engine whose roster views (villages, towns, …; queries/views/) read the given current rows."""
-        engine = cls({f"raw_{table}": data for table, data in rosters.items()})
+        engine = cls({f"raw_{table}": _flagged(data) for table, data in rosters.items()})
         for view in VIEWS:  # identifiers from the catalog's allow-list, never from input
             engine._con.execute(f"CREATE VIEW {view} AS " + catalog().get(f"views/{view}").text)
         return engine
@@ -48,3 +49,11 @@ class Engine:
     def close(self) -> None:
         with self._lock:
             self._con.close()
+
+
+def _flagged(table: pa.Table) -> pa.Table:
+    """Rows with the removal-marker flag the views read (sources.versions.REMOVED); rows built without it
+    (tests' inline rosters) are all reports."""
+    if REMOVED in table.column_names:
+        return table
+    return table.append_column(REMOVED, pa.nulls(len(table), pa.bool_()))

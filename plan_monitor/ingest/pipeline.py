@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.corrections import MERGE, MODES, resolve
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
 from plan_monitor.ingest.preview import compare, details, summary
@@ -22,6 +23,7 @@ from plan_monitor.ingest.read import read_upload
 from plan_monitor.ingest.validate import check_totals, run_audits
 from plan_monitor.sources import Store
 from plan_monitor.sources.report_dates import with_report_dates
+from plan_monitor.sources.tables import reports
 from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
 
@@ -32,12 +34,19 @@ class Checked:
     sha256: str
     size: int
     parsed: Parsed | None
-    rows: pa.Table | None  # exactly what a commit would store
+    rows: pa.Table | None  # the file's rows, typed, 统计截至 filled
     issues: list[Issue]
     notes: list[Note]
     changes: pd.DataFrame | None  # one row per unit of the scope: status new/changed/unchanged/removed
     base: int  # the store version the preview was computed against
     original: bytes = field(repr=False, default=b"")
+    mode: str = MERGE  # 补充更正 (merge) or 整体替换 (replace): what the file does to the rows already stored
+    result: pa.Table | None = None  # exactly what a commit would store: the new content of the file's slices
+
+    @property
+    def removed(self) -> int:
+        """Units the commit removes (整体替换 only): a commit must be confirmed with this number typed."""
+        return int((self.changes["status"] == "removed").sum()) if self.changes is not None else 0
 
     @property
     def errors(self) -> list[Issue]:
@@ -72,30 +81,41 @@ class Checked:
 
 
 def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store: Store,
-                 template_key: str | None = None, today: date | None = None) -> Checked:
-    """Read and check one file against the plan, the gazetteer and the store's latest version; writes nothing."""
+                 template_key: str | None = None, today: date | None = None, mode: str = MERGE) -> Checked:
+    """Read and check one file against the plan, the gazetteer and the store's latest version, as an upload in
+    `mode` (merge: 补充更正, replace: 整体替换; ingest.corrections); writes nothing."""
+    if mode not in MODES:
+        raise ValueError(f"unknown upload mode {mode!r}")
     sha = hashlib.sha256(data).hexdigest()
     base = store.head()
     try:
         parsed = read_upload(file_name, data, template_key)
     except UploadError as exc:
-        return Checked(file_name, sha, len(data), None, None, [Issue("error", "file", exc.zh)], [], None, base, data)
+        return Checked(file_name, sha, len(data), None, None, [Issue("error", "file", exc.zh)], [], None, base, data,
+                       mode)
     template = parsed.template
     table, name_issues, name_notes = match_names(parsed.table, parsed.row_numbers, parsed.headers, geo)
     current = store.current(template.table, at=base)  # the preview describes exactly version `base`
     issues = list(parsed.issues) + name_issues
-    issues += run_audits(parsed, table, plan, current, today or date.today())
+    issues += run_audits(parsed, table, plan, reports(current), today or date.today())
     issues += check_totals(parsed, table)
     notes = list(parsed.notes) + name_notes
     blank_as_of = pc.sum(pc.is_null(table["as_of"])).as_py()
     if blank_as_of:
         notes.append(Note("year_end", f"统计截至为空的 {blank_as_of} 行按该年度 12月31日（年末）入库", blank_as_of))
     rows = with_report_dates(table)
-    changes = compare(template, rows, parsed.row_numbers, current)
+    placed = pc.and_(pc.is_valid(rows["year"]), pc.is_valid(rows["county"]))
+    numbers = [r for r, ok in zip(parsed.row_numbers, placed.to_pylist()) if ok]
+    resolved = resolve(template, rows.filter(placed), numbers, set(parsed.headers), current, mode)
+    issues += resolved.issues
+    notes += resolved.notes
+    kept = iter(resolved.kept)
+    changes = compare(template, rows, parsed.row_numbers, current, resolved.rows,
+                      [next(kept) if ok else [] for ok in placed.to_pylist()])
     removed = changes[changes["status"] == "removed"]
     if len(removed):
         examples = "、".join(removed["unit"].head(5))
         issues.append(Issue("warning", "removed_units",
-                            f"现有数据中有 {len(removed)} 个单位本文件没有（如 {examples}），提交后将从当前数据中移除"
-                            "（可在“数据版本”中回退）"))
-    return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data)
+                            f"整体替换将删除 {len(removed)} 个单位（如 {examples}）：本文件没有，提交后自该统计截至起"
+                            f"（本年度以后各期）不再计入；提交时须输入删除数 {len(removed)} 确认（可在“数据版本”中回退）"))
+    return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data, mode, resolved.rows)

@@ -14,24 +14,30 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.ingest.validate import unit_labels
-from plan_monitor.sources.versions import CHANGE_LABELS, compare_rows, in_slices, slice_keys
+from plan_monitor.sources.versions import CHANGE_LABELS, compare_slices, overlay
 from plan_monitor.spec.templates import Template
 
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
 
 
-def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa.Table) -> pd.DataFrame:
-    """One line per unit in scope: status, unit keys, year, as_of, changes [(key, old, new)], unit, row_no."""
+def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa.Table,
+            result: pa.Table | None = None, kept: list[list[str]] | None = None) -> pd.DataFrame:
+    """One line per unit in scope: status, unit keys, year, as_of, changes [(key, old, new)], kept [keys whose
+    blank kept the stored value], unit, row_no. `result` is what the commit stores for the file's slices
+    (default: the file's rows alone, each slice replaced); the comparison is the store's own (compare_slices)."""
     # A row without 年度 or county names no slice; it is already an error, and the preview leaves it out.
-    placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"]))
-    rows = [r for r, ok in zip(rows, placed.to_pylist()) if ok]
-    incoming = incoming.filter(placed)
-    scope = set(slice_keys(incoming).to_pylist())
-    before = current.filter(in_slices(current, scope))
-    changes = compare_rows(before, incoming, template.unit_keys)
+    placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"])).to_pylist()
+    rows = [r for r, ok in zip(rows, placed) if ok]
+    kept = [k for k, ok in zip(kept or [[] for _ in placed], placed) if ok]
+    incoming = incoming.filter(pa.array(placed, pa.bool_()))
+    result = incoming if result is None else result
+    rounds = set(zip(incoming["county"].to_pylist(), incoming["year"].to_pylist(), incoming["as_of"].to_pylist()))
+    changes = compare_slices(current, overlay(current, result), rounds, template.unit_keys)
     keys = list(template.report_keys)
-    located = incoming.select(keys).to_pandas().assign(row_no=rows).drop_duplicates(keys, keep="last")
+    located = (incoming.select(keys).to_pandas().assign(row_no=rows, kept=kept)
+               .drop_duplicates(keys, keep="last"))
     changes = changes.merge(located, on=keys, how="left")
+    changes["kept"] = [k if isinstance(k, list) else [] for k in changes["kept"]]
     units = pa.Table.from_pandas(changes[list(template.unit_keys)], preserve_index=False)
     changes["unit"] = unit_labels(units, template).to_pylist()
     return changes
@@ -48,8 +54,11 @@ def summary(changes: pd.DataFrame) -> pd.DataFrame:
 
 
 def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
-    """The new, changed and removed units with what changed (列：旧值 → 新值), the first DETAIL_LIMIT of them."""
-    shown = changes[changes["status"] != "unchanged"].head(DETAIL_LIMIT)
+    """The new, changed and removed units with what changed (列：旧值 → 新值), and the units whose blank cells
+    kept their stored values (列：未填，保留原值), the first DETAIL_LIMIT of them."""
+    kept = changes["kept"] if "kept" in changes else pd.Series([[]] * len(changes), index=changes.index)
+    shown = changes[(changes["status"] != "unchanged") | kept.map(bool)].head(DETAIL_LIMIT)
+    kept = kept[shown.index]
     headers = template.header_of
     return pd.DataFrame({
         "状态": shown["status"].map(CHANGE_LABELS).to_list(),
@@ -58,7 +67,9 @@ def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
         "统计截至": pd.to_datetime(shown["as_of"]).dt.strftime("%Y-%m-%d").to_list(),
         "单位": shown["unit"].to_list(),
         "文件行号": pd.array(shown["row_no"].to_list(), dtype="Int64"),
-        "变化": [change_text(diff, headers) for diff in shown["changes"]],
+        "变化": ["；".join(filter(None, [change_text(diff, headers),
+                                          *(f"{headers.get(k, k)}：未填，保留原值" for k in keep)]))
+               for diff, keep in zip(shown["changes"], kept)],
     })
 
 

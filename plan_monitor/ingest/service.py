@@ -56,10 +56,12 @@ class WriteService:
     def __init__(self, store: Store):
         self.store = store
 
-    def commit_upload(self, checked: Checked, actor: Actor, confirm_warnings: bool = False, note: str = "") -> dict:
+    def commit_upload(self, checked: Checked, actor: Actor, confirm_warnings: bool = False, note: str = "",
+                      confirm_removals: int | None = None) -> dict:
         """Store a checked upload as a new version and return its entry. Refused, with nothing written, while
-        errors or unconfirmed warnings remain, without an actor name, or when the file covers a county outside
-        the actor's scope."""
+        errors or unconfirmed warnings remain, when an upload that removes units was not confirmed with the
+        number of removals typed (`confirm_removals`), without an actor name, or when the file covers a county
+        outside the actor's scope."""
         if not checked.can_commit:
             raise DataError(f"{checked.file_name} 有 {len(checked.errors)} 个错误，不能提交；请按问题清单修改后重新上传",
                             f"{checked.file_name} has {len(checked.errors)} error(s); nothing was stored")
@@ -73,7 +75,12 @@ class WriteService:
                 f"{actor.name}（{ROLES[actor.role]}）只能提交 {actor.scope_text} 的数据，{checked.file_name} 含有 "
                 f"{_names(others)} 的数据；未提交，数据未作任何改动",
                 f"{actor.name} may write {sorted(actor.counties or ())} only; the file covers {others}")
-        return self.store.commit(template_key=checked.parsed.template.key, rows=checked.rows,
+        if checked.removed and confirm_removals != checked.removed:
+            typed = "未输入" if confirm_removals is None else f"输入的是 {confirm_removals}"
+            raise DataError(f"整体替换将删除 {checked.removed} 个单位，请输入删除数 {checked.removed} 确认（{typed}）；未提交",
+                            f"the upload removes {checked.removed} unit(s); confirm with that number "
+                            f"(got {confirm_removals}); nothing was stored")
+        return self.store.commit(template_key=checked.parsed.template.key, rows=checked.result, mode=checked.mode,
                                  original=checked.original, file_name=checked.file_name, user=actor.name,
                                  role=actor.role, base=checked.base, warnings_confirmed=len(checked.warnings),
                                  note=note)

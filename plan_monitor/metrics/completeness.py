@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
 from plan_monitor.sources.report_dates import is_year_end, report_dates, year_end
-from plan_monitor.sources.tables import Rosters
+from plan_monitor.sources.tables import Rosters, reports
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.geography import Geography
 from plan_monitor.spec.plan import Plan
@@ -64,6 +64,7 @@ def reported_slices(rosters: Rosters) -> pa.Table:
     """Rows sent per table, county, year and 统计截至 (a report with none stated is the year-end one)."""
     parts = []
     for name, table in rosters.tables.items():
+        table = reports(table)  # removal markers are not rows sent
         year = pc.cast(table["year"], pa.int32())
         as_of = report_dates(table)
         slim = pa.table({"county": table["county"], "year": year, "as_of": as_of})

@@ -15,6 +15,8 @@ TITLES = {t.table: t.title for t in TEMPLATES.values()}
 HEADERS = {c.key: c.header for t in TEMPLATES.values() for c in t.columns}  # for the unit and date columns all share
 TABLE_HEADERS = {t.table: t.header_of for t in TEMPLATES.values()}
 ACTIONS = {"upload": "上传", "rollback": "回退"}
+# how an upload treated the rows already stored (ingest.corrections.MODES); entries before modes replaced slices
+UPLOAD_MODES = {"merge": "补充更正", "replace": "整体替换", None: "—"}
 ENTRY_COLUMNS = ["版本", "操作", "内容", "县（市、区）", "提交人", "时间", "文件"]
 
 
@@ -52,6 +54,7 @@ def version_table(entries: list[dict]) -> pd.DataFrame:
         rows.append({
             **entry_parts(e),
             "状态": "当前" if e["id"] == head else "",
+            "上传方式": UPLOAD_MODES.get(e.get("mode"), "—") if e.get("kind") == "upload" else "—",
             "年度": "、".join(f"{y}年" for y in e["years"]),
             "统计截至": "、".join(sorted({s[-1] for s in e["scope"]})),
             "行数": e["rows"],
@@ -62,7 +65,7 @@ def version_table(entries: list[dict]) -> pd.DataFrame:
             "SHA-256": e["sha256"][:12] if e["sha256"] else "",
             "备注": e.get("note") or "",
         })
-    return pd.DataFrame(rows, columns=["版本", "状态", "操作", "内容", "县（市、区）", "年度", "统计截至", "提交人", "时间",
+    return pd.DataFrame(rows, columns=["版本", "状态", "操作", "上传方式", "内容", "县（市、区）", "年度", "统计截至", "提交人", "时间",
                                        "文件", "行数", "新增", "修改", "未变", "删除", "SHA-256", "备注"])
 
 

@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from plan_monitor.errors import DataError
 from plan_monitor.sources.report_dates import report_dates
-from plan_monitor.sources.versions import History
+from plan_monitor.sources.versions import REMOVED, History, is_marker
 from plan_monitor.spec.templates import Template
 
 ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "str": pa.string(), "bool": pa.bool_(), "date": pa.date32()}
@@ -32,7 +32,23 @@ class Rosters:
 
 
 def empty_table(template: Template) -> pa.Table:
-    return pa.schema([(c.key, ARROW_TYPES[c.dtype]) for c in template.columns]).empty_table()
+    """No rows, in the stored shape: the template's columns and the removal flag."""
+    return pa.schema([*((c.key, ARROW_TYPES[c.dtype]) for c in template.columns), (REMOVED, pa.bool_())]).empty_table()
+
+
+def with_removed(table: pa.Table, flags: pa.Array | None = None) -> pa.Table:
+    """The rows with the removal flag: true where `flags` is true, null elsewhere (every row a report when
+    `flags` is None)."""
+    flags = pa.nulls(len(table), pa.bool_()) if flags is None else pc.if_else(
+        pc.fill_null(flags, False), pa.scalar(True), pa.scalar(None, pa.bool_()))
+    if REMOVED in table.column_names:
+        return table.set_column(table.column_names.index(REMOVED), REMOVED, flags)
+    return table.append_column(REMOVED, flags)
+
+
+def reports(table: pa.Table) -> pa.Table:
+    """The reports alone, removal markers left out: for readers that count or audit what was sent."""
+    return table.filter(pc.invert(is_marker(table))) if REMOVED in table.column_names else table
 
 
 def to_template(template: Template, table: pa.Table, by_header: bool) -> pa.Table:

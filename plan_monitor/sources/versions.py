@@ -33,6 +33,13 @@ State = dict[Slice, int]  # slice → id of the upload that owns it
 CHANGE_LABELS = {"new": "新增", "changed": "修改", "unchanged": "未变", "removed": "删除"}
 CHANGE_KINDS = tuple(CHANGE_LABELS)
 
+# Beside the template columns every stored roster table has one more: true on a removal marker, the row a
+# 整体替换 upload writes for a unit its file leaves out. A marker is read like a report of its 统计截至 whose
+# content is "this unit is gone": the roster views leave out a unit whose latest report on or before the
+# cut-off is a marker, so a removed unit never comes back from an earlier round of the year. Null or false
+# on every real report (older version files have no such column and read as null).
+REMOVED = "removed"
+
 
 @dataclass(frozen=True)
 class History:
@@ -78,6 +85,13 @@ def changed_slices(before: State, after: State) -> set[Slice]:
     return {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
 
 
+def is_marker(table: pa.Table) -> pa.Array:
+    """True on a removal marker, false on a report (a table without the flag has no markers)."""
+    if REMOVED not in table.column_names:
+        return pa.array([False] * len(table), pa.bool_())
+    return pc.fill_null(table[REMOVED], False)
+
+
 def slice_keys(table: pa.Table) -> pa.Array:
     """One string per row naming its slice within a table (county|year|as_of, blank as_of read as 12-31)."""
     year = pc.cast(table["year"], pa.string())
@@ -95,10 +109,20 @@ def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
     return pc.fill_null(pc.is_in(slice_keys(table), value_set=pa.array(sorted(keys), pa.string())), False)
 
 
+def overlay(current: pa.Table, rows: pa.Table) -> pa.Table:
+    """The current rows with the slices `rows` cover replaced by `rows`: what committing them would show."""
+    covered = set(slice_keys(rows).to_pylist())
+    kept = current.filter(pc.invert(in_slices(current, covered)))
+    if REMOVED not in rows.column_names:
+        rows = rows.append_column(REMOVED, pa.array([False] * len(rows), pa.bool_()))
+    return pa.concat_tables([kept, rows.select(kept.column_names).cast(kept.schema)])
+
+
 def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
     """Rows matched by unit, year and 统计截至 (blank read as 12-31): one line per unit with its status
     (new / changed / unchanged / removed) and, with `detail`, the (column, old, new) values that differ."""
     keys = [*unit_keys, *REPORT_KEYS]
+    before, after = _reports(before), _reports(after)  # a removal marker is the unit's absence
     values = [c for c in after.column_names if c not in keys]
     old, new = _frame(before, keys), _frame(after, keys)
     both = old.merge(new, on=keys, how="outer", suffixes=("_old", "_new"), indicator=True)
@@ -120,6 +144,47 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
     if detail:
         out["changes"] = diffs
     return out.reset_index(drop=True)
+
+
+def _reports(table: pa.Table) -> pa.Table:
+    if REMOVED not in table.column_names:
+        return table
+    return table.filter(pc.invert(is_marker(table))).drop_columns([REMOVED])
+
+
+def standing(rows: pa.Table, rounds: set[tuple[str, int, date]], unit_keys: tuple[str, ...]) -> pa.Table:
+    """Each round's roster of a county as the views read it at that 统计截至: for every unit of the county and
+    year, its latest report on or before the round (a unit whose latest is a removal marker is gone), re-dated
+    to the round. `rounds` are (county, year, as_of); the result has the rows' columns, markers left out."""
+    rows = with_report_dates(rows)
+    if not rounds or not len(rows):
+        return _reports(rows.slice(0, 0))
+    wanted = pa.table({"county": [c for c, _, _ in rounds], "year": pa.array([y for _, y, _ in rounds], pa.int64()),
+                       "_round": pa.array([d for _, _, d in rounds], pa.date32())})
+    typed = rows.set_column(rows.column_names.index("year"), "year", pc.cast(rows["year"], pa.int64()))
+    # every row joined to each round of its county and year it is not later than
+    joined = typed.append_column("_order", pa.array(np.arange(len(typed)), pa.int64())).join(
+        wanted, ["county", "year"], join_type="inner")
+    joined = joined.filter(pc.less_equal(joined["as_of"], joined["_round"]))
+    if not len(joined):
+        return _reports(rows.slice(0, 0))
+    # the latest per unit and round: stable sort by date, then the file order within a date, keep the last
+    joined = joined.sort_by([("_round", "ascending"), ("as_of", "ascending"), ("_order", "ascending")])
+    frame = joined.select([*unit_keys, "_round"]).to_pandas()
+    last = ~frame.duplicated([*unit_keys, "_round"], keep="last").to_numpy()
+    latest = joined.filter(pa.array(last))
+    latest = latest.filter(pc.invert(is_marker(latest)))
+    latest = latest.set_column(latest.column_names.index("as_of"), "as_of", latest["_round"])
+    latest = latest.set_column(latest.column_names.index("year"), "year", pc.cast(latest["year"], rows.schema.field("year").type))
+    return _reports(latest.select(rows.column_names))
+
+
+def compare_slices(before: pa.Table, after: pa.Table, slices: set[tuple[str, int, date]],
+                   unit_keys: tuple[str, ...], detail: bool = True) -> pd.DataFrame:
+    """compare_rows on each slice's whole roster as of its round (standing): what the preview, a version's
+    counts, its diff and a rollback's counts all compare, so a unit carried from an earlier round and left
+    alone reads 未变, and a unit a removal marker hides reads 删除."""
+    return compare_rows(standing(before, slices, unit_keys), standing(after, slices, unit_keys), unit_keys, detail)
 
 
 def _frame(table: pa.Table, keys: list[str]) -> pd.DataFrame:

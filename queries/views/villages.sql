@@ -1,9 +1,15 @@
--- purpose: the village/community roster as queries see it: one row per unit and year, the latest report winning.
+-- purpose: the village/community roster as queries see it: one row per unit and year, the latest report winning; a unit whose latest report is a removal marker is absent.
 -- grain: year × county × town × village
 -- A report with no 统计截至 is a year-end report (12-31).
-SELECT * REPLACE (report_date(as_of, year) AS as_of)
-FROM raw_villages
-QUALIFY row_number() OVER (
-    PARTITION BY year, county, town, village
-    ORDER BY report_date(as_of, year) DESC
-) = 1
+-- A removal marker (removed = true, written by a 整体替换 upload) is a report that the unit is gone: it wins
+-- like a report of its 统计截至 and then leaves the unit out, so the unit does not come back from an earlier round.
+SELECT * EXCLUDE (removed)
+FROM (
+    SELECT * REPLACE (report_date(as_of, year) AS as_of)
+    FROM raw_villages
+    QUALIFY row_number() OVER (
+        PARTITION BY year, county, town, village
+        ORDER BY report_date(as_of, year) DESC, coalesce(removed, false) DESC
+    ) = 1
+)
+WHERE NOT coalesce(removed, false)

@@ -96,3 +96,36 @@ def test_a_bad_file_gets_the_chinese_error_report_and_changes_nothing(app_url, p
     assert page.get_by_role("button", name="确认提交").count() == 0
     after = sorted((p.name, p.stat().st_size) for p in data_dir.rglob("*") if p.is_file())
     assert after == before
+
+
+def test_a_replace_that_removes_units_needs_the_number_typed(app_url, page, tmp_path, data_dir):
+    """整体替换 of 沙市区's 2024-09-30 roster without two of its villages: the preview counts 删除 2 and the
+    confirm button waits for the number typed."""
+    with open(DEMO / "village_2024-09-30.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    body = [r for r in rows[1:] if r[2] == "沙市区"]
+    path = tmp_path / "沙市区整体替换.csv"
+    path.write_text("\n".join(",".join(r) for r in [rows[0], *body[2:]]) + "\n", encoding="utf-8")
+    open_page(page, f"{app_url}/upload")
+    page.get_by_text("整体替换", exact=True).click()
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.wait_for_selector("text=第三步", timeout=60000)
+    settle(page)
+    expect(page.get_by_text("整体替换将删除 2 个单位。").first).to_be_visible()
+    page.get_by_label("提交人").fill("沙市区 李统计")
+    page.get_by_text("我已核对以上").click()
+    settle(page)
+    commit = page.get_by_role("button", name="确认提交")
+    expect(commit).to_be_disabled()
+    page.get_by_label("输入将删除的单位数").fill("2")
+    page.get_by_label("输入将删除的单位数").press("Enter")
+    settle(page)
+    shot(page, "upload-replace-1920")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    settle(page)
+    shot(page, "upload-replace-1280")
+    expect(commit).to_be_enabled()
+    commit.click()
+    settle(page)
+    expect(page.get_by_text("已提交为数据版本").first).to_be_visible()

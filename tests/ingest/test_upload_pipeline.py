@@ -18,6 +18,7 @@ from plan_monitor.ingest.pipeline import check_upload
 from plan_monitor.ingest.service import AccessDenied, Actor, WriteService
 from plan_monitor.paths import DEFAULT_DATA, ROOT
 from plan_monitor.sources import load_rosters, open_store
+from plan_monitor.sources.tables import reports
 from plan_monitor.spec.geography import load_geography
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
@@ -86,27 +87,39 @@ def test_over_the_size_limit_is_refused(capsys, data, monkeypatch):
 
 def test_warnings_need_yes_and_dry_run_writes_nothing(capsys, data):
     before = folder_hash(data)
-    code, out, err = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv")
+    # as 整体替换 the file drops units of its slices: a warning
+    code, out, err = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv", "--mode", "replace")
     assert code == 2 and "加 --yes 提交" in err
-    code, out, _ = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv", "--dry-run", "--yes")
+    code, out, _ = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv", "--mode", "replace", "--dry-run",
+                          "--yes")
     assert code == 0 and "试运行" in out
     assert folder_hash(data) == before
 
 
 def test_a_gb18030_file_with_a_title_row_lands_as_a_version(capsys, data):
-    code, out, _ = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv", "--yes")
+    villages = load_rosters(data).tables["villages"]
+    in_2023 = lambda county: len(villages.filter(pc.and_(pc.equal(villages["county"], county),  # noqa: E731
+                                                          pc.equal(villages["year"], 2023))))
+    removals = in_2023("沙市区") - 2 + in_2023("监利市")  # 城南社区 is new to 监利市
+    code, out, _ = ingest(capsys, data, UPLOADS / "village_gb18030_title.csv", "--yes", "--mode", "replace",
+                          "--confirm-removals", str(removals))
     assert code == 0, out
     assert "文件编码：GB18030" in out and "已提交为数据版本 v1" in out
     entry = open_store(data).entries()[0]
-    assert (entry["user"], entry["template"], entry["rows"]) == ("测试员", "village", 3)
+    # a replace stores the file's 3 rows and a removal marker for each unit it drops
+    assert (entry["user"], entry["template"], entry["rows"], entry["mode"]) == ("测试员", "village", 3 + removals,
+                                                                               "replace")
+    assert entry["markers"] == removals == entry["changes"]["removed"]
     assert entry["sha256"] == hashlib.sha256((UPLOADS / "village_gb18030_title.csv").read_bytes()).hexdigest()
     assert (data / "store" / entry["original"]).read_bytes() == (UPLOADS / "village_gb18030_title.csv").read_bytes()
     villages = load_rosters(data).tables["villages"]
     shashi = villages.filter(pc.and_(pc.equal(villages["county"], "沙市区"), pc.equal(villages["year"], 2023)))
-    assert sorted(shashi["village"].to_pylist()) == ["史庙村", "谭场村"]  # the slice now holds the file's rows
+    # the slice now holds the file's rows, and a removal marker for each of 沙市区's other 156 villages
+    assert sorted(reports(shashi)["village"].to_pylist()) == ["史庙村", "谭场村"]
+    assert len(shashi) - len(reports(shashi)) == in_2023("沙市区") - 2
     assert main(["versions", "--data", str(data)]) == 0
     assert "\t上传\t村（社区）情况统计表\t" in (out := capsys.readouterr().out)
-    assert "\tvillage_gb18030_title.csv\t3\n" in out
+    assert f"\tvillage_gb18030_title.csv\t{3 + removals}\n" in out
 
 
 def test_old_county_names_are_stored_under_the_current_name(plan, data):
@@ -126,7 +139,8 @@ def test_commit_refuses_errors_and_unconfirmed_warnings(plan, data):
     store = open_store(data)
     service = WriteService(store)
     bad = check_upload("bad.csv", (UPLOADS / "village_bad_values.csv").read_bytes(), plan, geo, store)
-    warned = check_upload("ok.csv", (UPLOADS / "village_gb18030_title.csv").read_bytes(), plan, geo, store)
+    warned = check_upload("ok.csv", (UPLOADS / "village_gb18030_title.csv").read_bytes(), plan, geo, store,
+                          mode="replace")
     before = folder_hash(data)
     with pytest.raises(Exception, match="个错误，不能提交"):
         service.commit_upload(bad, Actor("测试员"), confirm_warnings=True)
@@ -134,8 +148,11 @@ def test_commit_refuses_errors_and_unconfirmed_warnings(plan, data):
         service.commit_upload(warned, Actor("测试员"))
     with pytest.raises(AccessDenied, match="请填写提交人姓名"):
         service.commit_upload(warned, Actor("  "), confirm_warnings=True)
+    with pytest.raises(Exception, match=f"请输入删除数 {warned.removed} 确认"):
+        service.commit_upload(warned, Actor("测试员"), confirm_warnings=True, confirm_removals=warned.removed - 1)
     assert folder_hash(data) == before
-    assert service.commit_upload(warned, Actor("测试员"), confirm_warnings=True)["id"] == 1
+    assert service.commit_upload(warned, Actor("测试员"), confirm_warnings=True,
+                                 confirm_removals=warned.removed)["id"] == 1
 
 
 def test_preview_matches_the_counts_the_version_records(plan, data):

@@ -61,7 +61,9 @@ def test_before_upload_the_page_explains_formats_and_offers_templates(data):
 
 
 def test_a_clean_file_is_previewed_then_committed_only_on_confirm(data):
-    at = upload(page(), "village_gb18030_title.csv")
+    at = page()
+    at.radio(key="pm_upload_mode").set_value("replace")  # 整体替换: the file is the whole roster of its slices
+    at = upload(at, "village_gb18030_title.csv")
     body = text(at)
     assert "文件编码：GB18030" in body and "荆州市2023年示范村创建情况统计表" in body
     assert "有 1 条警告" in body  # the file drops units of the slices it covers
@@ -76,12 +78,42 @@ def test_a_clean_file_is_previewed_then_committed_only_on_confirm(data):
     at.text_input(key="pm_user").input("沙市区 李统计")
     at.checkbox(key="pm_upload_confirm").check()
     at.run()
+    assert "整体替换将删除 672 个单位" in text(at)
+    assert at.button(key="pm_upload_commit").disabled  # the number of removals is not typed yet
+    at.text_input(key="pm_upload_removals").input("671")
+    at.run()
+    assert at.button(key="pm_upload_commit").disabled and "不一致" in text(at)
+    at.text_input(key="pm_upload_removals").input("672")
+    at.run()
+    assert not at.button(key="pm_upload_commit").disabled
     at.button(key="pm_upload_commit").click()
     at.run()
     assert not at.exception
     assert "已提交为数据版本 v1" in text(at)
     entry = open_store(data).entries()[0]
-    assert (entry["user"], entry["rows"], entry["warnings_confirmed"]) == ("沙市区 李统计", 3, 1)
+    assert (entry["user"], entry["rows"], entry["warnings_confirmed"], entry["mode"], entry["markers"]) == (
+        "沙市区 李统计", 3 + 672, 1, "replace", 672)
+    assert entry["changes"] == {"new": 1, "changed": 0, "unchanged": 2, "removed": 672}
+
+
+def test_a_short_file_defaults_to_merge_and_says_so(data):
+    at = upload(page(), "village_gb18030_title.csv")
+    body = text(at)
+    assert "上传方式：补充更正" in body and "校验通过，没有发现问题" in body
+    notes = " ".join(e.value for e in at.markdown)
+    assert "本文件含 沙市区 2023年 2023-12-31 的 2 个单位，少于现有的 158 个" in notes
+    preview = at.dataframe[-2].value.to_dict("records")
+    assert preview == [
+        {"县（市、区）": "沙市区", "年度": 2023, "统计截至": "2023-12-31", "新增": 0, "修改": 0, "未变": 158, "删除": 0},
+        {"县（市、区）": "监利市", "年度": 2023, "统计截至": "2023-12-31", "新增": 1, "修改": 0, "未变": 516, "删除": 0}]
+    assert not [t for t in at.text_input if t.key == "pm_upload_removals"]
+    at.text_input(key="pm_user").input("沙市区 李统计")
+    at.run()
+    at.button(key="pm_upload_commit").click()
+    at.run()
+    assert not at.exception and "已提交为数据版本 v1" in text(at)
+    entry = open_store(data).entries()[0]
+    assert (entry["mode"], entry["changes"]) == ("merge", {"new": 1, "changed": 0, "unchanged": 674, "removed": 0})
 
 
 @pytest.mark.parametrize("name, message", [

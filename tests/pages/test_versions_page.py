@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from plan_monitor.paths import DEFAULT_DATA, ROOT
 from plan_monitor.sources import load_rosters, open_store
+from plan_monitor.sources.tables import with_removed
 
 APP = str(ROOT / "app.py")
 Q3 = date(2024, 9, 30)
@@ -57,14 +58,19 @@ def test_lists_versions_shows_changes_and_rolls_back(data):
     honghu = county_q3(data, "洪湖市")
     store.commit(template_key="village", rows=raise_income(jianli, 1.0), original=b"a", file_name="监利_三季度.xlsx",
                  user="张三", base=0, note="补报")
-    store.commit(template_key="village", rows=honghu.slice(0, 10), original=b"b", file_name="洪湖_三季度.csv",
-                 user="李四", base=1)
+    # an 整体替换 of 洪湖市's 09-30 roster with ten villages: a removal marker for each of the others, so they do not
+    # come back from the 06-30 round
+    gone = honghu.slice(10)
+    store.commit(template_key="village", original=b"b", file_name="洪湖_三季度.csv", user="李四", base=1,
+                 rows=pa.concat_tables([honghu.slice(0, 10), with_removed(gone, pa.array([True] * len(gone)))]),
+                 mode="replace")
 
     at = open_versions()
     versions = at.dataframe[0].value
     assert list(versions["版本"]) == [2, 1] and list(versions["状态"]) == ["当前", ""]
     assert list(versions["提交人"]) == ["李四", "张三"] and list(versions["文件"]) == ["洪湖_三季度.csv", "监利_三季度.xlsx"]
     assert list(versions["内容"]) == ["村（社区）情况统计表"] * 2
+    assert list(versions["上传方式"]) == ["整体替换", "—"]  # version 1 was stored without a mode
     assert list(versions["县（市、区）"]) == ["洪湖市", "监利市"] and list(versions["年度"]) == ["2024年"] * 2
     assert list(versions["删除"]) == [len(honghu) - 10, 0]
     assert list(versions["未变"]) == [10, len(jianli) - versions["修改"][1]]

@@ -11,7 +11,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from plan_monitor.errors import DataError
-from plan_monitor.sources.tables import ARROW_TYPES, empty_table, to_template
+from plan_monitor.sources.tables import ARROW_TYPES, REMOVED, empty_table, to_template, with_removed
 from plan_monitor.spec.templates import NO, TEMPLATES, YES, Template, detect_template
 
 DEMO_MARK = "DEMO"  # a file of this name in a data folder marks its contents as 示例数据
@@ -66,7 +66,7 @@ def load_base(folder: Path, files: list[Path] | None = None) -> dict[str, pa.Tab
             if template is None:
                 raise DataError(f"{path.name}：列名与任何报表模板都不匹配", f"{path.name}: columns match no template")
             table = to_template(template, raw, by_header=template.columns[0].header in raw.column_names)
-        parts[template.table].append(table)
+        parts[template.table].append(with_removed(table))
     tables = {}
     for template in TEMPLATES.values():
         chunks = parts[template.table]
@@ -75,6 +75,6 @@ def load_base(folder: Path, files: list[Path] | None = None) -> dict[str, pa.Tab
 
 
 def _template_by_keys(names: list[str]) -> Template | None:
-    present = set(names)
+    present = set(names) - {REMOVED}  # a roster table written out as it is read carries the flag
     return next((t for t in TEMPLATES.values() if {c.key for c in t.columns if c.required} <= present
                  and set(t.unit_keys) <= present and present <= {c.key for c in t.columns}), None)

@@ -36,15 +36,17 @@ from plan_monitor.sources.report_dates import with_report_dates
 from plan_monitor.sources.store._base import base_digest, data_files, is_demo, load_base
 from plan_monitor.sources.store._manifest import FORMAT, MANIFEST, manifest_path, read_manifest, rows_at, store_dir
 from plan_monitor.sources.store.interface import Store, StoreBusy, StoreConflict
-from plan_monitor.sources.tables import Rosters, to_template
+from plan_monitor.sources.tables import Rosters, to_template, with_removed
 from plan_monitor.sources.versions import (
     CHANGE_KINDS,
     History,
     Slice,
     change_counts,
     changed_slices,
-    compare_rows,
+    compare_slices,
     entry_slices,
+    is_marker,
+    overlay,
     replay,
 )
 from plan_monitor.spec.templates import TEMPLATES
@@ -88,6 +90,10 @@ def _safe_name(file_name: str) -> str:
     """The uploaded file's own name, usable as the tail of an archive file name on any file system."""
     name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(file_name.replace("\\", "/")).name).strip(" .")
     return name[-80:] or "upload"
+
+
+def _rounds(slices: set[Slice], table: str) -> set[tuple[str, int, object]]:
+    return {(c, y, d) for t, c, y, d in slices if t == table}
 
 
 def _now() -> str:
@@ -153,9 +159,9 @@ class FolderStore(Store):
         for template in TEMPLATES.values():
             if not any(s[0] == template.table for s in slices):
                 continue
-            compared = compare_rows(rows_at(self.folder, base, entries, before, template.table, slices),
-                                    rows_at(self.folder, base, entries, after, template.table, slices),
-                                    template.unit_keys)
+            compared = compare_slices(rows_at(self.folder, base, entries, before, template.table),
+                                      rows_at(self.folder, base, entries, after, template.table),
+                                      _rounds(slices, template.table), template.unit_keys)
             compared.insert(1, "table", template.table)
             frames.append(compared[compared["status"] != "unchanged"])
         columns = ["status", "table", "county", "town", "village", "year", "as_of", "changes"]
@@ -167,11 +173,11 @@ class FolderStore(Store):
 
     def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
                base: int, role: str | None = None, warnings_confirmed: int = 0, note: str = "",
-               lock_timeout: float = 10) -> dict:
+               mode: str | None = None, lock_timeout: float = 10) -> dict:
         template = TEMPLATES.get(template_key)
         if template is None:
             raise DataError(f"未知的报表类型 {template_key}", f"unknown template {template_key}")
-        rows = to_template(template, rows, by_header=False)
+        rows = with_removed(to_template(template, rows, by_header=False), is_marker(rows))
         if not len(rows):
             raise DataError(f"{file_name}：没有数据行，未提交", f"{file_name}: no rows, nothing committed")
         if pc.any(pc.is_null(rows["county"])).as_py() or pc.any(pc.is_null(rows["year"])).as_py():
@@ -185,8 +191,9 @@ class FolderStore(Store):
         # slices also comes after `base`, so the check under the lock rejects the commit before they could lie.
         entries = read_manifest(self.folder)
         self._check_base(entries, base, slices)
-        before = rows_at(self.folder, load_base(self.folder), entries, replay(entries), template.table, slices)
-        changes = change_counts(compare_rows(before, rows, template.unit_keys, detail=False))
+        before = rows_at(self.folder, load_base(self.folder), entries, replay(entries), template.table)
+        changes = change_counts(compare_slices(before, overlay(before, rows), set(scope), template.unit_keys,
+                                               detail=False))
         sha = hashlib.sha256(original).hexdigest()
 
         with self._locked(lock_timeout):
@@ -205,6 +212,7 @@ class FolderStore(Store):
                 "counties": sorted({c for c, _, _ in scope}), "years": sorted({y for _, y, _ in scope}),
                 "parquet": parquet, "original": kept, "changes": changes,
                 "warnings_confirmed": int(warnings_confirmed), "rollback_to": None, "note": note,
+                "mode": mode, "markers": int(pc.sum(is_marker(rows)).as_py() or 0),
             }
             self._write_manifest([*entries, entry])
         return entry
@@ -231,12 +239,12 @@ class FolderStore(Store):
             rows = 0
             for template in TEMPLATES.values():
                 if any(s[0] == template.table for s in slices):
-                    after = rows_at(self.folder, base_tables, entries, then, template.table, slices)
-                    counted = change_counts(compare_rows(
-                        rows_at(self.folder, base_tables, entries, now, template.table, slices), after,
-                        template.unit_keys, detail=False))
+                    after = rows_at(self.folder, base_tables, entries, then, template.table)
+                    counted = change_counts(compare_slices(
+                        rows_at(self.folder, base_tables, entries, now, template.table), after,
+                        _rounds(slices, template.table), template.unit_keys, detail=False))
                     changes = {k: changes[k] + counted[k] for k in CHANGE_KINDS}
-                    rows += len(after)
+                    rows += len(rows_at(self.folder, base_tables, entries, then, template.table, slices))
             ordered = sorted(slices)
             entry = {
                 "id": head + 1, "kind": "rollback", "user": user, "role": role, "at": _now(), "file_name": None,

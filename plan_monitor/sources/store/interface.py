@@ -73,8 +73,10 @@ class Store(ABC):
     @abstractmethod
     def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
                base: int, role: str | None = None, warnings_confirmed: int = 0, note: str = "",
-               lock_timeout: float = 10) -> dict:
-        """Make a validated upload the owner of the slices its rows cover and return its entry. `base` is the
+               mode: str | None = None, lock_timeout: float = 10) -> dict:
+        """Make a validated upload the owner of the slices its rows cover and return its entry. The rows are
+        the slices' whole new content (an upload in 补充更正 mode was already merged with the stored rows) and
+        may hold removal markers (tables.REMOVED); `mode` (merge / replace) is recorded in the entry. `base` is the
         version the user's preview was computed against: if a later entry touched the same slices,
         StoreConflict."""
 

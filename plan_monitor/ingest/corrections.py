@@ -1,0 +1,183 @@
+"""What an upload does to the rows already stored, by mode, before anything is written:
+
+  补充更正 (merge, the default)  the file's units are updated or added; units not in the file keep their values;
+                                a blank cell, and every cell of a column the file lacks, keeps the stored value.
+  整体替换 (replace)             the file is the whole roster of its county × 统计截至: units of that roster not in
+                                the file are removed (a removal marker is stored for each, so they do not come
+                                back from an earlier round of the year); a column the file lacks is cleared.
+
+Either way the result is the full new content of each slice (county × 年度 × 统计截至) the file covers: the store
+stays slice-owner based, and the preview counts and the commit's counts come from the same comparison
+(sources.versions.compare_slices) of the same rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from plan_monitor.ingest.model import Issue, Note
+from plan_monitor.sources.tables import REMOVED, reports, with_removed
+from plan_monitor.sources.versions import in_slices, slice_keys, standing
+from plan_monitor.spec.templates import REPORT_KEYS, Template
+
+MODES = {"merge": "补充更正", "replace": "整体替换"}
+MERGE, REPLACE = MODES
+RENAME_RATIO = 0.6  # difflib ratio from which two names of one parent unit read as one renamed unit
+MAX_NAMED = 5
+
+
+@dataclass
+class Resolved:
+    rows: pa.Table  # the new content of every slice the file covers, removal markers included
+    before: pa.Table  # each covered slice's roster as of its round before the upload (standing)
+    kept: list[list[str]] = field(default_factory=list)  # per file row: the keys whose blank kept the stored value
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def rounds_of(rows: pa.Table) -> set[tuple[str, int, object]]:
+    return set(zip(rows["county"].to_pylist(), rows["year"].to_pylist(), rows["as_of"].to_pylist()))
+
+
+def _report_ids(table: pa.Table, template: Template) -> pa.Array:
+    parts = [pc.fill_null(pc.cast(table[k], pa.string()), "") for k in template.report_keys]
+    return pc.binary_join_element_wise(*parts, "|")
+
+
+def resolve(template: Template, incoming: pa.Table, row_numbers: list[int], present: set[str],
+            current: pa.Table, mode: str) -> Resolved:
+    """The slices' new rows under `mode`. `incoming` are the file's placed rows (年度 and county given, 统计截至
+    filled), `present` the template keys of the columns the file has, `current` the stored rows (markers
+    included) the preview is computed against."""
+    if mode not in MODES:
+        raise ValueError(f"unknown upload mode {mode!r}")
+    rounds = rounds_of(incoming)
+    before = standing(current, rounds, template.unit_keys)
+    values = [c.key for c in template.columns if c.key not in template.report_keys]
+    out = Resolved(incoming, before, [[] for _ in range(len(incoming))])
+    if mode == MERGE:
+        out.rows = _merge(template, incoming, present, current, before, values, out)
+        out.notes += _partial_notes(template, incoming, before)
+    else:
+        out.rows = _replace(template, incoming, before)
+        out.issues += _cleared_columns(template, incoming, present, before, values)
+    out.issues += _renames(template, incoming, row_numbers, before, mode)
+    return out
+
+
+def _merge(template: Template, incoming: pa.Table, present: set[str], current: pa.Table, before: pa.Table,
+           values: list[str], out: Resolved) -> pa.Table:
+    keys = list(template.report_keys)
+    old = before.select([*keys, *values]).rename_columns([*keys, *(f"{c}__old" for c in values)])
+    joined = (incoming.append_column("_idx", pa.array(np.arange(len(incoming)), pa.int64()))
+              .join(old, keys, join_type="left outer").sort_by("_idx"))
+    filled = incoming
+    for col in values:
+        stored = joined[f"{col}__old"].combine_chunks()
+        given = joined[col].combine_chunks() if col in present else pa.nulls(len(joined), stored.type)
+        kept = pc.and_(pc.is_null(given), pc.is_valid(stored)).to_numpy(zero_copy_only=False)
+        for i in kept.nonzero()[0]:
+            out.kept[i].append(col)
+        filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
+    slice_rows = current.filter(in_slices(current, set(slice_keys(incoming).to_pylist())))
+    mine = set(_report_ids(incoming, template).to_pylist())
+    untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), pa.array(sorted(mine)))))
+    n_kept = sum(len(k) for k in out.kept)
+    if n_kept:
+        cols = sorted({c for k in out.kept for c in k}, key=values.index)
+        out.notes.append(Note("kept_blank", f"补充更正：{n_kept} 个单元格未填（或文件无此列），保留原值；涉及列 "
+                                            + "、".join(template.header_of[c] for c in cols), n_kept))
+    return pa.concat_tables([untouched, with_removed(filled).select(untouched.column_names).cast(untouched.schema)])
+
+
+def _replace(template: Template, incoming: pa.Table, before: pa.Table) -> pa.Table:
+    mine = set(_report_ids(incoming, template).to_pylist())
+    gone = before.filter(pc.invert(pc.is_in(_report_ids(before, template), pa.array(sorted(mine), pa.string()))))
+    markers = pa.table({name: gone[name] if name in template.report_keys else pa.nulls(len(gone), typ)
+                        for name, typ in zip(before.schema.names, before.schema.types)}, schema=before.schema)
+    markers = with_removed(markers, pa.array([True] * len(markers), pa.bool_()))
+    rows = with_removed(incoming)
+    return pa.concat_tables([rows, markers.select(rows.column_names).cast(rows.schema)])
+
+
+def _partial_notes(template: Template, incoming: pa.Table, before: pa.Table) -> list[Note]:
+    notes = []
+    for county, year, as_of in sorted(rounds_of(incoming)):
+        def units(t):
+            mask = pc.and_(pc.equal(t["county"], county), pc.and_(pc.equal(t["year"], year),
+                                                                   pc.equal(t["as_of"], pa.scalar(as_of, pa.date32()))))
+            return len(t.filter(mask))
+        have, stored = units(incoming), units(before)
+        if have < stored:
+            notes.append(Note("merge_partial", f"本文件含 {county} {year}年 {as_of.isoformat()} 的 {have} 个单位，少于现有的 "
+                                               f"{stored} 个：按“补充更正”处理，文件中没有的单位保留原值；"
+                                               "如要删除单位，请选择“整体替换”", have))
+    return notes
+
+
+def _cleared_columns(template: Template, incoming: pa.Table, present: set[str], before: pa.Table,
+                     values: list[str]) -> list[Issue]:
+    issues = []
+    for col in values:
+        if col in present:
+            continue
+        stored = pc.sum(pc.is_valid(before[col])).as_py() or 0
+        if stored:
+            header = template.header_of[col]
+            issues.append(Issue("warning", "cleared_column",
+                                f"文件缺少“{header}”列，整体替换将清空该列（现有 {stored} 个单位有值）；"
+                                "如只想更新其他列，请选择“补充更正”", None, header))
+    return issues
+
+
+def similar(old: str, new: str) -> bool:
+    """Two names of one parent that read as one unit renamed: one character different, or a difflib ratio of
+    at least RENAME_RATIO (董岗村 → 董冈村)."""
+    if old == new:
+        return False
+    if len(old) == len(new) and sum(a != b for a, b in zip(old, new)) == 1:
+        return True
+    return difflib.SequenceMatcher(None, old, new).ratio() >= RENAME_RATIO
+
+
+def _renames(template: Template, incoming: pa.Table, row_numbers: list[int], before: pa.Table, mode: str) -> list[Issue]:
+    """A unit gone and a new one of a similar name under the same parent: likely one unit renamed."""
+    if len(template.unit_keys) < 2:
+        return []
+    parent, name = list(template.unit_keys[:-1]), template.unit_keys[-1]
+    scope = [*parent, *REPORT_KEYS]
+
+    def groups(table: pa.Table) -> dict[tuple, list[tuple[str, int]]]:
+        found: dict[tuple, list[tuple[str, int]]] = {}
+        cols = [table[k].to_pylist() for k in scope]
+        for i, (unit, *key) in enumerate(zip(table[name].to_pylist(), *cols)):
+            if unit is not None:
+                found.setdefault(tuple(key), []).append((unit, i))
+        return found
+
+    new_by, old_by = groups(incoming), groups(before)
+    issues = []
+    for key, news in new_by.items():
+        olds = {u for u, _ in old_by.get(key, [])}
+        given = {u for u, _ in news}
+        gone = sorted(olds - given)
+        for unit, i in news:
+            if unit in olds:
+                continue
+            match = max(gone, key=lambda o: difflib.SequenceMatcher(None, o, unit).ratio(), default=None)
+            if match is None or not similar(match, unit):
+                continue
+            tail = ("整体替换后只计新名称" if mode == REPLACE else
+                    "补充更正不会移除原名称，两者将同时计入；如确为更名，请改用“整体替换”")
+            issues.append(Issue("warning", "likely_rename", f"疑似更名：{match} → {unit}（{tail}）",
+                                row_numbers[i], template.header_of[name], unit))
+    return issues
+
+
+def markers_of(rows: pa.Table) -> int:
+    return len(rows) - len(reports(rows)) if REMOVED in rows.column_names else 0
