@@ -97,7 +97,7 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
     table, name_issues, name_notes = match_names(parsed.table, parsed.row_numbers, parsed.headers, geo)
     current = store.current(template.table, at=base)  # the preview describes exactly version `base`
     issues = list(parsed.issues) + name_issues
-    issues += run_audits(parsed, table, plan, reports(current), today or date.today())
+    issues += run_audits(parsed, table, plan, reports(current), today or date.today(), mode)
     issues += check_totals(parsed, table)
     notes = list(parsed.notes) + name_notes
     blank_as_of = pc.sum(pc.is_null(table["as_of"])).as_py()

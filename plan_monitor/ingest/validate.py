@@ -73,7 +73,8 @@ def _columns(template: Template, headers: dict[str, str]) -> pa.Table:
     })
 
 
-def run_audits(parsed: Parsed, table: pa.Table, plan: Plan, current: pa.Table, today: date) -> list[Issue]:
+def run_audits(parsed: Parsed, table: pa.Table, plan: Plan, current: pa.Table, today: date,
+               mode: str = "merge") -> list[Issue]:
     """Every audit that applies to the template, as Issues pointing at file rows and the file's headers."""
     template = parsed.template
     rows = pa.array(parsed.row_numbers, pa.int64())
@@ -88,7 +89,7 @@ def run_audits(parsed: Parsed, table: pa.Table, plan: Plan, current: pa.Table, t
         "current_units": _units(current, template, None),
     })
     try:
-        params = {"first_year": plan.plan.baseline_year, "last_year": plan.years[-1], "today": today}
+        params = {"first_year": plan.plan.baseline_year, "last_year": plan.years[-1], "today": today, "mode": mode}
         issues = []
         for audit in catalog().in_folder("checks").values():
             if audit.templates is not None and template.key not in audit.templates:
