@@ -20,7 +20,7 @@ from plan_monitor.cli import EXIT_BROKEN_PIPE, main
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.spec.plan import load_plan
 
-HEADER = "indicator_id,indicator,unit,level,county,town,year,actual,target,gap,completion,status,pace"
+HEADER = "indicator_id,indicator,unit,level,county,town,year,actual,target,gap,completion,status,pace,round,carried_from"
 YEARS = [2022, 2023, 2024]
 
 

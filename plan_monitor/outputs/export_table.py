@@ -10,7 +10,7 @@ import pandas as pd
 from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
-from plan_monitor.present.format import fmt_date
+from plan_monitor.present.format import fmt_date, fmt_iso
 from plan_monitor.spec.plan import LEVEL_LABELS
 
 NUMERIC = ("actual", "target", "gap", "completion")
@@ -29,6 +29,8 @@ def scorecard_table(rows: pd.DataFrame) -> pd.DataFrame:
     for col in NUMERIC:
         table[col] = pd.Series([_number(v) for v in table[col]], index=table.index, dtype=object)
     table["year"] = table["year"].astype(int)
+    for col in ("round", "carried_from"):  # dates as ISO text, empty when none
+        table[col] = [fmt_iso(v, empty="") or None for v in table[col]]
     return table
 
 
