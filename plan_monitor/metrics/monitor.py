@@ -58,18 +58,12 @@ class Monitor:
             received = cut_off(received, cutoff)
             rounds = year_rounds(plan, geo, received)
         counted = cut_off_rounds(received, as_of)
-        return cls(plan, geo, received, Engine.over_rosters(counted.tables),
-                   compute_scorecard(plan, counted, geo, as_of), rounds, as_of, cutoff)
+        of_year = {year: r for year, year_list in rounds.items() for r in year_list if r.as_of == as_of.get(year)}
+        newer = {year: [r for r in year_list if r.as_of > of_year[year].as_of]
+                 for year, year_list in rounds.items() if year in of_year}
+        card = compute_scorecard(plan, counted, geo, of_year, newer)
+        return cls(plan, geo, received, Engine.over_rosters(counted.tables), card, rounds, as_of, cutoff)
 
-    def round_of(self, year: int) -> Round | None:
-        """The round a year's figures are computed as of."""
-        day = self.as_of_rounds.get(year)
-        return next((r for r in self.year_rounds.get(year, []) if r.as_of == day), None)
-
-    def newer_rounds(self, year: int) -> list[Round]:
-        """Rounds of the year newer than the one its figures are computed as of (sent by some counties only)."""
-        day = self.as_of_rounds.get(year)
-        return [r for r in self.year_rounds.get(year, []) if day is not None and r.as_of > day]
 
     @cached_property
     def reporting(self) -> pd.DataFrame:

@@ -5,7 +5,7 @@ progress and pace toward the plan's final target."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from plan_monitor.engine import Engine
+from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.trajectory import (
     PACE_LABELS,
     STATUS_LABELS,
@@ -35,6 +36,8 @@ class Scorecard:
     rows: pd.DataFrame  # plan years and the baseline year, every level
     data_version: str
     is_demo: bool
+    rounds: dict[int, Round] = field(default_factory=dict)  # the round each year's figures are computed as of
+    newer: dict[int, list[Round]] = field(default_factory=dict)  # rounds of a year newer than that, sent in part
 
     def select(self, year: int | None = None, level: str | None = None, county: str | None = None,
                indicator_id: str | None = None, include_baseline: bool = False) -> pd.DataFrame:
@@ -51,6 +54,10 @@ class Scorecard:
         if indicator_id is not None:
             mask &= rows["indicator_id"] == indicator_id
         return rows[mask].reset_index(drop=True)
+
+    def round_of(self, year: int) -> Round | None:
+        """The round a year's figures are computed as of (None: computed from every report, no round)."""
+        return self.rounds.get(year)
 
     def data_as_of(self, year: int) -> pd.Timestamp | None:
         """The 统计截至 of a year's data: the round the figures are computed as of, else the latest report date
@@ -109,10 +116,12 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
 
 
 def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None,
-                      rounds: Mapping[int, date] | None = None) -> Scorecard:
+                      rounds: Mapping[int, Round] | None = None, newer: Mapping[int, list[Round]] | None = None
+                      ) -> Scorecard:
     """The scorecard of some rows. With `rounds` (year → 统计截至, see metrics/rounds.py) every row of a year is
     judged at its round: time progress at the round's date, a county or town whose figure comes from an older
-    report marked carried_from, the city row counting the counties whose figure is of the round."""
+    report marked carried_from, the city row counting the counties whose figure is of the round. `newer`: the
+    rounds sent in part after each year's round, kept for the notes that say so."""
     geo = geo or load_geography(plan)
     engine = Engine.over_rosters(rosters.tables)
     measured = measure_rows(engine, plan)
@@ -121,25 +130,29 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     for name, table in _plan_tables(plan, geo).items():
         engine.register(name, table)
     df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
-    df = _with_rounds(df, measured.to_pandas(), rounds or {})
-    return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo)
+    rounds = dict(rounds or {})
+    df = _with_rounds(df, measured.to_pandas(), {year: r.as_of for year, r in rounds.items()})
+    return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo, rounds, dict(newer or {}))
 
 
 def _with_rounds(df: pd.DataFrame, measured: pd.DataFrame, rounds: Mapping[int, date]) -> pd.DataFrame:
     """round: the 统计截至 a row is judged at; carried_from: on county and town rows whose figure comes from an
-    older report of the year (沿用), that report's date; counties_reported: on city rows, the counties whose
-    figure is of the round."""
+    older report of the year (沿用), that report's date; on city rows counties_reported, the counties whose
+    figure is of the round, and counties_carried, those whose figure comes from an older report."""
     df["round"] = pd.to_datetime(df["year"].map(lambda y: rounds.get(int(y))))
     as_of = pd.to_datetime(df["as_of"])
     older = df["level"].isin(["county", "town"]) & as_of.notna() & df["round"].notna() & (as_of < df["round"])
     df["carried_from"] = as_of.where(older)
     latest = measured.groupby(["indicator_id", "year", "county"])["as_of"].max().reset_index()
     latest["round"] = pd.to_datetime(latest["year"].map(lambda y: rounds.get(int(y))))
-    fresh = latest[latest["round"].notna() & (pd.to_datetime(latest["as_of"]) >= latest["round"])]
-    counts = fresh.groupby(["indicator_id", "year"]).size()
+    dated = latest["round"].notna() & latest["as_of"].notna()
+    is_fresh = pd.to_datetime(latest["as_of"]) >= latest["round"]
     keys = list(zip(df["indicator_id"], df["year"]))
-    df["counties_reported"] = pd.array([counts.get(k, 0) for k in keys], dtype="Int64")
-    df["counties_reported"] = df["counties_reported"].where((df["level"] == "city") & df["round"].notna())
+    city = (df["level"] == "city") & df["round"].notna()
+    for column, part in (("counties_reported", latest[dated & is_fresh]), ("counties_carried", latest[dated & ~is_fresh])):
+        counts = part.groupby(["indicator_id", "year"]).size()
+        df[column] = pd.array([counts.get(k, 0) for k in keys], dtype="Int64")
+        df[column] = df[column].where(city)
     return df
 
 
