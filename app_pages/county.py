@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plan_monitor.outputs.charts import county_bars, status_heatmap
-from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export
+from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export, with_carried
 from plan_monitor.present.format import fmt_rate, fmt_value
 from plan_monitor.present.views import county_ranking, status_matrix
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
@@ -39,7 +39,9 @@ else:
         状态=rows["status_label"].fillna("—"),
         走势=rows["pace_label"].fillna("—"),
     ).rename(columns={"rank": "排位", "county": "县（市、区）"})
-    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势"]], hide_index=True, width="stretch")
+    table = with_carried(table, rows)
+    shown = ["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势"] + (["沿用"] if "沿用" in table else [])
+    st.dataframe(table[shown], hide_index=True, width="stretch")
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.present.format import fmt_carried
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.sources.report_dates import report_timestamps, year_end
 
@@ -71,7 +72,7 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     fig = go.Figure()
     fig.add_bar(y=rows["county"], x=rows["actual"] * k, orientation="h", customdata=rows["county"],
                 marker_color=[_color(s) for s in rows["status"]], name="实际",
-                text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
+                text=_carried_labels(rows, unit), textposition="outside",
                 hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["county"], x=rows["target"] * k, mode="markers", name="目标",
@@ -80,6 +81,12 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     title = f"{'未达标单位数' if kind == 'threshold' else '实际'}（{_axis_unit(unit)}）"
     fig.update_xaxes(title=title, gridcolor="#eee")
     return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.06), clickmode="event+select")
+
+
+def _carried_labels(rows: pd.DataFrame, unit: str) -> list[str]:
+    """Bar labels: the figure, and for a county or town carried from an older report its 沿用 mark."""
+    days = rows["carried_from"] if "carried_from" in rows else [None] * len(rows)
+    return [_label(v, unit) + (f" · {fmt_carried(d)}" if not pd.isna(d) else "") for v, d in zip(rows["actual"], days)]
 
 
 def _label(value, unit: str) -> str:
@@ -139,7 +146,7 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
     rows = rows.iloc[::-1]
     fig = go.Figure(go.Bar(y=rows["town"], x=rows["actual"] * k, orientation="h", customdata=rows["town"],
                            marker_color=[_color(s) for s in rows["status"]],
-                           text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
+                           text=_carried_labels(rows, unit), textposition="outside",
                            hovertemplate="%{y}<br>%{x:.4g}<extra>点击查看村（社区）</extra>"))
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["town"], x=rows["target"] * k, mode="markers", name="目标",

@@ -32,14 +32,20 @@ def incomplete_note(status: pd.DataFrame, year: int) -> str | None:
     return f"{len(counties)} 个县未报送 {fmt_date(as_of)} 一轮数据（{names}）"
 
 
-def round_note(card: Scorecard, year: int) -> str | None:
+def round_note(card: Scorecard, year: int, short: bool = False) -> str | None:
     """One line on the round a year's figures are computed as of, for the header, the slides, the PPTX, the
     情况通报 and the exports; None when every county sent it in full and nothing newer has arrived. A round some
     counties have not sent: "1/9 县已报送 2024年12月31日 一轮数据，沙市区、…等未报送，沿用本年此前数据（标“沿用”）";
-    a newer round sent in part: "2024年12月31日 一轮已有 1/9 县报送（荆州区），按各县均已报齐的 2024年9月30日 一轮统计"."""
+    a newer round sent in part: "2024年12月31日 一轮已有 1/9 县报送（荆州区），按各县均已报齐的 2024年9月30日 一轮统计".
+    `short`: the same in a few words for a slide footer, beside the 数据截至 date: "1/9 县已报送本轮，其余沿用此前数据"."""
     r = card.round_of(year)
     if r is None:
         return None
+    if short:
+        newer = card.newer.get(year) or []
+        if r.missing:
+            return f"{r.share} 县已报送本轮，其余沿用此前数据"
+        return f"{fmt_date(newer[0].as_of)} 一轮已有 {newer[0].share} 县报送" if newer else None
     if r.missing:
         rows = card.rows[card.rows["year"] == year]
         then = ("沿用本年此前数据（标“沿用”）" if "carried_from" in rows and rows["carried_from"].notna().any()
