@@ -40,6 +40,8 @@ else:
         走势=rows["pace_label"].fillna("—"),
     ).rename(columns={"rank": "排位", "county": "县（市、区）"})
     table = with_carried(table, rows)
+    if "沿用" in table:  # a county of the round shows an empty cell
+        table["沿用"] = table["沿用"].fillna("")
     shown = ["排位", "县（市、区）", "实际", "目标", "差距", "完成率", "状态", "走势"] + (["沿用"] if "沿用" in table else [])
     st.dataframe(table[shown], hide_index=True, width="stretch")
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
