@@ -72,8 +72,9 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     fig = go.Figure()
     fig.add_bar(y=rows["county"], x=rows["actual"] * k, orientation="h", customdata=rows["county"],
                 marker_color=[_color(s) for s in rows["status"]], name="实际",
-                text=_carried_labels(rows, unit), textposition="outside",
+                text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                 hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
+    _mark_carried(fig, rows, "county")
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["county"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=28, line=dict(width=3, color="#222")),
@@ -83,10 +84,14 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.06), clickmode="event+select")
 
 
-def _carried_labels(rows: pd.DataFrame, unit: str) -> list[str]:
-    """Bar labels: the figure, and for a county or town carried from an older report its 沿用 mark."""
-    days = rows["carried_from"] if "carried_from" in rows else [None] * len(rows)
-    return [_label(v, unit) + (f" · {fmt_carried(d)}" if not pd.isna(d) else "") for v, d in zip(rows["actual"], days)]
+def _mark_carried(fig: go.Figure, rows: pd.DataFrame, column: str) -> None:
+    """Under the name of each county or town carried from an older report, its 沿用 mark (the bars keep the
+    plain names, so a click still names the place)."""
+    if "carried_from" not in rows or rows["carried_from"].isna().all():
+        return
+    ticks = [name if pd.isna(day) else f"{name}<br><span style='font-size:11px;color:#9a3412'>{fmt_carried(day)}</span>"
+             for name, day in zip(rows[column], rows["carried_from"])]
+    fig.update_yaxes(tickmode="array", tickvals=list(rows[column]), ticktext=ticks)
 
 
 def _label(value, unit: str) -> str:
@@ -146,8 +151,9 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
     rows = rows.iloc[::-1]
     fig = go.Figure(go.Bar(y=rows["town"], x=rows["actual"] * k, orientation="h", customdata=rows["town"],
                            marker_color=[_color(s) for s in rows["status"]],
-                           text=_carried_labels(rows, unit), textposition="outside",
+                           text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                            hovertemplate="%{y}<br>%{x:.4g}<extra>点击查看村（社区）</extra>"))
+    _mark_carried(fig, rows, "town")
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["town"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=24, line=dict(width=3, color="#222")))

@@ -73,7 +73,8 @@ def test_county_page_table_and_bars_carry_the_mark():
     assert table["沿用"].to_dict() == {**{c: MARK for c in OTHERS}, EARLY_COUNTY: ""}
     import json
 
-    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
-    labels = dict(zip(bars["customdata"], bars["text"]))
-    assert labels["荆州区"] == "71.1%" and labels["公安县"] == f"53.2% · {MARK}"
-    assert sum(label.endswith(MARK) for label in labels.values()) == 8
+    axis = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]
+    ticks = dict(zip(axis["tickvals"], axis["ticktext"]))
+    assert ticks["荆州区"] == "荆州区"
+    assert ticks["公安县"] == f"公安县<br><span style='font-size:11px;color:#9a3412'>{MARK}</span>"
+    assert sum(text.endswith(f"{MARK}</span>") for text in ticks.values()) == 8
