@@ -75,7 +75,8 @@ def with_carried(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     """The table with a 沿用 column (沿用 9月30日 数据) when any of its rows is carried from an older report."""
     if "carried_from" not in rows or rows["carried_from"].isna().all():
         return frame
-    return frame.assign(沿用=[fmt_carried(d) or None for d in rows["carried_from"]])
+    marks = pd.Series([fmt_carried(d) or None for d in rows["carried_from"]], index=frame.index, dtype=object)
+    return frame.assign(沿用=marks.astype(object).where(marks.notna(), None))
 
 
 def _text(series: pd.Series) -> pd.Series:
