@@ -3,8 +3,8 @@
 import streamlit as st
 
 from plan_monitor.outputs.charts import county_bars, status_heatmap
-from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
+from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export, with_carried
 from plan_monitor.present.format import fmt_notes, fmt_rate, fmt_value
 from plan_monitor.spec.plan import SPLIT_BY_LABELS
 from plan_monitor.present.views import county_ranking, status_matrix
@@ -48,8 +48,12 @@ else:
         走势=rows["pace_label"].fillna("—"),
         说明=fmt_notes(rows).fillna(""),
     ).rename(columns={"rank": "排位", "county": "县（市、区）"})
-    st.dataframe(table[["排位", "县（市、区）", "实际", "目标", "目标来源", "差距", "完成率", "状态", "走势", "说明"]], hide_index=True,
-                 width="stretch")
+    table = with_carried(table, rows)
+    if "沿用" in table:  # a county of the round shows an empty cell
+        table["沿用"] = table["沿用"].fillna("")
+    shown = (["排位", "县（市、区）", "实际", "目标", "目标来源", "差距", "完成率", "状态", "走势", "说明"]
+             + (["沿用"] if "沿用" in table else []))
+    st.dataframe(table[shown], hide_index=True, width="stretch")
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")

@@ -32,7 +32,7 @@ for start in range(0, len(city), COLS):
                       delta_arrow="off")
             target = fmt_value(row.target, row.unit, row.kind) if row.target == row.target else "未设当年目标"
             st.caption(f"目标 {target} · 差距 {fmt_value(row.gap, row.unit, row.kind)} · 完成率 {fmt_rate(row.completion)}"
-                       f" · 时序进度 {fmt_rate(row.time_progress)}"
+                       f" · 时序进度 {fmt_rate(row.time_progress)}{row.carried_note}"
                        + (f" · {row.missing_note}" if isinstance(row.missing_note, str) else ""))
             st.plotly_chart(sparkline(row.series, row.unit, row.status), key=f"spark_{row.indicator_id}",
                             config={"displayModeBar": False, "staticPlot": True})

@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--level", choices=["city", "county", "town"], default=None)
     score.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     score.add_argument("--out", default=None, help="输出文件（默认标准输出；xlsx 必须指定）")
+    score.add_argument("--round", default=None, metavar="YYYY-MM-DD",
+                       help="按某一轮统计截至计算（默认各县均已报送的最新一轮）")
 
     ingest = sub.add_parser("ingest", help="上传进度数据（校验、预览、提交）/ validate, preview and store a roster file")
     ingest.add_argument("file", help="报表文件：.xlsx、.csv（UTF-8 或 GB18030）、.parquet")
@@ -77,7 +79,22 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--county", default=None, help="县（市、区）：生成该县自己的汇报材料（默认全市）")
     briefing.add_argument("--targets", default=str(DEFAULT_TARGETS))
     briefing.add_argument("--data", default=str(DEFAULT_DATA))
+    briefing.add_argument("--round", default=None, metavar="YYYY-MM-DD",
+                          help="按某一轮统计截至汇报（默认各县均已报送的最新一轮）")
     return parser
+
+
+def _round_date(text: str | None):
+    """--round as a date; anything else is bad input. Whether it is a round the Monitor decides."""
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--round “{text}”不是日期，应写成 YYYY-MM-DD，如 2024-09-30",
+                        f"--round {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,9 +169,9 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from plan_monitor.metrics.scorecard import compute_scorecard, latest_as_of
+    from plan_monitor.metrics.monitor import Monitor
+    from plan_monitor.metrics.scorecard import latest_as_of
     from plan_monitor.outputs.export_table import scorecard_table, scorecard_xlsx
-    from plan_monitor.sources import open_store
     from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
@@ -162,7 +179,7 @@ def _scorecard(args) -> int:
         raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
     if args.format == "xlsx" and not args.out:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
-    card = compute_scorecard(plan, open_store(args.data).rosters())
+    card = Monitor.build(args.targets, args.data, _round_date(args.round)).card
     rows = card.select(year=args.year, level=args.level)
     table = scorecard_table(rows)
     if args.format == "csv":
@@ -295,8 +312,12 @@ def _briefing(args) -> int:
         if county not in counties:
             raise UserError(f"没有名为“{args.county}”的县（市、区），可选：{'、'.join(counties)}",
                             f"unknown county {args.county!r}; valid: {', '.join(counties)}")
-    m = Monitor.build(args.targets, args.data)
-    year = args.year if args.year is not None else m.latest_year()
+    chosen = _round_date(args.round)
+    if chosen is not None and args.year is not None and chosen.year != args.year:
+        raise UserError(f"--round {chosen.isoformat()} 不在 --year {args.year} 年内",
+                        f"--round {chosen.isoformat()} is not in --year {args.year}")
+    m = Monitor.build(args.targets, args.data, chosen)
+    year = args.year if args.year is not None else (chosen.year if chosen else m.latest_year())
     deck = build_deck(m, year, county)
     out.write_bytes(deck_pptx(deck, slide_notes(deck)))
     print(f"已写入 {out}：{deck.place}{year}年汇报幻灯片，共 {len(deck.slides)} 页，含演讲者备注")

@@ -20,7 +20,7 @@ from plan_monitor.cli import EXIT_BROKEN_PIPE, main
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.spec.plan import load_plan
 
-HEADER = "indicator_id,indicator,unit,level,county,town,year,actual,target,gap,completion,status,pace"
+HEADER = "indicator_id,indicator,unit,level,county,town,year,actual,target,gap,completion,status,pace,round,carried_from"
 YEARS = [2022, 2023, 2024]
 
 
@@ -262,3 +262,63 @@ def test_scorecard_piped_into_head_shows_one_line_and_no_error():
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert proc.stdout == HEADER + "\n"
     assert proc.stderr == ""
+
+
+# ---------------------------------------------------------------- --round
+
+
+@pytest.fixture(scope="module")
+def early_data(tmp_path_factory):
+    from early_round import early_upload
+
+    return early_upload(tmp_path_factory.mktemp("cli_rounds") / "data")
+
+
+def test_scorecard_default_round_and_chosen_round(capsys, early_data):
+    from early_round import EARLY_COUNTY
+
+    code, out, _ = run(capsys, "scorecard", "--data", str(early_data), "--year", "2024", "--level", "county")
+    assert code == 0
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["indicator_id"] == "village_income_20w"]
+    assert {(r["round"], r["carried_from"]) for r in rows} == {("2024-09-30", "")}
+    code, out, _ = run(capsys, "scorecard", "--data", str(early_data), "--year", "2024", "--level", "county",
+                       "--round", "2024-12-31")
+    assert code == 0
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["indicator_id"] == "village_income_20w"]
+    assert [(r["county"], r["round"], r["carried_from"]) for r in rows] == [
+        (r["county"], "2024-12-31", "" if r["county"] == EARLY_COUNTY else "2024-09-30") for r in rows]
+    assert len(rows) == 9
+    code, out, _ = run(capsys, "scorecard", "--data", str(early_data), "--year", "2024", "--level", "city",
+                       "--round", "2024-12-31", "--format", "json")
+    first = json.loads(out)["rows"][0]
+    assert (first["round"], first["carried_from"]) == ("2024-12-31", None)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2024-11-30", "错误：2024-11-30 不是已报送的一轮统计截至日期，可选：2021-12-31、2022-12-31、2023-12-31、"
+                   "2024-06-30、2024-09-30、2024-12-31"),
+    ("2024-1", "错误：--round “2024-1”不是日期，应写成 YYYY-MM-DD，如 2024-09-30"),
+])
+def test_a_round_that_is_not_one_is_bad_input(capsys, early_data, value, message):
+    code, out, err = run(capsys, "scorecard", "--data", str(early_data), "--round", value)
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == message
+    code, _, err = run(capsys, "briefing", "--data", str(early_data), "--round", value, "--out", "x.pptx")
+    assert code == 2 and err.splitlines()[0] == message
+
+
+def test_briefing_round_note_in_the_footer(capsys, early_data, tmp_path):
+    from pptx import Presentation
+
+    out = tmp_path / "汇报.pptx"
+    code, text, _ = run(capsys, "briefing", "--data", str(early_data), "--round", "2024-12-31", "--out", str(out))
+    assert code == 0 and "2024年" in text
+    footers = {shape.text_frame.text for slide in Presentation(str(out)).slides for shape in slide.shapes
+               if shape.name == "Footer"}
+    assert footers == {"数据截至 2024年12月31日（1/9 县已报送本轮，其余沿用此前数据） · 数据来源：各县（市、区）报送的村（社区）、"
+                       "乡镇（街道）、县级统计表，经监测看板汇总 · 示例数据，非真实统计"}
+    code, _, _ = run(capsys, "briefing", "--data", str(early_data), "--out", str(out))
+    footers = {shape.text_frame.text for slide in Presentation(str(out)).slides for shape in slide.shapes
+               if shape.name == "Footer"}
+    assert footers == {"数据截至 2024年9月30日（2024年12月31日 一轮已有 1/9 县报送） · 数据来源：各县（市、区）报送的村（社区）、"
+                       "乡镇（街道）、县级统计表，经监测看板汇总 · 示例数据，非真实统计"}

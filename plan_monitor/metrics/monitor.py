@@ -12,10 +12,11 @@ import pyarrow as pa
 
 from plan_monitor.engine import Engine
 from plan_monitor.metrics.completeness import reporting_status
+from plan_monitor.metrics.rounds import Round, chosen_rounds, year_rounds
 from plan_monitor.metrics.scorecard import Scorecard, compute_scorecard
 from plan_monitor.sources import Store, open_store
 from plan_monitor.sources.report_dates import report_dates
-from plan_monitor.sources.tables import Rosters, cut_off
+from plan_monitor.sources.tables import Rosters, cut_off, cut_off_rounds
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import Plan, load_plan
 
@@ -36,20 +37,33 @@ class Monitor:
 
     plan: Plan
     geo: Geography
-    rosters: Rosters
-    engine: Engine
+    rosters: Rosters  # every report received (up to the chosen round): what 报送情况 judges
+    engine: Engine  # over the rows the figures rest on (each year as of its round)
     card: Scorecard
+    year_rounds: dict[int, list[Round]]  # each year's reported rounds, newest first, with who sent them
+    as_of_rounds: dict[int, date]  # the round each year's figures are computed as of
+    chosen: date | None = None  # the round picked (None: every year at its default round)
 
     @classmethod
     def build(cls, targets: str | Path, data: Store | str | Path, cutoff: date | None = None) -> "Monitor":
-        """Load and compute everything from a store (or the location of one); with a cut-off, only reports
-        dated on or before it count."""
+        """Load and compute everything from a store (or the location of one). Each year's figures are computed as
+        of a reporting round: by default the newest every county has sent in full; with a cut-off (a round's
+        统计截至, else a UserError), that round in its year, and only reports dated on or before it count."""
         plan = load_plan(targets)
         geo = load_geography(plan)
-        rosters = (data if isinstance(data, Store) else open_store(data)).rosters()
+        received = (data if isinstance(data, Store) else open_store(data)).rosters()
+        rounds = year_rounds(plan, geo, received)
+        as_of = chosen_rounds(rounds, cutoff)
         if cutoff is not None:
-            rosters = cut_off(rosters, cutoff)
-        return cls(plan, geo, rosters, Engine.over_rosters(rosters.tables), compute_scorecard(plan, rosters, geo))
+            received = cut_off(received, cutoff)
+            rounds = year_rounds(plan, geo, received)
+        counted = cut_off_rounds(received, as_of)
+        of_year = {year: r for year, year_list in rounds.items() for r in year_list if r.as_of == as_of.get(year)}
+        newer = {year: [r for r in year_list if r.as_of > of_year[year].as_of]
+                 for year, year_list in rounds.items() if year in of_year}
+        card = compute_scorecard(plan, counted, geo, of_year, newer)
+        return cls(plan, geo, received, Engine.over_rosters(counted.tables), card, rounds, as_of, cutoff)
+
 
     @cached_property
     def reporting(self) -> pd.DataFrame:

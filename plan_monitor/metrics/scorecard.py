@@ -4,13 +4,16 @@ progress and pace toward the plan's final target."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from plan_monitor.engine import Engine
+from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.split import split_quotas
 from plan_monitor.metrics.trajectory import (
     PACE_LABELS,
@@ -27,7 +30,7 @@ from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
 
 CSV_COLUMNS = ["indicator_id", "indicator", "unit", "level", "county", "town", "year",
-               "actual", "target", "gap", "completion", "status", "pace"]
+               "actual", "target", "gap", "completion", "status", "pace", "round", "carried_from"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Scorecard:
     rows: pd.DataFrame  # plan years and the baseline year, every level
     data_version: str
     is_demo: bool
+    rounds: dict[int, Round] = field(default_factory=dict)  # the round each year's figures are computed as of
+    newer: dict[int, list[Round]] = field(default_factory=dict)  # rounds of a year newer than that, sent in part
 
     def select(self, year: int | None = None, level: str | None = None, county: str | None = None,
                indicator_id: str | None = None, include_baseline: bool = False) -> pd.DataFrame:
@@ -53,14 +58,21 @@ class Scorecard:
             mask &= rows["indicator_id"] == indicator_id
         return rows[mask].reset_index(drop=True)
 
+    def round_of(self, year: int) -> Round | None:
+        """The round a year's figures are computed as of (None: computed from every report, no round)."""
+        return self.rounds.get(year)
+
     def data_as_of(self, year: int) -> pd.Timestamp | None:
-        """The 统计截至 of a year's data: the latest report date among the city-level figures."""
+        """The 统计截至 of a year's data: the round the figures are computed as of, else the latest report date
+        among the city-level figures."""
         return latest_as_of(self.rows[(self.rows["year"] == year) & (self.rows["level"] == "city")])
 
 
 def latest_as_of(rows: pd.DataFrame) -> pd.Timestamp | None:
-    """The latest 统计截至 among some scorecard rows, the date their 数据截至 line states; None when none has data."""
-    dates = rows["as_of"].dropna()
+    """The 统计截至 some scorecard rows are computed as of, the date their 数据截至 line states: the latest round
+    among them, else the latest report date; None when none has data."""
+    rounds = rows["round"].dropna() if "round" in rows else pd.Series([], dtype="datetime64[ns]")
+    dates = rounds if len(rounds) else rows["as_of"].dropna()
     return pd.Timestamp(dates.max()) if len(dates) else None
 
 
@@ -110,15 +122,45 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
     return pa.concat_tables(parts)
 
 
-def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None) -> Scorecard:
+def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None,
+                      rounds: Mapping[int, Round] | None = None, newer: Mapping[int, list[Round]] | None = None
+                      ) -> Scorecard:
+    """The scorecard of some rows. With `rounds` (year → 统计截至, see metrics/rounds.py) every row of a year is
+    judged at its round: time progress at the round's date, a county or town whose figure comes from an older
+    report marked carried_from, the city row counting the counties whose figure is of the round. `newer`: the
+    rounds sent in part after each year's round, kept for the notes that say so."""
     geo = geo or load_geography(plan)
     engine = Engine.over_rosters(rosters.tables)
-    engine.register("measure_rows", measure_rows(engine, plan))
+    measured = measure_rows(engine, plan)
+    engine.register("measure_rows", measured)
     engine.register("rolled", engine.run("engine/rollup"))
     for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
         engine.register(name, table)
     df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
-    return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo)
+    rounds = dict(rounds or {})
+    df = _with_rounds(df, measured.to_pandas(), {year: r.as_of for year, r in rounds.items()})
+    return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo, rounds, dict(newer or {}))
+
+
+def _with_rounds(df: pd.DataFrame, measured: pd.DataFrame, rounds: Mapping[int, date]) -> pd.DataFrame:
+    """round: the 统计截至 a row is judged at; carried_from: on county and town rows whose figure comes from an
+    older report of the year (沿用), that report's date; on city rows counties_reported, the counties whose
+    figure is of the round, and counties_carried, those whose figure comes from an older report."""
+    df["round"] = pd.to_datetime(df["year"].map(lambda y: rounds.get(int(y))))
+    as_of = pd.to_datetime(df["as_of"])
+    older = df["level"].isin(["county", "town"]) & as_of.notna() & df["round"].notna() & (as_of < df["round"])
+    df["carried_from"] = as_of.where(older)
+    latest = measured.groupby(["indicator_id", "year", "county"])["as_of"].max().reset_index()
+    latest["round"] = pd.to_datetime(latest["year"].map(lambda y: rounds.get(int(y))))
+    dated = latest["round"].notna() & latest["as_of"].notna()
+    is_fresh = pd.to_datetime(latest["as_of"]) >= latest["round"]
+    keys = list(zip(df["indicator_id"], df["year"]))
+    city = (df["level"] == "city") & df["round"].notna()
+    for column, part in (("counties_reported", latest[dated & is_fresh]), ("counties_carried", latest[dated & ~is_fresh])):
+        counts = part.groupby(["indicator_id", "year"]).size()
+        df[column] = pd.array([counts.get(k, 0) for k in keys], dtype="Int64")
+        df[column] = df[column].where(city)
+    return df
 
 
 def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:

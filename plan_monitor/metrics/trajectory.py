@@ -47,7 +47,7 @@ def add_time_progress(df: pd.DataFrame, baseline_year: int, last_year: int, red_
     """Add expected, start_of_year and status to scorecard rows of plan years.
 
     Needs columns: group keys (indicator_id, level, county, town), year, as_of, kind, direction, measure,
-    actual, target, baseline, final_target.
+    actual, target, baseline, final_target; optionally round (the date to judge at instead of as_of).
     """
     df = df.sort_values(["indicator_id", "level", "county", "town", "year"], na_position="first").copy()
     keys = [df[k].fillna("") for k in ("indicator_id", "level", "county", "town")]
@@ -71,7 +71,9 @@ def add_time_progress(df: pd.DataFrame, baseline_year: int, last_year: int, red_
     next_val = next_val.where(~flow, df["target"])
     next_t = next_t.where(~flow, df["year"] + 1.0)
 
-    now = year_position(df["as_of"], df["year"])
+    # judged at the row's round when it has one (every place of a year alike), else at its own report date
+    judged_at = df["round"].fillna(df["as_of"]) if "round" in df else df["as_of"]
+    now = year_position(judged_at, df["year"])
     span_t = (next_t - prev_t).replace(0, np.nan)
     slope = (next_val - prev_val) / span_t
     df["expected"] = prev_val + slope * (now - prev_t)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.present.format import fmt_carried
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.sources.report_dates import report_timestamps, year_end
 
@@ -73,6 +74,7 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
                 marker_color=[_color(s) for s in rows["status"]], name="实际",
                 text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                 hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
+    _mark_carried(fig, rows, "county")
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["county"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=28, line=dict(width=3, color="#222")),
@@ -80,6 +82,16 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     title = f"{'未达标单位数' if kind == 'threshold' else '实际'}（{_axis_unit(unit)}）"
     fig.update_xaxes(title=title, gridcolor="#eee")
     return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.06), clickmode="event+select")
+
+
+def _mark_carried(fig: go.Figure, rows: pd.DataFrame, column: str) -> None:
+    """Under the name of each county or town carried from an older report, its 沿用 mark (the bars keep the
+    plain names, so a click still names the place)."""
+    if "carried_from" not in rows or rows["carried_from"].isna().all():
+        return
+    ticks = [name if pd.isna(day) else f"{name}<br><span style='font-size:11px;color:#9a3412'>{fmt_carried(day)}</span>"
+             for name, day in zip(rows[column], rows["carried_from"])]
+    fig.update_yaxes(tickmode="array", tickvals=list(rows[column]), ticktext=ticks)
 
 
 def _label(value, unit: str) -> str:
@@ -141,6 +153,7 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
                            marker_color=[_color(s) for s in rows["status"]],
                            text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                            hovertemplate="%{y}<br>%{x:.4g}<extra>点击查看村（社区）</extra>"))
+    _mark_carried(fig, rows, "town")
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["town"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=24, line=dict(width=3, color="#222")))

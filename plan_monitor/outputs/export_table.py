@@ -10,7 +10,8 @@ import pandas as pd
 from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
-from plan_monitor.present.format import fmt_date, fmt_notes
+from plan_monitor.present.format import fmt_carried, fmt_date, fmt_iso, fmt_notes
+from plan_monitor.present.reporting import round_note
 from plan_monitor.spec.plan import LEVEL_LABELS
 
 NUMERIC = ("actual", "target", "gap", "completion")
@@ -29,6 +30,8 @@ def scorecard_table(rows: pd.DataFrame) -> pd.DataFrame:
     for col in NUMERIC:
         table[col] = pd.Series([_number(v) for v in table[col]], index=table.index, dtype=object)
     table["year"] = table["year"].astype(int)
+    for col in ("round", "carried_from"):  # dates as ISO text, empty when none
+        table[col] = [fmt_iso(v, empty="") or None for v in table[col]]
     return table
 
 
@@ -61,9 +64,19 @@ def as_of_note(as_of, is_demo: bool) -> str:
 
 
 def export_note(card: Scorecard, year: int | None = None) -> str:
-    """as_of_note for one year of the scorecard, or for its latest report when no year is given."""
+    """as_of_note for one year of the scorecard (with its round note when the round is incomplete or a newer
+    one is waiting), or for its latest report when no year is given."""
     as_of = card.data_as_of(year) if year is not None else latest_as_of(card.select(level="city"))
-    return as_of_note(as_of, card.is_demo)
+    note = round_note(card, year) if year is not None else None
+    return as_of_note(as_of, card.is_demo) + (f"；{note}" if note else "")
+
+
+def with_carried(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The table with a 沿用 column (沿用 9月30日 数据) when any of its rows is carried from an older report."""
+    if "carried_from" not in rows or rows["carried_from"].isna().all():
+        return frame
+    marks = pd.Series([fmt_carried(d) or None for d in rows["carried_from"]], index=frame.index, dtype=object)
+    return frame.assign(沿用=marks.astype(object).where(marks.notna(), None))
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -79,7 +92,7 @@ def scorecard_export(rows: pd.DataFrame) -> ExportTable:
         "时序进度": rows["time_progress"], "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
         "说明": fmt_notes(rows),
     })[SCORECARD_COLUMNS]
-    return ExportTable(frame.reset_index(drop=True), "目标完成情况", RATES, "状态", "单位")
+    return ExportTable(with_carried(frame, rows).reset_index(drop=True), "目标完成情况", RATES, "状态", "单位")
 
 
 def scorecard_xlsx(card_rows: pd.DataFrame, as_of, is_demo: bool, title: str | None = None) -> bytes:
@@ -101,7 +114,8 @@ def county_export(rows: pd.DataFrame, unit: str) -> ExportTable:
         "排位": rows["rank"], "县（市、区）": rows["county"], "实际": rows["actual"], "目标": rows["target"],
         "差距": rows["gap"], "完成率": rows["completion"], "状态": _text(rows["status_label"]),
         "走势": _text(rows["pace_label"]), "说明": fmt_notes(rows),
-    }).reset_index(drop=True)
+    })
+    frame = with_carried(frame, rows).reset_index(drop=True)
     return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
 
 
@@ -117,7 +131,8 @@ def town_export(towns: pd.DataFrame, unit: str) -> ExportTable:
     frame = pd.DataFrame({
         "乡镇（街道）": towns["town"], "实际": towns["actual"], "目标": towns["target"], "差距": towns["gap"],
         "完成率": towns["completion"], "状态": _text(towns["status_label"]), "说明": fmt_notes(towns),
-    }).reset_index(drop=True)
+    })
+    frame = with_carried(frame, towns).reset_index(drop=True)
     return ExportTable(frame, "各乡镇", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
 
 

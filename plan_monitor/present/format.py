@@ -77,3 +77,9 @@ def fmt_iso(value, empty: str = "—") -> str:
     """A day in ISO form, for tables that sort and filter by date: 2024-09-30."""
     when = _moment(value)
     return empty if when is None else when.strftime("%Y-%m-%d")
+
+
+def fmt_carried(value, empty: str = "") -> str:
+    """The 沿用 mark of a figure carried from an older report of the year: 沿用 9月30日 数据."""
+    when = _moment(value)
+    return empty if when is None else f"沿用 {when.month}月{when.day}日 数据"

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from plan_monitor.metrics.completeness import INITIAL, LACKING, expected_rosters, missing_counties, reference_round
+from plan_monitor.metrics.rounds import Round
+from plan_monitor.metrics.scorecard import Scorecard
 from plan_monitor.present.format import fmt_date, fmt_month_day, fmt_time
 from plan_monitor.present.history import ENTRY_COLUMNS, entry_parts
 from plan_monitor.sources.report_dates import YEAR_END
@@ -28,6 +30,47 @@ def incomplete_note(status: pd.DataFrame, year: int) -> str | None:
         return None
     names = "、".join(counties[:MAX_NAMES]) + ("等" if len(counties) > MAX_NAMES else "")
     return f"{len(counties)} 个县未报送 {fmt_date(as_of)} 一轮数据（{names}）"
+
+
+def round_note(card: Scorecard, year: int, short: bool = False) -> str | None:
+    """One line on the round a year's figures are computed as of, for the header, the slides, the PPTX, the
+    情况通报 and the exports; None when every county sent it in full and nothing newer has arrived. A round some
+    counties have not sent: "1/9 县已报送 2024年12月31日 一轮数据，沙市区、…等未报送，沿用本年此前数据（标“沿用”）";
+    a newer round sent in part: "2024年12月31日 一轮已有 1/9 县报送（荆州区），按各县均已报齐的 2024年9月30日 一轮统计".
+    `short`: the same in a few words for a slide footer, beside the 数据截至 date: "1/9 县已报送本轮，其余沿用此前数据"."""
+    r = card.round_of(year)
+    if r is None:
+        return None
+    if short:
+        newer = card.newer.get(year) or []
+        if r.missing:
+            return f"{r.share} 县已报送本轮，其余沿用此前数据"
+        return f"{fmt_date(newer[0].as_of)} 一轮已有 {newer[0].share} 县报送" if newer else None
+    if r.missing:
+        rows = card.rows[card.rows["year"] == year]
+        then = ("沿用本年此前数据（标“沿用”）" if "carried_from" in rows and rows["carried_from"].notna().any()
+                else "暂无本轮数据")
+        return f"{r.share} 县已报送 {fmt_date(r.as_of)} 一轮数据，{_names(r.missing)}未报送，{then}{_partial(r)}"
+    newer = card.newer.get(year) or []
+    if newer:
+        latest = newer[0]
+        who = (f"（{_names(latest.reported)}）" if len(latest.reported) <= len(latest.missing)
+               else f"（{_names(latest.missing)}未报送）" if latest.missing else "")
+        basis = "各县均已报齐的" if r.is_complete else "最近一轮"
+        return (f"{fmt_date(latest.as_of)} 一轮已有 {latest.share} 县报送{who}{_partial(latest)}，"
+                f"按{basis} {fmt_date(r.as_of)} 一轮统计")
+    return f"{fmt_date(r.as_of)} 一轮{_partial(r)[1:]}" if _partial(r) else None
+
+
+def _partial(r: Round) -> str:
+    """Counties that sent some rosters of a round but not all: "，公安县未报齐"."""
+    partial = [c for c in r.reported if c not in r.complete]
+    return f"，{_names(partial)}未报齐" if partial else ""
+
+
+def _names(counties) -> str:
+    counties = list(counties)
+    return "、".join(counties[:MAX_NAMES]) + ("等" if len(counties) > MAX_NAMES else "")
 
 
 def requirement_text(plan: Plan) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import ATTENTION
-from plan_monitor.present.format import fmt_value
+from plan_monitor.present.format import fmt_carried, fmt_value
 from plan_monitor.sources.report_dates import report_timestamps
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.plan import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS
@@ -23,10 +23,13 @@ def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     city = card.select(year=year, level="city")
     series = card.select(level="city", include_baseline=True)[["indicator_id", "year", "actual", "target"]]
     city = city.assign(series=city["indicator_id"].map(lambda k: series[series["indicator_id"] == k].reset_index(drop=True)))
+    carried = city["counties_carried"].fillna(0) if "counties_carried" in city else pd.Series(0, index=city.index)
+    city["carried_note"] = [f" · {int(n)} 个县沿用此前数据" if n > 0 else "" for n in carried]
     rows = card.select(year=year)
     rows = rows[rows["level"].isin(["city", "county"]) & rows["status"].isin(ATTENTION)].copy()
     rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
-    rows["place"] = rows["county"].fillna("全市")
+    rows["place"] = [place + (f"（{fmt_carried(day)}）" if not pd.isna(day) else "")
+                     for place, day in zip(rows["county"].fillna("全市"), rows["carried_from"])]
     attention = rows.sort_values(["_rank", "level", "completion"], na_position="last")
     return city.reset_index(drop=True), attention[["indicator_id", "indicator", "place", "level", "actual", "target",
                                                    "expected", "completion", "time_progress", "unit", "kind", "status",
@@ -86,7 +89,8 @@ def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
     ind = m.plan.indicator(indicator_id)
     rows = m.card.select(year=year, level="county", indicator_id=indicator_id).copy()
     last = m.plan.years[-1]
-    as_of = report_timestamps(rows["as_of"], year)  # a county without a report: as at year end
+    # judged at the round (a carried county too), else at the county's report; none: as at year end
+    as_of = report_timestamps(rows["round"].fillna(rows["as_of"]), year)
     q_now = as_of.dt.year * 4 + (as_of.dt.month - 1) // 3 + 1  # quarters completed counting this one
     q_year_left = (year * 4 + 4 - q_now).clip(lower=0)
     q_plan_left = (last * 4 + 4 - q_now).clip(lower=0)

@@ -86,3 +86,18 @@ def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
               for name, table in rosters.tables.items()}
     return Rosters(tables, f"{rosters.version}@{cutoff.isoformat()}", rosters.is_demo, rosters.files,
                    rosters.history)
+
+
+def cut_off_rounds(rosters: Rosters, rounds: dict[int, date]) -> Rosters:
+    """Each year's reports dated on or before that year's round (a year without a round keeps every report):
+    every unit then contributes its latest report as of the round, and nothing crosses into another year."""
+    if not rounds:
+        return rosters
+    tables = {}
+    for name, table in rosters.tables.items():
+        years = pc.cast(table["year"], pa.int64())
+        limit = pc.coalesce(*[pc.if_else(pc.equal(years, year), pa.scalar(day, pa.date32()), pa.scalar(None, pa.date32()))
+                              for year, day in rounds.items()], pa.scalar(date.max, pa.date32()))
+        tables[name] = table.filter(pc.fill_null(pc.less_equal(report_dates(table), limit), True))
+    stamp = ",".join(f"{y}:{d.isoformat()}" for y, d in sorted(rounds.items()))
+    return Rosters(tables, f"{rosters.version}@{stamp}", rosters.is_demo, rosters.files, rosters.history)

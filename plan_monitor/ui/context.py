@@ -16,7 +16,8 @@ from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.charts import legend_html
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
-from plan_monitor.present.reporting import incomplete_note
+from plan_monitor.metrics.rounds import round_label
+from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
 from plan_monitor.ui.boundary import show_known
 
@@ -100,32 +101,40 @@ def cached_monitor(cutoff: str | None = None) -> Monitor:
 
 
 def monitor() -> tuple[Monitor, int]:
-    """The Monitor for the year and 统计截至 chosen in the sidebar (both kept in the URL), and the year."""
+    """The Monitor for the year and 统计截至 (reporting round) chosen in the sidebar (both kept in the URL), and the
+    year. Each round is listed with how many counties sent it; the default is the year's default round (the
+    newest every county sent in full), which the URL leaves out. A round in the URL shows the data as it stood
+    on that day (later reports left out)."""
     st.markdown(CSS, unsafe_allow_html=True)
     full = cached_monitor()
     years = full.plan.years
     year = qp("year", years, full.latest_year())
     year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
-    dates = full.rounds.get(year, [])
-    labels = ["最新"] + [d.isoformat() for d in dates[1:]]
-    chosen = qp("asof", labels, "最新")
-    chosen = st.sidebar.selectbox("统计截至", labels, index=labels.index(chosen), key="pm_asof",
-                                  help="选择较早的报送日期，查看当时的完成情况")
-    set_qp(year=year, asof=None if chosen == "最新" else chosen)
-    return (full if chosen == "最新" else cached_monitor(chosen)), year
+    rounds = full.year_rounds.get(year, [])
+    options = [r.as_of.isoformat() for r in rounds]
+    labels = {r.as_of.isoformat(): round_label(r) for r in rounds}
+    default = full.as_of_rounds[year].isoformat() if year in full.as_of_rounds else None
+    chosen = qp("asof", options, default)
+    explicit = st.query_params.get("asof") in options  # a round named in the URL: the data as it stood that day
+    if options:
+        chosen = st.sidebar.selectbox("统计截至", options, index=options.index(chosen), format_func=labels.get,
+                                      key="pm_asof", help="各轮报送日期及已报送的县数；默认为各县均已报送的最新一轮")
+    set_qp(year=year, asof=chosen if explicit or chosen != default else None)
+    return (full if not explicit and chosen == default else cached_monitor(chosen)), year
 
 
 def header(m: Monitor, year: int, title: str) -> None:
-    """Page title with the plan's name, 数据截至 and the 示例数据 mark on every page."""
+    """Page title with the plan's name, 数据截至 (the round the figures are computed as of), the round note
+    and the 示例数据 mark on every page."""
     demo = '<span class="pm-badge pm-demo">示例数据</span>' if m.card.is_demo else ""
     st.markdown(f"## {title}{demo}", unsafe_allow_html=True)
     as_of = m.card.data_as_of(year)
     st.markdown(f'<div class="pm-meta">{m.plan.plan.name} · {year}年 · 数据截至 {fmt_date(as_of)}'
                 f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
-    note = incomplete_note(m.reporting, year)
-    if note:  # a county lacking the round is counted from an older report or not at all
-        st.markdown(f'<div class="pm-meta" style="color:#9a3412;font-weight:600">注意：{note}，'
-                    f'相关数字不完整，详见“报送情况”</div>', unsafe_allow_html=True)
+    note = round_note(m.card, year)
+    if note:  # a round some counties have not sent: counted from their older report, or a newer one waiting
+        st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{note}，'
+                    f'详见“报送情况”</div>', unsafe_allow_html=True)
     st.markdown(f'<div class="pm-meta" style="margin:6px 0 12px">{legend_html()}</div>', unsafe_allow_html=True)
 
 

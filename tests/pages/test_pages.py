@@ -123,7 +123,9 @@ def test_overview_earlier_report_date(demo):
     """统计截至 2024-06-30 shows the figures as they stood at that report."""
     at = open_page("overview")
     picker = at.sidebar.selectbox(key="pm_asof")
-    assert picker.options == ["最新", "2024-06-30"]
+    # every round of the year with how many counties sent it, the newest complete one chosen
+    assert picker.options == ["2024-09-30（9/9 县已报送）", "2024-06-30（9/9 县已报送）"]
+    assert picker.value == "2024-09-30"
     picker.set_value("2024-06-30").run()
     assert not at.exception
     earlier = Monitor.build(DEFAULT_TARGETS, DEFAULT_DATA, date(2024, 6, 30))

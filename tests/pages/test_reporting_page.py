@@ -83,7 +83,8 @@ def test_demo_year_before_quarterly_reporting_is_complete():
 
 def test_a_county_missing_the_latest_round_is_flagged_on_the_page_and_in_the_header(without_gongan):
     at = open_page("reporting")
-    note = "注意：1 个县未报送 2024年9月30日 一轮数据（公安县）"
+    # the figures stay on 06-30, the newest round every county sent in full; the header says 09-30 is waiting
+    note = "注意：2024年9月30日 一轮已有 8/9 县报送（公安县未报送），按各县均已报齐的 2024年6月30日 一轮统计"
     assert note in markdown_text(at)
     grid = at.dataframe[0].value
     q3 = [c for c in grid.columns if c.startswith("9月30日")]
@@ -137,4 +138,4 @@ def test_an_upload_shows_who_sent_it(without_gongan):
     assert uploads[["版本", "操作", "内容", "县（市、区）", "提交人", "文件"]].values.tolist() == [
         [1, "上传", "县级党建工作统计表", "公安县", "赵六", "公安县县级统计表.csv"]]
     # 公安县 still lacks three rosters of the round
-    assert "注意：1 个县未报送 2024年9月30日 一轮数据（公安县）" in markdown_text(at)
+    assert "注意：2024年9月30日 一轮已有 9/9 县报送，公安县未报齐，按各县均已报齐的 2024年6月30日 一轮统计" in markdown_text(at)

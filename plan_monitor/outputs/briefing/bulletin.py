@@ -266,6 +266,7 @@ def _title(deck: Deck) -> str:
 
 def _date_line(deck: Deck) -> str:
     line = f"数据截至{fmt_date(deck.as_of)}" if deck.as_of else "暂无数据"
+    line += f"；{deck.round_note}" if deck.round_note else ""
     return f"（{line}；{DEMO_NOTE}）" if deck.is_demo else f"（{line}）"
 
 
@@ -373,7 +374,7 @@ def bulletin(deck: Deck) -> Bulletin:
     slides = [s for s in deck.slides if s.kind == "indicator"]
     leads = [f"（{chinese_number(i)}）{s.title}。" for i, s in enumerate(slides, 1)]
     paragraphs = [lead + indicator_paragraph(deck, s) for lead, s in zip(leads, slides)]
-    source = f"数据截至{fmt_date(deck.as_of)}。{deck.source}。" + (f"{DEMO_NOTE}。" if deck.is_demo else "")
+    source = f"数据截至{fmt_date(deck.as_of)}。" + (f"{deck.round_note}。" if deck.round_note else "") + f"{deck.source}。" + (f"{DEMO_NOTE}。" if deck.is_demo else "")
     return Bulletin(_title(deck), _date_line(deck), opening(deck), paragraphs, leads, cards_paragraph(deck),
                     closing(deck), figures_table(deck), source, deck.is_demo)
 

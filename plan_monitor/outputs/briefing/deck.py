@@ -14,7 +14,8 @@ import pandas as pd
 
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
-from plan_monitor.present.format import fmt_date
+from plan_monitor.present.format import fmt_carried, fmt_date
+from plan_monitor.present.reporting import round_note
 from plan_monitor.present.views import county_ranking, status_matrix
 
 SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "summary"]
@@ -44,6 +45,9 @@ class Deck:
     county: str | None  # None: the city's deck; else one county's own deck
     source: str
     slides: tuple[Slide, ...]
+    round_note: str | None = None  # the round note (present/reporting.round_note): an incomplete or newer round
+    round_short: str | None = None  # the same in a few words, beside 数据截至 in the footer
+
 
     @property
     def place(self) -> str:
@@ -51,7 +55,7 @@ class Deck:
 
     @property
     def as_of_text(self) -> str:
-        return f"数据截至 {fmt_date(self.as_of)}"
+        return f"数据截至 {fmt_date(self.as_of)}" + (f"（{self.round_short}）" if self.round_short else "")
 
     @property
     def footer(self) -> str:
@@ -70,7 +74,8 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
     place = place[place["indicator_id"].isin(order)].sort_values("indicator_id", key=lambda s: s.map(order))
     place = place.reset_index(drop=True)
     name = county or m.geo.region_name
-    slides = [_title(m, year, name, as_of, card.is_demo), _overall(place, name, year)]
+    note = round_note(card, year)
+    slides = [_title(m, year, name, as_of, card.is_demo, note), _overall(place, name, year)]
     for ind in m.plan.indicators:
         if level not in ind.levels:
             continue
@@ -80,7 +85,7 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
         else:
             parts = county_ranking(m, year, ind.id) if "county" in ind.levels else place.iloc[0:0]
         slides.append(Slide("indicator", ind.name, _indicator_subtitle(own), ind.id,
-                            pd.concat([own, parts], ignore_index=True)))
+                            pd.concat([own, _marked(parts)], ignore_index=True)))
     if not county:
         matrix = status_matrix(m, year)
         slides.append(Slide("matrix", f"{year}年各县（市、区）指标进度状态", "行：县（市、区）；列：指标", rows=matrix))
@@ -88,11 +93,24 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
     slides.append(Slide("cards", "红黄牌（严重滞后、滞后）", f"{len(cards)} 项", rows=cards))
     slides.append(_summary(place, cards, name, year))
     return Deck(m.plan.plan.name, m.geo.region_name, year, None if as_of is None else as_of.date(), card.is_demo,
-                county, SOURCE, tuple(slides))
+                county, SOURCE, tuple(slides), note, round_note(card, year, short=True))
 
 
-def _title(m: Monitor, year: int, name: str, as_of, is_demo: bool) -> Slide:
-    lines = [f"{name} · {year}年", f"数据截至 {fmt_date(as_of)}"]
+def _marked(rows: pd.DataFrame) -> pd.DataFrame:
+    """County and town rows carried from an older report named with their 沿用 mark, as every slide shows them."""
+    if rows.empty or "carried_from" not in rows or rows["carried_from"].isna().all():
+        return rows
+    rows = rows.copy()
+    carried = rows["carried_from"].notna()
+    for level in ("county", "town"):
+        at = carried & (rows["level"] == level)
+        rows.loc[at, level] = [f"{name}（{fmt_carried(day)}）" for name, day in
+                               zip(rows.loc[at, level], rows.loc[at, "carried_from"])]
+    return rows
+
+
+def _title(m: Monitor, year: int, name: str, as_of, is_demo: bool, note: str | None = None) -> Slide:
+    lines = [f"{name} · {year}年", f"数据截至 {fmt_date(as_of)}"] + ([note] if note else [])
     if is_demo:
         lines.append("示例数据，非真实统计")
     return Slide("title", m.plan.plan.name, "目标任务推进情况汇报", bullets=tuple(lines))
@@ -117,7 +135,7 @@ def _cards(m: Monitor, year: int, county: str | None) -> pd.DataFrame:
     """红牌 (严重滞后) then 黄牌 (滞后): for a city deck the counties responsible; for a county deck its towns."""
     level, rows = ("town", m.card.select(year=year, level="town", county=county)) if county else \
         ("county", m.card.select(year=year, level="county"))
-    rows = rows[rows["status"].isin(ATTENTION)].copy()
+    rows = _marked(rows[rows["status"].isin(ATTENTION)])
     rows["card"] = rows["status"].map({"far_behind": "红牌", "behind": "黄牌"})
     rows["responsible"] = rows[level]
     rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
