@@ -1,5 +1,6 @@
 """分乡镇: a county's towns for one indicator, then the villages/communities of a town — which count and which do not."""
 
+import pandas as pd
 import streamlit as st
 
 from plan_monitor.outputs.charts import town_bars
@@ -44,13 +45,16 @@ if villages is None:
 if villages.empty:
     st.info(f"{town}{year}年没有报送村（社区）数据。")
     st.stop()
-met, missing = int(villages["meets"].sum()), int((~villages["meets"]).sum())
+meets = villages["meets"].astype("boolean")  # NA: the unit left the needed cell blank (未填报), neither way
+met, short, blank = int((meets == True).sum()), int((meets == False).sum()), int(meets.isna().sum())  # noqa: E712
 verb = "已计入目标" if ind.direction == "higher" else "已达标"
-c1, c2 = st.columns(2)
-c1.metric(verb, f"{met}个")
-c2.metric("尚未计入" if ind.direction == "higher" else "未达标", f"{missing}个")
+cols = st.columns(3 if blank else 2)
+cols[0].metric(verb, f"{met}个")
+cols[1].metric("尚未计入" if ind.direction == "higher" else "未达标", f"{short}个")
+if blank:
+    cols[2].metric("未填报", f"{blank}个", help="该项空白的单位不计入，也不算未达标；请督促补报")
 table = villages.assign(
-    是否计入=villages["meets"].map({True: "✔ 计入", False: "✘ 未计入"}),
+    是否计入=["未填报" if pd.isna(ok) else ("✔ 计入" if ok else "✘ 未计入") for ok in meets],
     示范=villages["is_demo"].map({True: "是", False: "否"}),
 ).rename(columns={"village": "村（社区）", "unit_type": "类型", "demo_year": "示范命名年度",
                   "income_wan": "村集体经济收入（万元）", "reserve_cadres_u30": "30岁以下后备干部（人）", "as_of": "统计截至"})

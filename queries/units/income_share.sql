@@ -1,7 +1,8 @@
 -- purpose: drill-down twin of income_share.sql: each village of one town and whether its income reaches the threshold.
 -- grain: village (one year, one county, one town)
 -- reads: villages
-SELECT village, unit_type, coalesce(income_wan >= $threshold_wan, false) AS meets,
+-- meets is NULL where the income is blank: 未填报, neither counted nor failing (as in the measure).
+SELECT village, unit_type, income_wan >= $threshold_wan AS meets,
     is_demo, demo_year, income_wan, reserve_cadres_u30, as_of
 FROM villages
 WHERE unit_type = '村' AND year = $year AND county = $county AND town = $town

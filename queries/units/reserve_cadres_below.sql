@@ -2,7 +2,8 @@
 -- grain: village (one year, one county, one town)
 -- reads: villages
 SELECT village, unit_type,
-    coalesce(CASE WHEN $under30 THEN reserve_cadres_u30 ELSE reserve_cadres END, 0) >= $min_cadres AS meets,
+    -- NULL where the count is blank: 未填报, not 0 (as in the measure)
+    CASE WHEN $under30 THEN reserve_cadres_u30 ELSE reserve_cadres END >= $min_cadres AS meets,
     is_demo, demo_year, income_wan, reserve_cadres_u30, as_of
 FROM villages
 WHERE unit_type = '村' AND year = $year AND county = $county AND town = $town

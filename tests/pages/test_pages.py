@@ -210,6 +210,32 @@ def test_town_village_list_and_counts(demo):
     assert len(buttons) == 1
 
 
+def test_a_village_with_a_blank_income_is_unreported_in_the_town_list(tmp_path, monkeypatch):
+    """Missing is not zero down to the village list: a 村 whose income cell is blank is 未填报, neither counted
+    nor failing, as the measure leaves it out of both."""
+    import csv
+    import shutil
+
+    data = tmp_path / "demo"
+    shutil.copytree(DEFAULT_DATA, data)
+    path = data / "village_2024-09-30.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    head = rows[0]
+    at_town = [r for r in rows[1:] if r[head.index("县（市、区）")] == "公安县" and r[head.index("乡镇（街道）")] == "埠河镇"
+               and r[head.index("类型")] == "村"]
+    blanked = at_town[0][head.index("村（社区）")]
+    at_town[0][head.index("村集体经济收入（万元）")] = ""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    monkeypatch.setenv("PLAN_MONITOR_DATA", str(data))
+    at = open_page("town", county="公安县", indicator="village_income_20w", town="埠河镇")
+    counted = dict(zip(at.dataframe[0].value["村（社区）"], at.dataframe[0].value["是否计入"]))
+    assert counted[blanked] == "未填报"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["未填报"] == "1个"
+    assert sum(int(v.rstrip("个")) for v in metrics.values()) == len(counted)
+
+
 def test_town_picker_offers_only_town_level_indicators(demo):
     """示范乡镇 is not reported per town: the picker falls back to the first town-level indicator."""
     at = open_page("town", county="公安县", indicator="demo_towns")
