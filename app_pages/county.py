@@ -7,7 +7,7 @@ from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export, with_carried
 from plan_monitor.present.format import fmt_notes, fmt_rate, fmt_value
 from plan_monitor.spec.plan import SPLIT_BY_LABELS
-from plan_monitor.present.views import county_ranking, status_matrix
+from plan_monitor.present.views import county_ranking, marked_matrix
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
@@ -57,7 +57,7 @@ else:
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")
-matrix = status_matrix(m, year)
+matrix = marked_matrix(m, year)
 names = {i.id: i.name for i in m.plan.indicators}
 fig = status_heatmap(matrix, names)
 st.plotly_chart(fig, key="matrix", config={"displayModeBar": False})

@@ -56,6 +56,28 @@ def status_matrix(m: Monitor, year: int) -> pd.DataFrame:
     return matrix.astype(object).where(matrix.notna(), None)
 
 
+def carried_counties(m: Monitor, year: int) -> dict[str, str]:
+    """Counties whose figures of the year come (wholly or in part) from a report older than the round, with their
+    沿用 mark for a row label: 沿用 9月30日 数据, or 部分沿用 9月30日 数据 when some of their figures are of the round."""
+    rows = m.card.select(year=year, level="county")
+    if "carried_from" not in rows or rows["carried_from"].isna().all():
+        return {}
+    marks = {}
+    for county, part in rows[rows["actual"].notna()].groupby("county", sort=False):
+        carried = part["carried_from"].dropna()
+        if len(carried):
+            mark = fmt_carried(carried.max())
+            marks[county] = mark if len(carried) == len(part) else f"部分{mark}"
+    return {county: marks[county] for county in m.geo.county_names() if county in marks}  # gazetteer order
+
+
+def marked_matrix(m: Monitor, year: int) -> pd.DataFrame:
+    """status_matrix with each carried county's row named with its 沿用 mark, as the 分县 page and its export show it."""
+    marks = carried_counties(m, year)
+    matrix = status_matrix(m, year)
+    return matrix.rename(index=lambda c: f"{c}（{marks[c]}）" if c in marks else c)
+
+
 def town_table(m: Monitor, year: int, indicator_id: str, county: str) -> pd.DataFrame:
     """Towns of one county for one indicator, best first."""
     rows = m.card.select(year=year, level="town", indicator_id=indicator_id, county=county)

@@ -61,3 +61,11 @@ def test_slides_pptx_footer_and_bulletin_carry_the_round(carried):
     b = bulletin(deck)
     assert b.date_line == f"（数据截至2024年12月31日；{NOTE}；示例数据，非真实统计）"
     assert b.source.startswith(f"数据截至2024年12月31日。{NOTE}。数据来源")
+
+
+def test_the_deck_matrix_names_the_counties_that_carry(carried):
+    deck = build_deck(carried, 2024)
+    (matrix,) = [s for s in deck.slides if s.kind == "matrix"]
+    assert matrix.subtitle == ("行：县（市、区）；列：指标；" + "、".join(
+        ["沙市区", EARLY_COUNTY, *OTHERS[1:]]) + " 沿用此前数据")
+    assert list(matrix.rows.index) == ["沙市区", EARLY_COUNTY, *OTHERS[1:]]  # the table keeps the plain names

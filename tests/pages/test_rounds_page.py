@@ -78,3 +78,17 @@ def test_county_page_table_and_bars_carry_the_mark():
     assert ticks["荆州区"] == "荆州区"
     assert ticks["公安县"] == f"公安县<br><span style='font-size:11px;color:#9a3412'>{MARK}</span>"
     assert sum(text.endswith(f"{MARK}</span>") for text in ticks.values()) == 8
+
+
+def test_the_status_matrix_names_the_carried_counties():
+    """The 分县 matrix (heatmap and export) names each carried county with its mark; 荆州区 sent the round for its
+    village roster only, so part of its figures are carried."""
+    import json
+
+    at = open_page("county")
+    at.sidebar.selectbox(key="pm_asof").set_value("2024-12-31").run()
+    assert not at.exception
+    heatmaps = [json.loads(c.proto.spec)["data"][0] for c in at.get("plotly_chart")
+                if json.loads(c.proto.spec)["data"][0].get("type") == "heatmap"]
+    assert len(heatmaps) == 1
+    assert sorted(heatmaps[0]["y"]) == sorted([f"{EARLY_COUNTY}（部分{MARK}）"] + [f"{c}（{MARK}）" for c in OTHERS])

@@ -16,7 +16,7 @@ from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
 from plan_monitor.present.format import fmt_carried, fmt_date
 from plan_monitor.present.reporting import round_note
-from plan_monitor.present.views import county_ranking, status_matrix
+from plan_monitor.present.views import carried_counties, county_ranking, status_matrix
 
 SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "summary"]
 SOURCE = "数据来源：各县（市、区）报送的村（社区）、乡镇（街道）、县级统计表，经监测看板汇总"
@@ -88,7 +88,9 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
                             pd.concat([own, _marked(parts)], ignore_index=True)))
     if not county:
         matrix = status_matrix(m, year)
-        slides.append(Slide("matrix", f"{year}年各县（市、区）指标进度状态", "行：县（市、区）；列：指标", rows=matrix))
+        carried = carried_counties(m, year)
+        subtitle = "行：县（市、区）；列：指标" + (f"；{'、'.join(carried)} 沿用此前数据" if carried else "")
+        slides.append(Slide("matrix", f"{year}年各县（市、区）指标进度状态", subtitle, rows=matrix))
     cards = _cards(m, year, county)
     slides.append(Slide("cards", "红黄牌（严重滞后、滞后）", f"{len(cards)} 项", rows=cards))
     slides.append(_summary(place, cards, name, year))
