@@ -335,16 +335,7 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
                 add(at + ("levels",), f"查询 {ind.query} 只到县级，不能按乡镇报告 / query has county grain",
                     "从 levels 中删除 town")
         _split_problems(ind, at, add)
-        for county, by_year in ind.quotas.items():
-            for year in by_year:
-                if year not in ind.targets:
-                    add(at + ("quotas", county, year), f"{year} 年没有全市目标，无法分解 / no city target that year",
-                        f"可分解的年份：{sorted(ind.targets)}")
-        for year, city_target in ind.targets.items():
-            shares = [q[year] for q in ind.quotas.values() if year in q]
-            if shares and ind.kind == "count" and sum(shares) < city_target:
-                add(at + ("quotas",), f"{year} 年各县任务合计 {sum(shares):g} 少于全市目标 {city_target:g} / quotas do not cover the city target",
-                    "调整各县任务数，使合计不少于全市目标")
+        _quota_problems(ind, ind.quotas, at, add, "任务数", "quotas do not cover the city target")
     if check_geography:
         from plan_monitor.spec.geography import load_geography
 
@@ -393,13 +384,20 @@ def _split_problems(ind: Indicator, at: tuple, add) -> None:
                 add(at + ("targets", year), f"测算分解按整数分配，全市目标 {value:g} 不是整数 / a split target must be whole",
                     "将目标写成整数，或改用 split.quotas 写明各县测算任务数")
     else:
-        for county, by_year in split.quotas.items():
-            for year in by_year:
-                if year not in ind.targets:
-                    add(where + ("quotas", county, year), f"{year} 年没有全市目标，无法分解 / no city target that year",
-                        f"可分解的年份：{sorted(ind.targets)}")
-        for year, city_target in ind.targets.items():
-            shares = [q[year] for q in split.quotas.values() if year in q]
-            if shares and ind.kind == "count" and sum(shares) < city_target:
-                add(where + ("quotas",), f"{year} 年各县测算任务合计 {sum(shares):g} 少于全市目标 {city_target:g} / split does not cover the city target",
-                    "调整各县测算任务数，使合计不少于全市目标")
+        _quota_problems(ind, split.quotas, where, add, "测算任务数", "split does not cover the city target")
+
+
+def _quota_problems(ind: Indicator, quotas: dict, at: tuple, add, word: str, english: str) -> None:
+    """County quotas (issued 任务分解 or a monitoring split's): each year needs a city target, and for counts the
+    quotas of a year must cover the city target."""
+    for county, by_year in quotas.items():
+        for year in by_year:
+            if year not in ind.targets:
+                add(at + ("quotas", county, year), f"{year} 年没有全市目标，无法分解 / no city target that year",
+                    f"可分解的年份：{sorted(ind.targets)}")
+    for year, city_target in ind.targets.items():
+        shares = [q[year] for q in quotas.values() if year in q]
+        if shares and ind.kind == "count" and sum(shares) < city_target:
+            total = word[:-1] if word.endswith("数") else word
+            add(at + ("quotas",), f"{year} 年各县{total}合计 {sum(shares):g} 少于全市目标 {city_target:g} / {english}",
+                f"调整各县{word}，使合计不少于全市目标")
