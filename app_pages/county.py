@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from plan_monitor.outputs.charts import county_bars, status_heatmap
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
+from plan_monitor.outputs.charts import county_bars, status_heatmap
 from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export, with_carried
 from plan_monitor.present.format import fmt_notes, fmt_rate, fmt_value
-from plan_monitor.spec.plan import SPLIT_BY_LABELS
 from plan_monitor.present.views import county_ranking, marked_matrix
+from plan_monitor.spec.plan import SPLIT_BY_LABELS
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 

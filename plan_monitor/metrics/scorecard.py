@@ -167,8 +167,8 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     meta = {i.id: i for i in plan.indicators}
     df["indicator"] = df["indicator_id"].map(lambda k: meta[k].name)
     df["unit"] = df["indicator_id"].map(lambda k: meta[k].unit)
-    for field in ("kind", "direction", "measure"):
-        df[field] = df["indicator_id"].map(lambda k, f=field: getattr(meta[k], f))
+    for name in ("kind", "direction", "measure"):
+        df[name] = df["indicator_id"].map(lambda k, f=name: getattr(meta[k], f))
     df["as_of"] = pd.to_datetime(df["as_of"])
     first, last = plan.years[0], plan.years[-1]
     base_rows = df[df["year"] < first].copy()

@@ -13,10 +13,10 @@ import streamlit as st
 from plan_monitor.errors import UserError
 from plan_monitor.ingest.service import Actor
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.rounds import round_label
 from plan_monitor.outputs.charts import legend_html
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
-from plan_monitor.metrics.rounds import round_label
 from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
 from plan_monitor.ui.boundary import show_known

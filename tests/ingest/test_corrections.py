@@ -7,8 +7,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
 
 from plan_monitor.cli import main

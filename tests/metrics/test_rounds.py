@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from early_round import EARLY_COUNTY, Q3, YEAR_END, early_upload
 
-from early_round import EARLY_COUNTY, OTHERS, Q3, YEAR_END, early_upload
 from plan_monitor.errors import UserError
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.rounds import round_label

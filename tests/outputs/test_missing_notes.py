@@ -4,6 +4,7 @@ scorecard's missing_note column, never a 0 and never a red status."""
 from __future__ import annotations
 
 import pytest
+from metrics.test_missing import STATS  # the same inline rows: 公安县 blank in 2024
 
 from inline_rosters import make_rosters
 from plan_monitor.metrics.scorecard import compute_scorecard
@@ -11,8 +12,6 @@ from plan_monitor.outputs.briefing.bulletin import _figure_clause, _target_claus
 from plan_monitor.outputs.briefing.pptx_export import _missing_text
 from plan_monitor.outputs.briefing.slide_html import _status_text
 from plan_monitor.outputs.export_table import scorecard_export
-
-from metrics.test_missing import STATS  # the same inline rows: 公安县 blank in 2024
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from datetime import date
 
 import openpyxl
 import pytest
-
 from early_round import EARLY_COUNTY, OTHERS, early_upload
+
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.bulletin import bulletin
 from plan_monitor.outputs.briefing.deck import build_deck

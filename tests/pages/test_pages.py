@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import pytest
+from page_runner import open_page as run_page
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.metrics.monitor import Monitor
@@ -28,12 +29,7 @@ def demo() -> Monitor:
 
 
 def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"app_pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_page(page, **query)
     assert_no_raw_missing(at)
     return at
 

@@ -7,29 +7,15 @@ import shutil
 from datetime import date
 
 import pytest
+from page_runner import markdown_text, open_page
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.metrics.monitor import Monitor
-from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 
-APP = str(ROOT / "app.py")
 LATEST = "2024-09-30"
 
-
-
-def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"app_pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -4,12 +4,9 @@ the newest complete round after one county's early upload, and choosing the newe
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from early_round import EARLY_COUNTY, OTHERS, early_upload
-from plan_monitor.paths import ROOT
+from page_runner import markdown_text, open_page
 
-APP = str(ROOT / "app.py")
 WAITING = ("注意：2024年12月31日 一轮已有 1/9 县报送（荆州区），荆州区未报齐，按各县均已报齐的 2024年9月30日 一轮统计，"
            "详见“报送情况”")
 CARRIED = ("注意：1/9 县已报送 2024年12月31日 一轮数据，沙市区、公安县、江陵县、石首市、洪湖市、松滋市等未报送，"
@@ -25,20 +22,6 @@ def early(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def data(early, monkeypatch):
     monkeypatch.setenv("PLAN_MONITOR_DATA", str(early))
-
-
-def open_page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"app_pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
 
 
 def test_the_default_round_is_the_newest_complete_one():
