@@ -106,6 +106,7 @@ def monitor() -> tuple[Monitor, int]:
     newest every county sent in full), which the URL leaves out. A round in the URL shows the data as it stood
     on that day (later reports left out)."""
     st.markdown(CSS, unsafe_allow_html=True)
+    _restore_view()
     full = cached_monitor()
     years = full.plan.years
     year = qp("year", years, full.latest_year())
@@ -120,7 +121,21 @@ def monitor() -> tuple[Monitor, int]:
         chosen = st.sidebar.selectbox("统计截至", options, index=options.index(chosen), format_func=labels.get,
                                       key="pm_asof", help="各轮报送日期及已报送的县数；默认为各县均已报送的最新一轮")
     set_qp(year=year, asof=chosen if explicit or chosen != default else None)
+    st.session_state[VIEW_KEY] = {key: st.query_params[key] for key in VIEW if key in st.query_params}
     return (full if not explicit and chosen == default else cached_monitor(chosen)), year
+
+
+VIEW = ("year", "asof")  # what every dashboard page shares: the year and the 统计截至 round
+VIEW_KEY = "pm_view"
+
+
+def _restore_view() -> None:
+    """The sidebar's page links drop the URL's parameters: bring back the year and round this session chose last,
+    so moving from 总览 to 分县 keeps the round the reader is looking at. Parameters in the URL win."""
+    kept = st.session_state.get(VIEW_KEY, {})
+    if not any(key in st.query_params for key in VIEW):
+        for key, value in kept.items():
+            st.query_params[key] = value
 
 
 def header(m: Monitor, year: int, title: str) -> None:

@@ -75,3 +75,16 @@ def test_the_status_matrix_names_the_carried_counties():
                 if json.loads(c.proto.spec)["data"][0].get("type") == "heatmap"]
     assert len(heatmaps) == 1
     assert sorted(heatmaps[0]["y"]) == sorted([f"{EARLY_COUNTY}（部分{MARK}）"] + [f"{c}（{MARK}）" for c in OTHERS])
+
+
+def test_the_chosen_round_stays_when_moving_to_another_page():
+    """A sidebar page link carries no URL parameters; the session's year and round come back."""
+    at = open_page("overview")
+    at.sidebar.selectbox(key="pm_asof").set_value("2024-12-31").run()
+    for key in list(at.query_params):
+        del at.query_params[key]  # what following a sidebar link leaves
+    at.switch_page("app_pages/county.py").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="pm_asof").value == "2024-12-31"
+    assert at.query_params["asof"] == "2024-12-31" and at.query_params["year"] == "2024"
+    assert "数据截至 2024年12月31日" in markdown_text(at)
