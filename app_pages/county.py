@@ -5,7 +5,7 @@ import streamlit as st
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.charts import county_bars, status_heatmap
 from plan_monitor.outputs.export_table import county_export, export_note, status_matrix_export, with_carried
-from plan_monitor.present.format import fmt_notes, fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_gap, fmt_notes, fmt_rate, fmt_value
 from plan_monitor.present.views import county_ranking, marked_matrix
 from plan_monitor.spec.plan import SPLIT_BY_LABELS
 from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
@@ -42,7 +42,7 @@ else:
             for v, n in zip(rows["actual"], rows["missing_note"])],
         目标=[fmt_value(v, ind.unit, ind.kind) if v == v else (n or "—") for v, n in zip(rows["target"], rows["target_note_label"].fillna(""))],
         目标来源=rows["target_source_label"].fillna("—"),
-        差距=[fmt_value(v, ind.unit, ind.kind) for v in rows["gap"]],
+        差距=[fmt_gap(v, ind.unit, ind.kind) for v in rows["gap"]],
         完成率=rows["completion"].map(fmt_rate),
         状态=rows["status_label"].fillna("—"),
         走势=rows["pace_label"].fillna("—"),

@@ -5,7 +5,7 @@ import streamlit as st
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.charts import trend_chart
 from plan_monitor.outputs.export_table import export_note, reverse_schedule_export, trend_export
-from plan_monitor.present.format import fmt_value
+from plan_monitor.present.format import fmt_need, fmt_projected, fmt_value
 from plan_monitor.present.views import reverse_schedule, trend
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
@@ -35,7 +35,7 @@ else:
     last = rows.dropna(subset=["actual"]).iloc[-1]
     if last["pace_label"] == last["pace_label"] and last["pace_label"]:
         st.markdown(f"**走势判断：{last['pace_label']}**　按当前年均进度推算，计划期末可达 "
-                    f"{fmt_value(last['projected'], ind.unit, ind.kind)}，期末目标 {fmt_value(last['final_target'], ind.unit, ind.kind)}。")
+                    f"{fmt_projected(last['projected'], ind.unit, ind.kind, ind.direction)}，期末目标 {fmt_value(last['final_target'], ind.unit, ind.kind)}。")
 
 if "county" in ind.levels:
     st.markdown(f"### 倒排工期：{year}年各县（市、区）还需完成")
@@ -49,11 +49,11 @@ if "county" in ind.levels:
         if (plan["target_source"] == "split").any():
             st.caption(f"各县（市、区）目标为{TARGET_SOURCES['split']}，由全市目标测算，仅供监测比较。")
         table = plan.assign(
-            当年还需=[f"{v:,.0f}{unit}" if v == v else "—" for v in plan["to_year"]],
+            当年还需=[fmt_need(v, unit) for v in plan["to_year"]],
             剩余季度=plan["quarters_year"],
-            每季度需=[f"{v:,.1f}{unit}" if v == v else "—" for v in plan["per_quarter_year"]],
-            期末还需=[f"{v:,.0f}{unit}" if v == v else "—" for v in plan["to_final"]],
-            期末前每季度需=[f"{v:,.1f}{unit}" if v == v else "—" for v in plan["per_quarter_final"]],
+            每季度需=[fmt_need(v, unit) for v in plan["per_quarter_year"]],
+            期末还需=[fmt_need(v, unit) for v in plan["to_final"]],
+            期末前每季度需=[fmt_need(v, unit) for v in plan["per_quarter_final"]],
         ).rename(columns={"county": "县（市、区）"})
         st.dataframe(table[["县（市、区）", "当年还需", "剩余季度", "每季度需", "期末还需", "期末前每季度需"]],
                      hide_index=True, width="stretch")

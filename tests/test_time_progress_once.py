@@ -28,7 +28,7 @@ from plan_monitor.outputs.briefing.pptx_export import deck_pptx
 from plan_monitor.outputs.briefing.slide_html import render
 from plan_monitor.outputs.export_table import export_note, scorecard_export
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
-from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_expected, fmt_rate, fmt_value
 from plan_monitor.present.views import overview
 from plan_monitor.spec.plan import LEVEL_LABELS
 
@@ -162,7 +162,7 @@ def test_pptx_facts_carry_the_same_figures(deck, city):
         shown[deck.slides[i].title] = {k: facts[k] for k in FIELDS}
         # the value expected by the report date, beside the rate, under its own name
         own = city.loc[deck.slides[i].title]
-        assert facts["时序要求"] == fmt_value(own["expected"], own["unit"], own["kind"])
+        assert facts["时序要求"] == fmt_expected(own["expected"], own["unit"], own["kind"], own["direction"])
     assert shown == want
 
 

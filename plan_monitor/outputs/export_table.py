@@ -10,7 +10,16 @@ import pandas as pd
 from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
-from plan_monitor.present.format import fmt_carried, fmt_date, fmt_iso, fmt_notes
+from plan_monitor.present.format import (
+    expected_whole,
+    fmt_carried,
+    fmt_date,
+    fmt_iso,
+    fmt_notes,
+    gap_unit,
+    gap_value,
+    projected_whole,
+)
 from plan_monitor.present.reporting import round_note
 from plan_monitor.spec.plan import LEVEL_LABELS
 
@@ -52,10 +61,11 @@ class ExportTable:
     units: dict[str, str] = field(default_factory=dict)
     status_column: str | tuple[str, ...] | None = None
     unit_column: str | None = None
+    point_columns: tuple[str, ...] = ()  # gaps: where the row's unit is %, the figure is in 个百分点
 
     def xlsx(self, title: str | None, as_of_line: str) -> bytes:
         return table_xlsx(self.frame, self.sheet, self.units, self.status_column, title, as_of_line,
-                          unit_column=self.unit_column)
+                          unit_column=self.unit_column, point_columns=self.point_columns)
 
 
 def as_of_note(as_of, is_demo: bool) -> str:
@@ -88,11 +98,26 @@ def scorecard_export(rows: pd.DataFrame) -> ExportTable:
     frame = pd.DataFrame({
         "指标": rows["indicator"], "单位": rows["unit"], "层级": rows["level"].map(LEVEL_LABELS),
         "县（市、区）": _text(rows["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
-        "完成值": rows["actual"], "年度目标": rows["target"], "差距": rows["gap"], "完成率": rows["completion"],
+        "完成值": rows["actual"], "年度目标": rows["target"], "差距": _gaps(rows), "完成率": rows["completion"],
         "时序进度": rows["time_progress"], "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
         "说明": fmt_notes(rows),
     })[SCORECARD_COLUMNS]
-    return ExportTable(with_carried(frame, rows).reset_index(drop=True), "目标完成情况", RATES, "状态", "单位")
+    return ExportTable(with_carried(frame, rows).reset_index(drop=True), "目标完成情况", RATES, "状态", "单位",
+                       point_columns=("差距",))
+
+
+def _gaps(rows: pd.DataFrame, unit: str | None = None) -> pd.Series:
+    """差距 as fmt_gap states it: a share's in percentage points (8.5), a count's whole; NaN stays empty."""
+    units = rows["unit"] if unit is None else pd.Series(unit, index=rows.index)
+    return pd.Series([gap_value(v, u, k) for v, u, k in zip(rows["gap"], units, rows["kind"])], index=rows.index,
+                     dtype=float)
+
+
+def _wholes(rows: pd.DataFrame, col: str, rounding, unit: str | None = None) -> pd.Series:
+    """A figure of each row as the pages print it: a count whole (时序要求 up, 期末推算 down when more is better)."""
+    units = rows["unit"] if unit is None else pd.Series(unit, index=rows.index)
+    return pd.Series([rounding(v, u, k, d) for v, u, k, d in zip(rows[col], units, rows["kind"], rows["direction"])],
+                     index=rows.index, dtype=float)
 
 
 def scorecard_xlsx(card_rows: pd.DataFrame, as_of, is_demo: bool, title: str | None = None) -> bytes:
@@ -103,7 +128,7 @@ def scorecard_xlsx(card_rows: pd.DataFrame, as_of, is_demo: bool, title: str | N
 def attention_export(attention: pd.DataFrame) -> ExportTable:
     frame = pd.DataFrame({
         "状态": attention["status_label"], "指标": attention["indicator"], "地区": attention["place"],
-        "单位": attention["unit"], "实际": attention["actual"], "时序要求": attention["expected"],
+        "单位": attention["unit"], "实际": attention["actual"], "时序要求": _wholes(attention, "expected", expected_whole),
         "年度目标": attention["target"], "完成率": attention["completion"], "时序进度": attention["time_progress"],
     }).reset_index(drop=True)
     return ExportTable(frame, "需关注", RATES, "状态", "单位")
@@ -112,11 +137,11 @@ def attention_export(attention: pd.DataFrame) -> ExportTable:
 def county_export(rows: pd.DataFrame, unit: str) -> ExportTable:
     frame = pd.DataFrame({
         "排位": rows["rank"], "县（市、区）": rows["county"], "实际": rows["actual"], "目标": rows["target"],
-        "差距": rows["gap"], "完成率": rows["completion"], "状态": _text(rows["status_label"]),
+        "差距": _gaps(rows, unit), "完成率": rows["completion"], "状态": _text(rows["status_label"]),
         "走势": _text(rows["pace_label"]), "说明": fmt_notes(rows),
     })
     frame = with_carried(frame, rows).reset_index(drop=True)
-    return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
+    return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": gap_unit(unit), **RATES}, "状态")
 
 
 def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str]) -> ExportTable:
@@ -129,17 +154,18 @@ def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str]) -> ExportT
 
 def town_export(towns: pd.DataFrame, unit: str) -> ExportTable:
     frame = pd.DataFrame({
-        "乡镇（街道）": towns["town"], "实际": towns["actual"], "目标": towns["target"], "差距": towns["gap"],
+        "乡镇（街道）": towns["town"], "实际": towns["actual"], "目标": towns["target"], "差距": _gaps(towns, unit),
         "完成率": towns["completion"], "状态": _text(towns["status_label"]), "说明": fmt_notes(towns),
     })
     frame = with_carried(frame, towns).reset_index(drop=True)
-    return ExportTable(frame, "各乡镇", {"实际": unit, "目标": unit, "差距": unit, **RATES}, "状态")
+    return ExportTable(frame, "各乡镇", {"实际": unit, "目标": unit, "差距": gap_unit(unit), **RATES}, "状态")
 
 
 def trend_export(rows: pd.DataFrame, unit: str) -> ExportTable:
     frame = pd.DataFrame({
         "年度": rows["year"].astype(int), "统计截至": rows["as_of"], "实际": rows["actual"], "年度目标": rows["target"],
-        "时序要求": rows["expected"], "期末推算": rows["projected"], "状态": rows["status"].map(STATUS_LABELS),
+        "时序要求": _wholes(rows, "expected", expected_whole, unit),
+        "期末推算": _wholes(rows, "projected", projected_whole, unit), "状态": rows["status"].map(STATUS_LABELS),
         "走势": _text(rows["pace_label"]),
     }).reset_index(drop=True)
     return ExportTable(frame, "年度趋势", {c: unit for c in ("实际", "年度目标", "时序要求", "期末推算")}, "状态")

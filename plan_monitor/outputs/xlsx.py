@@ -18,12 +18,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.present.format import POINTS
 from plan_monitor.present.palette import STATUS_COLORS
 
 # Tab and CR are on OWASP's CSV-injection list. The full-width signs are a precaution against IME-typed input:
 # a name starting with one is odd anyway and only gains a visible quote.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 PERCENT, COUNT, DECIMAL, YEAR, DATE = "0.0%", "#,##0", "#,##0.0", "0", "yyyy-mm-dd"
+# A share's gap in a column of mixed units: the number in percentage points, the cell saying so (8.5个百分点).
+POINTS_FORMAT = f'#,##0.0"{POINTS}"'
 # The header row of every sheet the project writes (exports, upload reports, blank templates).
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 HEADER_FONT = Font(bold=True)
@@ -69,6 +72,8 @@ def _is_number(value) -> bool:
 def _number_format(values: list, unit: str | None) -> str:
     if unit == "%":
         return PERCENT
+    if unit == POINTS:
+        return DECIMAL
     return COUNT if all(float(v).is_integer() for v in values) else DECIMAL
 
 
@@ -90,7 +95,8 @@ def sheet_name(name: str) -> str:
 
 def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | None = None,
                 status_column: str | Sequence[str] | None = None, title: str | None = None,
-                as_of_line: str | None = None, unit_column: str | None = None) -> None:
+                as_of_line: str | None = None, unit_column: str | None = None,
+                point_columns: Sequence[str] = ()) -> None:
     """Fill a worksheet; see table_xlsx."""
     units = units or {}
     statuses = {status_column} if isinstance(status_column, str) else set(status_column or ())
@@ -112,11 +118,15 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
     for j, (name, values) in enumerate(zip(frame.columns, columns)):
         # A figure follows its row's 单位 unless the header already states a unit for the whole column.
         cell_units = row_units if unit_column and not units.get(name) else [units.get(name)] * len(values)
+        if name in point_columns:  # a share's gap is in percentage points
+            cell_units = [POINTS if u == "%" else u for u in cell_units]
         numbers = [i for i, v in enumerate(values) if _is_number(v)]
         formats = {}
         for unit in {cell_units[i] for i in numbers}:
             same = [values[i] for i in numbers if cell_units[i] == unit]
             formats[unit] = YEAR if str(name).endswith("年度") or name == "year" else _number_format(same, unit)
+            if unit == POINTS and not units.get(name):  # the header names no unit: the cell does
+                formats[unit] = POINTS_FORMAT
         for i, value in enumerate(values):
             if isinstance(value, str):
                 value = safe_text(value)
@@ -143,7 +153,8 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
 
 def table_xlsx(frame: pd.DataFrame, sheet: str = "数据", units: dict[str, str] | None = None,
                status_column: str | Sequence[str] | None = None, title: str | None = None,
-               as_of_line: str | None = None, *, unit_column: str | None = None) -> bytes:
+               as_of_line: str | None = None, *, unit_column: str | None = None,
+               point_columns: Sequence[str] = ()) -> bytes:
     """One table as an .xlsx workbook.
 
     units: column → unit, shown in the header ("完成值（个）"); "%" columns hold fractions shown as 0.0%.
@@ -155,7 +166,7 @@ def table_xlsx(frame: pd.DataFrame, sheet: str = "数据", units: dict[str, str]
     ws = wb.active
     ws.title = sheet_name(sheet)
     write_table(ws, frame, units=units, status_column=status_column, title=title, as_of_line=as_of_line,
-                unit_column=unit_column)
+                unit_column=unit_column, point_columns=point_columns)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

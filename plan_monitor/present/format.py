@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 
@@ -22,23 +24,112 @@ def fmt_notes(rows: pd.DataFrame) -> pd.Series:
     return pd.Series([j or None for j in joined] if present else [None] * len(rows), index=rows.index, dtype=object)
 
 
+# ---------------------------------------------------------------- figures
+# A figure in a whole unit (个, 人, 个村) is a count and prints whole; a share (unit %) prints as a percentage and a
+# difference of shares in 个百分点; a ratio as 1:x. The numeric helpers (whole, expected_whole, projected_whole) are
+# what the Excel exports write, so a cell and the text beside it agree.
+
+POINTS = "个百分点"
+_EPS = 1e-9
+
+
+def is_count(unit: str, kind: str = "count") -> bool:
+    """Counted in whole units: every figure except a share (%) and a ratio (1:x)."""
+    return unit != "%" and kind != "ratio"
+
+
+def _zero(x: float) -> float:
+    """-0.0 (and anything that rounds to it) as 0.0: a figure never prints as -0."""
+    return 0.0 if x == 0 else x
+
+
+def _fixed(x: float, digits: int) -> float:
+    return _zero(round(float(x), digits))
+
+
+def whole(value, unit: str, kind: str = "count", how: str = "nearest"):
+    """A count as a whole number: nearest (half away from zero), "up" (ceil) or "down" (floor); a share or a
+    ratio unchanged. A float within 1e-9 of a whole number is that number, so 3.0000000001 is not rounded up to 4."""
+    if is_missing(value) or not is_count(unit, kind):
+        return value
+    x = float(value)
+    if how == "up":
+        out = math.ceil(x - _EPS)
+    elif how == "down":
+        out = math.floor(x + _EPS)
+    else:
+        out = math.floor(abs(x) + 0.5) * (1 if x >= 0 else -1)
+    return _zero(float(out))
+
+
+def expected_whole(value, unit: str, kind: str, direction: str = "higher"):
+    """时序要求 of a count: what must be reached by now, whole: up when more is better (1.1个 → 2个), down when less
+    is better (at most 1.9个 may remain → 1个). A share or ratio unchanged."""
+    return whole(value, unit, kind, "up" if direction == "higher" else "down")
+
+
+def projected_whole(value, unit: str, kind: str, direction: str = "higher"):
+    """计划期末可达 of a count, whole and not promising more than the trend gives: down when more is better
+    (278.3个 → 278个), up when less is better."""
+    return whole(value, unit, kind, "down" if direction == "higher" else "up")
+
+
 def fmt_value(value, unit: str, kind: str = "count") -> str:
-    """A figure as a reader expects it: 61.4%, 255个, 2.1万人, 1:1.52."""
+    """A figure as a reader expects it: 61.4%, 255个, 2.1万人, 1:1.52; a count whole (2,257人), never -0."""
     if is_missing(value):
         return "—"
     if unit == "%":
-        return f"{value * 100:.1f}%"
+        return f"{_fixed(value * 100, 1):.1f}%"
     if kind == "ratio":
-        return f"1:{value:.2f}"
+        return f"1:{_fixed(value, 2):.2f}"
     if abs(value) >= 100000:
-        return f"{value / 10000:.1f}万{unit}"
-    if float(value).is_integer():
-        return f"{int(value):,}{unit}"
-    return f"{value:,.1f}{unit}"
+        return f"{_fixed(value / 10000, 1):.1f}万{unit}"
+    return f"{int(whole(value, unit, kind)):,}{unit}"
+
+
+def fmt_expected(value, unit: str, kind: str, direction: str = "higher") -> str:
+    """时序要求 as text: a count rounded toward what is required (expected_whole)."""
+    return fmt_value(expected_whole(value, unit, kind, direction), unit, kind)
+
+
+def fmt_projected(value, unit: str, kind: str, direction: str = "higher") -> str:
+    """计划期末可达 as text: a count rounded toward what is safely reachable (projected_whole)."""
+    return fmt_value(projected_whole(value, unit, kind, direction), unit, kind)
+
+
+def gap_value(value, unit: str, kind: str = "count"):
+    """A gap as a number in the unit fmt_gap prints: a share's gap in percentage points (0.084 → 8.4), a count's
+    whole; what the Excel exports write under 差距（个百分点）."""
+    if is_missing(value):
+        return value
+    if unit == "%":
+        return _fixed(value * 100, 1)
+    return whole(value, unit, kind)
+
+
+def gap_unit(unit: str) -> str:
+    """The unit a gap is stated in: 个百分点 for a share, else the figure's own unit."""
+    return POINTS if unit == "%" else unit
+
+
+def fmt_gap(value, unit: str, kind: str = "count") -> str:
+    """A gap (or any difference) of a figure: a share's in 个百分点 (8.4个百分点), a count's whole (45个)."""
+    if is_missing(value):
+        return "—"
+    if unit == "%":
+        return f"{gap_value(value, unit, kind):.1f}{POINTS}"
+    return fmt_value(value, unit, kind)
+
+
+def fmt_need(value, unit: str) -> str:
+    """What is still to be done (倒排工期: 当年还需, 每季度需), in whole units rounded up, never below 0 or -0."""
+    if is_missing(value):
+        return "—"
+    return f"{int(whole(max(float(value), 0.0), unit, 'count', 'up')):,}{unit}"
 
 
 def fmt_rate(value) -> str:
-    return "—" if is_missing(value) else f"{value * 100:.1f}%"
+    return "—" if is_missing(value) else f"{_fixed(value * 100, 1):.1f}%"
 
 
 # ---------------------------------------------------------------- dates and times

@@ -1,6 +1,19 @@
 """One palette: the colours of each status wherever it is drawn (pages, charts, Excel, slides)."""
 
+from html import escape
+
 # 红黄牌: green when met or on pace, amber when behind, red when far behind, grey when no status applies.
 STATUS_COLORS = {"met": "#1a7f37", "on_pace": "#7bc47f", "behind": "#f2a900", "far_behind": "#d1242f", None: "#9aa0a6"}
+# Text on a status colour: white on the dark green, red and grey, dark on the light green and amber.
+STATUS_TEXT = {"met": "#ffffff", "on_pace": "#10210f", "behind": "#231a00", "far_behind": "#ffffff", None: "#ffffff"}
 # 报送情况: reported green, missing amber, overdue red, not yet due grey.
 REPORT_COLORS = {"reported": "#1a7f37", "missing": "#f2a900", "overdue": "#d1242f", "not_due": "#9aa0a6"}
+
+
+def status_pill(status, text: str) -> str:
+    """A status as a small coloured pill (HTML) in its palette colour: the overview cards' 滞后 is the legend's amber,
+    严重滞后 its red. `text` is escaped; no status (None or not a code) is grey."""
+    code = status if status in STATUS_COLORS else None
+    return (f'<span class="pm-pill" data-status="{code or "none"}" style="display:inline-block;padding:1px 10px;'
+            f'border-radius:999px;font-size:0.85em;background:{STATUS_COLORS[code]};color:{STATUS_TEXT[code]}">'
+            f"{escape(text)}</span>")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import ATTENTION
-from plan_monitor.present.format import fmt_carried, fmt_value
+from plan_monitor.present.format import fmt_carried, fmt_expected, fmt_value
 from plan_monitor.sources.report_dates import report_timestamps
 from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.plan import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS
@@ -25,6 +25,13 @@ def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     city = city.assign(series=city["indicator_id"].map(lambda k: series[series["indicator_id"] == k].reset_index(drop=True)))
     carried = city["counties_carried"].fillna(0) if "counties_carried" in city else pd.Series(0, index=city.index)
     city["carried_note"] = [f" · {int(n)} 个县沿用此前数据" if n > 0 else "" for n in carried]
+    # A status without a 完成率 (no target of the year): judged against the 时序要求 toward the plan's final target,
+    # said on the card, so the card's status and the chart's missing 完成率 bar (—) tell one story.
+    city["basis_note"] = [
+        f"无当年目标，不计完成率；状态按期末目标 {fmt_value(r.final_target, r.unit, r.kind)} 的时序要求 "
+        f"{fmt_expected(r.expected, r.unit, r.kind, r.direction)} 判断"
+        if isinstance(r.status, str) and pd.isna(r.completion) and not pd.isna(r.expected) else None
+        for r in city.itertuples()]
     rows = card.select(year=year)
     rows = rows[rows["level"].isin(["city", "county"]) & rows["status"].isin(ATTENTION)].copy()
     rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
@@ -32,7 +39,8 @@ def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
                      for place, day in zip(rows["county"].fillna("全市"), rows["carried_from"])]
     attention = rows.sort_values(["_rank", "level", "completion"], na_position="last")
     return city.reset_index(drop=True), attention[["indicator_id", "indicator", "place", "level", "actual", "target",
-                                                   "expected", "completion", "time_progress", "unit", "kind", "status",
+                                                   "expected", "completion", "time_progress", "unit", "kind", "direction",
+                                                   "status",
                                                    "status_label"]]
 
 
@@ -102,12 +110,13 @@ def trend(m: Monitor, indicator_id: str, county: str | None = None) -> pd.DataFr
     level = "county" if county else "city"
     rows = m.card.select(level=level, county=county, indicator_id=indicator_id, include_baseline=True)
     return rows[["year", "as_of", "actual", "target", "expected", "projected", "final_target", "cumulative",
-                 "status", "pace", "pace_label", "measure", "unit", "kind"]].reset_index(drop=True)
+                 "status", "pace", "pace_label", "measure", "unit", "kind", "direction"]].reset_index(drop=True)
 
 
 def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
     """倒排工期: per county, how much is still missing for this year's and the plan's final target, and per
-    remaining quarter. Shares are turned into units (villages still to bring over the line)."""
+    remaining quarter. Shares are turned into units (villages still to bring over the line). Every figure is a
+    whole number of units, rounded up (a need of 1.5 villages a quarter is 2), never negative nor -0."""
     ind = m.plan.indicator(indicator_id)
     rows = m.card.select(year=year, level="county", indicator_id=indicator_id).copy()
     last = m.plan.years[-1]
@@ -124,15 +133,15 @@ def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
             need = rows["actual"] - target
         else:
             need = target - rows["actual"]
-        return need.clip(lower=0)
+        return np.ceil(need.clip(lower=0) - 1e-9) + 0.0  # whole units; + 0.0 turns -0.0 into 0.0
 
     final = m.card.select(year=last, level="county", indicator_id=indicator_id).set_index("county")["target"]
     rows["to_year"] = missing(rows["target"])
     rows["to_final"] = missing(rows["county"].map(final)) if ind.measure == "stock" else np.nan
     rows["quarters_year"] = q_year_left
     rows["quarters_plan"] = q_plan_left
-    rows["per_quarter_year"] = rows["to_year"] / q_year_left.where(q_year_left > 0)
-    rows["per_quarter_final"] = rows["to_final"] / q_plan_left.where(q_plan_left > 0)
+    rows["per_quarter_year"] = np.ceil(rows["to_year"] / q_year_left.where(q_year_left > 0) - 1e-9) + 0.0
+    rows["per_quarter_final"] = np.ceil(rows["to_final"] / q_plan_left.where(q_plan_left > 0) - 1e-9) + 0.0
     return rows[["county", "actual", "target", "to_year", "to_final", "quarters_year", "quarters_plan",
                  "per_quarter_year", "per_quarter_final", "target_note", "target_note_label", "target_source",
                  "target_source_label", "status"]]

@@ -12,7 +12,7 @@ from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.bulletin import bulletin, indicator_paragraph, slide_notes
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_date, fmt_expected, fmt_rate, fmt_value
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 CASES = [(2024, None), (2024, "公安县"), (2023, None), (2023, "公安县")]
@@ -36,6 +36,13 @@ def _na(v) -> bool:
 
 def fig(row, col) -> str:
     return fmt_value(None if _na(row[col]) else float(row[col]), row["unit"], row["kind"])
+
+
+def expected_fig(row) -> str:
+    """时序要求 as the one formatter states it: a count rounded toward what is required (up, or down when lower is
+    better: 应压减至 92个 for 92.7)."""
+    return fmt_expected(None if _na(row["expected"]) else float(row["expected"]), row["unit"], row["kind"],
+                        row["direction"])
 
 
 def times(x: float) -> str:
@@ -76,8 +83,9 @@ def allowed_numbers(deck) -> set[str]:
         if s.kind not in ("overall", "indicator", "cards"):
             continue
         for _, r in s.rows.iterrows():
-            for col in ("actual", "target", "expected", "final_target", "baseline"):
+            for col in ("actual", "target", "final_target", "baseline"):
                 texts.append(fig(r, col))
+            texts.append(expected_fig(r))
             texts.append(fmt_rate(r["completion"]))
             rate = expected_rate(r)
             texts.append(fmt_rate(rate))
@@ -139,10 +147,10 @@ def test_own_sentence_figures_match_the_place_row(deck):
             assert (m["w"] in ("快于", "达到")) == ahead, own
             checked += 1
         for m in re.finditer(r"按时序进度应(?:达到|压减至)(?P<e>[^，；]+?)(?:以内)?[，；]", own):
-            assert m["e"] == fig(row, "expected"), own
+            assert m["e"] == expected_fig(row), own
             checked += 1
         for m in re.finditer(r"应(?:达到|压减至)(?P<e>[^，；]+?)(?:以内)?，实际(?P<w>快于|慢于)时序进度", own):
-            assert m["e"] == fig(row, "expected"), own
+            assert m["e"] == expected_fig(row), own
             assert (m["w"] == "快于") == bool((1 if row["direction"] == "higher" else -1)
                                               * (row["actual"] - row["expected"]) >= -1e-9), own
         for m in re.finditer(r"年度目标为(?:不超过)?(?P<t>[\d.,]+[^，；。（\d]*)(?=[，；。]|$)", own):

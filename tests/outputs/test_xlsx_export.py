@@ -192,8 +192,12 @@ def test_page_tables_export_raw_numbers(demo):
     assert note == "数据截至 2024年9月30日；示例数据，非真实统计"
     rows = county_ranking(demo, 2024, "village_income_20w")
     ws = book(county_export(rows, "%").xlsx("排位", note))
-    assert [c.value for c in ws[3]][:6] == ["排位", "县（市、区）", "实际（%）", "目标（%）", "差距（%）", "完成率（%）"]
+    # a share's gap is a difference of rates: in percentage points, the number as the pages print it
+    assert [c.value for c in ws[3]][:6] == ["排位", "县（市、区）", "实际（%）", "目标（%）", "差距（个百分点）", "完成率（%）"]
     assert [ws.cell(4 + i, 3).value for i in range(len(rows))] == pytest.approx(list(rows["actual"]))
+    gaps = [ws.cell(4 + i, 5).value for i in range(len(rows))]
+    assert gaps == [None if g != g else round(g * 100, 1) + 0.0 for g in rows["gap"]]
+    assert ws["E4"].number_format == "#,##0.0"
     assert ws["C4"].number_format == "0.0%" and ws["A4"].number_format == "#,##0"
 
     _, attention = overview(demo, 2024)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
-from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_date, fmt_expected, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
 
 STATUS_PHRASES = {"met": "已完成年度目标", "on_pace": "进度正常", "behind": "进度滞后", "far_behind": "进度严重滞后"}
@@ -53,6 +53,12 @@ class Bulletin:
 def _fig(row, col: str) -> str:
     """One scorecard cell in the row's own unit: 255个, 61.5%, 1:1.52."""
     return fmt_value(None if _missing(row[col]) else float(row[col]), row["unit"], row["kind"])
+
+
+def _expected(row) -> str:
+    """时序要求 in the row's unit, a count rounded toward what is required: 应达到 2个, 应压减至 1个以内."""
+    value = None if _missing(row["expected"]) else float(row["expected"])
+    return fmt_expected(value, row["unit"], row["kind"], row["direction"])
 
 
 def _rate(value) -> str:
@@ -148,10 +154,10 @@ def _target_clauses(row) -> list[str]:
             f"年度目标为不超过{_fig(row, 'target')}" + (f"（{TARGET_SOURCES['split']}）" if row.get("target_source") == "split" else "")
         if status == "met":
             return [target_text]
-        return [target_text, f"按时序进度应压减至{_fig(row, 'expected')}以内"]
+        return [target_text, f"按时序进度应压减至{_expected(row)}以内"]
     out = [f"年度目标为{_fig(row, 'target')}"]
     if status != "met" and not _missing(row["expected"]):
-        out.append(f"按时序进度应达到{_fig(row, 'expected')}")
+        out.append(f"按时序进度应达到{_expected(row)}")
     return out
 
 
@@ -172,7 +178,7 @@ def _no_target_clauses(row, year: int, below: str) -> list[str]:
         out.append(f"按计划期末目标（{_fig(row, 'final_target')}）和时序进度测算")
     verb = "应压减至" if row["direction"] == "lower" else "应达到"
     tail = "以内" if row["direction"] == "lower" else ""
-    out.append(f"{verb}{_fig(row, 'expected')}{tail}，实际{'快于' if _ahead(row) else '慢于'}时序进度")
+    out.append(f"{verb}{_expected(row)}{tail}，实际{'快于' if _ahead(row) else '慢于'}时序进度")
     return out
 
 

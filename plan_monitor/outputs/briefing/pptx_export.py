@@ -39,7 +39,7 @@ from plan_monitor.outputs.briefing.pptx_layout import (
     status_legend,
     status_rgb,
 )
-from plan_monitor.present.format import fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_expected, fmt_gap, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
 
 CHART_TYPE = XL_CHART_TYPE.BAR_CLUSTERED
@@ -257,7 +257,7 @@ def _gap_text(r) -> str:
     if _missing(r.gap):
         return NO_VALUE
     # A share's gap is a difference of rates: percentage points, not a percentage.
-    return f"{r.gap * 100:.1f}个百分点" if r.unit == "%" else fmt_value(r.gap, r.unit, r.kind)
+    return fmt_gap(r.gap, r.unit, r.kind)
 
 
 def _indicator_slide(slide, spec: Slide, deck: Deck) -> None:
@@ -292,7 +292,7 @@ def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
             fact("差距", _gap_text(own)),
             fact("完成率", fmt_rate(own.completion)),
             fact("时序进度", fmt_rate(own.time_progress)),
-            fact("时序要求", fmt_value(own.expected, own.unit, own.kind)),
+            fact("时序要求", fmt_expected(own.expected, own.unit, own.kind, own.direction)),
             fact("状态", STATUS_LABELS.get(status, _missing_text(own)), status_rgb(status) if status else INK),
             fact("趋势", NO_VALUE if _missing(own.pace_label) else own.pace_label),
         ]

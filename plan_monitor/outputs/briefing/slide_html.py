@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from plan_monitor.metrics.trajectory import NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.charts import FONT
-from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
-from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.present.format import fmt_date, fmt_expected, fmt_gap, fmt_rate, fmt_value
+from plan_monitor.present.palette import STATUS_COLORS, STATUS_TEXT
 
 THEMES = {
     "light": {"bg": "#ffffff", "fg": "#111418", "muted": "#4a5058", "panel": "#f3f5f7", "line": "#d5d9de",
@@ -26,7 +26,6 @@ THEMES = {
 }
 THEME_LABELS = {"light": "浅色", "dark": "深色"}
 # Text on a status colour: white on the dark greens and red, black on the light green and amber.
-STATUS_TEXT = {"met": "#ffffff", "on_pace": "#10210f", "behind": "#231a00", "far_behind": "#ffffff", None: "#ffffff"}
 NO_STATUS_TEXT = "无进度状态"
 
 
@@ -232,8 +231,8 @@ def _indicator_body(deck: Deck, slide: Slide, theme: str):
     target = fmt_value(own["target"], unit, kind) if pd.notna(own["target"]) else "未设当年目标"
     table = "".join(f"<tr><td>{k}</td><td>{escape(v)}</td></tr>" for k, v in (
         ("年度目标", target),
-        ("时序要求", fmt_value(own["expected"], unit, kind)),
-        ("差距", fmt_value(own["gap"], unit, kind)),
+        ("时序要求", fmt_expected(own["expected"], unit, kind, own["direction"])),
+        ("差距", fmt_gap(own["gap"], unit, kind)),
         ("完成率", fmt_rate(own["completion"])),
         ("时序进度", fmt_rate(own["time_progress"])),
     ))
