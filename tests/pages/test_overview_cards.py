@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from page_runner import open_page
 
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_expected, fmt_gap, fmt_value
 from plan_monitor.present.palette import STATUS_COLORS
 from plan_monitor.present.views import overview
-from tests.pages.page_runner import open_page
 
 PILL = re.compile(r'<span class="pm-pill" data-status="(?P<code>[a-z_]+)" style="[^"]*background:(?P<bg>#[0-9a-f]{6});'
                   r'[^"]*">(?P<text>[^<]*)</span>')
