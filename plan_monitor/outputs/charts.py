@@ -64,7 +64,8 @@ def _bar_range(top: float, unit: str) -> list[float]:
 
 def _status_legend(fig: go.Figure, statuses) -> None:
     """Legend entries in the status colours for bars coloured by status (the bar trace itself stays out of the
-    legend: its one swatch would show whichever colour its first bar has). Only the statuses drawn are listed."""
+    legend: its one swatch would show whichever colour its first bar has). Only the statuses of bars drawn are
+    listed: a place without data has no bar, so its grey is not explained."""
     drawn = set(statuses)
     entries = [(STATUS_LABELS[c], STATUS_COLORS[c]) for c in LEGEND_ORDER if c in drawn]
     if any(not isinstance(s, str) or s not in STATUS_COLORS for s in drawn):
@@ -100,7 +101,7 @@ def completion_bars(city: pd.DataFrame) -> go.Figure:
     fig.add_scatter(y=rows["indicator"], x=progress, mode="markers", name="时序进度",
                     marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#222")),
                     hovertemplate="%{y}<br>时序进度 %{x:.1f}%<extra></extra>")
-    _status_legend(fig, rows["status"])
+    _status_legend(fig, rows.loc[comp.notna(), "status"])
     fig.add_vline(x=100, line_dash="dot", line_color="#888")
     top = float(comp.max(skipna=True)) if comp.notna().any() else 0.0
     fig.update_xaxes(title="完成率", range=[0, max(120, top + 15)], gridcolor="#eee", **_value_axis("%", top))
@@ -118,7 +119,7 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
                 text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                 hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
     _mark_carried(fig, rows, "county")
-    _status_legend(fig, rows["status"])
+    _status_legend(fig, rows.loc[rows["actual"].notna(), "status"])
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["county"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=28, line=dict(width=3, color="#222")),
@@ -201,7 +202,7 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
                            text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                            hovertemplate="%{y}<br>%{x:.4g}<extra>点击查看村（社区）</extra>"))
     _mark_carried(fig, rows, "town")
-    _status_legend(fig, rows["status"])
+    _status_legend(fig, rows.loc[rows["actual"].notna(), "status"])
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["town"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=24, line=dict(width=3, color="#222")))
