@@ -22,6 +22,9 @@ FORMATS = ("png", "svg")
 START_TIMEOUT = 60.0
 RENDER_TIMEOUT = 60.0
 RETRY_AFTER = 600.0
+# Images are drawn with a plain template whatever the figure was built with: inside the app Plotly's default is
+# Streamlit's, whose colours are placeholders ("#000001"…) that only Streamlit's page replaces.
+IMAGE_TEMPLATE = "plotly_white"
 FALLBACK = "请在浏览器中截图保存图表"
 NO_KALEIDO = f"未安装 kaleido，无法导出图片；{FALLBACK}"
 NO_BROWSER = f"本机未安装 Chromium 浏览器，无法导出图片；{FALLBACK}，或请管理员安装 Chromium"
@@ -150,7 +153,8 @@ def titled(fig: go.Figure, title: str | None, note: str | None = None) -> go.Fig
 
 
 def chart_image(fig: go.Figure, fmt: str = "png", width: int = 1600, height: int = 900, scale: float = 1) -> bytes:
-    """The figure drawn at width × height CSS pixels (PNG pixels are that times scale)."""
+    """The figure drawn at width × height CSS pixels (PNG pixels are that times scale), in IMAGE_TEMPLATE."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, not {fmt!r}")
+    fig = go.Figure(fig).update_layout(template=IMAGE_TEMPLATE)
     return _renderer.render(fig, {"format": fmt, "width": width, "height": height, "scale": scale})

@@ -16,8 +16,13 @@ LEGEND_ORDER = ["met", "on_pace", "behind", "far_behind"]
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
-    kw.setdefault("margin", dict(l=10, r=20, t=40, b=10))
+    """Common layout. The axes grow the margins to fit their labels themselves (automargin) rather than through a
+    template: inside the app, Plotly's default template is Streamlit's, which has no automargin, so a figure
+    built there and drawn as an image would lose its county names and ticks past the small fixed margins."""
+    kw.setdefault("margin", dict(l=10, r=50, t=40, b=10))  # r: the last tick label (120%) centres on the edge
     fig.update_layout(font=dict(family=FONT, size=16), height=height, plot_bgcolor="white", paper_bgcolor="white", **kw)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -31,6 +36,43 @@ def _axis_unit(unit: str) -> str:
 
 def _color(status) -> str:
     return STATUS_COLORS.get(status, NO_STATUS) if status else NO_STATUS
+
+
+def _value_axis(unit: str, top: float) -> dict:
+    """Ticks of a value axis: a percent sign on shares, whole numbers on counts (no 0.2 units or 0.5 people),
+    with a step of at least 1 when the largest value (top) is small."""
+    if unit == "%":
+        return dict(ticksuffix="%")
+    ticks = dict(tickformat=",d")
+    if not top == top or top <= 10:  # NaN: no data drawn, keep 0–1 whole
+        ticks.update(tick0=0, dtick=1)
+    elif top <= 20:
+        ticks.update(tick0=0, dtick=2)
+    return ticks
+
+
+def _top(*values: pd.Series) -> float:
+    return max((float(v.max(skipna=True)) for v in values if v.notna().any()), default=float("nan"))
+
+
+def _bar_range(top: float, unit: str) -> list[float]:
+    """Room to the right of the longest bar for its value printed outside it."""
+    if not top == top or top <= 0:
+        return [0, 1 if unit != "%" else 100]
+    return [0, top * 1.15]
+
+
+def _status_legend(fig: go.Figure, statuses) -> None:
+    """Legend entries in the status colours for bars coloured by status (the bar trace itself stays out of the
+    legend: its one swatch would show whichever colour its first bar has). Only the statuses of bars drawn are
+    listed: a place without data has no bar, so its grey is not explained."""
+    drawn = set(statuses)
+    entries = [(STATUS_LABELS[c], STATUS_COLORS[c]) for c in LEGEND_ORDER if c in drawn]
+    if any(not isinstance(s, str) or s not in STATUS_COLORS for s in drawn):
+        entries.append(("无目标/无数据", NO_STATUS))
+    for label, color in entries:  # no points: a legend entry only, nothing drawn, no category added
+        fig.add_bar(x=[None], y=[None], orientation="h", name=label, marker_color=color,
+                    hoverinfo="skip")
 
 
 def sparkline(series: pd.DataFrame, unit: str, status=None) -> go.Figure:
@@ -53,15 +95,17 @@ def completion_bars(city: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(y=rows["indicator"], x=comp, orientation="h", marker_color=[_color(s) for s in rows["status"]],
                 text=[("—" if pd.isna(v) else f"{v:.1f}%") for v in comp], textposition="outside",
-                customdata=rows["indicator_id"], name="完成率",
+                customdata=rows["indicator_id"], name="完成率", showlegend=False,
                 hovertemplate="%{y}<br>完成率 %{x:.1f}%<extra></extra>")
     progress = rows["time_progress"] * 100
     fig.add_scatter(y=rows["indicator"], x=progress, mode="markers", name="时序进度",
                     marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#222")),
                     hovertemplate="%{y}<br>时序进度 %{x:.1f}%<extra></extra>")
+    _status_legend(fig, rows.loc[comp.notna(), "status"])
     fig.add_vline(x=100, line_dash="dot", line_color="#888")
-    fig.update_xaxes(title="完成率（%）", range=[0, max(120, float(comp.max(skipna=True) or 0) + 15)], gridcolor="#eee")
-    return _layout(fig, 60 + 42 * len(rows), legend=dict(orientation="h", y=1.08))
+    top = float(comp.max(skipna=True)) if comp.notna().any() else 0.0
+    fig.update_xaxes(title="完成率", range=[0, max(120, top + 15)], gridcolor="#eee", **_value_axis("%", top))
+    return _layout(fig, 60 + 42 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"))
 
 
 def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.Figure:
@@ -71,17 +115,20 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     rows = rows.iloc[::-1]
     fig = go.Figure()
     fig.add_bar(y=rows["county"], x=rows["actual"] * k, orientation="h", customdata=rows["county"],
-                marker_color=[_color(s) for s in rows["status"]], name="实际",
+                marker_color=[_color(s) for s in rows["status"]], name="实际", showlegend=False,
                 text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                 hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
     _mark_carried(fig, rows, "county")
+    _status_legend(fig, rows.loc[rows["actual"].notna(), "status"])
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["county"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=28, line=dict(width=3, color="#222")),
                         hovertemplate="%{y}<br>目标 %{x:.4g}<extra></extra>")
     title = f"{'未达标单位数' if kind == 'threshold' else '实际'}（{_axis_unit(unit)}）"
-    fig.update_xaxes(title=title, gridcolor="#eee")
-    return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.06), clickmode="event+select")
+    top = _top(rows["actual"] * k, rows["target"] * k)
+    fig.update_xaxes(title=title, gridcolor="#eee", range=_bar_range(top, unit), **_value_axis(unit, top))
+    return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"),
+                   clickmode="event+select")
 
 
 def _mark_carried(fig: go.Figure, rows: pd.DataFrame, column: str) -> None:
@@ -142,7 +189,8 @@ def trend_chart(rows: pd.DataFrame, unit: str, plan_end: int) -> go.Figure:
                         mode="lines+markers", name="按当前进度推算至期末", line=dict(dash="dot", color="#d1242f", width=3),
                         marker=dict(size=9), hovertemplate="期末推算 %{y:.4g}<extra></extra>")
     fig.update_xaxes(tickformat="%Y年%m月", title=None, gridcolor="#f3f3f3")
-    fig.update_yaxes(title=_axis_unit(unit), gridcolor="#eee", rangemode="tozero")
+    top = _top(targets * k, actual * k, rows["projected"] * k)
+    fig.update_yaxes(title=_axis_unit(unit), gridcolor="#eee", rangemode="tozero", **_value_axis(unit, top))
     return _layout(fig, 440, legend=dict(orientation="h", y=-0.15), margin=dict(l=10, r=20, t=20, b=10))
 
 
@@ -150,15 +198,18 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
     k = _scale(unit)
     rows = rows.iloc[::-1]
     fig = go.Figure(go.Bar(y=rows["town"], x=rows["actual"] * k, orientation="h", customdata=rows["town"],
-                           marker_color=[_color(s) for s in rows["status"]],
+                           marker_color=[_color(s) for s in rows["status"]], name="实际", showlegend=False,
                            text=[_label(v, unit) for v in rows["actual"]], textposition="outside",
                            hovertemplate="%{y}<br>%{x:.4g}<extra>点击查看村（社区）</extra>"))
     _mark_carried(fig, rows, "town")
+    _status_legend(fig, rows.loc[rows["actual"].notna(), "status"])
     if rows["target"].notna().any():
         fig.add_scatter(y=rows["town"], x=rows["target"] * k, mode="markers", name="目标",
                         marker=dict(symbol="line-ns", size=24, line=dict(width=3, color="#222")))
-    fig.update_xaxes(title=_axis_unit(unit), gridcolor="#eee")
-    return _layout(fig, 80 + 34 * len(rows), showlegend=False, clickmode="event+select")
+    top = _top(rows["actual"] * k, rows["target"] * k)
+    fig.update_xaxes(title=_axis_unit(unit), gridcolor="#eee", range=_bar_range(top, unit), **_value_axis(unit, top))
+    return _layout(fig, 80 + 34 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"),
+                   clickmode="event+select")
 
 
 def legend_html() -> str:

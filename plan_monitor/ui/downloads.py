@@ -17,6 +17,12 @@ IMAGE_MIME = {"png": "image/png", "svg": "image/svg+xml"}
 IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
 
 
+def image_height(fig: go.Figure) -> int:
+    """Tall charts (many counties or towns) keep their own height, plus room for the title, rather than being
+    squeezed into IMAGE_HEIGHT."""
+    return max(IMAGE_HEIGHT, int(fig.layout.height or 0) + 140)
+
+
 def _file_name(name: str) -> str:
     """Place names go into file names; a slash would make a folder of them."""
     return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name).strip() or "导出"
@@ -38,8 +44,7 @@ def chart_buttons(fig: go.Figure, name: str, title: str | None = None, note: str
     if problem:
         st.caption(problem)
         return
-    # Tall charts (many counties or towns) keep their own height rather than being squeezed into 900.
-    height = max(IMAGE_HEIGHT, int(fig.layout.height or 0) + 140)
+    height = image_height(fig)
     image = titled(fig, title, note)
     row = st.container(horizontal=True)
     for fmt in ("png", "svg"):
