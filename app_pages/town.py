@@ -9,6 +9,38 @@ from plan_monitor.present.views import town_table, village_list
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
+SHOWN_KEY = "pm_town_shown"  # the town the page last showed (and wrote to the URL)
+CLICKED_KEY = "pm_town_clicked"  # the bar click the page last followed
+
+
+def clicked_town(event, names: list[str]) -> str | None:
+    """The town of the bar clicked on the chart (its customdata, else its y), if it is one of this county's."""
+    for point in (event.selection.points if event else []):
+        value = point.get("customdata")
+        value = value[0] if isinstance(value, (list, tuple)) and value else value
+        for town in (value, point.get("y")):
+            if town in names:
+                return town
+    return None
+
+
+def pick_town(names: list[str], clicked: str | None) -> str:
+    """Set the town picker's state before it is drawn and return its key. A new click on a bar opens that town; a
+    town in the URL other than the one this page last showed (a shared link, a breadcrumb, the county drill) opens
+    that one; otherwise the picker keeps the reader's own choice, and a town not of this county falls back to the
+    URL's, else the first."""
+    state = st.session_state
+    url_town = qp("town", names, None)
+    if clicked is not None and clicked != state.get(CLICKED_KEY):
+        state["pm_town"] = clicked
+    elif url_town is not None and url_town != state.get(SHOWN_KEY):
+        state["pm_town"] = url_town
+    elif state.get("pm_town") not in names:
+        state["pm_town"] = url_town or names[0]
+    state[CLICKED_KEY] = clicked  # the selection stays on the chart: follow each click once
+    return "pm_town"
+
+
 m, year = monitor()
 header(m, year, "分乡镇")
 counties = list(m.geo.counties["county"])
@@ -32,16 +64,16 @@ event = st.plotly_chart(fig, key="town_bars", on_select="rerun", selection_mode=
                         config={"displayModeBar": False})
 chart_buttons(fig, f"{county}_各乡镇_{indicator_id}_{year}", f"{county} {year}年 {ind.name}：各乡镇（街道）", note)
 xlsx_button(town_export(towns, ind.unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
-picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
 names = list(towns["town"])
-town = picked[0] if picked and picked[0] in names else qp("town", names, None)
-town = st.selectbox("乡镇（街道）", names, index=names.index(town) if town in names else 0, key="pm_town")
+town = st.selectbox("乡镇（街道）", names, key=pick_town(names, clicked_town(event, names)))
 set_qp(town=town)
+st.session_state[SHOWN_KEY] = town
 
 villages = village_list(m, year, indicator_id, county, town)
 if villages is None:
     st.info(f"“{ind.name}”按乡镇（街道）统计，没有村级名单。")
     st.stop()
+st.markdown(f"#### {town} · {ind.name}：村（社区）名单")
 if villages.empty:
     st.info(f"{town}{year}年没有报送村（社区）数据。")
     st.stop()

@@ -95,6 +95,32 @@ def test_drill_county_to_town_to_villages_by_clicks(app_url, page):
     shot(page, "town")
 
 
+def test_each_town_bar_clicked_opens_its_villages(app_url, page):
+    """The chart promises 点击柱条查看村（社区）名单: every click, not only the first, opens the clicked town."""
+    county = "江陵县"
+    open_page(page, f"{app_url}/town?indicator=village_income_20w&year=2024&county={quote(county)}")
+    chart = page.locator('.js-plotly-plot').first
+    bars = chart.locator("g.trace.bars").first.locator("path")
+    ticks = chart.locator("g.ytick text").all_text_contents()  # bottom-up, in the bars' order
+    assert bars.count() == len(ticks) >= 4
+    for i in (1, len(ticks) - 1, 2):  # not the picker's first town: three towns, then back down the chart
+        bars.nth(i).click(force=True)
+        settle(page)
+        town = ticks[i]
+        expect(page.get_by_text(f"{town} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="乡镇（街道）").first
+        assert picker.locator("input").first.input_value() == town
+        assert f"town={quote(town)}" in page.url
+        expect(page.locator('[data-testid="stDataFrame"]').last).to_be_visible()
+    # the picker still works after clicks, and the next click wins over it again
+    choose(page, "乡镇（街道）", ticks[0])
+    expect(page.get_by_text(f"{ticks[0]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    bars.nth(1).click(force=True)
+    settle(page)
+    expect(page.get_by_text(f"{ticks[1]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    shot(page, "town-clicks")
+
+
 def test_shared_url_reopens_same_view(app_url, page):
     url = f"{app_url}/town?year=2023&county={quote('公安县')}&indicator=village_income_20w&town={quote('埠河镇')}"
     open_page(page, url)
