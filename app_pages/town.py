@@ -6,7 +6,7 @@ import streamlit as st
 from plan_monitor.outputs.charts import town_bars
 from plan_monitor.outputs.export_table import export_note, town_export
 from plan_monitor.present.views import town_table, village_list
-from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
 SHOWN_KEY = "pm_town_shown"  # the town the page last showed (and wrote to the URL)
@@ -27,22 +27,21 @@ def clicked_town(event, names: list[str]) -> str | None:
 def pick_town(names: list[str], clicked: str | None) -> str:
     """Set the town picker's state before it is drawn and return its key. A new click on a bar opens that town; a
     town in the URL other than the one this page last showed (a shared link, a breadcrumb, the county drill) opens
-    that one; otherwise the picker keeps the reader's own choice, and a town not of this county falls back to the
-    URL's, else the first."""
+    that one, and no town in the URL (the county's breadcrumb) none; otherwise the picker keeps the reader's own
+    choice, and a town not of this county falls back to the URL's town (if any)."""
     state = st.session_state
     url_town = qp("town", names, None)
     if clicked is not None and clicked != state.get(CLICKED_KEY):
         state["pm_town"] = clicked
-    elif url_town is not None and url_town != state.get(SHOWN_KEY):
+    elif url_town != state.get(SHOWN_KEY) or state.get("pm_town") not in names:
         state["pm_town"] = url_town
-    elif state.get("pm_town") not in names:
-        state["pm_town"] = url_town or names[0]
     state[CLICKED_KEY] = clicked  # the selection stays on the chart: follow each click once
     return "pm_town"
 
 
 m, year = monitor()
 header(m, year, "分乡镇")
+crumbs = st.empty()  # filled once the county and town are known
 counties = list(m.geo.counties["county"])
 left, right = st.columns(2)
 with left:
@@ -50,6 +49,7 @@ with left:
 with right:
     indicator_id = indicator_picker(m, level="town")
 set_qp(county=county)
+breadcrumb(county, where=crumbs)
 ind = m.plan.indicator(indicator_id)
 towns = town_table(m, year, indicator_id, county)
 note = export_note(m.card, year)
@@ -65,15 +65,20 @@ event = st.plotly_chart(fig, key="town_bars", on_select="rerun", selection_mode=
 chart_buttons(fig, f"{county}_各乡镇_{indicator_id}_{year}", f"{county} {year}年 {ind.name}：各乡镇（街道）", note)
 xlsx_button(town_export(towns, ind.unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
 names = list(towns["town"])
-town = st.selectbox("乡镇（街道）", names, key=pick_town(names, clicked_town(event, names)))
+town = st.selectbox("乡镇（街道）", names, index=None, placeholder="点击柱条或在此选择乡镇（街道）",
+                    key=pick_town(names, clicked_town(event, names)))
 set_qp(town=town)
 st.session_state[SHOWN_KEY] = town
+if town is None:
+    st.stop()
+breadcrumb(county, town, where=crumbs)
 
 villages = village_list(m, year, indicator_id, county, town)
 if villages is None:
     st.info(f"“{ind.name}”按乡镇（街道）统计，没有村级名单。")
     st.stop()
 st.markdown(f"#### {town} · {ind.name}：村（社区）名单")
+breadcrumb(county, town)
 if villages.empty:
     st.info(f"{town}{year}年没有报送村（社区）数据。")
     st.stop()

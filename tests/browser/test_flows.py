@@ -121,6 +121,29 @@ def test_each_town_bar_clicked_opens_its_villages(app_url, page):
     shot(page, "town-clicks")
 
 
+def test_breadcrumb_from_a_town_back_to_its_county_and_to_the_city(app_url, page):
+    """全市 › 江陵县 › 郝穴镇: each level above is a link back up; the year, the 统计截至 round and the indicator stay."""
+    open_page(page, f"{app_url}/town?year=2024&asof=2024-06-30&indicator=village_income_20w"
+                    f"&county={quote('江陵县')}&town={quote('郝穴镇')}")
+    expect(page.get_by_text("郝穴镇 · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    crumb = page.locator('[data-testid="stPageLink"]')
+    crumb.get_by_text("江陵县", exact=True).first.click()
+    page.wait_for_url(lambda url: "town=" not in url, timeout=30000)
+    settle(page)
+    expect(page.get_by_text("江陵县 · 村集体经济收入过20万元的村占比：各乡镇（街道）")).to_be_visible()
+    expect(page.get_by_text("：村（社区）名单")).to_have_count(0)
+    for part in ("county=%E6%B1%9F%E9%99%B5%E5%8E%BF", "asof=2024-06-30", "indicator=village_income_20w", "year=2024"):
+        assert part in page.url
+    crumb.get_by_text("全市", exact=True).first.click()
+    page.wait_for_url("**/county?**", timeout=30000)
+    settle(page)
+    expect(page.get_by_text("村集体经济收入过20万元的村占比：各县（市、区）排位")).to_be_visible()
+    for part in ("asof=2024-06-30", "indicator=village_income_20w", "year=2024"):
+        assert part in page.url
+    expect(page.get_by_text("数据截至 2024年6月30日").first).to_be_visible()
+    shot(page, "breadcrumb-city")
+
+
 def test_shared_url_reopens_same_view(app_url, page):
     url = f"{app_url}/town?year=2023&county={quote('公安县')}&indicator=village_income_20w&town={quote('埠河镇')}"
     open_page(page, url)
