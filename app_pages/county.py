@@ -37,7 +37,7 @@ else:
     picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
     if picked:
         set_qp(county=picked[0])
-        st.switch_page("app_pages/town.py", query_params=dict(st.query_params))
+        st.switch_page("app_pages/town.py", query_params={k: v for k, v in st.query_params.items() if k != "town"})
     table = rows.assign(
         实际=[fmt_value(v, ind.unit, ind.kind) if v == v else (n if isinstance(n, str) else fmt_value(v, ind.unit, ind.kind))
             for v, n in zip(rows["actual"], rows["missing_note"])],

@@ -11,6 +11,7 @@ from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
 SHOWN_KEY = "pm_town_shown"  # the town the page last showed (and wrote to the URL)
 CLICKED_KEY = "pm_town_clicked"  # the bar click the page last followed
+CHART_KEY = "pm_town_chart"  # the town chart's generation: a new one drops the old chart's selection
 
 
 def clicked_town(event, names: list[str]) -> str | None:
@@ -24,18 +25,28 @@ def clicked_town(event, names: list[str]) -> str | None:
     return None
 
 
-def pick_town(names: list[str], clicked: str | None) -> str:
-    """Set the town picker's state before it is drawn and return its key. A new click on a bar opens that town; a
-    town in the URL other than the one this page last showed (a shared link, a breadcrumb, the county drill) opens
-    that one, and no town in the URL (the county's breadcrumb) none; otherwise the picker keeps the reader's own
-    choice, and a town not of this county falls back to the URL's town (if any)."""
+def follow_url(names: list[str]) -> int:
+    """Before the chart is drawn: when the URL's town is not the one this page last showed (a shared link, the county
+    drill, a breadcrumb going up to the county, another county picked), the URL's town (or none) is the one shown,
+    and the chart starts afresh so that an old bar selection does not reopen its town. Returns the chart's
+    generation, part of its key."""
     state = st.session_state
     url_town = qp("town", names, None)
+    if url_town != state.get(SHOWN_KEY) or state.get("pm_town") not in names:
+        if url_town != state.get(SHOWN_KEY):
+            state[CHART_KEY] = state.get(CHART_KEY, 0) + 1
+            state[CLICKED_KEY] = None
+        state["pm_town"] = url_town
+    return state.get(CHART_KEY, 0)
+
+
+def pick_town(clicked: str | None) -> str:
+    """A new click on a bar opens that town in the town picker (set before the picker is drawn; its key returned).
+    The bar stays selected on the chart across reruns: each click is followed once, so that the picker still works."""
+    state = st.session_state
     if clicked is not None and clicked != state.get(CLICKED_KEY):
         state["pm_town"] = clicked
-    elif url_town != state.get(SHOWN_KEY) or state.get("pm_town") not in names:
-        state["pm_town"] = url_town
-    state[CLICKED_KEY] = clicked  # the selection stays on the chart: follow each click once
+    state[CLICKED_KEY] = clicked
     return "pm_town"
 
 
@@ -59,14 +70,14 @@ if towns.empty or towns["actual"].isna().all():
     st.stop()
 
 st.markdown(f"### {county} · {ind.name}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
+names = list(towns["town"])
 fig = town_bars(towns, ind.unit)
-event = st.plotly_chart(fig, key="town_bars", on_select="rerun", selection_mode="points",
+event = st.plotly_chart(fig, key=f"town_bars_{follow_url(names)}", on_select="rerun", selection_mode="points",
                         config={"displayModeBar": False})
 chart_buttons(fig, f"{county}_各乡镇_{indicator_id}_{year}", f"{county} {year}年 {ind.name}：各乡镇（街道）", note)
 xlsx_button(town_export(towns, ind.unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
-names = list(towns["town"])
 town = st.selectbox("乡镇（街道）", names, index=None, placeholder="点击柱条或在此选择乡镇（街道）",
-                    key=pick_town(names, clicked_town(event, names)))
+                    key=pick_town(clicked_town(event, names)))
 set_qp(town=town)
 st.session_state[SHOWN_KEY] = town
 if town is None:

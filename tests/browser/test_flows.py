@@ -118,6 +118,13 @@ def test_each_town_bar_clicked_opens_its_villages(app_url, page):
     bars.nth(1).click(force=True)
     settle(page)
     expect(page.get_by_text(f"{ticks[1]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    # up to the county by its breadcrumb, then the same bar again opens the same town again
+    page.locator('[data-testid="stPageLink"]').get_by_text(county, exact=True).first.click()
+    settle(page)
+    expect(page.get_by_text("：村（社区）名单")).to_have_count(0)
+    bars.nth(1).click(force=True)
+    settle(page)
+    expect(page.get_by_text(f"{ticks[1]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
     shot(page, "town-clicks")
 
 
