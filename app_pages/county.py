@@ -8,11 +8,12 @@ from plan_monitor.outputs.export_table import county_export, export_note, status
 from plan_monitor.present.format import fmt_gap, fmt_notes, fmt_rate, fmt_value
 from plan_monitor.present.views import county_ranking, marked_matrix
 from plan_monitor.spec.plan import SPLIT_BY_LABELS
-from plan_monitor.ui.context import header, indicator_picker, monitor, set_qp
+from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 
 m, year = monitor()
 header(m, year, "分县")
+breadcrumb()  # 全市: the top level, no links
 indicator_id = indicator_picker(m, level="county")
 ind = m.plan.indicator(indicator_id)
 rows = county_ranking(m, year, indicator_id)
@@ -36,7 +37,7 @@ else:
     picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
     if picked:
         set_qp(county=picked[0])
-        st.switch_page("app_pages/town.py", query_params=dict(st.query_params))
+        st.switch_page("app_pages/town.py", query_params={k: v for k, v in st.query_params.items() if k != "town"})
     table = rows.assign(
         实际=[fmt_value(v, ind.unit, ind.kind) if v == v else (n if isinstance(n, str) else fmt_value(v, ind.unit, ind.kind))
             for v, n in zip(rows["actual"], rows["missing_note"])],

@@ -6,11 +6,53 @@ import streamlit as st
 from plan_monitor.outputs.charts import town_bars
 from plan_monitor.outputs.export_table import export_note, town_export
 from plan_monitor.present.views import town_table, village_list
-from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
+
+SHOWN_KEY = "pm_town_shown"  # the town the page last showed (and wrote to the URL)
+CLICKED_KEY = "pm_town_clicked"  # the bar click the page last followed
+CHART_KEY = "pm_town_chart"  # the town chart's generation: a new one drops the old chart's selection
+
+
+def clicked_town(event, names: list[str]) -> str | None:
+    """The town of the bar clicked on the chart (its customdata, else its y), if it is one of this county's."""
+    for point in (event.selection.points if event else []):
+        value = point.get("customdata")
+        value = value[0] if isinstance(value, (list, tuple)) and value else value
+        for town in (value, point.get("y")):
+            if town in names:
+                return town
+    return None
+
+
+def follow_url(names: list[str]) -> int:
+    """Before the chart is drawn: when the URL's town is not the one this page last showed (a shared link, the county
+    drill, a breadcrumb going up to the county, another county picked), the URL's town (or none) is the one shown,
+    and the chart starts afresh so that an old bar selection does not reopen its town. Returns the chart's
+    generation, part of its key."""
+    state = st.session_state
+    url_town = qp("town", names, None)
+    if url_town != state.get(SHOWN_KEY) or state.get("pm_town") not in names:
+        if url_town != state.get(SHOWN_KEY):
+            state[CHART_KEY] = state.get(CHART_KEY, 0) + 1
+            state[CLICKED_KEY] = None
+        state["pm_town"] = url_town
+    return state.get(CHART_KEY, 0)
+
+
+def pick_town(clicked: str | None) -> str:
+    """A new click on a bar opens that town in the town picker (set before the picker is drawn; its key returned).
+    The bar stays selected on the chart across reruns: each click is followed once, so that the picker still works."""
+    state = st.session_state
+    if clicked is not None and clicked != state.get(CLICKED_KEY):
+        state["pm_town"] = clicked
+    state[CLICKED_KEY] = clicked
+    return "pm_town"
+
 
 m, year = monitor()
 header(m, year, "分乡镇")
+crumbs = st.empty()  # filled once the county and town are known
 counties = list(m.geo.counties["county"])
 left, right = st.columns(2)
 with left:
@@ -18,6 +60,7 @@ with left:
 with right:
     indicator_id = indicator_picker(m, level="town")
 set_qp(county=county)
+breadcrumb(county, where=crumbs)
 ind = m.plan.indicator(indicator_id)
 towns = town_table(m, year, indicator_id, county)
 note = export_note(m.card, year)
@@ -27,21 +70,26 @@ if towns.empty or towns["actual"].isna().all():
     st.stop()
 
 st.markdown(f"### {county} · {ind.name}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
+names = list(towns["town"])
 fig = town_bars(towns, ind.unit)
-event = st.plotly_chart(fig, key="town_bars", on_select="rerun", selection_mode="points",
+event = st.plotly_chart(fig, key=f"town_bars_{follow_url(names)}", on_select="rerun", selection_mode="points",
                         config={"displayModeBar": False})
 chart_buttons(fig, f"{county}_各乡镇_{indicator_id}_{year}", f"{county} {year}年 {ind.name}：各乡镇（街道）", note)
 xlsx_button(town_export(towns, ind.unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
-picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
-names = list(towns["town"])
-town = picked[0] if picked and picked[0] in names else qp("town", names, None)
-town = st.selectbox("乡镇（街道）", names, index=names.index(town) if town in names else 0, key="pm_town")
+town = st.selectbox("乡镇（街道）", names, index=None, placeholder="点击柱条或在此选择乡镇（街道）",
+                    key=pick_town(clicked_town(event, names)))
 set_qp(town=town)
+st.session_state[SHOWN_KEY] = town
+if town is None:
+    st.stop()
+breadcrumb(county, town, where=crumbs)
 
 villages = village_list(m, year, indicator_id, county, town)
 if villages is None:
     st.info(f"“{ind.name}”按乡镇（街道）统计，没有村级名单。")
     st.stop()
+st.markdown(f"#### {town} · {ind.name}：村（社区）名单")
+breadcrumb(county, town)
 if villages.empty:
     st.info(f"{town}{year}年没有报送村（社区）数据。")
     st.stop()

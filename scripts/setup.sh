@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned packages; with --test also the test packages, Debian's Chromium + CJK fonts,
-# and LibreOffice Impress + poppler for the PPTX render test.
+# and LibreOffice Impress + Writer + poppler for the PPTX and DOCX render tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -13,10 +13,12 @@ if [ "${1:-}" = "--test" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   fi
-  # The PPTX render test opens the deck in LibreOffice and rasterises the PDF with poppler.
-  if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
+  # The render tests open the deck (Impress) and the bulletin (Writer) in LibreOffice and turn the PDFs into images
+  # and text with poppler. soffice alone is not enough: without Writer it cannot open a .docx.
+  if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null \
+     || ! dpkg -s libreoffice-impress libreoffice-writer >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-impress poppler-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-impress libreoffice-writer poppler-utils >/dev/null
   fi
 fi

@@ -161,3 +161,26 @@ def indicator_picker(m: Monitor, level: str | None = None, label: str = "指标"
     chosen = st.selectbox(label, ids, index=ids.index(current), format_func=names.get, key="pm_indicator")
     set_qp(indicator=chosen)
     return chosen
+
+
+CRUMB_KEEP = ("year", "asof", "indicator")  # what going up keeps: the year, the 统计截至 round, the indicator
+
+
+def breadcrumb(county: str | None = None, town: str | None = None, where=None) -> None:
+    """全市 › 县 › 乡镇: where the reader is, each level above a link back up that keeps the year, the 统计截至 round
+    and the indicator. 全市 is the counties' ranking (分县); a county is its towns (分乡镇 without a town). `where`: a
+    placeholder drawn earlier on the page (default: here)."""
+    keep = {key: st.query_params[key] for key in CRUMB_KEEP if key in st.query_params}
+    levels = [("全市", "app_pages/county.py", keep)]
+    if county is not None:
+        levels.append((county, "app_pages/town.py", {**keep, "county": county}))
+    if town is not None:
+        levels.append((town, None, {}))
+    row = (where or st).container(horizontal=True, gap="small", vertical_alignment="center")
+    for i, (label, page, params) in enumerate(levels):
+        if i:
+            row.markdown('<span style="color:#888">›</span>', unsafe_allow_html=True, width="content")
+        if i == len(levels) - 1:  # where the reader is: plain text
+            row.markdown(f"**{label}**", width="content")
+        else:
+            row.page_link(page, label=label, query_params=params)

@@ -95,6 +95,62 @@ def test_drill_county_to_town_to_villages_by_clicks(app_url, page):
     shot(page, "town")
 
 
+def test_each_town_bar_clicked_opens_its_villages(app_url, page):
+    """The chart promises 点击柱条查看村（社区）名单: every click, not only the first, opens the clicked town."""
+    county = "江陵县"
+    open_page(page, f"{app_url}/town?indicator=village_income_20w&year=2024&county={quote(county)}")
+    chart = page.locator('.js-plotly-plot').first
+    bars = chart.locator("g.trace.bars").first.locator("path")
+    ticks = chart.locator("g.ytick text").all_text_contents()  # bottom-up, in the bars' order
+    assert bars.count() == len(ticks) >= 4
+    for i in (1, len(ticks) - 1, 2):  # not the picker's first town: three towns, then back down the chart
+        bars.nth(i).click(force=True)
+        settle(page)
+        town = ticks[i]
+        expect(page.get_by_text(f"{town} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="乡镇（街道）").first
+        assert picker.locator("input").first.input_value() == town
+        assert f"town={quote(town)}" in page.url
+        expect(page.locator('[data-testid="stDataFrame"]').last).to_be_visible()
+    # the picker still works after clicks, and the next click wins over it again
+    choose(page, "乡镇（街道）", ticks[0])
+    expect(page.get_by_text(f"{ticks[0]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    bars.nth(1).click(force=True)
+    settle(page)
+    expect(page.get_by_text(f"{ticks[1]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    # up to the county by its breadcrumb, then the same bar again opens the same town again
+    page.locator('[data-testid="stPageLink"]').get_by_text(county, exact=True).first.click()
+    settle(page)
+    expect(page.get_by_text("：村（社区）名单")).to_have_count(0)
+    bars.nth(1).click(force=True)
+    settle(page)
+    expect(page.get_by_text(f"{ticks[1]} · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    shot(page, "town-clicks")
+
+
+def test_breadcrumb_from_a_town_back_to_its_county_and_to_the_city(app_url, page):
+    """全市 › 江陵县 › 郝穴镇: each level above is a link back up; the year, the 统计截至 round and the indicator stay."""
+    open_page(page, f"{app_url}/town?year=2024&asof=2024-06-30&indicator=village_income_20w"
+                    f"&county={quote('江陵县')}&town={quote('郝穴镇')}")
+    expect(page.get_by_text("郝穴镇 · 村集体经济收入过20万元的村占比：村（社区）名单")).to_be_visible()
+    crumb = page.locator('[data-testid="stPageLink"]')
+    crumb.get_by_text("江陵县", exact=True).first.click()
+    page.wait_for_url(lambda url: "town=" not in url, timeout=30000)
+    settle(page)
+    expect(page.get_by_text("江陵县 · 村集体经济收入过20万元的村占比：各乡镇（街道）")).to_be_visible()
+    expect(page.get_by_text("：村（社区）名单")).to_have_count(0)
+    for part in ("county=%E6%B1%9F%E9%99%B5%E5%8E%BF", "asof=2024-06-30", "indicator=village_income_20w", "year=2024"):
+        assert part in page.url
+    crumb.get_by_text("全市", exact=True).first.click()
+    page.wait_for_url("**/county?**", timeout=30000)
+    settle(page)
+    expect(page.get_by_text("村集体经济收入过20万元的村占比：各县（市、区）排位")).to_be_visible()
+    for part in ("asof=2024-06-30", "indicator=village_income_20w", "year=2024"):
+        assert part in page.url
+    expect(page.get_by_text("数据截至 2024年6月30日").first).to_be_visible()
+    shot(page, "breadcrumb-city")
+
+
 def test_shared_url_reopens_same_view(app_url, page):
     url = f"{app_url}/town?year=2023&county={quote('公安县')}&indicator=village_income_20w&town={quote('埠河镇')}"
     open_page(page, url)

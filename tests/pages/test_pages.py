@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, QUERIES_DIR, ROOT
 from plan_monitor.present.format import fmt_date, fmt_rate, fmt_value
-from plan_monitor.present.views import county_ranking, reverse_schedule, village_list
+from plan_monitor.present.views import county_ranking, reverse_schedule, town_table, village_list
 
 APP = str(ROOT / "app.py")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -239,6 +239,47 @@ def test_town_picker_offers_only_town_level_indicators(demo):
     assert picker.options == [i.name for i in demo.plan.indicators if "town" in i.levels]
     assert picker.value == "demo_villages"
     assert at.query_params["indicator"] == "demo_villages"
+
+
+def crumbs(at: AppTest) -> list[tuple[str, str, dict]]:
+    """The breadcrumb's links (label, page, URL parameters), once each, in order."""
+    from urllib.parse import parse_qsl
+
+    links = [(e.proto.label, e.proto.page, tuple(parse_qsl(e.proto.query_string))) for e in at.get("page_link")]
+    return [(label, page, dict(params)) for label, page, params in dict.fromkeys(links)]
+
+
+def test_town_breadcrumb_goes_back_up_keeping_year_round_and_indicator(demo):
+    view = {"year": "2024", "asof": "2024-06-30", "indicator": "village_income_20w"}
+    at = open_page("town", county="江陵县", town="郝穴镇", **view)
+    assert crumbs(at) == [("全市", "county", view), ("江陵县", "town", {**view, "county": "江陵县"})]
+    assert "**郝穴镇**" in [m.value for m in at.markdown]  # where the reader is: the last level, not a link
+    assert any("郝穴镇 · 村集体经济收入过20万元的村占比：村（社区）名单" in m.value for m in at.markdown)
+    # up to the county: its towns, no town picked, no village list; the round and indicator kept
+    at.query_params.pop("town")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="pm_town").value is None
+    assert not at.dataframe and not at.metric
+    assert "town" not in at.query_params
+    assert at.sidebar.selectbox(key="pm_asof").value == "2024-06-30"
+    assert crumbs(at) == [("全市", "county", view)]
+    assert "**江陵县**" in [m.value for m in at.markdown]
+    # up to 全市: the counties' ranking for the same indicator, as of the same round
+    city = open_page("county", **view)
+    assert city.selectbox(key="pm_indicator").value == "village_income_20w"
+    assert city.sidebar.selectbox(key="pm_asof").value == "2024-06-30"
+    assert crumbs(city) == [] and "**全市**" in [m.value for m in city.markdown]
+
+
+def test_town_page_without_a_town_waits_for_a_click(demo):
+    at = open_page("town", county="江陵县", indicator="village_income_20w")
+    assert at.selectbox(key="pm_town").value is None
+    assert at.selectbox(key="pm_town").options == list(town_table(demo, 2024, "village_income_20w", "江陵县")["town"])
+    assert not at.dataframe and not at.metric
+    at.selectbox(key="pm_town").set_value("郝穴镇").run()
+    assert at.query_params["town"] == "郝穴镇"
+    assert len(at.dataframe) == 1
 
 
 # ---------------------------------------------------------------- 年度趋势
