@@ -79,14 +79,14 @@ def test_switch_year_and_indicator(app_url, page):
 
 def test_drill_county_to_town_to_villages_by_clicks(app_url, page):
     open_page(page, f"{app_url}/county?indicator=village_income_20w&year=2024")
-    bars = page.locator('.js-plotly-plot').first.locator("g.trace.bars path")
+    bars = page.locator('.js-plotly-plot').first.locator("g.trace.bars").first.locator("path")
     # Bars are drawn bottom-up in ranking order reversed; the last county in the ranking is the first path.
     bars.first.click(force=True)
     page.wait_for_url("**/town?**", timeout=30000)
     settle(page)
     assert "county=%E6%B1%9F%E9%99%B5%E5%8E%BF" in page.url  # 江陵县, the lowest share, is the bottom bar
     expect(page.get_by_text("江陵县 · 村集体经济收入过20万元的村占比：各乡镇（街道）")).to_be_visible()
-    town_bars = page.locator('.js-plotly-plot').first.locator("g.trace.bars path")
+    town_bars = page.locator('.js-plotly-plot').first.locator("g.trace.bars").first.locator("path")
     town_bars.last.click(force=True)  # the top bar: the best town
     settle(page)
     expect(page.locator('[data-testid="stMetric"]').filter(has_text="已计入目标")).to_have_count(1)
