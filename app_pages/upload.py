@@ -11,6 +11,7 @@ from plan_monitor.outputs.template_files import template_csv, template_file_name
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import actor, data_store, guard, monitor
+from plan_monitor.ui.uploader import file_uploader
 
 m, _ = monitor()
 store = data_store()
@@ -39,7 +40,7 @@ with st.expander("下载填报模板（含填表说明与下拉选项）"):
 
 st.markdown("#### 第二步　上传文件")
 st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
-           "将文件拖到下方框内，或点击“Browse files”选择文件。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
+           "将文件拖到下方框内，或点击“选择文件”。旧版 .xls 请先另存为 .xlsx。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
 mode = st.radio("上传方式", list(MODES), format_func=MODES.get, key="pm_upload_mode", horizontal=True,
                 help="补充更正：文件中的单位更新或新增，文件中没有的单位、空白单元格和文件没有的列保留原值。"
                      "整体替换：文件即该县（市、区）该统计截至的全部单位，文件中没有的单位将删除，文件没有的列将清空。")
@@ -47,7 +48,8 @@ st.caption("补充更正：只更新文件中的单位，空白单元格保留�
            if mode == MERGE else "整体替换：文件中没有的单位将从该统计截至起删除，文件没有的列将清空（适合完整重报）。")
 # A new key after each commit empties the uploader, so the stored file is not offered again.
 round_no = st.session_state.setdefault("pm_upload_round", 0)
-upload = st.file_uploader("报表文件", type=["xlsx", "csv", "parquet", "xls"], key=f"pm_upload_file_{round_no}")
+upload = file_uploader("报表文件", types=["xlsx", "csv", "parquet", "xls"], supported=["xlsx", "csv", "parquet"],
+                       limit_mb=MAX_BYTES // 2**20, key=f"pm_upload_file_{round_no}")
 if upload is None:
     st.stop()
 
