@@ -11,6 +11,7 @@ from plan_monitor.outputs.template_files import template_csv, template_file_name
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import actor, data_store, guard, monitor
+from plan_monitor.ui.tables import dataframe
 from plan_monitor.ui.uploader import file_uploader
 
 m, _ = monitor()
@@ -79,7 +80,7 @@ if checked.notes:
         for note in checked.notes:
             st.markdown(f"- {note.message}")
 if checked.issues:
-    st.dataframe(checked.problems(), hide_index=True, width="stretch")
+    dataframe(checked.problems(), hide_index=True, width="stretch")
     st.download_button("下载问题清单（Excel，问题单元格已标色）",
                        lambda: report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
                        report_file_name(checked.file_name), key="pm_upload_report", on_click="ignore")
@@ -90,9 +91,9 @@ st.markdown("#### 第四步　预览变化（与当前数据相比）")
 st.caption(f"上传方式：{MODES[checked.mode]}。"
            + ("文件中的单位更新或新增；文件中没有的单位、空白单元格保留原值。" if checked.mode == MERGE else
               "同一县（市、区）、年度、统计截至以本文件为准；本文件没有的单位将删除。"))
-st.dataframe(checked.summary(), hide_index=True, width="stretch")
+dataframe(checked.summary(), hide_index=True, width="stretch")
 with st.expander("逐条查看新增、修改、删除的单位"):
-    st.dataframe(checked.details(), hide_index=True, width="stretch")
+    dataframe(checked.details(), hide_index=True, width="stretch")
 
 st.markdown("#### 第五步　确认提交")
 if not checked.can_commit:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import tomllib
 
+import pandas as pd
+import pytest
+
 from plan_monitor.ingest.model import MAX_BYTES
 from plan_monitor.paths import ROOT
 from plan_monitor.ui.uploader import BUTTON
@@ -22,3 +25,13 @@ def test_upload_page_names_the_button_it_shows():
     captions = "\n".join(c.value for c in at.caption)
     assert f"点击“{BUTTON}”" in captions and "Browse" not in captions
     assert "单个文件不超过 50 MB" in captions
+
+
+@pytest.mark.parametrize("page", ["overview", "county", "town", "trend", "reporting", "versions"])
+def test_no_table_cell_reads_none_or_nan(page):
+    for table in open_page(page).dataframe:
+        value = table.value
+        frame = value.data if hasattr(value, "data") else value  # a Styler keeps its frame in .data
+        cells = frame.astype(object).to_numpy().ravel()
+        assert not any(v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v) for v in cells), page
+        assert not {"None", "nan", "NaT", "<NA>"} & {str(v) for v in cells}, page
