@@ -1,5 +1,9 @@
 """Plan Monitor: 三年行动计划目标监测看板. Run with `bash scripts/app.sh`.
 
+Every page has its own address, 总览 included (/overview). Streamlit serves the default page at "/" whatever its
+url_path, so a default 总览 would make "/overview" find no page and show "Page not found"; the default page is
+therefore a hidden one that forwards "/" to /overview with the URL parameters.
+
 Pages live in app_pages/, not pages/: Streamlit treats a pages/ folder as the legacy page router and
 shows "Page not found" for st.navigation URLs before the app has run.
 
@@ -12,8 +16,9 @@ from plan_monitor.ui.boundary import error_boundary
 
 st.set_page_config(page_title="三年行动计划目标监测看板", page_icon="📊", layout="wide")
 
+OVERVIEW = st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview")
 PAGES = [
-    st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+    OVERVIEW,
     st.Page("app_pages/county.py", title="分县", icon=":material/account_balance:", url_path="county"),
     st.Page("app_pages/town.py", title="分乡镇", icon=":material/holiday_village:", url_path="town"),
     st.Page("app_pages/trend.py", title="年度趋势", icon=":material/trending_up:", url_path="trend"),
@@ -25,5 +30,14 @@ DATA_PAGES = [
     st.Page("app_pages/reporting.py", title="报送情况", icon=":material/fact_check:", url_path="reporting"),
     st.Page("app_pages/versions.py", title="数据版本", icon=":material/history:", url_path="versions"),
 ]
+
+
+def _to_overview():
+    """The app root "/": forwarded to /overview with its URL parameters."""
+    st.switch_page(OVERVIEW, query_params=dict(st.query_params))
+
+
+# url_path "start" only names the page (a default page is served at "/"); hidden, so 总览 is the page highlighted.
+START = st.Page(_to_overview, title="总览", url_path="start", default=True, visibility="hidden")
 with error_boundary():
-    st.navigation({"监测看板": PAGES, "数据管理": DATA_PAGES}).run()
+    st.navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES}).run()

@@ -10,6 +10,7 @@ from plan_monitor.present.views import county_ranking, marked_matrix
 from plan_monitor.spec.plan import SPLIT_BY_LABELS
 from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
+from plan_monitor.ui.tables import dataframe
 
 m, year = monitor()
 header(m, year, "分县")
@@ -54,7 +55,7 @@ else:
         table["沿用"] = table["沿用"].fillna("")
     shown = (["排位", "县（市、区）", "实际", "目标", "目标来源", "差距", "完成率", "状态", "走势", "说明"]
              + (["沿用"] if "沿用" in table else []))
-    st.dataframe(table[shown], hide_index=True, width="stretch")
+    dataframe(table[shown], hide_index=True, width="stretch")
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")

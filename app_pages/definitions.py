@@ -1,4 +1,5 @@
-"""指标口径: each indicator's wording in the plan, the reading taken, source columns and the SQL behind it."""
+"""指标口径: each indicator's wording in the plan, the reading taken, source columns and parameters in words; the SQL
+behind it stays in a technical expander."""
 
 import streamlit as st
 
@@ -13,9 +14,10 @@ for d in definitions(m):
     with st.expander(f"{d['name']}（{d['unit']}）", expanded=False):
         st.markdown(f"**计划原文**：{d['plan_text']}")
         st.markdown(f"**统计口径**：{d['reading']}")
-        st.markdown(f"**类型**：{d['kind']} · {d['measure']} · {d['direction']} · 报告层级：{'、'.join(d['levels'])}")
+        st.markdown(f"**指标类型**：{d['kind']} · {d['measure']} · {d['direction']} · 报告层级：{'、'.join(d['levels'])}")
         st.markdown("**年度目标**：" + "；".join(f"{y}年 {v}" for y, v in d["targets"].items()))
-        st.markdown("**数据来源列**：" + "、".join(f"`{c}`" for c in d["columns"]))
-        if d["params"]:
-            st.markdown("**参数**：" + "，".join(f"`{k}` = {v}" for k, v in d["params"].items()))
-        st.code(d["sql"], language="sql")
+        st.markdown("**数据来源列**：" + "、".join(d["columns"]))
+        if d["param_words"]:
+            st.markdown(f"**统计条件**：{d['param_words']}")
+        with st.expander("查询语句（技术人员参考）"):
+            st.code(d["sql"], language="sql")

@@ -9,6 +9,7 @@ from plan_monitor.present.palette import status_pill
 from plan_monitor.present.views import overview
 from plan_monitor.ui.context import header, monitor
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
+from plan_monitor.ui.tables import dataframe
 
 m, year = monitor()
 header(m, year, "总览")
@@ -54,7 +55,7 @@ else:
         完成率=attention["completion"].map(fmt_rate),
         时序进度=attention["time_progress"].map(fmt_rate),
     ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
-    st.dataframe(table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]], hide_index=True,
+    dataframe(table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]], hide_index=True,
                  width="stretch")
     xlsx_button(attention_export(attention), f"{year}年需关注的指标和县（市、区）", note, f"需关注_{year}")
 

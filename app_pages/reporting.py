@@ -9,6 +9,7 @@ from plan_monitor.metrics.completeness import reporting_status
 from plan_monitor.outputs.reporting_chart import legend, styled_matrix
 from plan_monitor.present.reporting import lacking, matrix, recent_uploads, requirement_text, sent
 from plan_monitor.ui.context import header, monitor
+from plan_monitor.ui.tables import dataframe
 
 m, year = monitor()
 header(m, year, "报送情况")
@@ -28,21 +29,21 @@ for col, code, label in zip(cols[1:], ("reported", "missing", "overdue"), ("已�
 
 st.markdown(f"### {year}年 各县（市、区）报送矩阵")
 st.markdown(legend(), unsafe_allow_html=True)
-st.dataframe(styled_matrix(matrix(status, year)), width="stretch")
+dataframe(styled_matrix(matrix(status, year)), width="stretch")
 
 st.markdown("### 未报送和逾期未报")
 late = lacking(status, year)
 if late.empty:
     st.success(f"{year}年应报数据均已报送或尚未到期。")
 else:
-    st.dataframe(late, hide_index=True, width="stretch")
+    dataframe(late, hide_index=True, width="stretch")
 
 with st.expander("报送明细（报送人、时间、版本）"):
-    st.dataframe(sent(status, year), hide_index=True, width="stretch")
+    dataframe(sent(status, year), hide_index=True, width="stretch")
 
 st.markdown("### 最近上传")
 uploads = recent_uploads(history.entries)
 if uploads.empty:
     st.info("尚无通过“数据上传”提交的数据，当前数据均为数据目录中的初始数据。")
 else:
-    st.dataframe(uploads, hide_index=True, width="stretch")
+    dataframe(uploads, hide_index=True, width="stretch")

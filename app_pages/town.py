@@ -8,6 +8,7 @@ from plan_monitor.outputs.export_table import export_note, town_export
 from plan_monitor.present.views import town_table, village_list
 from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
+from plan_monitor.ui.tables import dataframe
 
 SHOWN_KEY = "pm_town_shown"  # the town the page last showed (and wrote to the URL)
 CLICKED_KEY = "pm_town_clicked"  # the bar click the page last followed
@@ -107,6 +108,6 @@ table = villages.assign(
 ).rename(columns={"village": "村（社区）", "unit_type": "类型", "demo_year": "示范命名年度",
                   "income_wan": "村集体经济收入（万元）", "reserve_cadres_u30": "30岁以下后备干部（人）", "as_of": "统计截至"})
 cols = ["村（社区）", "类型", "是否计入", "示范", "示范命名年度", "村集体经济收入（万元）", "30岁以下后备干部（人）", "统计截至"]
-st.dataframe(table[cols], hide_index=True, width="stretch")
+dataframe(table[cols], hide_index=True, width="stretch")
 xlsx_button(table[cols], f"{county}{town} {ind.name} {year}年 村（社区）名单", note, f"{county}_{town}_{indicator_id}_{year}",
             label="下载名单（Excel）", sheet=town)

@@ -9,6 +9,7 @@ from plan_monitor.present.format import fmt_need, fmt_projected, fmt_value
 from plan_monitor.present.views import reverse_schedule, trend
 from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
+from plan_monitor.ui.tables import dataframe
 
 m, year = monitor()
 header(m, year, "年度趋势")
@@ -55,7 +56,7 @@ if "county" in ind.levels:
             期末还需=[fmt_need(v, unit) for v in plan["to_final"]],
             期末前每季度需=[fmt_need(v, unit) for v in plan["per_quarter_final"]],
         ).rename(columns={"county": "县（市、区）"})
-        st.dataframe(table[["县（市、区）", "当年还需", "剩余季度", "每季度需", "期末还需", "期末前每季度需"]],
+        dataframe(table[["县（市、区）", "当年还需", "剩余季度", "每季度需", "期末还需", "期末前每季度需"]],
                      hide_index=True, width="stretch")
         xlsx_button(reverse_schedule_export(plan, unit), f"倒排工期：{year}年 {ind.name} 各县（市、区）还需完成", note,
                     f"倒排工期_{indicator_id}_{year}")

@@ -11,6 +11,8 @@ from plan_monitor.outputs.template_files import template_csv, template_file_name
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import actor, data_store, guard, monitor
+from plan_monitor.ui.tables import dataframe
+from plan_monitor.ui.uploader import file_uploader
 
 m, _ = monitor()
 store = data_store()
@@ -39,7 +41,7 @@ with st.expander("下载填报模板（含填表说明与下拉选项）"):
 
 st.markdown("#### 第二步　上传文件")
 st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
-           "将文件拖到下方框内，或点击“Browse files”选择文件。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
+           "将文件拖到下方框内，或点击“选择文件”。旧版 .xls 请先另存为 .xlsx。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
 mode = st.radio("上传方式", list(MODES), format_func=MODES.get, key="pm_upload_mode", horizontal=True,
                 help="补充更正：文件中的单位更新或新增，文件中没有的单位、空白单元格和文件没有的列保留原值。"
                      "整体替换：文件即该县（市、区）该统计截至的全部单位，文件中没有的单位将删除，文件没有的列将清空。")
@@ -47,7 +49,8 @@ st.caption("补充更正：只更新文件中的单位，空白单元格保留�
            if mode == MERGE else "整体替换：文件中没有的单位将从该统计截至起删除，文件没有的列将清空（适合完整重报）。")
 # A new key after each commit empties the uploader, so the stored file is not offered again.
 round_no = st.session_state.setdefault("pm_upload_round", 0)
-upload = st.file_uploader("报表文件", type=["xlsx", "csv", "parquet", "xls"], key=f"pm_upload_file_{round_no}")
+upload = file_uploader("报表文件", types=["xlsx", "csv", "parquet", "xls"], supported=["xlsx", "csv", "parquet"],
+                       limit_mb=MAX_BYTES // 2**20, key=f"pm_upload_file_{round_no}")
 if upload is None:
     st.stop()
 
@@ -77,7 +80,7 @@ if checked.notes:
         for note in checked.notes:
             st.markdown(f"- {note.message}")
 if checked.issues:
-    st.dataframe(checked.problems(), hide_index=True, width="stretch")
+    dataframe(checked.problems(), hide_index=True, width="stretch")
     st.download_button("下载问题清单（Excel，问题单元格已标色）",
                        lambda: report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
                        report_file_name(checked.file_name), key="pm_upload_report", on_click="ignore")
@@ -88,9 +91,9 @@ st.markdown("#### 第四步　预览变化（与当前数据相比）")
 st.caption(f"上传方式：{MODES[checked.mode]}。"
            + ("文件中的单位更新或新增；文件中没有的单位、空白单元格保留原值。" if checked.mode == MERGE else
               "同一县（市、区）、年度、统计截至以本文件为准；本文件没有的单位将删除。"))
-st.dataframe(checked.summary(), hide_index=True, width="stretch")
+dataframe(checked.summary(), hide_index=True, width="stretch")
 with st.expander("逐条查看新增、修改、删除的单位"):
-    st.dataframe(checked.details(), hide_index=True, width="stretch")
+    dataframe(checked.details(), hide_index=True, width="stretch")
 
 st.markdown("#### 第五步　确认提交")
 if not checked.can_commit:

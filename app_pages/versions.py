@@ -7,6 +7,7 @@ from plan_monitor.ingest.service import WriteService
 from plan_monitor.present.history import diff_table, version_label, version_table
 from plan_monitor.ui.boundary import show_known
 from plan_monitor.ui.context import actor, data_store, guard
+from plan_monitor.ui.tables import dataframe
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
 
@@ -36,7 +37,7 @@ if not entries:
 
 by_id = {e["id"]: e for e in entries}
 st.markdown(f"当前版本：**{version_label(by_id[head])}**")
-st.dataframe(version_table(entries), hide_index=True, width="stretch")
+dataframe(version_table(entries), hide_index=True, width="stretch")
 
 st.markdown("### 版本变化")
 shown = st.selectbox("查看版本", list(reversed(by_id)), format_func=lambda v: version_label(by_id[v]),
@@ -48,7 +49,7 @@ if changed.empty:
 else:
     st.caption(f"共 {len(changed)} 行有变化（未变的行不列出）"
                + (f"，下表显示前 {SHOWN_ROWS} 行" if len(changed) > SHOWN_ROWS else ""))
-    st.dataframe(changed.head(SHOWN_ROWS), hide_index=True, width="stretch")
+    dataframe(changed.head(SHOWN_ROWS), hide_index=True, width="stretch")
 
 st.markdown("### 回退")
 targets = list(range(head - 1, -1, -1))

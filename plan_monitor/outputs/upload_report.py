@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
-from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, column_width, safe_text
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, as_text, column_width, looks_like_formula
 
 ISSUES_SHEET = "问题清单"
 NOTES_SHEET = "处理说明"
@@ -48,13 +48,18 @@ class _Styles:
     def cell(self, value, look: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value=value)
         cell._style = copy(self.protos[look]._style)
-        return cell
+        return as_text(cell)
+
+
+def _text(ws, value):
+    """A value for a write-only row: a formula-looking text becomes a cell kept as text (see xlsx.as_text)."""
+    return as_text(WriteOnlyCell(ws, value=value)) if looks_like_formula(value) else value
 
 
 def _header_row(ws, headers: list[str]) -> list[WriteOnlyCell]:
     cells = []
     for text in headers:
-        cell = WriteOnlyCell(ws, value=safe_text(text))
+        cell = as_text(WriteOnlyCell(ws, value=text))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cells.append(cell)
@@ -76,8 +81,8 @@ def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
     for issue in sorted_issues(issues):
         level = styles.cell(SEVERITY_LABELS.get(issue.severity, issue.severity),
                             "error" if issue.severity == "error" else "warning")
-        message = styles.cell(safe_text(issue.message), "wrap")
-        ws.append([level, issue.row, safe_text(issue.column), safe_text(issue.value), message])
+        message = styles.cell(issue.message, "wrap")
+        ws.append([level, issue.row, _text(ws, issue.column), _text(ws, issue.value), message])
 
 
 def _notes_sheet(wb: Workbook, notes: list[Note]) -> None:
@@ -86,7 +91,7 @@ def _notes_sheet(wb: Workbook, notes: list[Note]) -> None:
     ws.append(_header_row(ws, ["处理说明", "处数", "涉及行号（部分）"]))
     styles = _Styles(ws)
     for note in notes:
-        ws.append([styles.cell(safe_text(note.message), "wrap"), note.count, "、".join(str(r) for r in note.rows) or None])
+        ws.append([styles.cell(note.message, "wrap"), note.count, "、".join(str(r) for r in note.rows) or None])
 
 
 @dataclass
@@ -135,7 +140,7 @@ def _marks(parsed: Parsed, issues: list[Issue]) -> tuple[dict[tuple[int, int], _
 
 def _marked(styles: _Styles, value, mark: _Mark | None, row_mark: _Mark | None, comment_mark: _Mark | None):
     if mark is None and row_mark is None:
-        return value
+        return _text(styles.ws, value)
     error = (mark is not None and mark.error) or (row_mark is not None and row_mark.error)
     cell = styles.cell(value, "error" if error else "warning")
     if comment_mark is not None:
@@ -165,7 +170,7 @@ def _raw_sheet(wb: Workbook, parsed: Parsed, issues: list[Issue]) -> None:
         padded = list(values) + [None] * (width - 1 - len(values))
         for col, value in enumerate(padded, start=2):
             mark = cells.get((file_row, col))
-            out.append(_marked(styles, safe_text(value), mark, row_mark, mark))
+            out.append(_marked(styles, value, mark, row_mark, mark))
         ws.append(out)
 
 

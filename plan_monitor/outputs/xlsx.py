@@ -1,6 +1,6 @@
 """Tables as .xlsx bytes a reader can use as they are: title and 数据截至 above a frozen, filterable header,
 units in the header, numbers kept as numbers with a fitting format, status cells in the dashboard's colours,
-and text that could run as a formula neutralised."""
+and text that could run as a formula kept as text (as_text)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,11 +35,18 @@ MAX_WIDTH, MIN_WIDTH = 48, 6
 STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
 
 
-def safe_text(value):
-    """A village named "=1+1" must stay text in Excel: prefix such strings with an apostrophe-like quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def as_text(cell: Cell) -> Cell:
+    """A village named "=1+1" or a cell reading "-5" must stay text in Excel: such a cell is stored as a string,
+    never a formula, with Excel's quote prefix (the style Excel itself gives a typed '-5), so it shows as typed,
+    without a visible apostrophe, and stays text when the reader edits it."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def display_width(text: str) -> int:
@@ -102,12 +110,13 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
     statuses = {status_column} if isinstance(status_column, str) else set(status_column or ())
     for line, font in ((title, Font(bold=True, size=13)), (as_of_line, Font(color="555555"))):
         if line:
-            ws.append([safe_text(line)])
-            ws.cell(row=ws.max_row, column=1).font = font
+            ws.append([line])
+            as_text(ws.cell(row=ws.max_row, column=1)).font = font
     headers = [f"{col}（{units[col]}）" if units.get(col) else str(col) for col in frame.columns]
-    ws.append([safe_text(h) for h in headers])
+    ws.append(headers)
     header_row = ws.max_row
     for cell in ws[header_row]:
+        as_text(cell)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -128,9 +137,7 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
             if unit == POINTS and not units.get(name):  # the header names no unit: the cell does
                 formats[unit] = POINTS_FORMAT
         for i, value in enumerate(values):
-            if isinstance(value, str):
-                value = safe_text(value)
-            cell = ws.cell(row=header_row + 1 + i, column=j + 1, value=value)
+            cell = as_text(ws.cell(row=header_row + 1 + i, column=j + 1, value=value))
             if _is_number(value):
                 cell.number_format = formats[cell_units[i]]
                 shown = f"{value:,.1%}" if cell.number_format == PERCENT else f"{value:,.1f}"

@@ -147,8 +147,35 @@ def reverse_schedule(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
                  "target_source_label", "status"]]
 
 
+def _yes_no(value) -> str:
+    return "是" if value else "否"
+
+
+# A query parameter in words on the 指标口径 page: its Chinese label and how its value reads.
+PARAM_WORDS = {
+    "unit_type": ("类型", str),
+    "subdistrict": ("范围", lambda v: "街道" if v else "镇和乡"),
+    "flow": ("口径", lambda v: MEASURE_LABELS["flow" if v else "stock"]),
+    "threshold_wan": ("收入标准", lambda v: f"{v:g} 万元"),
+    "min_cadres": ("后备干部标准", lambda v: f"不少于 {v:g} 人"),
+    "under30": ("只计30岁以下后备干部", _yes_no),
+    "include_communities": ("社区是否计入", _yes_no),
+}
+
+
+def param_words(params: dict) -> str:
+    """An indicator's query parameters as a reader says them: "类型：村；口径：年末存量". A parameter without words
+    (none in a checked plan) keeps its name."""
+    parts = []
+    for key, value in params.items():
+        label, word = PARAM_WORDS.get(key, (key, str))
+        parts.append(f"{label}：{word(value)}")
+    return "；".join(parts)
+
+
 def definitions(m: Monitor) -> list[dict]:
-    """For each indicator: the plan's wording, the reading taken, source columns and the SQL that computes it."""
+    """For each indicator: the plan's wording, the reading taken, source columns, its parameters in words and the
+    SQL that computes it."""
     out = []
     for ind in m.plan.indicators:
         out.append({
@@ -156,6 +183,7 @@ def definitions(m: Monitor) -> list[dict]:
             "measure": MEASURE_LABELS[ind.measure], "direction": "越高越好" if ind.direction == "higher" else "越低越好",
             "plan_text": ind.plan_text, "reading": ind.reading, "columns": ind.columns,
             "levels": [LEVEL_LABELS[lv] for lv in ind.levels], "params": ind.params,
+            "param_words": param_words(ind.params),
             "targets": {y: f"基期 {v:g} 倍" if ind.kind == "multiple" else fmt_value(v, ind.unit, ind.kind)
                         for y, v in ind.targets.items()},
             "quotas": ind.quotas,

@@ -81,15 +81,17 @@ def test_issue_list_puts_errors_first_then_by_row(report):
     assert ws.column_dimensions["E"].width >= 40
 
 
-def test_formula_like_values_are_stored_as_text(report):
+def test_formula_like_values_are_stored_as_text_without_a_visible_apostrophe(report):
     ws = report["问题清单"]
     cells = [c for c in ws["D"] if c.value and "1+1" in str(c.value)]
     assert cells
     for cell in cells:
-        assert cell.data_type == "s"
-        assert cell.value == "'=1+1"
+        # a string with Excel's quote prefix: shown as typed, never a formula, still text when edited
+        assert cell.data_type == "s" and cell.quotePrefix
+        assert cell.value == "=1+1"
     raw = report["原始数据"]["E3"]
-    assert raw.data_type == "s" and raw.value == "'=1+1"
+    assert raw.data_type == "s" and raw.quotePrefix and raw.value == "=1+1"
+    assert not any(c.data_type == "f" for sheet in report for row in sheet.iter_rows() for c in row)
 
 
 def test_notes_sheet_has_one_row_per_note(report):
@@ -183,3 +185,11 @@ def test_twenty_thousand_rows_keep_their_original_row_numbers():
     first_column = [r[0] for r in wb["原始数据"].iter_rows(values_only=True)]
     assert first_column[0] == "原行号" and first_column[1:] == [r for r, _ in rows]
     assert [r[1] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)] == [i.row for i in issues]
+
+
+def test_a_negative_figure_reads_as_typed():
+    """A problem value "-5" (a negative count) is shown as -5, not '-5, and stays text."""
+    issue = Issue("error", "bad_number", "不能为负数", row=4, column="党建共享阵地数", value="-5")
+    ws = openpyxl.load_workbook(io.BytesIO(report_xlsx(None, [issue], [], "a.csv")))["问题清单"]
+    assert [c.value for c in ws[2]] == ["错误", 4, "党建共享阵地数", "-5", "不能为负数"]
+    assert ws["D2"].data_type == "s" and ws["D2"].quotePrefix

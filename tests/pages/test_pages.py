@@ -325,16 +325,28 @@ def test_trend_city_only_indicator_has_no_county_schedule(demo):
 # ---------------------------------------------------------------- 指标口径
 
 
-def test_definitions_one_expander_per_indicator_with_its_sql(demo):
+def test_definitions_one_expander_per_indicator_with_its_sql_behind_a_technical_expander(demo):
     at = open_page("definitions")
     indicators = demo.plan.indicators
-    assert len(at.expander) == len(indicators)
-    for expander, ind in zip(at.expander, indicators):
+    outer = [e for e in at.expander if e.label != "查询语句（技术人员参考）"]
+    assert len(outer) == len(indicators)
+    for expander, ind in zip(outer, indicators):
         assert expander.label == f"{ind.name}（{ind.unit}）"
-        assert len(expander.code) == 1
+        inner = expander.expander
+        assert [e.label for e in inner] == ["查询语句（技术人员参考）"]
+        assert len(expander.code) == 1 and len(inner[0].code) == 1  # the SQL is only behind the technical expander
         sql = (QUERIES_DIR / "measures" / f"{ind.query}.sql").read_text(encoding="utf-8")
-        assert expander.code[0].value.strip() == sql.strip()  # st.code drops the trailing newline
-        assert expander.code[0].language == "sql"
+        assert inner[0].code[0].value.strip() == sql.strip()  # st.code drops the trailing newline
+        assert inner[0].code[0].language == "sql"
+
+
+def test_definitions_name_the_parameters_in_words(demo):
+    text = markdown_text(open_page("definitions"))
+    assert "**统计条件**：类型：村；口径：年末存量" in text  # demo_villages: {unit_type: 村, flow: false}
+    assert "范围：街道；口径：当年新增" in text  # demo_streets: {subdistrict: true, flow: true}
+    assert "收入标准：20 万元" in text
+    for word in ("unit_type", "flow", "threshold_wan", "False", "True", "参数："):
+        assert word not in text
 
 
 # ---------------------------------------------------------------- a small fixture city
