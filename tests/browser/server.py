@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def demo_copy(folder: Path) -> Path:
+    """A writable copy of the bundled demo data, for a test server whose uploads must not touch data/demo."""
+    for path in (ROOT / "data" / "demo").iterdir():
+        if path.is_file():
+            shutil.copy(path, folder / path.name)
+    return folder
 
 
 def free_port() -> int:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .server import ROOT, streamlit_server
+from .server import ROOT, demo_copy, streamlit_server
 from .test_flows import choose, open_page, settle, shot
 from .test_upload_flow import upload
 
@@ -21,10 +20,7 @@ COUNTY = "荆州区"
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("rounds-data")
-    for path in DEMO.iterdir():
-        shutil.copy(path, folder / path.name)
-    return folder
+    return demo_copy(tmp_path_factory.mktemp("rounds-data"))
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .server import ROOT, streamlit_server
+from .server import ROOT, demo_copy, streamlit_server
 from .test_flows import open_page, settle, shot
 
 DEMO = ROOT / "data" / "demo"
@@ -20,10 +19,7 @@ FLIPPED = 5  # villages of COUNTY newly named 示范村 in the uploaded report
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("upload-data")
-    for path in DEMO.iterdir():
-        shutil.copy(path, folder / path.name)
-    return folder
+    return demo_copy(tmp_path_factory.mktemp("upload-data"))
 
 
 @pytest.fixture(scope="module")
