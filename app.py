@@ -13,8 +13,10 @@ anything else 内部错误 with a reference that is also in the server log; no p
 import streamlit as st
 
 from plan_monitor.ui.boundary import error_boundary
+from plan_monitor.ui.theme import apply_theme
 
 st.set_page_config(page_title="三年行动计划目标监测看板", page_icon="📊", layout="wide")
+apply_theme()
 
 OVERVIEW = st.Page("app_pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview")
 PAGES = [

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from pages.page_runner import overview_cards
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
@@ -96,9 +97,8 @@ def test_overview_page_shows_the_scorecard_figures(monitor, year, city):
     at.switch_page("app_pages/overview.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    titles = [m.value.strip("*") for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
-    values = [m.value for m in at.metric if m.label == "实际"]
-    captions = [c.value for c in at.caption if c.value.startswith("目标 ")]
+    cards, _ = overview_cards(at)
+    titles, values, captions = ([card[key] for card in cards] for key in ("title", "value", "detail"))
     assert titles == list(city.index) and len(values) == len(captions) == len(titles)
     caption = re.compile(r"目标 (?P<年度目标>.+) · 差距 .+ · 完成率 (?P<完成率>.+) · 时序进度 (?P<时序进度>.+)")
     for name, value, text in zip(titles, values, captions):

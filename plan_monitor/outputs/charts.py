@@ -75,19 +75,6 @@ def _status_legend(fig: go.Figure, statuses) -> None:
                     hoverinfo="skip")
 
 
-def sparkline(series: pd.DataFrame, unit: str, status=None) -> go.Figure:
-    """Actual by year (line) with the year targets (hollow markers); no axes, for a card."""
-    k = _scale(unit)
-    fig = go.Figure()
-    fig.add_scatter(x=series["year"], y=series["actual"] * k, mode="lines+markers", name="实际",
-                    line=dict(color=_color(status), width=3), hovertemplate="%{x}年 实际 %{y:.4g}<extra></extra>")
-    fig.add_scatter(x=series["year"], y=series["target"] * k, mode="markers", name="目标",
-                    marker=dict(symbol="circle-open", size=9, color="#555"), hovertemplate="%{x}年 目标 %{y:.4g}<extra></extra>")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, 70, showlegend=False, margin=dict(l=2, r=2, t=2, b=2))
-
-
 def completion_bars(city: pd.DataFrame) -> go.Figure:
     """完成率 per indicator, coloured by status, with the scorecard's 时序进度 mark."""
     rows = city.iloc[::-1]

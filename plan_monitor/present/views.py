@@ -17,12 +17,10 @@ from plan_monitor.spec.plan import KIND_LABELS, LEVEL_LABELS, MEASURE_LABELS
 
 
 def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per indicator for the city in `year` (with the yearly series for sparklines), and the
-    attention list: indicators and counties whose status is 严重滞后 or 滞后, worst first."""
+    """One row per indicator for the city in `year`, and the attention list: indicators and counties whose status
+    is 严重滞后 or 滞后, worst first."""
     card = m.card
     city = card.select(year=year, level="city")
-    series = card.select(level="city", include_baseline=True)[["indicator_id", "year", "actual", "target"]]
-    city = city.assign(series=city["indicator_id"].map(lambda k: series[series["indicator_id"] == k].reset_index(drop=True)))
     carried = city["counties_carried"].fillna(0) if "counties_carried" in city else pd.Series(0, index=city.index)
     city["carried_note"] = [f" · {int(n)} 个县沿用此前数据" if n > 0 else "" for n in carried]
     # A status without a 完成率 (no target of the year): judged against the 时序要求 toward the plan's final target,

@@ -21,15 +21,6 @@ from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
 from plan_monitor.ui.boundary import show_known
 
-CSS = """
-<style>
-  .pm-badge {display:inline-block;padding:2px 10px;border-radius:4px;font-weight:600;margin-left:8px;font-size:0.9rem}
-  .pm-demo {background:#fff3cd;color:#7a5a00;border:1px solid #f2a900}
-  .pm-meta {color:#444;font-size:1rem}
-  [data-testid="stMetricValue"] {font-size:2rem}
-</style>
-"""
-
 
 def targets_path() -> Path:
     return Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
@@ -105,7 +96,6 @@ def monitor() -> tuple[Monitor, int]:
     year. Each round is listed with how many counties sent it; the default is the year's default round (the
     newest every county sent in full), which the URL leaves out. A round in the URL shows the data as it stood
     on that day (later reports left out)."""
-    st.markdown(CSS, unsafe_allow_html=True)
     _restore_view()
     full = cached_monitor()
     years = full.plan.years

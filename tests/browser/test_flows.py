@@ -58,7 +58,7 @@ def test_overview_in_chinese_with_plan_and_data_date(app_url, page):
     expect(page.get_by_text("荆州市基层党建工作提质增效三年行动计划").first).to_be_visible()
     expect(page.get_by_text("数据截至 2024年9月30日").first).to_be_visible()
     expect(page.get_by_text("示例数据").first).to_be_visible()
-    metrics = page.locator('[data-testid="stMetric"]')
+    metrics = page.locator(".pm-card .pm-card-value")
     expect(metrics).to_have_count(13)
     expect(metrics.filter(has_text="255个")).to_have_count(1)  # 示范村, city, as of 2024-09-30
     shot(page, "overview")
@@ -68,7 +68,7 @@ def test_switch_year_and_indicator(app_url, page):
     open_page(page, app_url)
     choose(page, "年度", "2023年")
     expect(page.get_by_text("数据截至 2023年12月31日").first).to_be_visible()
-    expect(page.locator('[data-testid="stMetric"]').filter(has_text="190个")).to_have_count(1)  # 示范村 2023
+    expect(page.locator(".pm-card-value").filter(has_text="190个")).to_have_count(1)  # 示范村 2023
     assert "year=2023" in page.url
     open_page(page, f"{app_url}/county?year=2024")
     choose(page, "指标", "村集体经济收入过20万元的村占比")
@@ -175,3 +175,19 @@ def test_other_pages_render(app_url, page, path):
     print(f"{path}: navigation to rendered {seconds:.2f}s")
     assert not page.locator('[data-testid="stException"]').count()
     shot(page, path.split("?")[0])
+
+
+def test_overview_answers_which_indicators_are_behind_on_the_first_projector_screen(app_url, browser):
+    """At the projector's 1280×720 every indicator card, with its status, lies within the first screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    try:
+        pg = context.new_page()
+        open_page(pg, app_url)
+        cards = pg.locator(".pm-card")
+        expect(cards).to_have_count(13)
+        boxes = [cards.nth(i).bounding_box() for i in range(13)]
+        assert max(b["y"] + b["height"] for b in boxes) <= 720, boxes
+        expect(pg.get_by_text("13 项指标：严重滞后 5 项、滞后 6 项、正常推进 1 项、已完成 1 项")).to_be_in_viewport()
+        pg.screenshot(path=str(SHOTS / "overview-1280x720-first-screen.png"))
+    finally:
+        context.close()

@@ -54,7 +54,7 @@ def test_an_early_round_keeps_the_overview_on_the_complete_round(app_url, page, 
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_text("数据截至 2024年9月30日")).to_be_visible()
     expect(main.get_by_text("2024年12月31日 一轮已有 1/9 县报送（荆州区）", exact=False)).to_be_visible()
-    expect(page.locator('[data-testid="stMetric"]').filter(has_text="255个")).to_have_count(1)  # 示范村 unchanged
+    expect(page.locator(".pm-card-value").filter(has_text="255个")).to_have_count(1)  # 示范村 unchanged
     expect(page.get_by_role("combobox", name="统计截至")).to_have_value("2024-09-30（9/9 县已报送）")
     shot(page, "rounds-default")
 

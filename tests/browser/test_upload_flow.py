@@ -58,7 +58,7 @@ def upload(page, url: str, path: Path) -> None:
 
 def test_gb18030_roster_with_title_row_uploads_and_changes_the_overview(app_url, page, tmp_path):
     open_page(page, app_url)
-    metrics = page.locator('[data-testid="stMetric"]')
+    metrics = page.locator(".pm-card .pm-card-value")
     expect(metrics.filter(has_text="255个")).to_have_count(1)  # 示范村 before the upload
 
     upload(page, app_url, county_report_gb18030(tmp_path))
@@ -73,7 +73,7 @@ def test_gb18030_roster_with_title_row_uploads_and_changes_the_overview(app_url,
     shot(page, "upload-committed")
 
     open_page(page, app_url)
-    expect(page.locator('[data-testid="stMetric"]').filter(has_text=f"{255 + FLIPPED}个")).to_have_count(1)
+    expect(page.locator(".pm-card-value").filter(has_text=f"{255 + FLIPPED}个")).to_have_count(1)
 
 
 def test_a_bad_file_gets_the_chinese_error_report_and_changes_nothing(app_url, page, tmp_path, data_dir):

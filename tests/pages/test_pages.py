@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from page_runner import open_page as run_page
+from page_runner import overview_cards
 from streamlit.testing.v1 import AppTest
 
 from plan_monitor.metrics.monitor import Monitor
@@ -56,7 +57,8 @@ def city_values(m: Monitor, year: int) -> list[str]:
 
 
 def metric_values(at: AppTest) -> list[str]:
-    return [metric.value for metric in at.metric if metric.label == "实际"]
+    """The 实际 figure of each overview card, in card order."""
+    return [card["value"] for card in overview_cards(at)[0]]
 
 
 # ---------------------------------------------------------------- 总览
@@ -385,7 +387,7 @@ def card_value(at: AppTest, name: str) -> str:
 
 
 def card_titles(at: AppTest) -> list[str]:
-    return [m.value.strip("*") for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
+    return [card["title"] for card in overview_cards(at)[0]]
 
 
 def test_small_city_overview_shows_its_own_figures(small_city):
@@ -396,8 +398,7 @@ def test_small_city_overview_shows_its_own_figures(small_city):
     assert card_value(at, "村集体经济收入过20万元的村占比") == "80.0%"
     assert card_value(at, "未配备30岁以下后备干部的村") == "1个"  # 钟岭村
     # an indicator with no data this year reads "—", not "nan", and is not coloured as lagging (a grey pill)
-    pills = re.findall(r'<span class="pm-pill" data-status="([a-z_]+)"[^>]*>([^<]*)</span>', markdown_text(at))
-    pills = dict(zip(card_titles(at), pills))
+    pills = {card["title"]: (card["pill_status"], card["pill"]) for card in overview_cards(at)[0]}
     assert metric_values(at)[card_titles(at).index("示范县（市、区）")] == "—"
     assert pills["示范县（市、区）"] == ("none", "—")
     assert pills["村集体经济收入过20万元的村占比"] == ("met", "已完成")

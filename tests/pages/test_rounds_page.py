@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from early_round import EARLY_COUNTY, OTHERS, early_upload
-from page_runner import markdown_text, open_page
+from page_runner import markdown_text, open_page, overview_cards
 
 WAITING = ("注意：2024年12月31日 一轮已有 1/9 县报送（荆州区），荆州区未报齐，按各县均已报齐的 2024年9月30日 一轮统计，"
            "详见“报送情况”")
@@ -42,9 +42,12 @@ def test_choosing_the_incomplete_round_marks_the_carried_counties():
     assert at.query_params["asof"] == "2024-12-31"
     text = markdown_text(at)
     assert "数据截至 2024年12月31日" in text and CARRIED in text
-    # the cards say how many counties are carried; the attention list names them with the mark
-    captions = [c.value for c in at.caption]
-    assert any(c.endswith("时序进度 100.0% · 8 个县沿用此前数据") for c in captions), captions
+    # the cards say how many counties are carried (a numbered note under the grid, its mark on the card);
+    # the attention list names them with the mark
+    cards, notes = overview_cards(at)
+    assert any(c["detail"].endswith("时序进度 100.0%") and c["marks"] and f"{c['title']}：8 个县沿用此前数据" in notes
+               for c in cards), notes
+    assert all(c["marks"] for c in cards if any(n.startswith(c["title"] + "：") for n in notes))
     places = list(at.dataframe[0].value["地区"])
     assert places and all(p == "全市" or p.endswith(f"（{MARK}）") or p == EARLY_COUNTY for p in places)
     assert any(p.startswith("公安县（") for p in places)

@@ -7,12 +7,11 @@ import tomllib
 
 import pandas as pd
 import pytest
+from page_runner import open_page
 
 from plan_monitor.ingest.model import MAX_BYTES
 from plan_monitor.paths import ROOT
 from plan_monitor.ui.uploader import BUTTON
-
-from page_runner import open_page
 
 
 def test_the_upload_size_limit_is_the_checks_limit():
