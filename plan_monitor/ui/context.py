@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from plan_monitor.errors import UserError
-from plan_monitor.ingest.service import Actor
+from plan_monitor.ingest.service import Actor, WriteService
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.rounds import round_label
 from plan_monitor.outputs.charts import legend_html
@@ -19,7 +19,9 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
 from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
+from plan_monitor.ui.auth import DEMO, visitor
 from plan_monitor.ui.boundary import show_known
+from plan_monitor.ui.web import access
 
 CSS = """
 <style>
@@ -52,10 +54,34 @@ def data_store() -> Store:
         return _open_store(_data_location())
 
 
-def actor(name: str) -> Actor:
-    """The Actor a page writes as, from its 提交人 field (until sign-in comes): the name typed, as a city analyst
-    who may write every county. The write service refuses an empty name."""
-    return Actor(name)
+def actor(name: str = "") -> Actor:
+    """The Actor a page writes as: the signed-in account; in 演示模式 (sign-in off) the name typed in the page's
+    提交人 box, as a city analyst who may write every county. The write service refuses an empty name."""
+    who = visitor()
+    if who.mode == DEMO:
+        return Actor(name)
+    return who.actor or Actor("")
+
+
+def submitter(key: str, value: str = "") -> str:
+    """The 提交人 line of a write form: in 演示模式 a box to type a name in (returned); signed in, the account's
+    name, shown, not editable."""
+    who = visitor()
+    if who.mode == DEMO:
+        return st.text_input("提交人", value=value, key=key, placeholder="请填写姓名")
+    if who.actor is not None:
+        st.markdown(f"提交人：**{who.actor.name}**（{who.actor.role_label}）")
+    return ""
+
+
+def may(action: str) -> bool:
+    """Whether this visitor may take the action (always in 演示模式)."""
+    return visitor().may(action)
+
+
+def write_service(store: Store) -> WriteService:
+    """The write service for a page: with sign-in on it appends every write and refusal to the audit trail."""
+    return WriteService(store, None if visitor().mode == DEMO else access())
 
 
 @st.cache_resource(show_spinner="正在计算……", max_entries=8)
