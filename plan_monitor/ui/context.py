@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import streamlit as st
@@ -168,13 +169,13 @@ def header(m: Monitor, year: int, title: str) -> None:
     """Page title with the plan's name, 数据截至 (the round the figures are computed as of), the round note
     and the 示例数据 mark on every page."""
     demo = '<span class="pm-badge pm-demo">示例数据</span>' if m.card.is_demo else ""
-    st.markdown(f"## {title}{demo}", unsafe_allow_html=True)
+    st.markdown(f"## {escape(title)}{demo}", unsafe_allow_html=True)
     as_of = m.card.data_as_of(year)
-    st.markdown(f'<div class="pm-meta">{m.plan.plan.name} · {year}年 · 数据截至 {fmt_date(as_of)}'
+    st.markdown(f'<div class="pm-meta">{escape(m.plan.plan.name)} · {year}年 · 数据截至 {fmt_date(as_of)}'
                 f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
     note = round_note(m.card, year)
     if note:  # a round some counties have not sent: counted from their older report, or a newer one waiting
-        st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{note}，'
+        st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{escape(note)}，'
                     f'详见“报送情况”</div>', unsafe_allow_html=True)
     st.markdown(f'<div class="pm-meta" style="margin:6px 0 12px">{legend_html()}</div>', unsafe_allow_html=True)
 

@@ -40,7 +40,9 @@ def streamlit_server(env: dict | None = None):
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+    # demo mode (no sign-in) unless the test turns sign-in on; module-scoped servers start before the
+    # function-scoped env fixtures of tests/conftest.py, so the default is set here
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PLAN_MONITOR_AUTH": "off", **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
