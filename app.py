@@ -12,6 +12,7 @@ anything else 内部错误 with a reference that is also in the server log; no p
 
 import streamlit as st
 
+from plan_monitor.ui.auth import account_box, navigation
 from plan_monitor.ui.boundary import error_boundary
 from plan_monitor.ui.theme import apply_theme
 
@@ -41,5 +42,10 @@ def _to_overview():
 
 # url_path "start" only names the page (a default page is served at "/"); hidden, so 总览 is the page highlighted.
 START = st.Page(_to_overview, title="总览", url_path="start", default=True, visibility="hidden")
+# The action each page needs (plan_monitor.access.allowed; others need "view"). With sign-in on, a page the visitor
+# may not open keeps its address but shows a refusal, so /upload typed by a viewer never runs the upload page.
+NEEDS = {"": "view_dashboard", "overview": "view_dashboard", "present": "view_dashboard", "upload": "upload"}
 with error_boundary():
-    st.navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES}).run()
+    pages = navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES}, NEEDS)
+    account_box()
+    st.navigation(pages).run()

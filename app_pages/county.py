@@ -1,5 +1,7 @@
 """分县: counties ranked for one indicator, gap bars against quota or share target, and the status matrix."""
 
+from html import escape
+
 import streamlit as st
 
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
@@ -30,7 +32,7 @@ else:
     notes = rows.loc[rows["target"].isna(), "target_note_label"].dropna().unique()
     if len(notes):
         st.caption("说明：" + "；".join(notes) + "，县级柱条不显示目标线和状态颜色。")
-    st.markdown(f"### {ind.name}：各县（市、区）排位　<small>点击柱条查看该县乡镇</small>", unsafe_allow_html=True)
+    st.markdown(f"### {escape(ind.name)}：各县（市、区）排位　<small>点击柱条查看该县乡镇</small>", unsafe_allow_html=True)
     fig = county_bars(rows, ind.unit, ind.kind, ind.direction)
     event = st.plotly_chart(fig, key="county_bars",
                             on_select="rerun", selection_mode="points", config={"displayModeBar": False})

@@ -1,6 +1,8 @@
 """分乡镇: a county's towns for one indicator, then the villages/communities of a town — which count and which do not."""
 
 import pandas as pd
+from html import escape
+
 import streamlit as st
 
 from plan_monitor.outputs.charts import town_bars
@@ -70,7 +72,7 @@ if towns.empty or towns["actual"].isna().all():
     st.info(f"{county}{year}年尚无乡镇（街道）层级的“{ind.name}”数据。")
     st.stop()
 
-st.markdown(f"### {county} · {ind.name}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
+st.markdown(f"### {escape(county)} · {escape(ind.name)}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
 names = list(towns["town"])
 fig = town_bars(towns, ind.unit)
 event = st.plotly_chart(fig, key=f"town_bars_{follow_url(names)}", on_select="rerun", selection_mode="points",

@@ -6,11 +6,10 @@ import streamlit as st
 from plan_monitor.ingest.corrections import MERGE, MODES
 from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
 from plan_monitor.ingest.pipeline import check_upload
-from plan_monitor.ingest.service import WriteService
 from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
-from plan_monitor.ui.context import actor, data_store, guard, monitor
+from plan_monitor.ui.context import actor, data_store, guard, monitor, submitter, write_service
 from plan_monitor.ui.tables import dataframe
 from plan_monitor.ui.uploader import file_uploader
 
@@ -99,7 +98,7 @@ st.markdown("#### 第五步　确认提交")
 if not checked.can_commit:
     st.info("存在错误，不能提交。")
     st.stop()
-user = st.text_input("提交人", key="pm_user", placeholder="请填写姓名")
+user = submitter("pm_user")
 confirmed = True
 if checked.warnings:
     confirmed = st.checkbox(f"我已核对以上 {len(checked.warnings)} 条警告，确认提交", key="pm_upload_confirm")
@@ -113,8 +112,8 @@ if checked.removed:
     confirmed = confirmed and typed == checked.removed
 if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upload_commit"):
     with guard():
-        entry = WriteService(store).commit_upload(checked, actor(user), confirm_warnings=bool(checked.warnings),
-                                                  confirm_removals=typed)
+        entry = write_service(store).commit_upload(checked, actor(user), confirm_warnings=bool(checked.warnings),
+                                                   confirm_removals=typed)
     st.cache_resource.clear()
     for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals"):
         st.session_state.pop(key, None)

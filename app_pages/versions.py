@@ -3,10 +3,9 @@
 import streamlit as st
 
 from plan_monitor.errors import UserError
-from plan_monitor.ingest.service import WriteService
 from plan_monitor.present.history import diff_table, version_label, version_table
 from plan_monitor.ui.boundary import show_known
-from plan_monitor.ui.context import actor, data_store, guard
+from plan_monitor.ui.context import actor, data_store, guard, may, submitter, write_service
 from plan_monitor.ui.tables import dataframe
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
@@ -52,22 +51,26 @@ else:
     dataframe(changed.head(SHOWN_ROWS), hide_index=True, width="stretch")
 
 st.markdown("### 回退")
+if not may("rollback"):
+    st.info("您的账户只能查看数据版本，不能回退；如需回退请联系分析员或管理员。")
+    st.stop()
 targets = list(range(head - 1, -1, -1))
 to = st.selectbox("回退到版本", targets, format_func=lambda v: version_label(by_id.get(v)), key="pm_versions_to",
                   help="回退会生成一个新版本，其数据与所选版本完全相同；原有版本全部保留，可再次回退")
-user = st.text_input("提交人", value=st.session_state.get("pm_user", ""), key="pm_versions_user")
+user = submitter("pm_versions_user", value=st.session_state.get("pm_user", ""))
 # a new key after each rollback clears the confirm box; it must not carry over to the next rollback
 round_no = st.session_state.setdefault("pm_versions_round", 0)
 confirmed = st.checkbox(f"我已确认回退到版本 {to}", key=f"pm_versions_ok_{round_no}_{to}")
 if st.button("回退", disabled=not confirmed, key="pm_versions_go", type="primary"):
     who = actor(user)
     try:
-        entry = WriteService(store).rollback(to, who, base=seen)
+        entry = write_service(store).rollback(to, who, base=seen)
     except UserError as exc:
         show_known(exc)
     else:
         st.cache_resource.clear()  # the dashboard's Monitor is cached per data stamp; recompute from scratch
-        st.session_state["pm_user"] = who.name
+        if user:
+            st.session_state["pm_user"] = who.name
         st.session_state["pm_versions_round"] = round_no + 1
         st.session_state["pm_versions_flash"] = f"已回退到版本 {to}，生成新版本 {entry['id']}"
         st.rerun()

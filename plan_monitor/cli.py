@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--template", choices=sorted(TEMPLATES), default=None, help="报表类型（默认按表头识别）")
     ingest.add_argument("--dry-run", action="store_true", help="只校验和预览，不提交")
     ingest.add_argument("--yes", action="store_true", help="已核对全部警告，确认提交")
-    ingest.add_argument("--user", default=None, help="提交人（默认当前系统用户）")
+    ingest.add_argument("--user", default=None, help="提交人姓名（默认当前系统用户）；命令行以本机管理员身份写入并记入审计日志")
     ingest.add_argument("--report", default=None, help="把问题清单写入 Excel 文件")
     ingest.add_argument("--mode", choices=["merge", "replace"], default="merge",
                         help="上传方式：merge 补充更正（默认，文件中没有的单位、空白单元格保留原值）；"
@@ -71,7 +71,39 @@ def _parser() -> argparse.ArgumentParser:
     rollback = sub.add_parser("rollback", help="回退到某一数据版本（回退本身也是新版本）/ roll back")
     rollback.add_argument("version", type=int)
     rollback.add_argument("--data", default=str(DEFAULT_DATA))
-    rollback.add_argument("--user", default=None)
+    rollback.add_argument("--user", default=None, help="提交人姓名（默认当前系统用户）；以本机管理员身份回退")
+
+    users = sub.add_parser("users", help="管理账户（以本机管理员身份）/ manage accounts as the local admin")
+    users.add_argument("--home", default=None, help="账户库目录（默认 $PLAN_MONITOR_HOME 或 ~/.plan_monitor）")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="新建账户 / add an account")
+    add.add_argument("name", help="账户名（登录用）")
+    add.add_argument("--role", required=True, choices=["viewer", "county_analyst", "city_analyst", "admin"],
+                     help="viewer 查看、county_analyst 县级分析员、city_analyst 市级分析员、admin 管理员")
+    add.add_argument("--county", action="append", default=[], help="县级分析员负责的县（市、区），可重复")
+    add.add_argument("--display", default="", help="姓名（显示为提交人；默认同账户名）")
+    add.add_argument("--targets", default=str(DEFAULT_TARGETS), help="按此计划的地区核对县名")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（默认交互输入）")
+    role = users_sub.add_parser("role", help="修改角色和负责的县 / change role and counties")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=["viewer", "county_analyst", "city_analyst", "admin"])
+    role.add_argument("--county", action="append", default=[])
+    role.add_argument("--targets", default=str(DEFAULT_TARGETS))
+    for command, text in (("disable", "停用账户（立即结束其全部会话）"), ("enable", "启用账户"),
+                          ("unlock", "解除锁定")):
+        users_sub.add_parser(command, help=text).add_argument("name")
+    reset = users_sub.add_parser("reset", help="重设密码（立即结束其全部会话）/ set a new password")
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（默认交互输入）")
+    users_sub.add_parser("list", help="列出账户 / list accounts")
+
+    audit = sub.add_parser("audit", help="审计日志 / the audit trail")
+    audit.add_argument("--home", default=None, help="账户库目录（默认 $PLAN_MONITOR_HOME 或 ~/.plan_monitor）")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="校验审计日志的哈希链，发现删除或修改的记录 / verify the hash chain")
+    listing = audit_sub.add_parser("list", help="列出审计记录 / list entries")
+    listing.add_argument("--limit", type=int, default=50, help="最近多少条（默认 50，0 为全部）")
+    listing.add_argument("--out", default=None, help="写入 Excel 文件（.xlsx）")
 
     briefing = sub.add_parser("briefing", help="生成汇报幻灯片（PPTX）/ write the briefing deck as PowerPoint")
     briefing.add_argument("--out", required=True, help="输出文件，如 汇报.pptx")
@@ -203,13 +235,28 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _actor(args):
-    """Who the command writes as: --user, else the system user, as a city analyst (every county)."""
+def _os_user() -> str:
     import getpass
 
-    from plan_monitor.ingest.service import Actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (e.g. in a container)
+        return str(os.getuid())
 
-    return Actor(args.user or getpass.getuser())
+
+def _actor(args):
+    """Who the command writes as: the local administrator (every county), with --user, else the system user, as
+    the 提交人 of the version; the audit trail names the local admin account and the system user."""
+    from plan_monitor.access import local_admin
+
+    admin = local_admin(_os_user())
+    return type(admin)(args.user or _os_user(), role=admin.role, account=admin.account, address=admin.address)
+
+
+def _access(args=None):
+    from plan_monitor.access import Access
+
+    return Access(getattr(args, "home", None))
 
 
 def _ingest(args) -> int:
@@ -258,9 +305,9 @@ def _ingest(args) -> int:
                         "未提交任何数据",
                         f"replace removes {checked.removed} unit(s): re-run with --confirm-removals {checked.removed}; "
                         "nothing stored")
-    entry = WriteService(store).commit_upload(checked, _actor(args), confirm_warnings=args.yes,
-                                              confirm_removals=args.confirm_removals)
-    out.write(f"已提交为数据版本 v{entry['id']}\n")
+    entry = WriteService(store, _access()).commit_upload(checked, _actor(args), confirm_warnings=args.yes,
+                                                         confirm_removals=args.confirm_removals)
+    out.write(f"已提交为数据版本 v{entry['id']}（以本机管理员身份，已记入审计日志）\n")
     return 0
 
 
@@ -283,8 +330,8 @@ def _rollback(args) -> int:
     from plan_monitor.sources import open_store
 
     store = open_store(args.data)
-    entry = WriteService(store).rollback(args.version, _actor(args), base=store.head())
-    print(f"已回退到 v{args.version}，新版本 v{entry['id']}")
+    entry = WriteService(store, _access()).rollback(args.version, _actor(args), base=store.head())
+    print(f"已回退到 v{args.version}，新版本 v{entry['id']}（以本机管理员身份，已记入审计日志）")
     return 0
 
 
@@ -324,5 +371,111 @@ def _briefing(args) -> int:
     return 0
 
 
+def _password(args) -> str:
+    """The new password: one line of standard input with --password-stdin, else typed twice at a prompt (never
+    an argument, which any user could read in ps)."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError("没有终端可输入密码：请加 --password-stdin 并从标准输入提供密码",
+                        "no terminal for the password prompt: use --password-stdin")
+    first = getpass.getpass("密码 Password: ")
+    if getpass.getpass("再输入一次 Again: ") != first:
+        raise UserError("两次输入的密码不一致，未作改动", "the passwords differ; nothing changed")
+    return first
+
+
+def _counties(args) -> list[str]:
+    """--county values as canonical county names of the plan's region (aliases accepted)."""
+    if not args.county:
+        return []
+    from plan_monitor.spec.geography import load_geography
+    from plan_monitor.spec.plan import load_plan
+
+    geo = load_geography(load_plan(args.targets))
+    valid = geo.county_names()
+    out = []
+    for raw in args.county:
+        name = geo.canonical(raw.strip())
+        if name not in valid:
+            raise UserError(f"没有名为“{raw}”的县（市、区），可选：{'、'.join(valid)}",
+                            f"unknown county {raw!r}")
+        out.append(name)
+    return out
+
+
+def _users(args) -> int:
+    from plan_monitor.access import ROLES, local_admin
+
+    access, me = _access(args), local_admin(_os_user())
+    command = args.users_command
+    if command == "list":
+        import time
+
+        accounts = access.accounts()
+        if not accounts:
+            print(f"尚无账户（账户库 {access.path}）")
+            return 0
+        print("\t".join(["账户", "姓名", "角色", "负责范围", "状态"]))
+        for a in accounts:
+            print("\t".join([a.name, a.display, ROLES[a.role], a.scope_text, a.status(time.time())]))
+        return 0
+    if command == "add":
+        counties = _counties(args)
+        account = access.add(args.name, _password(args), args.role, me, counties=counties, display=args.display)
+        print(f"已新建账户 {account.name}（{account.display}，{account.role_label}，{account.scope_text}）")
+    elif command == "role":
+        account = access.set_role(args.name, args.role, me, counties=_counties(args))
+        print(f"账户 {account.name} 现为 {account.role_label}（{account.scope_text}）")
+    elif command == "reset":
+        access.set_password(args.name, _password(args), me)
+        print(f"已重设账户 {args.name} 的密码，其已登录的会话全部结束")
+    elif command == "disable":
+        access.disable(args.name, me)
+        print(f"已停用账户 {args.name}，其已登录的会话全部结束")
+    elif command == "enable":
+        access.enable(args.name, me)
+        print(f"已启用账户 {args.name}")
+    elif command == "unlock":
+        access.unlock(args.name, me)
+        print(f"已解除账户 {args.name} 的锁定")
+    print(f"（以本机管理员身份操作，已记入审计日志 {access.path}）", file=sys.stderr)
+    return 0
+
+
+def _audit(args) -> int:
+    access = _access(args)
+    if args.audit_command == "verify":
+        entries = access.audit()
+        problems = access.verify()
+        if problems:
+            print(f"审计日志 {access.path} 校验未通过：", file=sys.stderr)
+            for p in problems:
+                print(f"  - {p}", file=sys.stderr)
+            raise UserError(f"审计日志有 {len(problems)} 处被删除或修改", f"the audit trail has {len(problems)} problem(s)")
+        print(f"审计日志校验通过：共 {len(entries)} 条记录，哈希链完整（{access.path}）")
+        return 0
+    if args.limit < 0:
+        raise UserError("--limit 不能为负数", "--limit must not be negative")
+    from plan_monitor.present.audit import audit_table
+
+    table = audit_table(access.audit(args.limit or None))
+    if args.out:
+        from plan_monitor.outputs.xlsx import table_xlsx
+
+        if not args.out.endswith(".xlsx"):
+            raise UserError("--out 须为 .xlsx 文件", "--out must be an .xlsx file")
+        Path(args.out).write_bytes(table_xlsx(table, "审计日志"))
+        print(f"已写入 {args.out}，{len(table)} 条记录", file=sys.stderr)
+        return 0
+    if table.empty:
+        print("审计日志为空")
+        return 0
+    sys.stdout.write(table.to_csv(index=False, sep="\t", lineterminator="\n"))
+    return 0
+
+
 _COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard, "ingest": _ingest, "versions": _versions,
-             "rollback": _rollback, "briefing": _briefing}
+             "rollback": _rollback, "briefing": _briefing, "users": _users, "audit": _audit}

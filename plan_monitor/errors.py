@@ -55,6 +55,19 @@ class DataError(UserError):
     """Progress data cannot be read or does not fit a roster template."""
 
 
+class AccessDenied(UserError):
+    """The actor may not do this (no name, a role without the permission, or a county outside the actor's scope);
+    nothing was written."""
+
+
+class SignInFailed(UserError):
+    """A sign-in was refused: wrong name or password, a disabled or locked account."""
+
+
+class AccountError(UserError):
+    """An account command cannot be carried out: unknown account, a name taken, a weak password, a bad role."""
+
+
 def new_reference() -> str:
     """A short reference for one internal error: 8 hex digits, shown to the user and written to the log."""
     return secrets.token_hex(4)

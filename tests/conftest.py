@@ -40,6 +40,15 @@ def unsplit_targets(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def demo_mode_env(monkeypatch, tmp_path_factory):
+    """Every test runs in demo mode (sign-in off, PLAN_MONITOR_AUTH=off) with an accounts home of its own, never the
+    user's ~/.plan_monitor, unless it sets these itself. (Its own name, so a module's bundled_env cannot drop it.)"""
+    monkeypatch.setenv("PLAN_MONITOR_AUTH", "off")
+    monkeypatch.setenv("PLAN_MONITOR_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.delenv("PLAN_MONITOR_ANONYMOUS", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def bundled_env(monkeypatch):
     """Every test starts on the bundled plan and demo data unless it points the env vars elsewhere."""
     monkeypatch.delenv("PLAN_MONITOR_TARGETS", raising=False)

@@ -6,8 +6,9 @@ resolved to an absolute module name: relative imports against the importing modu
 
 (a) Layers. A module of plan_monitor belongs to the layer of its first component under plan_monitor:
 
-        0  errors, paths            2  sources, engine     4  present     6  ui, cli, __main__
-        1  spec                     3  ingest, metrics     5  outputs
+        0  errors, paths            2  sources, engine,    4  present     6  ui, cli, __main__
+        1  spec                        access             5  outputs
+                                    3  ingest, metrics
 
     (plan_monitor/__init__.py counts as layer 0.) A module may import plan_monitor modules of its own layer or a
     lower one, never a higher one; within one package (e.g. sources → sources) anything goes. ingest and metrics
@@ -44,7 +45,7 @@ PACKAGE = "plan_monitor"
 LAYERS = {
     "errors": 0, "paths": 0,
     "spec": 1,
-    "sources": 2, "engine": 2,
+    "sources": 2, "engine": 2, "access": 2,
     "ingest": 3, "metrics": 3,
     "present": 4,
     "outputs": 5,

@@ -1,60 +1,33 @@
 """The one way to change the data: a WriteService over a store commits checked uploads and rolls back, each on
-behalf of an Actor, after checking that the actor may write every county the change touches. The pages and
-the command line call it; nothing else calls Store.commit or Store.rollback.
+behalf of an Actor, after asking the one permission check (plan_monitor.access.allowed) whether the actor may
+take the action on every county the change touches. The pages and the command line call it; nothing else calls
+Store.commit or Store.rollback.
 
-Every entry it writes records the actor's name (提交人) and role."""
+Every entry it writes records the actor's name (提交人) and role. Given the accounts store (`access`), every commit,
+rollback and refusal is also appended to the audit trail, with who, from where and what."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from plan_monitor.errors import DataError, UserError
+from plan_monitor.access.roles import ROLE_LABELS, ROLES, Actor, allowed, names
+from plan_monitor.access.store import Access
+from plan_monitor.errors import AccessDenied, DataError, UserError
 from plan_monitor.ingest.pipeline import Checked
 from plan_monitor.sources import Store
 
-ROLES = {"city_analyst": "市级分析员", "county_analyst": "县级分析员"}
-MAX_NAMED = 6  # a message naming more counties than this ends with 等
-
-
-class AccessDenied(UserError):
-    """The actor has no name, or the change touches a county outside the actor's scope; nothing was written."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is changing the data. `counties` is the scope the actor may write; None means every county."""
-
-    name: str
-    role: str = "city_analyst"
-    counties: frozenset[str] | None = None
-
-    def __post_init__(self):
-        object.__setattr__(self, "name", (self.name or "").strip())
-        if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}; one of {', '.join(ROLES)}")
-        if self.counties is not None:
-            object.__setattr__(self, "counties", frozenset(self.counties))
-
-    def outside(self, counties: Iterable[str]) -> list[str]:
-        """The counties among these the actor may not write, sorted."""
-        if self.counties is None:
-            return []
-        return sorted(set(counties) - self.counties)
-
-    @property
-    def scope_text(self) -> str:
-        """The actor's scope in words, e.g. 江陵县 or 全部县（市、区）."""
-        if self.counties is None:
-            return "全部县（市、区）"
-        return _names(sorted(self.counties)) if self.counties else "（无）"
+__all__ = ["ROLES", "AccessDenied", "Actor", "WriteService"]
 
 
 class WriteService:
     """Commits and rollbacks on one store, each checked against the actor doing it."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, access: Access | None = None):
         self.store = store
+        self.access = access
+
+    def _audit(self, action: str, actor: Actor, target: str, outcome: str = "成功", **detail) -> None:
+        if self.access is not None:
+            self.access.record(action, actor, target=target, outcome=outcome,
+                               detail={"data": self.store.location, **detail})
 
     def commit_upload(self, checked: Checked, actor: Actor, confirm_warnings: bool = False, note: str = "",
                       confirm_removals: int | None = None) -> dict:
@@ -62,18 +35,29 @@ class WriteService:
         errors or unconfirmed warnings remain, when an upload that removes units was not confirmed with the
         number of removals typed (`confirm_removals`), without an actor name, or when the file covers a county
         outside the actor's scope."""
+        try:
+            entry = self._commit(checked, actor, confirm_warnings, note, confirm_removals)
+        except UserError as exc:
+            self._audit("upload_refused", actor, checked.file_name, "拒绝", reason=exc.zh)
+            raise
+        self._audit("upload", actor, checked.file_name, version=entry["id"], counties=entry.get("counties"),
+                    rows=len(checked.rows), mode=checked.mode)
+        return entry
+
+    def _commit(self, checked: Checked, actor: Actor, confirm_warnings: bool, note: str,
+                confirm_removals: int | None) -> dict:
         if not checked.can_commit:
             raise DataError(f"{checked.file_name} 有 {len(checked.errors)} 个错误，不能提交；请按问题清单修改后重新上传",
                             f"{checked.file_name} has {len(checked.errors)} error(s); nothing was stored")
         if checked.warnings and not confirm_warnings:
             raise DataError(f"{checked.file_name} 有 {len(checked.warnings)} 条警告，请逐条核对并确认后再提交",
                             f"{len(checked.warnings)} warning(s) need an explicit confirm")
-        _require_name(actor)
+        _require(actor, "upload")
         others = actor.outside(c for c in checked.rows["county"].to_pylist() if c is not None)
         if others:
             raise AccessDenied(
-                f"{actor.name}（{ROLES[actor.role]}）只能提交 {actor.scope_text} 的数据，{checked.file_name} 含有 "
-                f"{_names(others)} 的数据；未提交，数据未作任何改动",
+                f"{actor.name}（{ROLE_LABELS[actor.role]}）只能提交 {actor.scope_text} 的数据，{checked.file_name} 含有 "
+                f"{names(others)} 的数据；未提交，数据未作任何改动",
                 f"{actor.name} may write {sorted(actor.counties or ())} only; the file covers {others}")
         if checked.removed and confirm_removals != checked.removed:
             typed = "未输入" if confirm_removals is None else f"输入的是 {confirm_removals}"
@@ -89,24 +73,35 @@ class WriteService:
         """A new version whose data is exactly what version `to` showed; `base` is the version the actor saw.
         Refused, with nothing written, without an actor name or when the rollback would rewrite a county
         outside the actor's scope (judged by the store on the exact slices, while no other write can land)."""
-        _require_name(actor)
+        try:
+            _require(actor, "rollback")
+        except UserError as exc:
+            self._audit("rollback_refused", actor, f"v{to}", "拒绝", reason=exc.zh)
+            raise
 
         def allow(slices) -> None:
-            others = actor.outside(county for _, county, _, _ in slices)
+            others = sorted({county for _, county, _, _ in slices if not allowed(actor, "rollback", county)})
             if others:
                 raise AccessDenied(
-                    f"回退到版本 {to} 会改动 {_names(others)} 的数据，{actor.name}（{ROLES[actor.role]}）只能修改 "
+                    f"回退到版本 {to} 会改动 {names(others)} 的数据，{actor.name}（{ROLE_LABELS[actor.role]}）只能修改 "
                     f"{actor.scope_text} 的数据；未回退，数据未作任何改动",
                     f"rolling back to {to} rewrites {others}; {actor.name} may write "
                     f"{sorted(actor.counties or ())} only")
 
-        return self.store.rollback(to, user=actor.name, role=actor.role, base=base, note=note, allow=allow)
+        try:
+            entry = self.store.rollback(to, user=actor.name, role=actor.role, base=base, note=note, allow=allow)
+        except UserError as exc:
+            self._audit("rollback_refused", actor, f"v{to}", "拒绝", reason=exc.zh)
+            raise
+        self._audit("rollback", actor, f"v{to}", version=entry["id"], counties=entry.get("counties"))
+        return entry
 
 
-def _require_name(actor: Actor) -> None:
+def _require(actor: Actor, action: str) -> None:
+    """A name, and a role that may take the action at all (the counties are checked on the rows)."""
     if not actor.name:
         raise AccessDenied("请填写提交人姓名", "an actor name is required")
-
-
-def _names(counties: list[str]) -> str:
-    return "、".join(counties[:MAX_NAMED]) + ("等" if len(counties) > MAX_NAMED else "")
+    if not allowed(actor, action):
+        what = "提交数据" if action == "upload" else "回退数据版本"
+        raise AccessDenied(f"{actor.name}（{ROLE_LABELS[actor.role]}）无权{what}；数据未作任何改动",
+                           f"{actor.name} ({actor.role}) may not {action}; nothing was written")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import streamlit as st
 
 from plan_monitor.errors import UserError
-from plan_monitor.ingest.service import Actor
+from plan_monitor.ingest.service import Actor, WriteService
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.rounds import round_label
 from plan_monitor.outputs.charts import legend_html
@@ -19,7 +20,9 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
 from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
+from plan_monitor.ui.auth import DEMO, visitor
 from plan_monitor.ui.boundary import show_known
+from plan_monitor.ui.web import access
 
 
 def targets_path() -> Path:
@@ -43,10 +46,34 @@ def data_store() -> Store:
         return _open_store(_data_location())
 
 
-def actor(name: str) -> Actor:
-    """The Actor a page writes as, from its 提交人 field (until sign-in comes): the name typed, as a city analyst
-    who may write every county. The write service refuses an empty name."""
-    return Actor(name)
+def actor(name: str = "") -> Actor:
+    """The Actor a page writes as: the signed-in account; in 演示模式 (sign-in off) the name typed in the page's
+    提交人 box, as a city analyst who may write every county. The write service refuses an empty name."""
+    who = visitor()
+    if who.mode == DEMO:
+        return Actor(name)
+    return who.actor or Actor("")
+
+
+def submitter(key: str, value: str = "") -> str:
+    """The 提交人 line of a write form: in 演示模式 a box to type a name in (returned); signed in, the account's
+    name, shown, not editable."""
+    who = visitor()
+    if who.mode == DEMO:
+        return st.text_input("提交人", value=value, key=key, placeholder="请填写姓名")
+    if who.actor is not None:
+        st.markdown(f"提交人：**{who.actor.name}**（{who.actor.role_label}）")
+    return ""
+
+
+def may(action: str) -> bool:
+    """Whether this visitor may take the action (always in 演示模式)."""
+    return visitor().may(action)
+
+
+def write_service(store: Store) -> WriteService:
+    """The write service for a page: with sign-in on it appends every write and refusal to the audit trail."""
+    return WriteService(store, None if visitor().mode == DEMO else access())
 
 
 @st.cache_resource(show_spinner="正在计算……", max_entries=8)
@@ -132,13 +159,13 @@ def header(m: Monitor, year: int, title: str) -> None:
     """Page title with the plan's name, 数据截至 (the round the figures are computed as of), the round note
     and the 示例数据 mark on every page."""
     demo = '<span class="pm-badge pm-demo">示例数据</span>' if m.card.is_demo else ""
-    st.markdown(f"## {title}{demo}", unsafe_allow_html=True)
+    st.markdown(f"## {escape(title)}{demo}", unsafe_allow_html=True)
     as_of = m.card.data_as_of(year)
-    st.markdown(f'<div class="pm-meta">{m.plan.plan.name} · {year}年 · 数据截至 {fmt_date(as_of)}'
+    st.markdown(f'<div class="pm-meta">{escape(m.plan.plan.name)} · {year}年 · 数据截至 {fmt_date(as_of)}'
                 f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
     note = round_note(m.card, year)
     if note:  # a round some counties have not sent: counted from their older report, or a newer one waiting
-        st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{note}，'
+        st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{escape(note)}，'
                     f'详见“报送情况”</div>', unsafe_allow_html=True)
     st.markdown(f'<div class="pm-meta" style="margin:6px 0 12px">{legend_html()}</div>', unsafe_allow_html=True)
 

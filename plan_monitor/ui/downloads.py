@@ -12,6 +12,8 @@ import streamlit as st
 
 from plan_monitor.outputs.chart_image import chart_image, image_support, titled
 from plan_monitor.outputs.export_table import XLSX_MIME, ExportTable
+from plan_monitor.ui.auth import SIGNED_IN, visitor
+from plan_monitor.ui.web import access
 
 IMAGE_MIME = {"png": "image/png", "svg": "image/svg+xml"}
 IMAGE_WIDTH, IMAGE_HEIGHT = 1600, 900
@@ -33,7 +35,16 @@ def xlsx_button(table: ExportTable | pd.DataFrame, title: str, note: str, name: 
     """A table as an .xlsx file with its title and 数据截至 line (note) above the header."""
     if isinstance(table, pd.DataFrame):
         table = ExportTable(table, sheet)
-    st.download_button(label, data=lambda: table.xlsx(title, note), file_name=f"{_file_name(name)}.xlsx",
+    who = visitor()
+    file_name = f"{_file_name(name)}.xlsx"
+
+    def build() -> bytes:  # runs on click: the export is built, and with sign-in on, audited
+        data = table.xlsx(title, note)
+        if who.mode == SIGNED_IN:
+            access().record("export", who.actor, target=file_name, detail={"what": title})
+        return data
+
+    st.download_button(label, data=build, file_name=file_name,
                        mime=XLSX_MIME, on_click="ignore", key=f"xlsx_{name}", icon=":material/download:")
 
 

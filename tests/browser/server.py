@@ -1,4 +1,6 @@
-"""Start the app with `streamlit run` on a free loopback port, and Debian's Chromium for Playwright."""
+"""Start the app as scripts/app.sh does (`streamlit run serve.py`: Streamlit running app.py plus the sign-in routes)
+on a free loopback port, and Debian's Chromium for Playwright. The tests' environment has sign-in off
+(PLAN_MONITOR_AUTH=off, tests/conftest.py) unless a test passes it on."""
 
 from __future__ import annotations
 
@@ -35,10 +37,12 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(env: dict | None = None):
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+    # demo mode (no sign-in) unless the test turns sign-in on; module-scoped servers start before the
+    # function-scoped env fixtures of tests/conftest.py, so the default is set here
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PLAN_MONITOR_AUTH": "off", **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

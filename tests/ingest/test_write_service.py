@@ -5,6 +5,7 @@ county is refused too, and every entry records who made it and in which role."""
 from __future__ import annotations
 
 import csv
+import json
 import hashlib
 import io
 import shutil
@@ -141,4 +142,53 @@ def test_an_actor_is_normalised_and_knows_its_scope():
     assert actor.scope_text == "公安县、江陵县"
     assert CITY.counties is None and CITY.outside(["沙市区"]) == [] and CITY.scope_text == "全部县（市、区）"
     with pytest.raises(ValueError, match="unknown role"):
-        Actor("王分析", role="admin")
+        Actor("王分析", role="superuser")
+
+
+# ---------------------------------------------------------------- roles and the audit trail
+
+
+@pytest.fixture
+def access(tmp_path):
+    from argon2 import PasswordHasher
+
+    from plan_monitor.access import Access
+
+    return Access(tmp_path / "home", hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+VIEWER = Actor("张查看", role="viewer", account="viewer1", address="10.0.0.5")
+ADMIN = Actor("赵管理", role="admin", account="boss")
+
+
+def test_a_viewer_may_neither_upload_nor_roll_back_and_the_refusals_are_audited(plan, geo, data, access):
+    store = open_store(data)
+    checked = check_upload("江陵县.csv", county_report("江陵县"), plan, geo, store)
+    before = folder_hash(data)
+    service = WriteService(store, access)
+    with pytest.raises(AccessDenied) as err:
+        service.commit_upload(checked, VIEWER, confirm_warnings=True)
+    assert err.value.zh == "张查看（查看）无权提交数据；数据未作任何改动"
+    with pytest.raises(AccessDenied, match="无权回退数据版本"):
+        service.rollback(0, VIEWER, base=0)
+    assert folder_hash(data) == before
+    assert [(e["action"], e["actor"], e["outcome"], e["address"], e["target"]) for e in access.audit()] == [
+        ("upload_refused", "viewer1", "拒绝", "10.0.0.5", "江陵县.csv"), ("rollback_refused", "viewer1", "拒绝", "10.0.0.5", "v0")]
+    assert access.verify() == []
+
+
+def test_uploads_rollbacks_and_a_mixed_county_refusal_are_in_the_audit(plan, geo, data, access):
+    store = open_store(data)
+    service = WriteService(store, access)
+    mixed = check_upload("mixed.csv", county_report("江陵县", "公安县"), plan, geo, store)
+    with pytest.raises(AccessDenied, match="含有 公安县 的数据"):
+        service.commit_upload(mixed, JIANGLING, confirm_warnings=True)
+    assert store.head() == 0
+    own = check_upload("江陵县.csv", county_report("江陵县"), plan, geo, store)
+    entry = service.commit_upload(own, JIANGLING, confirm_warnings=True)
+    back = service.rollback(0, ADMIN, base=entry["id"])  # an admin rolls back anything
+    log = access.audit()
+    assert [(e["action"], e["actor"], e["target"]) for e in log] == [
+        ("upload_refused", "江陵县 王分析", "mixed.csv"), ("upload", "江陵县 王分析", "江陵县.csv"), ("rollback", "boss", "v0")]
+    assert "公安县" in json.loads(log[0]["detail"])["reason"]
+    assert json.loads(log[1]["detail"])["version"] == entry["id"] and json.loads(log[2]["detail"])["version"] == back["id"]

@@ -1,0 +1,118 @@
+"""Sign-in on the Streamlit side: who this run is for (from the HttpOnly session cookie, checked against the accounts
+store on every run), which pages they may open, and the sidebar's account box with 退出登录.
+
+Four situations: 演示模式 (PLAN_MONITOR_AUTH=off: no sign-in, labelled on every page), signed in, anonymous
+viewing (PLAN_MONITOR_ANONYMOUS=on and not signed in: the overview and 汇报模式 only), and signed out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from plan_monitor.access import Actor, allowed, anonymous
+from plan_monitor.access.settings import SESSION_COOKIE, anonymous_viewing, sign_in_required
+from plan_monitor.errors import UserError
+from plan_monitor.ui.boundary import show_known
+from plan_monitor.ui.web import access, mounted
+
+DEMO, SIGNED_IN, ANONYMOUS, SIGNED_OUT = "demo", "signed_in", "anonymous", "signed_out"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    mode: str
+    actor: Actor | None = None
+
+    def may(self, action: str) -> bool:
+        """Demo mode may do anything (as the typed 提交人); otherwise the one permission check decides."""
+        return self.mode == DEMO or allowed(self.actor, action)
+
+
+def _token() -> str | None:
+    return st.context.cookies.get(SESSION_COOKIE)
+
+
+def _address() -> str:
+    return st.context.ip_address or "本机"
+
+
+def visitor() -> Visitor:
+    """Who this run is for. A broken setting or accounts store shows its Chinese message and stops the page."""
+    try:
+        if not sign_in_required():
+            return Visitor(DEMO)
+        actor = access().actor_for(_token(), _address())
+        if actor is not None:
+            return Visitor(SIGNED_IN, actor)
+        return Visitor(ANONYMOUS, anonymous(_address())) if anonymous_viewing() else Visitor(SIGNED_OUT)
+    except UserError as exc:
+        show_known(exc)
+        st.stop()
+
+
+def _signin_link(next_path: str) -> None:
+    st.markdown(f'<a href="/signin?next=/{next_path}" target="_self" class="pm-signin">前往登录页</a>',
+                unsafe_allow_html=True)  # a fixed address of this site; next_path is one of the app's url_paths
+
+
+def _refusal(title: str, url_path: str, action: str, who: Visitor):
+    def page() -> None:
+        st.markdown(f"## {title}")
+        if who.mode == SIGNED_IN:
+            st.error(f"您的账户（{who.actor.who}）无权打开“{title}”。如需此权限，请联系管理员。")
+        elif who.mode == ANONYMOUS:
+            st.info(f"未登录时只能查看总览和汇报模式；查看“{title}”请先登录。")
+            _signin_link(url_path)
+        else:
+            st.info("请先登录。登录后可在本浏览器的其他标签页中继续使用，无需再次登录。")
+            _signin_link(url_path)
+
+    page.__name__ = f"refused_{url_path or 'start'}"
+    return page
+
+
+def navigation(sections: dict[str, list], needs: dict[str, str]):
+    """What st.navigation gets: the pages this visitor may open, and every other page hidden at its own address
+    showing a refusal, so an address typed by hand (/upload for a viewer) never runs the page. `needs`: url_path →
+    the action the page needs (default "view")."""
+    who = visitor()
+    if who.mode == DEMO:
+        return sections
+    if not mounted():
+        st.error("登录服务未启用：请用 bash scripts/app.sh（即 streamlit run serve.py）启动看板；"
+                 "仅作演示时可设置 PLAN_MONITOR_AUTH=off（不登录，任何人可提交数据）。")
+        st.stop()
+    shown, hidden = {}, []
+    for section, pages in sections.items():
+        for page in pages:
+            need = needs.get(page.url_path, "view")
+            if who.may(need):
+                shown.setdefault(section, []).append(page)
+            else:
+                hidden.append(st.Page(_refusal(page.title, page.url_path, need, who), title=page.title,
+                                      url_path=page.url_path or "start", default=page._default,
+                                      visibility="hidden"))
+    if not shown:
+        return hidden
+    first = next(iter(shown))
+    shown[first] = [*shown[first], *hidden]
+    return shown
+
+
+def account_box() -> None:
+    """The sidebar's account line: 演示模式 warning, the signed-in name with 退出登录, or a link to sign in."""
+    who = visitor()
+    box = st.sidebar.container()
+    if who.mode == DEMO:
+        box.warning("演示模式：未启用登录，任何人都可提交和回退数据")
+    elif who.mode == SIGNED_IN:
+        scope = f"，{who.actor.scope_text}" if who.actor.role == "county_analyst" else ""
+        box.caption(f"已登录：{who.actor.name}（{who.actor.role_label}{scope}）")
+        if box.button("退出登录", key="pm_sign_out", icon=":material/logout:"):
+            access().sign_out(_token(), _address())
+            st.rerun()
+    elif who.mode == ANONYMOUS:
+        box.caption("未登录（匿名查看）")
+        with box:
+            _signin_link("overview")
