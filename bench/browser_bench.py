@@ -361,6 +361,7 @@ def main() -> None:
     parser.add_argument("--no-server-side", action="store_true", help="skip the AppTest timing of the same reruns")
     parser.add_argument("--server-only", metavar="JSON", help=argparse.SUPPRESS)
     parser.add_argument("--shots", action="store_true", help="screenshot each page's last state into bench/out/")
+    parser.add_argument("--json", default=str(OUT / "browser_bench.json"), help="where to write every sample")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the app server (repeatable)")
     args = parser.parse_args()
@@ -398,8 +399,8 @@ def main() -> None:
             f"{name} {statistics.median(s['ms'] for s in browser[b][name]) / statistics.median(s['ms'] for s in browser[a][name]):.2f}"
             for name in interactions))
     print(f"\nwall {time.perf_counter() - started:.0f} s, load average {load[0]:.2f} at start, {end_load:.2f} at end")
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "browser_bench.json").write_text(json.dumps(
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(
         {"when": datetime.now().isoformat(timespec="seconds"), "load": [load[0], end_load], "env": env,
          "runs": args.runs, "browser": browser, "server_ms": server}, ensure_ascii=False, indent=1))
 
