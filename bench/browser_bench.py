@@ -11,7 +11,8 @@ A JSON file with every sample goes to bench/out/browser_bench.json.
 
 What "done" means (DONE_JS below), checked on every animation frame after the change:
   1. the page shows the new state (a text that only the new run writes, e.g. the new year in the header, and the
-     page's address for the drill);
+     page's address for the drill) and, on a page opened afresh, the text of its last element (a new page has no
+     stale elements that would tell a run still under way);
   2. Streamlit has finished the rerun: no status widget ("running") and no element left stale from the previous run;
   3. every Plotly chart on the page is drawn: each `.js-plotly-plot` has its `.main-svg` with at least one data trace
      (bars, scatter points or heatmap) inside;
@@ -56,6 +57,8 @@ INTERACTIONS = ("load", "revisit", "year", "indicator", "county", "drill")
 YEARS = ["2023", "2024"]
 INDICATORS = [("village_income_20w", "村集体经济收入过20万元的村占比"), ("demo_villages", None), ("reserve_cadre_u30", None)]
 COUNTIES = ["江陵县", "公安县", "监利市"]
+OVERVIEW_DONE = ["数据截至", "下载全部指标完成情况"]  # the header, and the last element of 总览
+TOWN_END = "点击柱条或在此选择乡镇（街道）"  # the town picker, the last element of 分乡镇 without a town
 
 # Installed in every document before the app's scripts: chart mutations, long tasks, and the change's timestamp.
 INIT_JS = """
@@ -90,7 +93,8 @@ DONE_JS = """
 ([text, path, quiet]) => {
   const pm = window.__pm, now = performance.now();
   if (path && !location.pathname.endsWith(path)) { pm.ready = null; return false; }
-  if (text && !document.body.innerText.includes(text)) { pm.ready = null; return false; }
+  const texts = text == null ? [] : [].concat(text);
+  if (texts.some(t => !document.body.innerText.includes(t))) { pm.ready = null; return false; }
   if (document.querySelector('[data-testid="stStatusWidget"]') || document.querySelector('[data-stale="true"]')
       || !document.querySelector('[data-testid="stApp"]')) { pm.ready = null; return false; }
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
@@ -133,13 +137,13 @@ class Bench:
             self.ws_bytes += len(payload)
         ws.on("framereceived", count)
 
-    def wait_done(self, text: str | None, path: str | None = None) -> dict:
+    def wait_done(self, text: str | list[str] | None, path: str | None = None) -> dict:
         handle = self.page.wait_for_function(DONE_JS, arg=[text, path, QUIET_MS], polling="raf", timeout=TIMEOUT_MS)
         result = handle.json_value()
         self.page.evaluate("() => { window.__pm.t0 = null; window.__pm.ready = null; }")
         return result
 
-    def goto(self, path: str, text: str | None = None) -> dict:
+    def goto(self, path: str, text: str | list[str] | None = None) -> dict:
         self.page.goto(self.url + path)
         return self.wait_done(text)
 
@@ -161,22 +165,22 @@ class Bench:
     def load(self, i: int) -> dict:
         self.new_page()
         self.ws_bytes = 0
-        return {**self.goto("/overview", "数据截至"), "ws": self.ws_bytes}
+        return {**self.goto("/overview", OVERVIEW_DONE), "ws": self.ws_bytes}
 
     def revisit(self, i: int) -> dict:
         if i == 0:
             self.new_page()
-            self.goto("/overview", "数据截至")
+            self.goto("/overview", OVERVIEW_DONE)
         self.page.close()  # same browser context: its HTTP cache (and compiled scripts) kept, a new Streamlit session
         self.page = self.context.new_page()
         self.page.on("websocket", self._ws)
         self.ws_bytes = 0
-        return {**self.goto("/overview", "数据截至"), "ws": self.ws_bytes}
+        return {**self.goto("/overview", OVERVIEW_DONE), "ws": self.ws_bytes}
 
     def year(self, i: int) -> dict:
         if i == 0:
             self.new_page()
-            self.goto("/overview?year=2024", "数据截至")
+            self.goto("/overview?year=2024", OVERVIEW_DONE)
         year = YEARS[i % 2]
         self.choose("年度", f"{year}年")
         return {**self.wait_done(f"· {year}年 · 数据截至"), "ws": self.ws_bytes}
@@ -185,7 +189,7 @@ class Bench:
         names = self._indicator_names()
         if i == 0:
             self.new_page()
-            self.goto(f"/county?year=2024&indicator={INDICATORS[-1][0]}", "各县（市、区）排位")
+            self.goto(f"/county?year=2024&indicator={INDICATORS[-1][0]}", ["各县（市、区）排位", "状态矩阵（红黄绿牌）"])
         name = names[i % len(names)]
         self.choose("指标", name)
         return {**self.wait_done(f"{name}：各县（市、区）排位"), "ws": self.ws_bytes}
@@ -201,7 +205,7 @@ class Bench:
     def drill(self, i: int) -> dict:
         if i == 0:
             self.new_page()
-        self.goto("/county?year=2024&indicator=village_income_20w", "各县（市、区）排位")  # not timed
+        self.goto("/county?year=2024&indicator=village_income_20w", ["各县（市、区）排位", "状态矩阵（红黄绿牌）"])  # not timed
         chart = self.page.locator(".js-plotly-plot").first
         ticks = chart.locator("g.ytick text").all_text_contents()  # bottom-up, the bars' order
         bars = chart.locator("g.trace.bars").first.locator("path")
