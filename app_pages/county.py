@@ -10,11 +10,26 @@ from plan_monitor.outputs.export_table import county_export, export_note, status
 from plan_monitor.present.format import fmt_gap, fmt_notes, fmt_rate, fmt_value
 from plan_monitor.present.views import county_ranking, marked_matrix
 from plan_monitor.spec.plan import SPLIT_BY_LABELS
-from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, set_qp
+from plan_monitor.ui.context import breadcrumb, header, indicator_picker, memo, monitor, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.ui.tables import dataframe
 
+
+def clicked_county(event) -> str | None:
+    """The county of the bar clicked on the ranking chart (its customdata, else its y)."""
+    points = event.get("selection", {}).get("points", []) if event else []
+    return (points[0].get("customdata") or points[0].get("y")) if points else None
+
+
+def drill(county: str) -> None:
+    set_qp(county=county)
+    st.switch_page("app_pages/town.py", query_params={k: v for k, v in st.query_params.items() if k != "town"})
+
+
 m, year = monitor()
+# A bar click reruns this page only to open the county's towns: go there before drawing this page again.
+if clicked := clicked_county(st.session_state.get("county_bars")):
+    drill(clicked)
 header(m, year, "分县")
 breadcrumb()  # 全市: the top level, no links
 indicator_id = indicator_picker(m, level="county")
@@ -37,10 +52,8 @@ else:
     event = st.plotly_chart(fig, key="county_bars",
                             on_select="rerun", selection_mode="points", config={"displayModeBar": False})
     chart_buttons(fig, f"各县排位_{indicator_id}_{year}", f"{year}年 {ind.name}：各县（市、区）", note)
-    picked = [p.get("customdata") or p.get("y") for p in event.selection.points] if event else []
-    if picked:
-        set_qp(county=picked[0])
-        st.switch_page("app_pages/town.py", query_params={k: v for k, v in st.query_params.items() if k != "town"})
+    if clicked := clicked_county(event):
+        drill(clicked)
     table = rows.assign(
         实际=[fmt_value(v, ind.unit, ind.kind) if v == v else (n if isinstance(n, str) else fmt_value(v, ind.unit, ind.kind))
             for v, n in zip(rows["actual"], rows["missing_note"])],
@@ -61,9 +74,9 @@ else:
     xlsx_button(county_export(rows, ind.unit), f"{year}年 {ind.name}：各县（市、区）排位", note, f"各县排位_{indicator_id}_{year}")
 
 st.markdown("### 县（市、区）× 指标 状态矩阵（红黄绿牌）")
-matrix = marked_matrix(m, year)
 names = {i.id: i.name for i in m.plan.indicators}
-fig = status_heatmap(matrix, names)
+matrix, fig = memo(m, ("status_matrix", year),  # the same for every indicator: not rebuilt when the indicator changes
+                   lambda: (lambda matrix: (matrix, status_heatmap(matrix, names)))(marked_matrix(m, year)))
 st.plotly_chart(fig, key="matrix", config={"displayModeBar": False})
 chart_buttons(fig, f"状态矩阵_{year}", f"{year}年 县（市、区）× 指标 状态矩阵", note)
 xlsx_button(status_matrix_export(matrix, names), f"{year}年 县（市、区）× 指标 状态矩阵", note, f"状态矩阵_{year}")

@@ -4,6 +4,8 @@ URL, the header, and the Actor a page writes as."""
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from contextlib import contextmanager
 from datetime import date
 from html import escape
@@ -80,6 +82,32 @@ def write_service(store: Store) -> WriteService:
 def _monitor(targets: str, location: str, plan_stamp: int, data_stamp: str, cutoff: str | None) -> Monitor:
     """Computed once per plan file, data version and 统计截至 cut-off; the stamps are only cache keys."""
     return Monitor.build(targets, _open_store(location), date.fromisoformat(cutoff) if cutoff else None)
+
+
+_MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(Monitor) → (the Monitor, its derived values by key)
+_MEMO_LOCK = threading.Lock()
+MEMO_ENTRIES = 64  # per Monitor; the oldest goes first
+
+
+def memo(m: Monitor, key: tuple, build):
+    """A value a page derives from the Monitor (a view table, a figure), built once per Monitor (plan file, data
+    version and 统计截至 round) and key, so that a widget change that does not touch it does not rebuild it (the
+    分县 status matrix when the indicator changes). Shared by every session: callers must not change what it returns."""
+    with _MEMO_LOCK:
+        entry = _MEMO.get(id(m))
+        if entry is None or entry[0]() is not m:  # a Monitor no longer cached may have left its id to this one
+            for dead in [k for k, (ref, _) in _MEMO.items() if ref() is None]:
+                del _MEMO[dead]
+            entry = _MEMO[id(m)] = (weakref.ref(m), {})
+        values = entry[1]
+        if key in values:
+            return values[key]
+    value = build()  # outside the lock: two sessions may build the same value once each, never a wrong one
+    with _MEMO_LOCK:
+        values[key] = value
+        while len(values) > MEMO_ENTRIES:
+            del values[next(iter(values))]
+    return value
 
 
 @contextmanager

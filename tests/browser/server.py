@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -35,15 +36,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: dict | None = None):
+def streamlit_server(env: dict | None = None, root: Path = ROOT):
+    """The app of the checkout at `root` (default: this one) served on a free loopback port; yields its URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
+    # serve.py (the app plus its sign-in routes) where the checkout has one; an older checkout (bench --baseline)
+    # may only have app.py
+    entry = root / "serve.py" if (root / "serve.py").exists() else root / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]
+    # The server's output goes to a file, not a pipe nobody reads (a chatty server would block on a full pipe);
+    # it is shown only when the server fails to start.
+    log = tempfile.TemporaryFile()
     # demo mode (no sign-in) unless the test turns sign-in on; module-scoped servers start before the
     # function-scoped env fixtures of tests/conftest.py, so the default is set here
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PLAN_MONITOR_AUTH": "off", **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, env={**os.environ, "PLAN_MONITOR_AUTH": "off", **(env or {})},
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -54,7 +62,8 @@ def streamlit_server(env: dict | None = None):
             except OSError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError("streamlit did not start:\n" + proc.stdout.read1().decode(errors="replace"))
+            log.seek(0)
+            raise RuntimeError("streamlit did not start:\n" + log.read()[-20000:].decode(errors="replace"))
         yield url
     finally:
         proc.terminate()
@@ -62,3 +71,4 @@ def streamlit_server(env: dict | None = None):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
