@@ -305,7 +305,7 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
     span = _bar_range(top, unit)
     _value_labels(fig, rows["town"], rows["actual"] * k, rows["target"] * k, [_label(v, unit) for v in rows["actual"]],
                   span[1])
-    fig.update_xaxes(title=_axis_unit(unit), gridcolor="#eee", range=span, **_value_axis(unit, top))
+    fig.update_xaxes(title=f"实际（{_axis_unit(unit)}）", gridcolor="#eee", range=span, **_value_axis(unit, top))
     return _layout(fig, 80 + 34 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"),
                    clickmode="event+select", margin=dict(l=10, r=LABEL_ROOM, t=40, b=10))
 

@@ -4,7 +4,7 @@ look at (artifacts/screenshots/<page>_<w>x<h>.png), and bounding-box checks a pe
 (a) Nothing sticks out sideways: the page does not scroll horizontally, no element of the main block reaches past
     its left or right edge or the viewport, and no box that clips its content (overflow hidden) cuts off text it
     holds. Content inside a horizontal scroll container (a dataframe's grid, a wide table) scrolls within it and is
-    left out; the scroll container itself must fit.
+    left out; the scroll container itself must fit, and anything else that scrolls sideways is reported.
 (b) In every Plotly chart no two texts (tick labels, value labels, heatmap cells, annotations, legend entries, titles)
     overlap by more than a pixel, and no text reaches past the chart's canvas. Boxes are the texts' own boxes turned
     as drawn (getBBox through the screen transform), so tilted labels are compared as drawn, not as their upright
@@ -67,10 +67,16 @@ OVERFLOW = r"""() => {
       problems.push(`overflows the main block [${Math.round(rb.left)}, ${Math.round(rb.right)}]: `
                     + `${describe(el)} spans [${Math.round(box.left)}, ${Math.round(box.right)}]`);
     }
-    // text cut off by a box that hides its overflow (a scroll container shows a scrollbar instead)
-    if ((style.overflowX === 'hidden' || style.overflowX === 'clip') && el.scrollWidth > el.clientWidth + 1
-        && !(el instanceof SVGElement) && (el.innerText || '').trim() && !el.querySelector('canvas, svg')) {
+    if (el instanceof SVGElement || el.scrollWidth <= el.clientWidth + 1) continue;
+    // text cut off by a box that hides its overflow
+    if ((style.overflowX === 'hidden' || style.overflowX === 'clip') && (el.innerText || '').trim()
+        && !el.querySelector('canvas, svg')) {
       problems.push(`text cut off: ${describe(el)} needs ${el.scrollWidth}px, has ${el.clientWidth}px`);
+    }
+    // a sideways scrollbar on anything but a table's grid: its content does not fit
+    if ((style.overflowX === 'auto' || style.overflowX === 'scroll')
+        && !el.closest('[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stDataFrameResizable"]')) {
+      problems.push(`scrolls sideways: ${describe(el)} needs ${el.scrollWidth}px, has ${el.clientWidth}px`);
     }
   }
   return problems;
@@ -203,7 +209,7 @@ def screenshot(page, path: Path, width: int, height: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if full > height:
         page.set_viewport_size({"width": width, "height": full})
-        page.wait_for_timeout(800)
+        page.wait_for_timeout(500)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": height})
 
