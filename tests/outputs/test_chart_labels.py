@@ -160,7 +160,8 @@ def test_every_label_is_on_the_svg_canvas(drawn, kind):
     assert not cut, f"{kind}: labels past the {d.width}×{d.height} canvas: {cut}"
     # titles and legends too
     assert f"{YEAR}年 标题：{kind}{NOTE}" in shown  # the title's two lines are tspans of one text
-    cut = [t.text for t in texts if t.classes & {"gtitle", "legendtext", "xtitle", "ytitle"} and not inside(t, d.width, d.height)]
+    cut = [t.text for t in texts if t.classes & {"gtitle", "legendtext", "xtitle", "ytitle", "annotation-text"}
+           and not inside(t, d.width, d.height)]
     assert not cut, f"{kind}: {cut}"
 
 
@@ -234,3 +235,78 @@ def test_a_small_count_range_ticks_by_one():
     svg = chart_image(fig, "svg", 800, 400).decode("utf-8")
     ticks = [t.text for t in svg_texts(svg) if "xtick" in t.classes]
     assert ticks and all(re.fullmatch(r"\d+", t) for t in ticks), ticks
+
+
+def _labels_and_marks(svg: str) -> tuple[list[tuple], list[tuple]]:
+    """The value labels' boxes (an annotation's ground, left, top, right, bottom) and the vertical marks
+    (时序进度, 目标: a line-ns point, x, top, bottom) on the canvas."""
+    root = ET.fromstring(svg)
+    labels, marks = [], []
+
+    def walk(el, dx: float, dy: float, in_annotation: bool) -> None:
+        tx, ty = _translate(el.get("transform"))
+        x0, y0 = dx + tx, dy + ty
+        cls = (el.get("class") or "").split()
+        in_annotation = in_annotation or "annotation" in cls
+        if el.tag == SVG + "rect" and "bg" in cls and in_annotation:
+            x, y = x0 + float(el.get("x")), y0 + float(el.get("y"))
+            labels.append((x, y, x + float(el.get("width")), y + float(el.get("height"))))
+        if el.tag == SVG + "path" and "point" in cls:
+            m = re.fullmatch(r"M0,([\d.]+)V-([\d.]+)", el.get("d") or "")
+            if m:
+                marks.append((x0, y0 - float(m.group(2)), y0 + float(m.group(1))))
+        for child in el:
+            walk(child, x0, y0, in_annotation)
+
+    walk(root, 0.0, 0.0, False)
+    return labels, marks
+
+
+@pytest.mark.parametrize("kind", ["completion_bars", "county_bars_count", "county_bars_share", "county_bars_threshold",
+                                  "town_bars"])
+def test_marks_do_not_cross_value_labels(drawn, kind):
+    """Every bar has its value label, and no 时序进度 or 目标 mark runs through one (a mark is 3px wide)."""
+    d = drawn[kind]
+    labels, marks = _labels_and_marks(d.svg)
+    bars = len(d.fig.data[0].y)
+    assert len(labels) == bars, f"{kind}: {len(labels)} value labels for {bars} bars"
+    assert marks or not any(t.name in ("目标", "时序进度") and t.x is not None for t in d.fig.data), kind
+    crossed = [(round(x), box) for x, top, bottom in marks for box in labels
+               if box[0] - 1.5 < x < box[2] + 1.5 and top < box[3] and bottom > box[1]]
+    assert not crossed, f"{kind}: marks through labels {crossed}"
+    assert all(inside(Text("", set(), box), d.width, d.height) for box in labels), kind
+
+
+def test_trend_unit_reads_upright():
+    """A count's unit stands above its axis as 单位：个, level, and no sideways axis title is drawn."""
+    d_rows = pd.DataFrame({"year": [2022, 2023, 2024], "as_of": pd.to_datetime(["2022-12-31", "2023-12-31", "2024-09-30"]),
+                           "actual": [1.0, 3.0, 4.0], "target": [2.0, 4.0, 6.0], "projected": [None, None, 5.0],
+                           "cumulative": [None, None, None], "measure": ["stock"] * 3})
+    svg = chart_image(charts.trend_chart(d_rows, "个", 2025), "svg", 1000, 500).decode("utf-8")
+    texts = svg_texts(svg)
+    assert not [t for t in texts if "ytitle" in t.classes]
+    unit = [t for t in texts if t.text == "单位：个"]
+    assert len(unit) == 1 and inside(unit[0], 1000, 500)
+    root = ET.fromstring(svg)
+    rotated = [g.get("transform") for g in root.iter(SVG + "g") if "annotation-text-g" in (g.get("class") or "")
+               and _angle(g.get("transform"))]
+    assert not rotated, rotated
+    # each actual figure is printed once, beside its point
+    assert sorted(t.text for t in texts if "annotation-text" in t.classes and t.text != "单位：个") == ["1", "3", "4"]
+    share = chart_image(charts.trend_chart(d_rows.assign(actual=d_rows["actual"] / 10, target=d_rows["target"] / 10,
+                                                         projected=d_rows["projected"] / 10), "%", 2025),
+                        "svg", 1000, 500).decode("utf-8")
+    assert not [t for t in svg_texts(share) if t.text.startswith("单位")]  # a share's ticks carry their % sign
+
+
+def test_matrix_cells_hold_short_words_and_a_legend_names_the_colours(drawn):
+    """The status matrix runs indicators down and counties across; each cell holds at most two characters (the
+    full status is in the hover text), and a legend names every colour a cell shows."""
+    d = drawn["status_heatmap"]
+    heat = d.fig.data[0]
+    words = {w for row in heat.text for w in row}
+    assert words <= set(charts.CELL_WORDS.values()) | {"—"} and all(len(w) <= 2 for w in words), words
+    full = {w for row in heat.customdata for w in row}
+    assert full <= set(STATUS_LABELS.values()) | {"无目标/无数据"}
+    legend = [t.text for t in svg_texts(d.svg) if "legendtext" in t.classes]
+    assert set(full) <= set(legend), (full, legend)

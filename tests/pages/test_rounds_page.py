@@ -67,7 +67,7 @@ def test_county_page_table_and_bars_carry_the_mark():
 
 
 def test_the_status_matrix_names_the_carried_counties():
-    """The 分县 matrix (heatmap and export) names each carried county with its mark; 荆州区 sent the round for its
+    """The 分县 matrix (heatmap, counties across, and export) names each carried county with its mark; 荆州区 sent the round for its
     village roster only, so part of its figures are carried."""
     import json
 
@@ -77,7 +77,7 @@ def test_the_status_matrix_names_the_carried_counties():
     heatmaps = [json.loads(c.proto.spec)["data"][0] for c in at.get("plotly_chart")
                 if json.loads(c.proto.spec)["data"][0].get("type") == "heatmap"]
     assert len(heatmaps) == 1
-    assert sorted(heatmaps[0]["y"]) == sorted([f"{EARLY_COUNTY}（部分{MARK}）"] + [f"{c}（{MARK}）" for c in OTHERS])
+    assert sorted(heatmaps[0]["x"]) == sorted([f"{EARLY_COUNTY}（部分{MARK}）"] + [f"{c}（{MARK}）" for c in OTHERS])
 
 
 def test_the_chosen_round_stays_when_moving_to_another_page():
