@@ -169,7 +169,10 @@ def test_every_slide_renders_with_footer_and_no_raw_missing(demo, county):
         assert "数据截至 2024年9月30日" in view.foot and "示例数据，非真实统计" in view.foot
         assert f"{i + 1} / {len(deck.slides)}" in view.foot
         assert not RAW.search(text), (slide.kind, RAW.findall(text))
-        assert (view.figure is not None) == (slide.kind == "indicator" and len(slide.rows) > 1)
+        assert (view.figure is not None) == (slide.kind == "indicator" and len(slide.rows) > 1
+                                             and not slide.no_chart)
+        if slide.no_chart:  # a text slide: the sentence and 数据截至 where the chart would be
+            assert f'<div class="pm-msg">{slide.no_chart}</div>' in view.body and deck.as_of_text in view.body
 
 
 def test_overall_tiles_show_each_indicator_figure(city_deck):

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plan_monitor.metrics.trajectory import NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.charts import FONT
-from plan_monitor.present.format import fmt_date, fmt_expected, fmt_gap, fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_date, fmt_expected, fmt_gap, fmt_rate, fmt_value, is_missing
 from plan_monitor.present.palette import STATUS_COLORS, STATUS_TEXT
 
 THEMES = {
@@ -103,6 +103,13 @@ def css(theme: str = "light") -> str:
 .pm-kpi.pm-wide {{flex-direction: row; align-items: center; justify-content: center; gap: calc(var(--u)*6)}}
 .pm-kpi.pm-wide .pm-actual {{font-size: calc(var(--u)*7)}}
 .pm-kpi.pm-wide table {{font-size: calc(var(--u)*2); width: calc(var(--u)*40)}}
+/* an indicator with nothing to chart: a text slide */
+.pm-textslide {{height: 100%; display: flex; flex-direction: column; justify-content: center; align-items: center;
+  gap: calc(var(--u)*2.5); overflow: hidden}}
+.pm-textslide .pm-kpi.pm-wide {{height: auto; flex: 0 0 auto}}
+.pm-nochart {{text-align: center}}
+.pm-nochart .pm-msg {{font-size: calc(var(--u)*3); font-weight: 800; color: var(--muted)}}
+.pm-nochart .pm-asof {{font-size: calc(var(--u)*1.6); color: var(--muted); margin-top: calc(var(--u)*0.6)}}
 /* matrix */
 .pm-matrix-wrap {{height: 100%; display: flex; flex-direction: column}}
 .pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25); width: 100%; table-layout: fixed;
@@ -224,9 +231,31 @@ def _place(row) -> str:
 
 def _indicator_body(deck: Deck, slide: Slide, theme: str):
     own, parts, level = _parts(slide)
+    if slide.no_chart:
+        return _no_chart_body(deck, slide, own), None
     figure = indicator_figure(slide, theme) if len(parts) else None
     if own is None:
         return '<div class="pm-none">暂无本级数据</div>', figure
+    actual, table = _own_figures(own)
+    if figure is None:
+        return f'<div class="pm-kpi pm-wide">{actual}{table}</div>', None
+    return (f'<div class="pm-kpi">{actual}{table}'
+            f'<div class="pm-named">{_behind_named(parts, level)}</div></div>'), figure
+
+
+def _no_chart_body(deck: Deck, slide: Slide, own) -> str:
+    """A text slide where the chart would draw nothing: the sentence and 数据截至, under the place's own figures
+    when it has any."""
+    message = (f'<div class="pm-nochart"><div class="pm-msg">{escape(slide.no_chart)}</div>'
+               f'<div class="pm-asof">{escape(deck.as_of_text)}</div></div>')
+    if own is None or is_missing(own["actual"]):
+        return f'<div class="pm-textslide">{message}</div>'
+    actual, table = _own_figures(own)
+    return f'<div class="pm-textslide"><div class="pm-kpi pm-wide">{actual}{table}</div>{message}</div>'
+
+
+def _own_figures(own) -> tuple[str, str]:
+    """The place's 实际 (big) and its table of target, 时序要求, gap, completion and 时序进度."""
     unit, kind = own["unit"], own["kind"]
     target = fmt_value(own["target"], unit, kind) if pd.notna(own["target"]) else "未设当年目标"
     table = "".join(f"<tr><td>{k}</td><td>{escape(v)}</td></tr>" for k, v in (
@@ -238,10 +267,7 @@ def _indicator_body(deck: Deck, slide: Slide, theme: str):
     ))
     actual = (f'<div><div class="pm-label">实际（{escape(fmt_date(own["as_of"]))}）</div>'
               f'<div class="pm-actual">{escape(fmt_value(own["actual"], unit, kind))}</div></div>')
-    if figure is None:
-        return f'<div class="pm-kpi pm-wide">{actual}<table>{table}</table></div>', None
-    return (f'<div class="pm-kpi">{actual}<table>{table}</table>'
-            f'<div class="pm-named">{_behind_named(parts, level)}</div></div>'), figure
+    return actual, f"<table>{table}</table>"
 
 
 def _behind_named(parts: pd.DataFrame, level: str) -> str:
