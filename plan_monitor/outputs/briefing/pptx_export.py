@@ -10,10 +10,12 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from plan_monitor.metrics.trajectory import ATTENTION, NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
@@ -25,6 +27,7 @@ from plan_monitor.outputs.briefing.pptx_layout import (
     DEMO_BADGE,
     EMPTY_FILL,
     INK,
+    LINE,
     MARGIN,
     MIN_PT,
     MUTED,
@@ -41,6 +44,7 @@ from plan_monitor.outputs.briefing.pptx_layout import (
     set_title,
     status_legend,
     status_rgb,
+    text_width,
 )
 from plan_monitor.present.format import fmt_expected, fmt_gap, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
@@ -85,6 +89,20 @@ def deck_pptx(deck: Deck, notes: list[str] | None = None) -> bytes:
 
 
 # --- figures -------------------------------------------------------------------------------------------------
+
+
+CHART_MAX = 16  # bars one chart names at 12 pt in the body's height; LibreOffice drops every other name beyond
+
+
+def chart_columns(figures: ChartFigures) -> list[ChartFigures]:
+    """The figures as one chart, or as two (first half, second half) where one chart could not name every bar."""
+    n = len(figures.categories)
+    if n <= CHART_MAX:
+        return [figures]
+    half = math.ceil(n / 2)
+    return [ChartFigures(figures.categories[a:b], figures.values[a:b], figures.statuses[a:b],
+                         figures.label, figures.number_format)
+            for a, b in ((0, half), (half, n))]
 
 
 def own_and_parts(spec: Slide, deck: Deck) -> tuple[pd.Series | None, pd.DataFrame]:
@@ -165,6 +183,8 @@ def _bar_chart(slide, figures: ChartFigures, left, top, width, height):
     category_axis = chart.category_axis
     category_axis.reverse_order = True  # bar charts draw the first category at the bottom otherwise
     category_axis.tick_labels.font.size = Pt(MIN_PT)
+    _label_every_category(category_axis)
+    _plot_area(chart, figures.categories, width, height)
     category_axis.format.line.color.rgb = MUTED
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
@@ -182,6 +202,37 @@ def _bar_chart(slide, figures: ChartFigures, left, top, width, height):
         fill.solid()
         fill.fore_color.rgb = status_rgb(status)
     return frame
+
+
+def _label_every_category(axis) -> None:
+    """Name every bar: without tickLblSkip an office suite drops every other name once a county has 20 towns."""
+    ax = axis._element
+    for old in ax.findall(qn("c:tickLblSkip")):
+        ax.remove(old)
+    skip = etree.SubElement(ax, qn("c:tickLblSkip"))
+    skip.set("val", "1")
+    after = [c for c in ax if c.tag in {qn("c:tickMarkSkip"), qn("c:noMultiLvlLbl"), qn("c:extLst")}]
+    if after:
+        after[0].addprevious(skip)
+
+
+def _plot_area(chart, categories: list[str], width, height) -> None:
+    """Give the bars every point of the frame the names, the title and the value labels leave free (an office
+    suite's automatic layout keeps wide margins, and then drops names once bars are thinner than a line)."""
+    width_pt, height_pt = float(width) / 12700, float(height) / 12700
+    names = max((text_width(str(c), MIN_PT) for c in categories), default=0.0) + 14
+    labels = 52  # room right of the longest bar for its value label (cliponaxis is not a thing in PPTX)
+    top = 14 * LINE + 18  # the chart title
+    x, y = names / width_pt, top / height_pt
+    plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    layout = etree.Element(qn("c:layout"))
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    for tag, value in (("layoutTarget", "inner"), ("xMode", "edge"), ("yMode", "edge"), ("x", x), ("y", y),
+                       ("w", max(0.2, 1 - x - labels / width_pt)), ("h", max(0.2, 1 - y - 6 / height_pt))):
+        etree.SubElement(manual, qn(f"c:{tag}")).set("val", f"{value:.4f}" if isinstance(value, float) else value)
+    plot_area.insert(0, layout)
 
 
 def _no_chart(slide, left, top, width, height, text: str, as_of: str | None = None) -> None:
@@ -273,9 +324,14 @@ def _indicator_slide(slide, spec: Slide, deck: Deck) -> None:
         _no_chart(slide, MARGIN, BODY_TOP, chart_w, BODY_H, spec.no_chart, deck.as_of_text)
     else:
         figures = indicator_figures(spec, deck)
+        # More bars than a chart can name at 12 pt go into a second chart beside the first, in the same order.
+        columns = chart_columns(figures)
         # A handful of bars would otherwise be drawn as thick as a wall.
-        height = min(BODY_H - Inches(0.4), Inches(1.2) + Inches(0.45) * len(figures.categories))
-        _bar_chart(slide, figures, MARGIN, BODY_TOP, chart_w, height)
+        height = min(BODY_H - Inches(0.4), Inches(1.2) + Inches(0.45) * max(len(c.categories) for c in columns))
+        gap = Inches(0.2)
+        width = int((chart_w - gap * (len(columns) - 1)) / len(columns))
+        for k, column in enumerate(columns):
+            _bar_chart(slide, column, MARGIN + k * (width + gap), BODY_TOP, width, height)
         add_text(slide, MARGIN, BODY_TOP + height + Inches(0.02), chart_w, Inches(0.36), [status_legend()],
                  size=MIN_PT, name="Legend")
     left = MARGIN + chart_w + Inches(0.3)
