@@ -149,12 +149,18 @@ def test_speaker_notes_follow_the_slide(city_deck):
 
     notes = slide_notes(city_deck)
     at = present(slide=4)
-    assert not at.expander
+    assert notes[3] not in "\n".join(m.value for m in at.markdown)
+    assert "height: calc(100vh - 50px) !important" in shown(at)
     at.checkbox(key="pm_show_notes").check().run()
-    assert [e.label for e in at.expander] == ["讲稿（情况通报）"]
+    # open at once, in a panel of its own between the slide and the bar (no expander to find and open)
+    assert not at.expander
     assert notes[3] in "\n".join(m.value for m in at.markdown)
+    assert "讲稿（情况通报）" in shown(at)
+    assert "height: calc(100vh - 50px - clamp(150px, 28vh, 320px)) !important" in shown(at)  # the slide shrinks
     at.button(key="pm_next").click().run()
     assert notes[4] in "\n".join(m.value for m in at.markdown)
+    at.checkbox(key="pm_show_notes").uncheck().run()
+    assert notes[4] not in "\n".join(m.value for m in at.markdown)
 
 
 # --- the slide markup -------------------------------------------------------------------------------------
