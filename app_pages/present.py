@@ -11,7 +11,15 @@ from plan_monitor.outputs.briefing.pptx_export import deck_pptx
 from plan_monitor.outputs.briefing.slide_html import THEME_LABELS, css, render
 from plan_monitor.ui.boundary import error_boundary
 from plan_monitor.ui.context import guard, qp, set_qp
-from plan_monitor.ui.present import AUTO_SECONDS, clamp_slide, deck, frame_css, keyboard_bridge, load_monitor
+from plan_monitor.ui.present import (
+    AUTO_SECONDS,
+    NOTES_SCALE,
+    clamp_slide,
+    deck,
+    frame_css,
+    keyboard_bridge,
+    load_monitor,
+)
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,8 +49,11 @@ def choose(param: str, key: str, restart: bool) -> None:
         st.query_params["slide"] = "1"
 
 
-st.html(frame_css(theme) + css(theme))
-view = render(d, index - 1, theme)
+# The checkbox sits in the bar below; its state is known before it is drawn, so the notes panel can take its
+# place between the slide and the bar, and the slide can shrink to make room.
+show_notes = bool(st.session_state.get("pm_show_notes", False))
+st.html(frame_css(theme, show_notes) + css(theme))
+view = render(d, index - 1, theme, NOTES_SCALE if show_notes else 1.0)
 with st.container(key="pm-slide"):
     if view.head:
         st.html(f'<div class="pm-deck">{view.head}</div>')
@@ -56,6 +67,11 @@ with st.container(key="pm-slide"):
                 st.plotly_chart(view.figure, theme=None, height="stretch", key=f"pm_fig_{index}",
                                 config={"displayModeBar": False, "responsive": True})
     st.html(f'<div class="pm-deck">{view.foot}</div>')
+
+if show_notes:
+    with st.container(key="pm-notes"):
+        st.html('<div class="pm-notes-head">讲稿（情况通报）</div>')
+        st.markdown(slide_notes(d)[index - 1])
 
 with st.container(key="pm-bar", horizontal=True):
     st.button("上一页", key="pm_prev", on_click=turn, args=(-1,), disabled=index <= 1,
@@ -75,7 +91,7 @@ with st.container(key="pm-bar", horizontal=True):
     st.selectbox("自动翻页", AUTO_SECONDS, index=AUTO_SECONDS.index(auto), key="pm_auto",
                  format_func=lambda s: "自动翻页：关" if s == 0 else f"每 {s} 秒翻页", on_change=choose,
                  args=("auto", "pm_auto", False), width=150, label_visibility="collapsed")
-    show_notes = st.checkbox("显示讲稿", key="pm_show_notes")
+    st.checkbox("显示讲稿", key="pm_show_notes")
     name = f"{d.place}{d.year}年"
     st.download_button("PPTX", data=lambda: deck_pptx(d, slide_notes(d)), file_name=f"{name}汇报.pptx",
                        mime=PPTX_MIME, on_click="ignore", key="pm_pptx", icon=":material/download:",
@@ -86,10 +102,6 @@ with st.container(key="pm-bar", horizontal=True):
     st.page_link("app_pages/overview.py", label="退出汇报", icon=":material/close:")
 
 keyboard_bridge()
-
-if show_notes:
-    with st.container(key="pm-notes"), st.expander("讲稿（情况通报）", expanded=False):
-        st.markdown(slide_notes(d)[index - 1])
 
 if auto:
     st.session_state["pm_shown_at"] = time.monotonic()

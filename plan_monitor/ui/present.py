@@ -11,7 +11,14 @@ from plan_monitor.outputs.briefing.slide_html import THEMES
 from plan_monitor.ui.context import cached_monitor
 
 BAR_PX = 50  # height of the control bar under the slide
-U3 = "calc(min(1vw, 1.7778vh) * 3)"  # the slides' side margin, as in slide_html
+# With 显示讲稿 the notes panel takes this much of the window between the slide and the bar; the slide shrinks.
+NOTES_H = "clamp(150px, 28vh, 320px)"
+# The slides' type unit (slide_html's --u), measured on the slide's own box rather than the window, so a slide
+# that shares the screen with the notes shrinks as a whole: 1/100 of its width, or of the 16:9 width its height
+# (with the bar's height, as when the slide had the window to itself) allows.
+U = f"min(1cqw, (100cqh + {BAR_PX}px) * 0.017778)"
+U3 = f"calc({U} * 3)"  # the slides' side margin, as in slide_html
+NOTES_SCALE = 0.72  # the slide's size beside the notes panel, as a share of the whole window's (U at 28vh)
 
 # Keys go to the parent document (the iframe is same-origin) and press the page's own 上一页/下一页 buttons,
 # so a keystroke is exactly a click: the URL, the clamping and the rerun stay in one place. The flag on the
@@ -36,9 +43,11 @@ KEYS_JS = """<script>
 </script>"""
 
 
-def frame_css(theme: str) -> str:
-    """Hide Streamlit's chrome and make the slide fill the window above the control bar."""
+def frame_css(theme: str, notes: bool = False) -> str:
+    """Hide Streamlit's chrome and make the slide fill the window above the control bar; with `notes`, the slide
+    shares the window with the notes panel between it and the bar."""
     t = THEMES[theme]
+    slide_h = f"calc(100vh - {BAR_PX}px - {NOTES_H})" if notes else f"calc(100vh - {BAR_PX}px)"
     return f"""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer,
@@ -46,9 +55,14 @@ def frame_css(theme: str) -> str:
 [data-testid="stApp"], [data-testid="stMain"] {{background: {t['bg']} !important}}
 [data-testid="stMainBlockContainer"] {{padding: 0 !important; max-width: none !important}}
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {{gap: 0 !important}}
-div.stVerticalBlock.st-key-pm-slide {{height: calc(100vh - {BAR_PX}px) !important;
-  flex: 0 0 calc(100vh - {BAR_PX}px) !important; gap: 0 !important;
+div.stVerticalBlock.st-key-pm-slide {{height: {slide_h} !important;
+  flex: 0 0 {slide_h} !important; gap: 0 !important; container-type: size;
   overflow: hidden !important; background: {t['bg']}; flex-wrap: nowrap !important}}
+.st-key-pm-slide .pm-deck {{--u: {U}}}
+/* A click on the slide (or on 下一页) leaves the focus in the page: no focus ring across the slide's text. */
+[data-testid="stMain"]:focus, [data-testid="stMain"]:focus-visible, [data-testid="stMainBlockContainer"]:focus,
+.st-key-pm-slide:focus, .st-key-pm-slide :focus, .st-key-pm-slide :focus-visible, .st-key-pm-notes :focus {{
+  outline: none !important; box-shadow: none !important}}
 .st-key-pm-slide > div {{flex: 0 0 auto !important}}
 .st-key-pm-slide > div:has(> .st-key-pm-body) {{flex: 1 1 0 !important; min-height: 0 !important}}
 div.st-key-pm-body {{height: 100% !important; min-height: 0 !important; overflow: hidden !important;
@@ -71,9 +85,11 @@ div.st-key-pm-bar:hover, div.st-key-pm-bar:focus-within {{opacity: 1}}
   padding: 0 4px}}
 .st-key-pm-bar [data-testid="stCheckbox"] p, .st-key-pm-bar [data-testid="stPageLink"] p,
 .st-key-pm-bar [data-testid="stPageLink"] span {{color: {t['fg']} !important}}
-div.st-key-pm-notes {{padding: 8px 24px !important; background: {t['bg']}; color: {t['fg']}}}
-.st-key-pm-notes details, .st-key-pm-notes summary {{background: {t['panel']} !important; color: {t['fg']} !important}}
-.st-key-pm-notes p {{font-size: 18px; line-height: 1.7; color: {t['fg']}}}
+div.stVerticalBlock.st-key-pm-notes {{height: {NOTES_H} !important; flex: 0 0 {NOTES_H} !important;
+  overflow-y: auto !important; padding: 10px {U3} !important; gap: 4px !important; background: {t['panel']};
+  color: {t['fg']}; border-top: 1px solid {t['line']}}}
+.st-key-pm-notes p {{font-size: 18px; line-height: 1.6; color: {t['fg']}; margin: 0}}
+.st-key-pm-notes .pm-notes-head {{font-size: 14px; font-weight: 700; color: {t['muted']}}}
 </style>"""
 
 

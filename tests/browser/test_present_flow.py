@@ -167,3 +167,102 @@ def test_county_deck_from_the_control_bar(app_url, browser):
         expect(page.locator(".st-key-pm-bar")).to_have_count(0)
     finally:
         context.close()
+
+
+BOXES = """() => {
+    const box = s => { const e = document.querySelector(s); if (!e) return null;
+                       const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+    const text = document.querySelector('.st-key-pm-notes [data-testid="stMarkdownContainer"]');
+    return {notes: box('.st-key-pm-notes'), text: box('.st-key-pm-notes [data-testid="stMarkdownContainer"] p'),
+            notesText: text ? text.innerText : '', slide: box('.st-key-pm-slide'), foot: box('.pm-foot'),
+            bar: box('.st-key-pm-bar'), doc: document.documentElement.scrollHeight, w: innerWidth, h: innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_speaker_notes_share_the_screen_with_the_slide(app_url, browser, deck, width, height):
+    from plan_monitor.outputs.briefing.bulletin import slide_notes
+
+    notes = slide_notes(deck)
+    context, page = new_page(browser, width, height)
+    try:
+        open_slide(page, f"{app_url}/present?slide=4")
+        page.get_by_text("显示讲稿").click()
+        settle(page)
+        page.wait_for_selector(".st-key-pm-chart .main-svg", timeout=60000)
+        page.wait_for_timeout(500)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"present-notes-{width}x{height}.png"))
+        for number in (4, 5):
+            expect(page.locator(".st-key-pm-notes")).to_contain_text(notes[number - 1][:40])
+            b = page.evaluate(BOXES)
+            where = f"{width}x{height} slide {number}: {b}"
+            assert notes[number - 1][:40] in b["notesText"], where
+            n, t = b["notes"], b["text"]
+            # the panel and its first lines are inside the window ...
+            assert n["top"] >= 0 and n["bottom"] <= height + 0.5 and n["left"] >= 0 and n["right"] <= width, where
+            assert t["top"] >= n["top"] and t["top"] + 20 <= min(n["bottom"], height), where
+            # ... between the slide (its footer included) and the control bar, overlapping neither
+            assert n["top"] >= b["slide"]["bottom"] - 0.5 and n["top"] >= b["foot"]["bottom"] - 0.5, where
+            assert n["bottom"] <= b["bar"]["top"] + 0.5 and b["bar"]["bottom"] <= height + 0.5, where
+            assert n["bottom"] - n["top"] >= 140, where
+            assert b["doc"] <= height + 2, where  # nothing scrolls: the slide shrank to make room
+            m = fits(page)
+            assert not m["over"] and not m["low"], f"{where} {m}"
+            if number == 4:
+                page.locator(".st-key-pm_next button").click()
+                settle(page)
+                expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 18")
+    finally:
+        context.close()
+
+
+FOCUS = """() => {
+    const a = document.activeElement;
+    const slide = document.querySelector('.st-key-pm-slide');
+    const cs = getComputedStyle(a);
+    return {tag: a.tagName, testid: a.getAttribute('data-testid'),
+            inSlideArea: slide.contains(a) || a.contains(slide),
+            outline: cs.outlineStyle, width: parseFloat(cs.outlineWidth) || 0, shadow: cs.boxShadow};
+}"""
+
+
+def _no_ring(state: dict, where: str) -> None:
+    assert state["inSlideArea"], where  # the click left the focus on the slide or the page around it
+    assert state["outline"] == "none" or state["width"] == 0, where
+    assert state["shadow"] in ("none", ""), where
+
+
+def test_no_focus_ring_on_the_slide_after_a_click_or_the_next_button(app_url, browser):
+    context, page = new_page(browser, 1280, 720)
+    try:
+        open_slide(page, f"{app_url}/present?slide=4")
+        page.locator(".st-key-pm-slide h1").click()
+        page.wait_for_timeout(200)
+        state = page.evaluate(FOCUS)
+        _no_ring(state, f"after a click on the title: {state}")
+        page.locator(".st-key-pm_next button").click()
+        settle(page)
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 18")
+        page.locator(".st-key-pm-slide .pm-kpi").first.click()
+        page.wait_for_timeout(200)
+        state = page.evaluate(FOCUS)
+        _no_ring(state, f"after 下一页 and a click on the slide: {state}")
+        # Whatever on the slide takes the focus, by click or by keyboard, draws no ring across the text: a
+        # title made focusable and focused as the keyboard would (Chromium's own style is a focus ring there).
+        state = page.evaluate("""() => {
+            const h1 = document.querySelector('.st-key-pm-slide h1');
+            h1.tabIndex = -1; h1.focus({focusVisible: true});
+            const cs = getComputedStyle(h1);
+            return {tag: 'H1', testid: null, inSlideArea: document.activeElement === h1, outline: cs.outlineStyle,
+                    width: parseFloat(cs.outlineWidth) || 0, shadow: cs.boxShadow, visible: h1.matches(':focus-visible')};
+        }""")
+        assert state["visible"], state
+        _no_ring(state, f"a focused title: {state}")
+        main = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+            m.focus({focusVisible: true}); const cs = getComputedStyle(m);
+            return {tag: 'MAIN', testid: 'stMain', inSlideArea: true, outline: cs.outlineStyle,
+                    width: parseFloat(cs.outlineWidth) || 0, shadow: cs.boxShadow}; }""")
+        _no_ring(main, f"the page around the slide: {main}")
+    finally:
+        context.close()

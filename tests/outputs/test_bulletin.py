@@ -327,3 +327,28 @@ def test_heading_numbering_and_demo_mark(deck):
     assert [p.startswith(lead) for p, lead in zip(b.paragraphs, b.leads)] == [True] * len(b.leads)
     assert deck.is_demo and "示例数据" in b.date_line and "示例数据" in b.source
     assert f"数据截至{fmt_date(deck.as_of)}" in b.date_line
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+def test_a_target_of_0_gets_no_completion_rate_in_any_output(monitor, year):
+    """Where the year's target is 0 and more is better, 完成率 has nothing to divide by: the scorecard has none,
+    the slides and the 附表 show —, and the 通报's sentence states the target and the status without a rate."""
+    seen = 0
+    for county in monitor.geo.counties["county"]:
+        deck = build_deck(monitor, year, county)
+        b = bulletin(deck)
+        table = b.table.set_index(b.table.columns[0])
+        for slide in indicator_slides(deck):
+            own = slide.rows.iloc[0]
+            if own["level"] != "county" or own["direction"] != "higher" or pd.isna(own["actual"]) \
+                    or own["target"] != 0:
+                continue
+            assert pd.isna(own["completion"])  # the one value every output reads
+            text = split(indicator_paragraph(deck, slide))[0]
+            assert "完成年度目标（" not in text and "的—" not in text and "%" not in text, text
+            assert "年度目标为0个" in text, text
+            if own["status"] == "met":
+                assert "已完成年度目标" in text
+            assert table.loc[slide.title, "完成率"] == "—"
+            seen += 1
+    assert seen >= 2

@@ -149,12 +149,18 @@ def test_speaker_notes_follow_the_slide(city_deck):
 
     notes = slide_notes(city_deck)
     at = present(slide=4)
-    assert not at.expander
+    assert notes[3] not in "\n".join(m.value for m in at.markdown)
+    assert "height: calc(100vh - 50px) !important" in shown(at)
     at.checkbox(key="pm_show_notes").check().run()
-    assert [e.label for e in at.expander] == ["讲稿（情况通报）"]
+    # open at once, in a panel of its own between the slide and the bar (no expander to find and open)
+    assert not at.expander
     assert notes[3] in "\n".join(m.value for m in at.markdown)
+    assert "讲稿（情况通报）" in shown(at)
+    assert "height: calc(100vh - 50px - clamp(150px, 28vh, 320px)) !important" in shown(at)  # the slide shrinks
     at.button(key="pm_next").click().run()
     assert notes[4] in "\n".join(m.value for m in at.markdown)
+    at.checkbox(key="pm_show_notes").uncheck().run()
+    assert notes[4] not in "\n".join(m.value for m in at.markdown)
 
 
 # --- the slide markup -------------------------------------------------------------------------------------
@@ -169,7 +175,10 @@ def test_every_slide_renders_with_footer_and_no_raw_missing(demo, county):
         assert "数据截至 2024年9月30日" in view.foot and "示例数据，非真实统计" in view.foot
         assert f"{i + 1} / {len(deck.slides)}" in view.foot
         assert not RAW.search(text), (slide.kind, RAW.findall(text))
-        assert (view.figure is not None) == (slide.kind == "indicator" and len(slide.rows) > 1)
+        assert (view.figure is not None) == (slide.kind == "indicator" and len(slide.rows) > 1
+                                             and not slide.no_chart)
+        if slide.no_chart:  # a text slide: the sentence and 数据截至 where the chart would be
+            assert f'<div class="pm-msg">{slide.no_chart}</div>' in view.body and deck.as_of_text in view.body
 
 
 def test_overall_tiles_show_each_indicator_figure(city_deck):

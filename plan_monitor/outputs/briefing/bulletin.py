@@ -142,6 +142,11 @@ def _target_clauses(row) -> list[str]:
     else:
         target = None
     if row["kind"] in ("count", "multiple") and row["direction"] == "higher":
+        if _missing(row["completion"]):
+            # A target of 0 leaves 完成率 nothing to divide by: the scorecard has none, the table and slides show
+            # —, so the sentence states the target and no rate.
+            split = f"（{TARGET_SOURCES['split']}）" if row.get("target_source") == "split" else ""
+            return [target or f"年度目标为{_fig(row, 'target')}{split}"]
         out = [target] if target else []
         out.append(f"完成年度目标的{_rate(row['completion'])}" if target else
                    f"完成年度目标（{_target_fig(row)}）的{_rate(row['completion'])}")

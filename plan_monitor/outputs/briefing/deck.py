@@ -14,7 +14,7 @@ import pandas as pd
 
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
-from plan_monitor.present.format import fmt_carried, fmt_date
+from plan_monitor.present.format import fmt_carried, fmt_date, fmt_rate, fmt_value
 from plan_monitor.present.reporting import round_note
 from plan_monitor.present.views import carried_counties, county_ranking, status_matrix
 
@@ -33,6 +33,9 @@ class Slide:
     #   (city decks) or per town (county decks); cards: the 红黄牌 rows; matrix: county × indicator status codes.
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     bullets: tuple[str, ...] = ()  # short lines for the title and summary slides
+    # An indicator slide whose chart would draw nothing (every value missing or 0): the sentence shown in its
+    # place, so the projector, the PPTX and a county deck never show an empty or all-zero chart. "" otherwise.
+    no_chart: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
         else:
             parts = county_ranking(m, year, ind.id) if "county" in ind.levels else place.iloc[0:0]
         slides.append(Slide("indicator", ind.name, _indicator_subtitle(own), ind.id,
-                            pd.concat([own, _marked(parts)], ignore_index=True)))
+                            pd.concat([own, _marked(parts)], ignore_index=True),
+                            no_chart=no_chart_text(own, parts, "各乡镇（街道）" if county else "各县（市、区）", name)))
     if not county:
         matrix = status_matrix(m, year)
         carried = carried_counties(m, year)
@@ -96,6 +100,33 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
     slides.append(_summary(place, cards, name, year))
     return Deck(m.plan.plan.name, m.geo.region_name, year, None if as_of is None else as_of.date(), card.is_demo,
                 county, SOURCE, tuple(slides), note, round_note(card, year, short=True))
+
+
+NO_REPORTS = "本年度尚无报送数据"
+
+
+def chart_rows(own: pd.DataFrame, parts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """What an indicator slide's chart plots: the counties (towns) below the place, else the place's own row;
+    and the column, 完成率 where any of them has one, else the figure itself."""
+    rows = parts if len(parts) else own
+    column = "completion" if rows["completion"].notna().any() else "actual"
+    return rows, column
+
+
+def no_chart_text(own: pd.DataFrame, parts: pd.DataFrame, below: str, place: str) -> str:
+    """The sentence that replaces a chart with nothing to draw: no value reported (本年度尚无报送数据, naming the
+    counties or towns when only they are missing), or every value 0; "" when the chart has a bar to show."""
+    rows, column = chart_rows(own, parts)
+    values = pd.to_numeric(rows[column], errors="coerce") if len(rows) else pd.Series(dtype=float)
+    if values.notna().any() and (values.fillna(0).abs() > 1e-12).any():
+        return ""
+    who = below if len(parts) else place
+    if values.isna().all():
+        own_reported = len(own) and own["actual"].notna().any()
+        return f"{who}{NO_REPORTS}" if len(parts) and own_reported else NO_REPORTS
+    zero = fmt_rate(0.0) if column == "completion" else fmt_value(0.0, rows["unit"].iloc[0], rows["kind"].iloc[0])
+    measure = "完成率" if column == "completion" else "完成值"
+    return f"{who}{measure}{'均' if values.notna().sum() > 1 else ''}为{zero}"
 
 
 def _marked(rows: pd.DataFrame) -> pd.DataFrame:

@@ -10,10 +10,12 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from plan_monitor.metrics.trajectory import ATTENTION, NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
@@ -25,7 +27,9 @@ from plan_monitor.outputs.briefing.pptx_layout import (
     DEMO_BADGE,
     EMPTY_FILL,
     INK,
+    LINE,
     MARGIN,
+    MIN_PT,
     MUTED,
     SLIDE_W,
     TITLE_ONLY_LAYOUT,
@@ -34,10 +38,13 @@ from plan_monitor.outputs.briefing.pptx_layout import (
     add_table,
     add_text,
     apply_cjk_fonts,
+    column_widths,
     new_presentation,
+    row_heights,
     set_title,
     status_legend,
     status_rgb,
+    text_width,
 )
 from plan_monitor.present.format import fmt_expected, fmt_gap, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
@@ -82,6 +89,20 @@ def deck_pptx(deck: Deck, notes: list[str] | None = None) -> bytes:
 
 
 # --- figures -------------------------------------------------------------------------------------------------
+
+
+CHART_MAX = 16  # bars one chart names at 12 pt in the body's height; LibreOffice drops every other name beyond
+
+
+def chart_columns(figures: ChartFigures) -> list[ChartFigures]:
+    """The figures as one chart, or as two (first half, second half) where one chart could not name every bar."""
+    n = len(figures.categories)
+    if n <= CHART_MAX:
+        return [figures]
+    half = math.ceil(n / 2)
+    return [ChartFigures(figures.categories[a:b], figures.values[a:b], figures.statuses[a:b],
+                         figures.label, figures.number_format)
+            for a, b in ((0, half), (half, n))]
 
 
 def own_and_parts(spec: Slide, deck: Deck) -> tuple[pd.Series | None, pd.DataFrame]:
@@ -143,12 +164,12 @@ def _bar_chart(slide, figures: ChartFigures, left, top, width, height):
     frame = slide.shapes.add_chart(CHART_TYPE, left, top, width, height, data)
     frame.name = "Chart"
     chart = frame.chart
-    chart.font.size = Pt(10)
+    chart.font.size = Pt(MIN_PT)
     chart.font.color.rgb = INK
     chart.has_legend = False
     chart.has_title = True
     chart.chart_title.text_frame.text = figures.label
-    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    chart.chart_title.text_frame.paragraphs[0].runs[0].font.size = Pt(14)
     chart.chart_title.text_frame.paragraphs[0].runs[0].font.bold = True
     plot = chart.plots[0]
     plot.vary_by_categories = False
@@ -158,16 +179,19 @@ def _bar_chart(slide, figures: ChartFigures, left, top, width, height):
     labels.number_format = figures.number_format
     labels.number_format_is_linked = False
     labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    labels.font.size = Pt(10)
+    labels.font.size = Pt(MIN_PT)
     category_axis = chart.category_axis
     category_axis.reverse_order = True  # bar charts draw the first category at the bottom otherwise
-    category_axis.tick_labels.font.size = Pt(10 if len(figures.categories) <= 14 else 8)
+    category_axis.tick_labels.font.size = Pt(MIN_PT)
+    _label_every_category(category_axis)
+    _plot_area(chart, figures.categories, width, height)
     category_axis.format.line.color.rgb = MUTED
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = EMPTY_FILL
     # Every bar carries its value; axis numbers would only repeat them (and crowd the top edge).
     value_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+    value_axis.tick_labels.font.size = Pt(MIN_PT)  # not shown; sized all the same, should someone turn them on
     value_axis.format.line.fill.background()
     present = [v for v in figures.values if v is not None]
     if present and min(present) >= 0:
@@ -180,9 +204,42 @@ def _bar_chart(slide, figures: ChartFigures, left, top, width, height):
     return frame
 
 
-def _no_chart(slide, left, top, width, height, text: str) -> None:
-    add_text(slide, left, top, width, height, [text], size=16, color=MUTED, align=PP_ALIGN.CENTER,
-             anchor=MSO_ANCHOR.MIDDLE, name="No chart")
+def _label_every_category(axis) -> None:
+    """Name every bar: without tickLblSkip an office suite drops every other name once a county has 20 towns."""
+    ax = axis._element
+    for old in ax.findall(qn("c:tickLblSkip")):
+        ax.remove(old)
+    skip = etree.SubElement(ax, qn("c:tickLblSkip"))
+    skip.set("val", "1")
+    after = [c for c in ax if c.tag in {qn("c:tickMarkSkip"), qn("c:noMultiLvlLbl"), qn("c:extLst")}]
+    if after:
+        after[0].addprevious(skip)
+
+
+def _plot_area(chart, categories: list[str], width, height) -> None:
+    """Give the bars every point of the frame the names, the title and the value labels leave free (an office
+    suite's automatic layout keeps wide margins, and then drops names once bars are thinner than a line)."""
+    width_pt, height_pt = float(width) / 12700, float(height) / 12700
+    names = max((text_width(str(c), MIN_PT) for c in categories), default=0.0) + 14
+    labels = 52  # room right of the longest bar for its value label (cliponaxis is not a thing in PPTX)
+    top = 14 * LINE + 18  # the chart title
+    x, y = names / width_pt, top / height_pt
+    plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    layout = etree.Element(qn("c:layout"))
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    for tag, value in (("layoutTarget", "inner"), ("xMode", "edge"), ("yMode", "edge"), ("x", x), ("y", y),
+                       ("w", max(0.2, 1 - x - labels / width_pt)), ("h", max(0.2, 1 - y - 6 / height_pt))):
+        etree.SubElement(manual, qn(f"c:{tag}")).set("val", f"{value:.4f}" if isinstance(value, float) else value)
+    plot_area.insert(0, layout)
+
+
+def _no_chart(slide, left, top, width, height, text: str, as_of: str | None = None) -> None:
+    """A sentence where a chart would have nothing to draw, with 数据截至 under it when given."""
+    lines = [[(text, {"size": 24, "bold": True})]] + ([[(as_of, {"size": 16})]] if as_of else [])
+    add_text(slide, left, top, width, height, lines, size=16, color=MUTED, align=PP_ALIGN.CENTER,
+             anchor=MSO_ANCHOR.MIDDLE, name="No chart", spacing=8)
 
 
 # --- slides --------------------------------------------------------------------------------------------------
@@ -222,7 +279,7 @@ def _overall_slide(slide, spec: Slide, deck: Deck) -> None:
     set_title(slide, spec.title, spec.subtitle)
     rows = spec.rows
     figures = overall_figures(spec)
-    chart_w = Inches(5.6)
+    chart_w = Inches(5.0)
     if any(v is not None for v in figures.values):
         _bar_chart(slide, figures, MARGIN, BODY_TOP, chart_w, BODY_H)
     else:
@@ -236,8 +293,7 @@ def _overall_slide(slide, spec: Slide, deck: Deck) -> None:
     row_h = min(Inches(0.36), int(BODY_H / (len(body) + 1)))
     left = MARGIN + chart_w + Inches(0.2)
     add_table(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, ["指标", "完成值", "年度目标", "完成率", "状态"], body,
-              [3.1, 1.0, 1.75, 0.85, 0.95], row_h=row_h, aligns="lcccc", size=10 if len(body) <= 14 else 8, fills=fills,
-              name="Overall table")
+              [3.2, 0.95, 1.45, 0.8, 0.93], row_h=row_h, aligns="lcccc", fills=fills, name="Overall table")
 
 
 def _missing_text(r) -> str:
@@ -263,16 +319,21 @@ def _gap_text(r) -> str:
 def _indicator_slide(slide, spec: Slide, deck: Deck) -> None:
     set_title(slide, spec.title, spec.subtitle)
     own, parts = own_and_parts(spec, deck)
-    figures = indicator_figures(spec, deck)
     chart_w = Inches(8.1)
-    # A handful of bars would otherwise be drawn as thick as a wall.
-    height = min(BODY_H - Inches(0.35), Inches(1.2) + Inches(0.45) * len(figures.categories))
-    if any(v is not None for v in figures.values):
-        _bar_chart(slide, figures, MARGIN, BODY_TOP, chart_w, height)
+    if spec.no_chart:  # nothing to draw (no report, or every value 0): a sentence with 数据截至 instead
+        _no_chart(slide, MARGIN, BODY_TOP, chart_w, BODY_H, spec.no_chart, deck.as_of_text)
     else:
-        _no_chart(slide, MARGIN, BODY_TOP, chart_w, height, "暂无数据")
-    add_text(slide, MARGIN, BODY_TOP + height + Inches(0.02), chart_w, Inches(0.3), [status_legend()], size=10,
-             name="Legend")
+        figures = indicator_figures(spec, deck)
+        # More bars than a chart can name at 12 pt go into a second chart beside the first, in the same order.
+        columns = chart_columns(figures)
+        # A handful of bars would otherwise be drawn as thick as a wall.
+        height = min(BODY_H - Inches(0.4), Inches(1.2) + Inches(0.45) * max(len(c.categories) for c in columns))
+        gap = Inches(0.2)
+        width = int((chart_w - gap * (len(columns) - 1)) / len(columns))
+        for k, column in enumerate(columns):
+            _bar_chart(slide, column, MARGIN + k * (width + gap), BODY_TOP, width, height)
+        add_text(slide, MARGIN, BODY_TOP + height + Inches(0.02), chart_w, Inches(0.36), [status_legend()],
+                 size=MIN_PT, name="Legend")
     left = MARGIN + chart_w + Inches(0.3)
     add_text(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, BODY_H, _indicator_facts(own, parts, deck), size=15,
              spacing=6, name="Figures")
@@ -329,12 +390,13 @@ def _matrix_slide(slide, spec: Slide, deck: Deck) -> None:
         body.append([county, *[matrix_label(code) for code in row]])
         for j, code in enumerate(row, start=1):
             fills[(i, j)] = EMPTY_FILL if _missing(code) else status_rgb(code)
-    row_h = min(Inches(0.4), int((BODY_H - Inches(1.3)) / max(len(body), 1)))
-    shape = add_table(slide, MARGIN, BODY_TOP, CONTENT_W, header, body, [1.7] + [1.0] * len(matrix.columns),
-                      row_h=row_h, size=9 if len(matrix.columns) > 8 else 10, fills=fills, name="Status matrix")
-    shape.table.rows[0].height = Inches(0.85)
-    add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.32), CONTENT_W, Inches(0.3), [status_legend()], size=10,
-             name="Legend")
+    weights = [2.0] + [1.0] * len(matrix.columns)
+    head_h = row_heights([header], column_widths(CONTENT_W, weights), MIN_PT, Inches(0.4))[0]
+    row_h = min(Inches(0.4), int((BODY_H - Inches(0.4) - head_h) / max(len(body), 1)))
+    add_table(slide, MARGIN, BODY_TOP, CONTENT_W, header, body, weights, row_h=row_h, fills=fills,
+              name="Status matrix")
+    add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.36), CONTENT_W, Inches(0.36), [status_legend()],
+             size=MIN_PT, name="Legend")
 
 
 def matrix_label(code) -> str:
@@ -363,26 +425,33 @@ def _cards_slide(slide, spec: Slide, deck: Deck) -> None:
         add_text(slide, MARGIN, BODY_TOP, CONTENT_W, BODY_H, ["本期无红黄牌"], size=20, color=MUTED,
                  align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE, name="No cards")
         return
-    # Two tables side by side; rows shrink down to a legible minimum, then the rest is named in a note.
-    per_column = math.ceil(len(rows) / 2)
-    room = BODY_H - Inches(0.1)  # tables grow a little beyond their nominal row height when rendered
-    row_h = max(Inches(0.22), min(Inches(0.34), int(room / (per_column + 1))))
-    capacity = int(room // row_h) - 1
-    shown = rows[: 2 * capacity]
-    size = 10 if row_h >= Inches(0.3) else 8
+    # Two tables side by side at 12 pt; what two tables cannot hold above the footer is counted in a note.
     gap = Inches(0.3)
     width = int((CONTENT_W - gap) / 2)
-    half = math.ceil(len(shown) / 2)
-    for k, chunk in enumerate([shown[:half], shown[half:]]):
+    weights, row_h = [0.6, 1.9, 3.5, 0.9], Inches(0.3)
+    widths = column_widths(width, weights)
+    head_h, *heights = row_heights([CARD_COLUMNS, *rows], widths, MIN_PT, row_h)
+    room = BODY_H - Inches(0.4) - head_h  # the note line stays free below the tables
+    shown = len(rows)
+    while shown and not all(sum(heights[a:b]) <= room for a, b in _halves(shown)):
+        shown -= 1
+    for k, (a, b) in enumerate(_halves(shown)):
+        chunk = rows[a:b]
         if not chunk:
             continue
         fills = {(i, 0): status_rgb("far_behind" if r[0] == "红牌" else "behind") for i, r in enumerate(chunk)}
-        add_table(slide, MARGIN + k * (width + gap), BODY_TOP, width, CARD_COLUMNS, chunk, [0.7, 1.9, 3.4, 0.9],
-                  row_h=row_h, size=size, fills=fills, aligns="lllc", name=f"Cards {k + 1}")
-    if len(shown) < len(rows):
-        add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.3), CONTENT_W, Inches(0.3),
-                 [f"另有 {len(rows) - len(shown)} 项未列出，见看板红黄牌清单"], size=10, color=MUTED,
+        add_table(slide, MARGIN + k * (width + gap), BODY_TOP, width, CARD_COLUMNS, chunk, weights,
+                  row_h=row_h, fills=fills, aligns="lllc", name=f"Cards {k + 1}")
+    if shown < len(rows):
+        add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.36), CONTENT_W, Inches(0.36),
+                 [f"另有 {len(rows) - shown} 项未列出，见看板红黄牌清单"], size=MIN_PT, color=MUTED,
                  name="More cards")
+
+
+def _halves(n: int) -> list[tuple[int, int]]:
+    """The first n cards split between the two tables, the left one taking the odd one."""
+    half = math.ceil(n / 2)
+    return [(0, half), (half, n)]
 
 
 def _summary_slide(slide, spec: Slide, deck: Deck) -> None:

@@ -23,8 +23,14 @@ CONTENT_W = SLIDE_W - 2 * MARGIN
 TITLE_TOP, TITLE_H = Inches(0.25), Inches(0.75)
 SUBTITLE_TOP, SUBTITLE_H = Inches(0.95), Inches(0.4)
 BODY_TOP = Inches(1.45)
-FOOTER_TOP, FOOTER_H = Inches(6.98), Inches(0.36)
+FOOTER_TOP, FOOTER_H = Inches(6.86), Inches(0.58)  # room for two lines of 12 pt
 BODY_H = FOOTER_TOP - Inches(0.08) - BODY_TOP
+
+# The smallest type anywhere on a slide: a meeting room reads 12 pt from the back; titles are larger.
+MIN_PT = 12
+# Line height as a multiple of the type size: Noto Sans CJK, which LibreOffice draws for 微软雅黑 on Linux, is
+# the tallest of the faces a deck meets (微软雅黑 itself is about 1.32).
+LINE = 1.45
 
 EA_FONT = "微软雅黑"
 LATIN_FONT = "Arial"
@@ -102,6 +108,32 @@ def apply_cjk_fonts(root) -> None:
             rpr.insert(after + offset, face)
 
 
+def text_width(text: str, size: float) -> float:
+    """Width of a line in points: CJK (and full-width punctuation) 1 em, digits, Latin and spaces about 0.6 em."""
+    return sum(size if ord(ch) > 0x2E7F else 0.6 * size for ch in text)
+
+
+def text_lines(text: str, width, size: float) -> int:
+    """Lines `text` wraps to in a box `width` (EMU) wide, inner margins left to the caller: the wrap is by
+    character, as CJK text wraps."""
+    room = max(float(width) / 12700, size)  # EMU → pt
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used, count = 0.0, 1
+        for ch in paragraph:
+            w = text_width(ch, size)
+            if used + w > room + 0.01:
+                count, used = count + 1, 0.0
+            used += w
+        lines += count
+    return lines
+
+
+def lines_height(lines: int, size: float) -> int:
+    """EMU height of `lines` lines of `size` pt type."""
+    return int(Pt(lines * size * LINE))
+
+
 def add_text(slide, left, top, width, height, lines, size=14, color=INK, bold=False, align=PP_ALIGN.LEFT,
              anchor=MSO_ANCHOR.TOP, name=None, spacing=None):
     """A text box with one paragraph per line. A line is a string or a list of (text, options) runs, options
@@ -153,31 +185,51 @@ def add_footer(slide, footer: str, number: int, total: int) -> None:
                                       FOOTER_TOP - Inches(0.04))
     line.line.color.rgb = RULE
     line.line.width = Pt(0.75)
-    add_text(slide, MARGIN, FOOTER_TOP, CONTENT_W - Inches(0.9), FOOTER_H, [footer], size=9, color=MUTED,
+    add_text(slide, MARGIN, FOOTER_TOP, CONTENT_W - Inches(1.0), FOOTER_H, [footer], size=MIN_PT, color=MUTED,
              anchor=MSO_ANCHOR.MIDDLE, name="Footer")
-    add_text(slide, SLIDE_W - MARGIN - Inches(0.9), FOOTER_TOP, Inches(0.9), FOOTER_H, [f"{number} / {total}"],
-             size=9, color=MUTED, align=PP_ALIGN.RIGHT, anchor=MSO_ANCHOR.MIDDLE, name="Page number")
+    add_text(slide, SLIDE_W - MARGIN - Inches(1.0), FOOTER_TOP, Inches(1.0), FOOTER_H, [f"{number} / {total}"],
+             size=MIN_PT, color=MUTED, align=PP_ALIGN.RIGHT, anchor=MSO_ANCHOR.MIDDLE, name="Page number")
 
 
-def add_table(slide, left, top, width, header, body, col_widths, row_h=Inches(0.32), size=10, fills=None,
+CELL_MARGIN_X, CELL_MARGIN_Y = Inches(0.05), Inches(0.02)
+
+
+def column_widths(width, col_widths) -> list[int]:
+    """Relative column weights as EMU widths adding up to `width`."""
+    total = sum(col_widths)
+    widths = [int(width * w / total) for w in col_widths]
+    widths[-1] = int(width) - sum(widths[:-1])
+    return widths
+
+
+def row_heights(rows, widths: list[int], size: float, row_h) -> list[int]:
+    """Each row's height: `row_h`, or taller where a cell's text wraps (estimated as text_lines does), so the
+    table's frame on the slide is the height an office suite draws it at."""
+    out = []
+    for row in rows:
+        lines = max(text_lines(str(text), w - 2 * CELL_MARGIN_X, size) for text, w in zip(row, widths))
+        out.append(max(int(row_h), lines_height(lines, size) + 2 * CELL_MARGIN_Y))
+    return out
+
+
+def add_table(slide, left, top, width, header, body, col_widths, row_h=Inches(0.32), size=MIN_PT, fills=None,
               aligns=None, name=None):
     """A native table: `header` strings, `body` rows of strings; `fills` maps (row, col) of the body to a cell
     fill (text colour follows the fill). Column widths are relative weights; `aligns` one letter per column,
-    l or c (default: first column left, the rest centred)."""
+    l or c (default: first column left, the rest centred). A row whose text wraps is made taller."""
     n_rows, n_cols = len(body) + 1, len(header)
-    shape = slide.shapes.add_table(n_rows, n_cols, left, top, width, row_h * n_rows)
+    widths = column_widths(width, col_widths)
+    heights = row_heights([header, *body], widths, size, row_h)
+    shape = slide.shapes.add_table(n_rows, n_cols, left, top, width, sum(heights))
     if name:
         shape.name = name
     table = shape.table
     table.first_row = True
     table.horz_banding = False
-    total = sum(col_widths)
-    widths = [int(width * w / total) for w in col_widths]
-    widths[-1] = int(width) - sum(widths[:-1])
     for j, w in enumerate(widths):
         table.columns[j].width = Emu(w)
     for i in range(n_rows):
-        table.rows[i].height = row_h
+        table.rows[i].height = Emu(heights[i])
     fills = fills or {}
     for i, row in enumerate([header, *body]):
         for j, text in enumerate(row):
@@ -185,8 +237,8 @@ def add_table(slide, left, top, width, header, body, col_widths, row_h=Inches(0.
             fill = HEADER_FILL if i == 0 else fills.get((i - 1, j), WHITE)
             cell.fill.solid()
             cell.fill.fore_color.rgb = fill
-            cell.margin_left = cell.margin_right = Inches(0.05)
-            cell.margin_top = cell.margin_bottom = Inches(0.02)
+            cell.margin_left = cell.margin_right = CELL_MARGIN_X
+            cell.margin_top = cell.margin_bottom = CELL_MARGIN_Y
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             tf = cell.text_frame
             tf.word_wrap = True

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plan_monitor.metrics.trajectory import NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.charts import FONT
-from plan_monitor.present.format import fmt_date, fmt_expected, fmt_gap, fmt_rate, fmt_value
+from plan_monitor.present.format import fmt_date, fmt_expected, fmt_gap, fmt_rate, fmt_value, is_missing
 from plan_monitor.present.palette import STATUS_COLORS, STATUS_TEXT
 
 THEMES = {
@@ -42,11 +42,15 @@ class SlideView:
     foot: str
 
 
-def render(deck: Deck, index: int, theme: str = "light") -> SlideView:
-    """Slide `index` (0-based) of the deck."""
+def render(deck: Deck, index: int, theme: str = "light", scale: float = 1.0) -> SlideView:
+    """Slide `index` (0-based) of the deck; `scale` sizes the chart's type and marks for a slide drawn smaller
+    than the window (the markup scales itself with the slide's box)."""
     slide = deck.slides[index]
     head = "" if slide.kind == "title" else _head(slide)
-    body, figure = _BODIES[slide.kind](deck, slide, theme)
+    if slide.kind == "indicator":
+        body, figure = _indicator_body(deck, slide, theme, scale)
+    else:
+        body, figure = _BODIES[slide.kind](deck, slide, theme)
     return SlideView(slide.kind, slide.title, head, body, figure, _foot(deck, index))
 
 
@@ -103,6 +107,13 @@ def css(theme: str = "light") -> str:
 .pm-kpi.pm-wide {{flex-direction: row; align-items: center; justify-content: center; gap: calc(var(--u)*6)}}
 .pm-kpi.pm-wide .pm-actual {{font-size: calc(var(--u)*7)}}
 .pm-kpi.pm-wide table {{font-size: calc(var(--u)*2); width: calc(var(--u)*40)}}
+/* an indicator with nothing to chart: a text slide */
+.pm-textslide {{height: 100%; display: flex; flex-direction: column; justify-content: center; align-items: center;
+  gap: calc(var(--u)*2.5); overflow: hidden}}
+.pm-textslide .pm-kpi.pm-wide {{height: auto; flex: 0 0 auto}}
+.pm-nochart {{text-align: center}}
+.pm-nochart .pm-msg {{font-size: calc(var(--u)*3); font-weight: 800; color: var(--muted)}}
+.pm-nochart .pm-asof {{font-size: calc(var(--u)*1.6); color: var(--muted); margin-top: calc(var(--u)*0.6)}}
 /* matrix */
 .pm-matrix-wrap {{height: 100%; display: flex; flex-direction: column}}
 .pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25); width: 100%; table-layout: fixed;
@@ -222,11 +233,33 @@ def _place(row) -> str:
     return row["town"] if row["level"] == "town" else row["county"]
 
 
-def _indicator_body(deck: Deck, slide: Slide, theme: str):
+def _indicator_body(deck: Deck, slide: Slide, theme: str, scale: float = 1.0):
     own, parts, level = _parts(slide)
-    figure = indicator_figure(slide, theme) if len(parts) else None
+    if slide.no_chart:
+        return _no_chart_body(deck, slide, own), None
+    figure = indicator_figure(slide, theme, scale) if len(parts) else None
     if own is None:
         return '<div class="pm-none">暂无本级数据</div>', figure
+    actual, table = _own_figures(own)
+    if figure is None:
+        return f'<div class="pm-kpi pm-wide">{actual}{table}</div>', None
+    return (f'<div class="pm-kpi">{actual}{table}'
+            f'<div class="pm-named">{_behind_named(parts, level)}</div></div>'), figure
+
+
+def _no_chart_body(deck: Deck, slide: Slide, own) -> str:
+    """A text slide where the chart would draw nothing: the sentence and 数据截至, under the place's own figures
+    when it has any."""
+    message = (f'<div class="pm-nochart"><div class="pm-msg">{escape(slide.no_chart)}</div>'
+               f'<div class="pm-asof">{escape(deck.as_of_text)}</div></div>')
+    if own is None or is_missing(own["actual"]):
+        return f'<div class="pm-textslide">{message}</div>'
+    actual, table = _own_figures(own)
+    return f'<div class="pm-textslide"><div class="pm-kpi pm-wide">{actual}{table}</div>{message}</div>'
+
+
+def _own_figures(own) -> tuple[str, str]:
+    """The place's 实际 (big) and its table of target, 时序要求, gap, completion and 时序进度."""
     unit, kind = own["unit"], own["kind"]
     target = fmt_value(own["target"], unit, kind) if pd.notna(own["target"]) else "未设当年目标"
     table = "".join(f"<tr><td>{k}</td><td>{escape(v)}</td></tr>" for k, v in (
@@ -238,10 +271,7 @@ def _indicator_body(deck: Deck, slide: Slide, theme: str):
     ))
     actual = (f'<div><div class="pm-label">实际（{escape(fmt_date(own["as_of"]))}）</div>'
               f'<div class="pm-actual">{escape(fmt_value(own["actual"], unit, kind))}</div></div>')
-    if figure is None:
-        return f'<div class="pm-kpi pm-wide">{actual}<table>{table}</table></div>', None
-    return (f'<div class="pm-kpi">{actual}<table>{table}</table>'
-            f'<div class="pm-named">{_behind_named(parts, level)}</div></div>'), figure
+    return actual, f"<table>{table}</table>"
 
 
 def _behind_named(parts: pd.DataFrame, level: str) -> str:
@@ -263,9 +293,14 @@ def _behind_named(parts: pd.DataFrame, level: str) -> str:
     return split + "<br>".join(lines)
 
 
-def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
+def indicator_figure(slide: Slide, theme: str = "light", scale: float = 1.0) -> go.Figure:
     """Counties' (or towns') 完成率 as bars coloured by status, best on top, each with its 时序进度 mark;
-    where the plan sets no target below the place, the figures themselves, in grey."""
+    where the plan sets no target below the place, the figures themselves, in grey. `scale` multiplies every
+    type size and mark, for a slide drawn smaller than the window."""
+
+    def px(size: float) -> int:
+        return max(10, round(size * scale))
+
     _, parts, level = _parts(slide)
     t = THEMES[theme]
     names = [_place(r) for _, r in parts.iterrows()]
@@ -289,7 +324,7 @@ def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
     # Labels sit inside the bar at its start, clear of the 时序进度 mark near its end; on a crowded chart (many
     # towns) the bars are thin, and uniformtext keeps the labels at a readable size rather than shrinking them.
     few = len(parts) <= 10
-    size = 22 if few else 16
+    size = px(22 if few else 16)
     inside = [STATUS_TEXT[_code(s)] for s in parts["status"]] if by_completion else ["#ffffff"] * len(parts)
     fig.add_bar(y=parts["_name"], x=value, orientation="h", marker_color=colors, text=text,
                 textposition="auto", insidetextanchor="start", cliponaxis=False,
@@ -301,24 +336,25 @@ def indicator_figure(slide: Slide, theme: str = "light") -> go.Figure:
         progress = parts["time_progress"] * 100
         if progress.notna().any():
             fig.add_scatter(y=parts["_name"], x=progress, mode="markers", name="时序进度",
-                            marker=dict(symbol="line-ns", size=30, line=dict(width=4, color=t["fg"])),
+                            marker=dict(symbol="line-ns", size=px(30), line=dict(width=max(2, round(4 * scale)), color=t["fg"])),
                             hovertemplate="%{y}<br>时序进度 %{x:.1f}%<extra></extra>")
             top = max(top, float(progress.max(skipna=True)))
         fig.add_vline(x=100, line_dash="dot", line_color=t["muted"], line_width=2)
         top = max(top, 100.0)
     # The axis is named in the chart's title: a projector needs the height for the bars.
     fig.update_xaxes(range=[0, top * 1.18 if top > 0 else 1], gridcolor=t["grid"], zerolinecolor=t["line"],
-                     tickfont=dict(size=16), ticksuffix="%" if by_completion else "", automargin=True)
-    fig.update_yaxes(tickfont=dict(size=22 if few else 17), automargin=True)
+                     tickfont=dict(size=px(16)), ticksuffix="%" if by_completion else "", automargin=True)
+    fig.update_yaxes(tickfont=dict(size=px(22 if few else 17)), automargin=True)
     if not by_completion and (parts["kind"] == "count").all() and parts["unit"].iloc[0] != "%" and top <= 10:
         fig.update_xaxes(dtick=1)  # counts of a few units: no half-village ticks
     who = "各乡镇（街道）" if level == "town" else "各县（市、区）"
     fig.update_layout(
-        font=dict(family=FONT, size=18, color=t["fg"]), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        margin=dict(l=10, r=30, t=56, b=10), bargap=0.25 if few else 0.18, showlegend=by_completion,
-        uniformtext=dict(minsize=14, mode="show"),
-        title=dict(text=who + axis, font=dict(size=22, color=t["muted"]), x=0, xanchor="left", y=0.98, yanchor="top"),
-        legend=dict(orientation="h", x=1, xanchor="right", y=1.0, yanchor="bottom", font=dict(size=16)),
+        font=dict(family=FONT, size=px(18), color=t["fg"]), paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)", margin=dict(l=10, r=30, t=px(56), b=10), bargap=0.25 if few else 0.18,
+        showlegend=by_completion, uniformtext=dict(minsize=px(14), mode="show"),
+        title=dict(text=who + axis, font=dict(size=px(22), color=t["muted"]), x=0, xanchor="left", y=0.98,
+                   yanchor="top"),
+        legend=dict(orientation="h", x=1, xanchor="right", y=1.0, yanchor="bottom", font=dict(size=px(16))),
     )
     return fig
 
