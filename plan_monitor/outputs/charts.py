@@ -7,12 +7,13 @@ import plotly.graph_objects as go
 
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.present.format import fmt_carried
-from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.present.palette import STATUS_COLORS, STATUS_TEXT
 from plan_monitor.sources.report_dates import report_timestamps, year_end
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 NO_STATUS = STATUS_COLORS[None]
 LABEL_ROOM = 80  # right margin (px) for a value label printed past the longest bar
+INSIDE_SHARE = 0.18  # a bar at least this share of the axis holds its label inside its end
 LEGEND_ORDER = ["met", "on_pace", "behind", "far_behind"]
 
 
@@ -63,16 +64,24 @@ def _bar_range(top: float, unit: str) -> list[float]:
     return [0, top * 1.08]
 
 
-def _value_labels(fig: go.Figure, places, values, marks, texts, span: float) -> None:
-    """Each bar's value printed to the right of its bar, and never across its mark (时序进度 or 目标): just past
-    the bar when the mark is behind the bar's end or far enough ahead (a quarter of the axis, span) to leave room
-    for the label between them, else just past the mark. On a white ground, so a grid or reference line behind
-    the label does not strike through it either. Drawn as annotations, which may reach into the right margin."""
+def _value_labels(fig: go.Figure, places, values, marks, texts, span: float, statuses=None) -> None:
+    """Each bar's value printed at its bar, and never across its mark (时序进度 or 目标): just past the bar when the
+    mark is behind the bar's end or far enough ahead (a quarter of the axis, span) to leave room for the label
+    between them. When the mark is just ahead, inside the bar's end in the bar's text colour (a label printed past
+    the mark would read as the mark's value), or past the mark when the bar is too short to hold it. Outside the
+    bar on a white ground, so a grid or reference line behind the label does not strike through it either. Drawn
+    as annotations, which may reach into the right margin."""
     gap = 0.25 * span
-    for place, value, mark, text in zip(places, values, marks, texts):
+    statuses = list(statuses) if statuses is not None else [None] * len(list(texts))
+    for place, value, mark, text, status in zip(places, values, marks, texts, statuses):
         value = 0.0 if pd.isna(value) else float(value)
-        beyond = not pd.isna(mark) and value < float(mark) < value + gap
-        fig.add_annotation(x=float(mark) if beyond else value, y=place, text=text, showarrow=False, xanchor="left",
+        ahead = not pd.isna(mark) and value < float(mark) < value + gap
+        if ahead and value >= INSIDE_SHARE * span:
+            code = status if status in STATUS_TEXT else None
+            fig.add_annotation(x=value, y=place, text=text, showarrow=False, xanchor="right", xshift=-6,
+                               font=dict(size=15, color=STATUS_TEXT[code]))
+            continue
+        fig.add_annotation(x=float(mark) if ahead else value, y=place, text=text, showarrow=False, xanchor="left",
                            xshift=8, font=dict(size=15, color="#444"), bgcolor="white", borderpad=1)
 
 
@@ -105,7 +114,8 @@ def completion_bars(city: pd.DataFrame) -> go.Figure:
     fig.add_vline(x=100, line_dash="dot", line_color="#888", layer="below")
     top = _top(comp, progress)
     span = max(120.0, top * 1.12) if top == top else 120.0
-    _value_labels(fig, rows["indicator"], comp, progress, [("—" if pd.isna(v) else f"{v:.1f}%") for v in comp], span)
+    _value_labels(fig, rows["indicator"], comp, progress, [("—" if pd.isna(v) else f"{v:.1f}%") for v in comp], span,
+                  rows["status"])
     fig.update_xaxes(title="完成率", range=[0, span], gridcolor="#eee", **_value_axis("%", top))
     return _layout(fig, 60 + 42 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"),
                    margin=dict(l=10, r=LABEL_ROOM, t=40, b=10))
@@ -130,7 +140,7 @@ def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.
     top = _top(rows["actual"] * k, rows["target"] * k)
     span = _bar_range(top, unit)
     _value_labels(fig, rows["county"], rows["actual"] * k, rows["target"] * k, [_label(v, unit) for v in rows["actual"]],
-                  span[1])
+                  span[1], rows["status"])
     fig.update_xaxes(title=title, gridcolor="#eee", range=span, **_value_axis(unit, top))
     return _layout(fig, 80 + 44 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"),
                    clickmode="event+select", margin=dict(l=10, r=LABEL_ROOM, t=40, b=10))
@@ -291,7 +301,7 @@ def town_bars(rows: pd.DataFrame, unit: str) -> go.Figure:
     top = _top(rows["actual"] * k, rows["target"] * k)
     span = _bar_range(top, unit)
     _value_labels(fig, rows["town"], rows["actual"] * k, rows["target"] * k, [_label(v, unit) for v in rows["actual"]],
-                  span[1])
+                  span[1], rows["status"])
     fig.update_xaxes(title=f"实际（{_axis_unit(unit)}）", gridcolor="#eee", range=span, **_value_axis(unit, top))
     return _layout(fig, 80 + 34 * len(rows), legend=dict(orientation="h", y=1.02, yanchor="bottom"),
                    clickmode="event+select", margin=dict(l=10, r=LABEL_ROOM, t=40, b=10))

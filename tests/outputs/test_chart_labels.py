@@ -310,3 +310,23 @@ def test_matrix_cells_hold_short_words_and_a_legend_names_the_colours(drawn):
     assert full <= set(STATUS_LABELS.values()) | {"无目标/无数据"}
     legend = [t.text for t in svg_texts(d.svg) if "legendtext" in t.classes]
     assert set(full) <= set(legend), (full, legend)
+
+
+def test_a_label_never_sits_past_a_mark_it_could_be_read_as():
+    """A bar whose 时序进度 mark is just ahead of it holds its value inside its end (in the bar's text colour); a
+    label printed past the mark would read as the mark's value. A bar too short to hold it keeps it past the mark."""
+    from plan_monitor.outputs.charts import completion_bars
+    from plan_monitor.present.palette import STATUS_TEXT
+
+    city = pd.DataFrame({"indicator": ["甲", "乙", "丙", "丁"], "indicator_id": list("abcd"),
+                         "completion": [0.50, 0.90, 0.05, 0.40], "time_progress": [0.75, 0.75, 0.20, 0.95],
+                         "status": ["behind", "met", "far_behind", "far_behind"]})
+    labels = {a.y: a for a in completion_bars(city).layout.annotations}
+    # 甲: mark 75% just ahead of 50% → inside the bar's end, dark text on amber
+    assert (labels["甲"].x, labels["甲"].xanchor, labels["甲"].text) == (50.0, "right", "50.0%")
+    assert labels["甲"].font.color == STATUS_TEXT["behind"]
+    # 乙: mark behind the bar → past the bar; 丁: mark far ahead (55 points) → past the bar, before the mark
+    assert (labels["乙"].x, labels["乙"].xanchor) == (90.0, "left")
+    assert (labels["丁"].x, labels["丁"].xanchor) == (40.0, "left")
+    # 丙: a 5% bar cannot hold its label → past the mark
+    assert (labels["丙"].x, labels["丙"].xanchor) == (20.0, "left")
