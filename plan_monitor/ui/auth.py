@@ -34,7 +34,8 @@ def _token() -> str | None:
 
 
 def _address() -> str:
-    return st.context.ip_address or "本机"
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "本机"  # (AppTest has no client: not a str)
 
 
 def visitor() -> Visitor:
