@@ -16,7 +16,7 @@ AUDIT_COLUMNS = ["序号", "时间", "账户", "角色", "操作", "对象", "�
 DETAIL_LABELS = {"reason": "原因", "version": "新版本", "counties": "涉及县", "rows": "行数", "mode": "方式",
                  "failures": "失败次数", "minutes": "锁定分钟", "role": "角色", "display": "姓名",
                  "sessions_ended": "结束会话数", "from": "原为", "to": "改为", "data": "数据目录",
-                 "was_locked": "原已锁定", "file": "文件", "what": "内容"}
+                 "was_locked": "原已锁定", "file": "文件", "what": "内容", "method": "登录方式"}
 
 
 def _detail(text: str) -> str:
