@@ -92,6 +92,7 @@ def test_a_mapped_identity_is_signed_in_with_its_role_and_counties(trusting_url,
         page = context.new_page()
         page.goto(trusting_url + "/upload")
         ready(page)
+        page.wait_for_selector("text=已登录：张三", timeout=60000)
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
         assert "已登录：张三（县级分析员，江陵县） · 统一身份认证" in sidebar and "退出登录" not in sidebar
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
@@ -99,6 +100,7 @@ def test_a_mapped_identity_is_signed_in_with_its_role_and_counties(trusting_url,
         page.wait_for_selector("text=第一步", timeout=90000)  # the upload page itself runs
         page.goto(trusting_url + "/admin")
         ready(page)
+        page.wait_for_selector("text=无权打开", timeout=60000)
         assert "无权打开“账户与审计”" in page.locator('[data-testid="stMain"]').inner_text()
     finally:
         context.close()
@@ -119,7 +121,15 @@ def test_without_the_setting_a_client_sent_header_is_ignored(home, mapping, brow
             page = context.new_page()
             page.goto(url + "/upload")
             ready(page)
+            page.wait_for_selector("text=未登录时只能查看总览和汇报模式", timeout=60000)
             assert "未登录（匿名查看）" in page.locator('[data-testid="stSidebar"]').inner_text()
             assert "未登录时只能查看总览和汇报模式" in page.locator('[data-testid="stMain"]').inner_text()
         finally:
             context.close()
+
+
+def test_without_oidc_configured_the_signin_page_offers_no_oidc(trusting_url):
+    status, _, body = fetch(trusting_url + "/signin")
+    assert status == 200 and "统一身份认证登录" not in body
+    status, location, _ = fetch(trusting_url + "/signin/oidc")
+    assert status == 303 and location == "/signin"
