@@ -33,6 +33,7 @@ DATA_PAGES = [
     st.Page("app_pages/reporting.py", title="报送情况", icon=":material/fact_check:", url_path="reporting"),
     st.Page("app_pages/versions.py", title="数据版本", icon=":material/history:", url_path="versions"),
 ]
+ADMIN_PAGES = [st.Page("app_pages/admin.py", title="账户与审计", icon=":material/admin_panel_settings:", url_path="admin")]
 
 
 def _to_overview():
@@ -44,8 +45,9 @@ def _to_overview():
 START = st.Page(_to_overview, title="总览", url_path="start", default=True, visibility="hidden")
 # The action each page needs (plan_monitor.access.allowed; others need "view"). With sign-in on, a page the visitor
 # may not open keeps its address but shows a refusal, so /upload typed by a viewer never runs the upload page.
-NEEDS = {"": "view_dashboard", "overview": "view_dashboard", "present": "view_dashboard", "upload": "upload"}
+NEEDS = {"": "view_dashboard", "overview": "view_dashboard", "present": "view_dashboard", "upload": "upload",
+         "admin": "manage_accounts"}
 with error_boundary():
-    pages = navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES}, NEEDS)
+    pages = navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES, "系统管理": ADMIN_PAGES}, NEEDS)
     account_box()
     st.navigation(pages).run()

@@ -11,6 +11,7 @@ from plan_monitor.outputs.briefing.pptx_export import deck_pptx
 from plan_monitor.outputs.briefing.slide_html import THEME_LABELS, css, render
 from plan_monitor.ui.boundary import error_boundary
 from plan_monitor.ui.context import guard, qp, set_qp
+from plan_monitor.ui.downloads import audited
 from plan_monitor.ui.present import (
     AUTO_SECONDS,
     NOTES_SCALE,
@@ -93,10 +94,12 @@ with st.container(key="pm-bar", horizontal=True):
                  args=("auto", "pm_auto", False), width=150, label_visibility="collapsed")
     st.checkbox("显示讲稿", key="pm_show_notes")
     name = f"{d.place}{d.year}年"
-    st.download_button("PPTX", data=lambda: deck_pptx(d, slide_notes(d)), file_name=f"{name}汇报.pptx",
+    st.download_button("PPTX", data=audited(lambda: deck_pptx(d, slide_notes(d)), f"{name}汇报.pptx", "汇报幻灯片"),
+                       file_name=f"{name}汇报.pptx",
                        mime=PPTX_MIME, on_click="ignore", key="pm_pptx", icon=":material/download:",
                        help="下载本套幻灯片（PowerPoint / WPS 可编辑，图表为原生图表，讲稿在备注中）")
-    st.download_button("通报", data=lambda: bulletin_docx(d), file_name=f"{name}情况通报（初稿）.docx",
+    st.download_button("通报", data=audited(lambda: bulletin_docx(d), f"{name}情况通报（初稿）.docx", "情况通报"),
+                       file_name=f"{name}情况通报（初稿）.docx",
                        mime=DOCX_MIME, on_click="ignore", key="pm_docx", icon=":material/download:",
                        help="下载情况通报初稿（Word / WPS）")
     st.page_link("app_pages/overview.py", label="退出汇报", icon=":material/close:")

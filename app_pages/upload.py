@@ -10,6 +10,7 @@ from plan_monitor.outputs.template_files import template_csv, template_file_name
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import actor, data_store, guard, monitor, submitter, write_service
+from plan_monitor.ui.downloads import audited
 from plan_monitor.ui.tables import dataframe
 from plan_monitor.ui.uploader import file_uploader
 
@@ -33,9 +34,13 @@ with st.expander("下载填报模板（含填表说明与下拉选项）"):
     for key, template in TEMPLATES.items():
         left, right = st.columns(2)
         # Files are built on click (deferred data), not on every rerun of the page.
-        left.download_button(f"{template.title}（Excel）", lambda key=key: template_xlsx(key, m.plan, m.geo),
+        left.download_button(f"{template.title}（Excel）",
+                             audited(lambda key=key: template_xlsx(key, m.plan, m.geo), template_file_name(key, "xlsx"),
+                                     f"填报模板：{template.title}"),
                              template_file_name(key, "xlsx"), key=f"pm_tpl_x_{key}", on_click="ignore")
-        right.download_button(f"{template.title}（CSV）", lambda key=key: template_csv(key),
+        right.download_button(f"{template.title}（CSV）",
+                              audited(lambda key=key: template_csv(key), template_file_name(key, "csv"),
+                                      f"填报模板：{template.title}"),
                               template_file_name(key, "csv"), key=f"pm_tpl_c_{key}", on_click="ignore")
 
 st.markdown("#### 第二步　上传文件")
@@ -81,7 +86,8 @@ if checked.notes:
 if checked.issues:
     dataframe(checked.problems(), hide_index=True, width="stretch")
     st.download_button("下载问题清单（Excel，问题单元格已标色）",
-                       lambda: report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
+                       audited(lambda: report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
+                               report_file_name(checked.file_name), f"问题清单：{checked.file_name}"),
                        report_file_name(checked.file_name), key="pm_upload_report", on_click="ignore")
 if checked.parsed is None:
     st.stop()

@@ -68,6 +68,11 @@ class AccountError(UserError):
     """An account command cannot be carried out: unknown account, a name taken, a weak password, a bad role."""
 
 
+class SsoMapError(UserError):
+    """The single sign-on mapping file (identity → role and counties) is missing or invalid; names file, line and
+    field of every problem."""
+
+
 def new_reference() -> str:
     """A short reference for one internal error: 8 hex digits, shown to the user and written to the log."""
     return secrets.token_hex(4)

@@ -289,6 +289,25 @@ class Access:
     def has_accounts(self) -> bool:
         return bool(self.accounts())
 
+    def last_sign_ins(self) -> dict[str, float]:
+        """Each account's latest successful sign-in (epoch seconds); accounts never signed in are absent."""
+        if not self.exists():
+            return {}
+        with self._read() as conn:
+            return {r["name"]: r["last"] for r in conn.execute("SELECT name, MAX(created) AS last FROM sessions "
+                                                                 "GROUP BY name")}
+
+    def _keep_an_admin(self, conn: sqlite3.Connection, before: Account, change: str) -> None:
+        """At least one enabled admin account always remains: the last one may not be disabled or given another
+        role (an admin would otherwise have to edit the file by hand to manage accounts again)."""
+        if before.role != "admin" or before.disabled:
+            return
+        others = conn.execute("SELECT COUNT(*) FROM accounts WHERE role = 'admin' AND disabled = 0 AND name != ?",
+                              (before.name,)).fetchone()[0]
+        if not others:
+            raise AccountError(f"“{before.name}”是唯一启用的管理员账户，不能{change}：至少须保留一个启用的管理员。"
+                               "请先新建或启用另一个管理员账户", f"{before.name} is the last enabled admin")
+
     def add(self, name: str, password: str, role: str, by: Actor, counties: Iterable[str] = (),
             display: str = "") -> Account:
         """A new account. A county analyst needs at least one county; other roles take none."""
@@ -318,6 +337,8 @@ class Access:
         county_list = _scope(role, counties)
         with self._tx() as conn:
             before = self._existing(conn, name)
+            if role != "admin":
+                self._keep_an_admin(conn, before, f"改为{ROLES[role]}")
             conn.execute("UPDATE accounts SET role = ?, counties = ?, updated = ? WHERE name = ?",
                          (role, json.dumps(county_list, ensure_ascii=False), self.clock(), name))
             self._append(conn, "role_change", by, target=name,
@@ -343,7 +364,7 @@ class Access:
         if by.account == name:
             raise AccountError("不能停用自己正在使用的账户", "you cannot disable your own account")
         with self._tx() as conn:
-            self._existing(conn, name)
+            self._keep_an_admin(conn, self._existing(conn, name), "停用")
             conn.execute("UPDATE accounts SET disabled = 1, updated = ? WHERE name = ?", (self.clock(), name))
             ended = self._end_sessions(conn, name, "disabled")
             self._append(conn, "account_disable", by, target=name, detail={"sessions_ended": ended})

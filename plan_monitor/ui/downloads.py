@@ -1,10 +1,15 @@
-"""Download buttons under the pages' tables (Excel) and charts (PNG, SVG).
+"""Download buttons under the pages' tables (Excel) and charts (PNG, SVG), and `audited`, the deferred data every
+download button of the app goes through (tests/test_exports_audited.py checks that none goes around it).
 
 Files are built only when a button is clicked (Streamlit's deferred download data runs the callable then),
-so a rerun of a page costs nothing (a chart's titled copy for its image included), and a chart waits for Chromium only when someone asks for its image.
+so a rerun of a page costs nothing (a chart's titled copy for its image included), and a chart waits for Chromium
+only when someone asks for its image. With sign-in on, each file given out is recorded in the audit trail (who,
+which file, what it holds).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,7 +17,7 @@ import streamlit as st
 
 from plan_monitor.outputs.chart_image import chart_image, image_support, titled
 from plan_monitor.outputs.export_table import XLSX_MIME, ExportTable
-from plan_monitor.ui.auth import SIGNED_IN, visitor
+from plan_monitor.ui.auth import SIGNED_IN, Visitor, visitor
 from plan_monitor.ui.web import access
 
 IMAGE_MIME = {"png": "image/png", "svg": "image/svg+xml"}
@@ -30,21 +35,29 @@ def _file_name(name: str) -> str:
     return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name).strip() or "导出"
 
 
+def audited(build: Callable[[], bytes | str], file_name: str, what: str,
+            who: Visitor | None = None) -> Callable[[], bytes | str]:
+    """A download button's deferred data: on click the file is built and, for a signed-in visitor (password or
+    single sign-on), an `export` entry naming the file and what it holds goes to the audit trail. `who` is the
+    visitor of the run that drew the button (default: this run's)."""
+    who = who or visitor()
+
+    def run() -> bytes | str:
+        data = build()
+        if who.mode == SIGNED_IN:
+            access().record("export", who.actor, target=file_name, detail={"what": what})
+        return data
+
+    return run
+
+
 def xlsx_button(table: ExportTable | pd.DataFrame, title: str, note: str, name: str,
                 label: str = "下载 Excel", sheet: str = "数据") -> None:
     """A table as an .xlsx file with its title and 数据截至 line (note) above the header."""
     if isinstance(table, pd.DataFrame):
         table = ExportTable(table, sheet)
-    who = visitor()
     file_name = f"{_file_name(name)}.xlsx"
-
-    def build() -> bytes:  # runs on click: the export is built, and with sign-in on, audited
-        data = table.xlsx(title, note)
-        if who.mode == SIGNED_IN:
-            access().record("export", who.actor, target=file_name, detail={"what": title})
-        return data
-
-    st.download_button(label, data=build, file_name=file_name,
+    st.download_button(label, data=audited(lambda: table.xlsx(title, note), file_name, title), file_name=file_name,
                        mime=XLSX_MIME, on_click="ignore", key=f"xlsx_{name}", icon=":material/download:")
 
 
@@ -57,9 +70,12 @@ def chart_buttons(fig: go.Figure, name: str, title: str | None = None, note: str
         return
     height = image_height(fig)
     row = st.container(horizontal=True)
+    who = visitor()
     for fmt in ("png", "svg"):
         # the titled copy is made on click too: copying a figure costs ~20 ms, on every rerun of every chart
+        file_name = f"{_file_name(name)}.{fmt}"
         row.download_button(f"下载图片（{fmt.upper()}）",
-                            data=lambda fmt=fmt: chart_image(titled(fig, title, note), fmt, IMAGE_WIDTH, height),
-                            file_name=f"{_file_name(name)}.{fmt}", mime=IMAGE_MIME[fmt], on_click="ignore",
+                            data=audited(lambda fmt=fmt: chart_image(titled(fig, title, note), fmt, IMAGE_WIDTH, height),
+                                         file_name, f"图片：{title or name}", who),
+                            file_name=file_name, mime=IMAGE_MIME[fmt], on_click="ignore",
                             key=f"{fmt}_{name}", icon=":material/image:")

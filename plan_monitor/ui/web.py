@@ -24,12 +24,14 @@ from starlette.routing import Route
 
 from plan_monitor.access import Access
 from plan_monitor.access.settings import CSRF_COOKIE, SESSION_COOKIE, anonymous_viewing, sign_in_required
+from plan_monitor.access.sso import IDENTITY_KEY, current_map
 from plan_monitor.access.store import home_folder
 from plan_monitor.errors import UserError
 
 MOUNTED_ENV = "PLAN_MONITOR_SIGNIN_ROUTES"  # set by serve.py: the sign-in routes are served in this process
 SECURE_ENV = "PLAN_MONITOR_COOKIE_SECURE"
-NOT_PAGES = ("/_stcore", "/static", "/media", "/component", "/signin", "/signout", "/app/static", "/favicon")
+NOT_PAGES = ("/_stcore", "/static", "/media", "/component", "/signin", "/signout", "/app/static", "/favicon",
+             "/auth/", "/oauth2callback")  # the last two: Streamlit's st.login (OIDC) flow
 _ACCESS: dict[str, Access] = {}
 
 
@@ -43,6 +45,39 @@ def access() -> Access:
 
 def mounted() -> bool:
     return os.environ.get(MOUNTED_ENV) == "1"
+
+
+def identity_headers() -> list[str]:
+    """The request headers a trusted reverse proxy vouches an identity in: those that Streamlit's
+    `server.trustedUserHeaders` maps to st.user's `email`. Empty unless that setting names one, and then a header
+    of that name sent by a client is never read: the proxy in front must remove any client copy and set its own."""
+    from streamlit import config
+
+    try:
+        mapping = config.get_option("server.trustedUserHeaders")
+    except (KeyError, RuntimeError):
+        return []
+    return [h for h, key in mapping.items() if key == IDENTITY_KEY] if isinstance(mapping, dict) else []
+
+
+def header_identity(headers) -> str:
+    """The identity the trusted proxy set (the first value of the first configured header, as Streamlit reads it
+    into st.user), or "" when the setting is off or the header absent."""
+    for header in identity_headers():
+        values = headers.getlist(header) if hasattr(headers, "getlist") else headers.get_all(header)
+        if values and values[0].strip():
+            return values[0].strip()
+    return ""
+
+
+def oidc_configured() -> bool:
+    """Whether secrets.toml has an [auth] section, so st.login (OpenID Connect) can be offered."""
+    try:
+        from streamlit.auth_util import get_secrets_auth_section
+
+        return bool(get_secrets_auth_section())
+    except Exception:  # an unreadable secrets file: no OIDC offered, the rest works
+        return False
 
 
 def safe_next(target: str | None) -> str:
@@ -81,6 +116,7 @@ PAGE = """<!doctype html>
 <body><main>
 <h1>三年行动计划目标监测看板</h1><p class="sub">请使用管理员分配的账户登录</p>
 {message}
+{oidc}
 <form method="post" action="/signin" autocomplete="on">
  <input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="next" value="{next}">
  <label for="name">账户名</label><input type="text" id="name" name="name" value="{name}" required autofocus
@@ -99,7 +135,9 @@ def _form(request: Request, message: str = "", kind: str = "err", name: str = ""
           status: int = 200) -> Response:
     csrf = secrets.token_urlsafe(24)
     box = f'<div class="msg {kind}" role="alert">{html.escape(message)}</div>' if message else ""
-    body = PAGE.format(message=box, csrf=csrf, next=html.escape(next_, quote=True), name=html.escape(name, quote=True))
+    oidc = ('<p class="sub"><a href="/signin/oidc">使用单位统一身份认证登录</a>，或输入本看板的账户：</p>'
+            if oidc_configured() else "")
+    body = PAGE.format(message=box, oidc=oidc, csrf=csrf, next=html.escape(next_, quote=True), name=html.escape(name, quote=True))
     response = HTMLResponse(body, status_code=status, headers=HEADERS)
     response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", secure=_secure(request), path="/")
     return response
@@ -165,13 +203,39 @@ async def signout_submit(request: Request) -> Response:
     return response
 
 
+async def signin_oidc(request: Request) -> Response:
+    """Hands over to Streamlit's st.login flow (/auth/login) for the configured OpenID Connect provider
+    (PLAN_MONITOR_OIDC_PROVIDER, default: the [auth] section itself); it returns to the app with st.user set."""
+    if not oidc_configured():
+        return RedirectResponse("/signin", status_code=303)
+    from streamlit.user_info import generate_login_redirect_url
+
+    provider = os.environ.get("PLAN_MONITOR_OIDC_PROVIDER", "").strip() or "default"
+    return RedirectResponse(generate_login_redirect_url(provider), status_code=303)
+
+
+REFUSED = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>无权访问 · 三年行动计划目标监测看板</title>
+<style>body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f5f6f8;color:#222}}
+main{{max-width:520px;margin:12vh auto;background:#fff;padding:28px 32px;border-radius:8px}}</style></head>
+<body><main><h1>无权访问</h1><p>您的统一身份认证账户（{identity}）未登记在本看板的单点登录映射中，无权访问。</p>
+<p>如需使用，请联系管理员在映射文件中为您指定角色和负责的县（市、区）。</p></main></body></html>"""
+
+
+def refused_page(identity: str) -> Response:
+    return HTMLResponse(REFUSED.format(identity=html.escape(identity)), status_code=403, headers=HEADERS)
+
+
 ROUTES = [Route("/signin", signin_page, methods=["GET"]), Route("/signin", signin_submit, methods=["POST"]),
-          Route("/signout", signout_submit, methods=["POST"])]
+          Route("/signin/oidc", signin_oidc, methods=["GET"]), Route("/signout", signout_submit, methods=["POST"])]
 
 
 class SignInGate:
     """ASGI middleware: a page load (GET of an app address) without a live session goes to /signin, unless sign-in
-    is off or anonymous viewing is on. Only a convenience: every script run checks the session itself."""
+    is off or anonymous viewing is on. A page load carrying an identity from the trusted proxy (only when
+    `server.trustedUserHeaders` names the header) passes when the mapping file has that identity, and gets a
+    Chinese 403 page when it has not; one carrying Streamlit's OIDC cookie passes when OIDC is configured. Only a
+    convenience: every script run checks the session or the identity itself."""
 
     def __init__(self, app):
         self.app = app
@@ -179,12 +243,23 @@ class SignInGate:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "GET" and self._is_page(scope["path"]):
             request = Request(scope)
+            refused = ""
             try:
                 gated = sign_in_required() and not anonymous_viewing()
                 alive = gated and await run_in_threadpool(access().actor_for, request.cookies.get(SESSION_COOKIE),
                                                           _address(request))
-            except UserError:  # a broken setting or store: the page itself shows the message
+                identity = header_identity(request.headers) if gated and not alive else ""
+                if identity:
+                    mapping = await run_in_threadpool(current_map)
+                    alive = mapping is not None and mapping.entry(identity) is not None
+                    refused = "" if alive else identity
+                elif gated and not alive and oidc_configured():
+                    alive = any(name.startswith("_streamlit_user") for name in request.cookies)
+            except UserError:  # a broken setting, store or mapping file: the page itself shows the message
                 gated, alive = False, None
+            if refused and "text/html" in request.headers.get("accept", ""):
+                await refused_page(refused)(scope, receive, send)
+                return
             if gated and not alive and "text/html" in request.headers.get("accept", ""):
                 target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
                 await RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)(scope, receive, send)
