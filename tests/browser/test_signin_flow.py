@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from argon2 import PasswordHasher
 
 from plan_monitor.access import Access, local_admin
@@ -63,7 +64,7 @@ def test_sign_in_reload_second_tab_and_sign_out(app_url, page, home):
     page.wait_for_url(app_url + "/overview*")
     ready(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert "已登录：李统计（市级分析员）" in sidebar.inner_text()
+    expect(sidebar).to_contain_text("已登录：李统计（市级分析员）", timeout=30000)
     assert page.evaluate("document.cookie").find("pm_session") == -1  # HttpOnly: JavaScript cannot read it
     cookie = next(c for c in page.context.cookies() if c["name"] == "pm_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
@@ -72,22 +73,21 @@ def test_sign_in_reload_second_tab_and_sign_out(app_url, page, home):
 
     page.reload()
     ready(page)
-    assert "已登录：李统计" in sidebar.inner_text()
+    expect(sidebar).to_contain_text("已登录：李统计", timeout=30000)
     assert "/signin" not in page.url
 
     second = page.context.new_page()
     second.goto(app_url + "/county")
     ready(second)
-    assert "已登录：李统计" in second.locator('[data-testid="stSidebar"]').inner_text()
-    assert "数据上传" in second.locator('[data-testid="stSidebarNav"]').inner_text()
-
+    expect(second.locator('[data-testid="stSidebar"]')).to_contain_text("已登录：李统计", timeout=30000)
+    expect(second.locator('[data-testid="stSidebarNav"]')).to_contain_text("数据上传", timeout=30000)
     sidebar.get_by_role("button", name="退出登录").click()
     settle(page)
-    assert "请先登录" in page.locator('[data-testid="stMain"]').inner_text()
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("请先登录", timeout=30000)
     # the other tab is signed out at its next action
     second.locator('[data-testid="stSidebarNav"]').get_by_text("分乡镇").click()
     settle(second)
-    assert "请先登录" in second.locator('[data-testid="stMain"]').inner_text()
+    expect(second.locator('[data-testid="stMain"]')).to_contain_text("请先登录", timeout=30000)
     assert [e["action"] for e in Access(home).audit()][-2:] == ["sign_in", "sign_out"]
     second.goto(app_url + "/county")  # a fresh page load goes to the sign-in form
     second.wait_for_selector("form[action='/signin']")
@@ -124,7 +124,7 @@ def test_a_county_analysts_mixed_county_file_is_refused_and_nothing_changes(app_
     page.wait_for_selector("text=第五步", timeout=90000)
     settle(page)
     main = page.locator('[data-testid="stMain"]')
-    assert "提交人：王分析（县级分析员）" in main.inner_text()
+    expect(main).to_contain_text("提交人：王分析（县级分析员）", timeout=30000)
     assert main.get_by_label("提交人").count() == 0  # no free-text box
     box = main.locator('[data-testid="stCheckbox"]')
     if box.count():
@@ -132,7 +132,7 @@ def test_a_county_analysts_mixed_county_file_is_refused_and_nothing_changes(app_
         settle(page)
     main.get_by_role("button", name="确认提交").click()
     settle(page)
-    assert "只能提交 江陵县 的数据，江陵县.csv 含有 公安县 的数据；未提交" in main.inner_text()
+    expect(main).to_contain_text("只能提交 江陵县 的数据，江陵县.csv 含有 公安县 的数据；未提交", timeout=30000)
     assert open_store(data_dir).head() == before
     assert Access(home).audit()[-1]["action"] == "upload_refused"
 
@@ -145,7 +145,7 @@ def test_five_wrong_passwords_lock_the_account(app_url, page):
         assert ("已锁定" in message) is (attempt == 5), (attempt, message)
     sign_in(page, app_url, "locky", PASSWORD)
     page.wait_for_selector("[role=alert]")
-    assert "已锁定" in page.locator("[role=alert]").inner_text()
+    expect(page.locator("[role=alert]")).to_contain_text("已锁定", timeout=30000)
     assert page.url.endswith("/signin")
 
 
@@ -158,11 +158,11 @@ def test_anonymous_viewing_shows_only_the_overview_and_the_presentation(home, da
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "总览" in nav and "汇报模式" in nav
         assert not any(title in nav for title in ("分县", "分乡镇", "数据上传", "报送情况", "数据版本"))
-        assert "未登录（匿名查看）" in page.locator('[data-testid="stSidebar"]').inner_text()
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("未登录（匿名查看）", timeout=30000)
         for path in ("/county", "/upload"):
             page.goto(url + path)
             ready(page)
-            assert "未登录时只能查看总览和汇报模式" in page.locator('[data-testid="stMain"]').inner_text()
+            expect(page.locator('[data-testid="stMain"]')).to_contain_text("未登录时只能查看总览和汇报模式", timeout=30000)
         page.goto(url + "/present")
         ready(page)
         assert "未登录时只能" not in page.locator('[data-testid="stMain"]').inner_text()

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from plan_monitor.access import Access
 
@@ -101,7 +102,7 @@ def test_a_mapped_identity_is_signed_in_with_its_role_and_counties(trusting_url,
         page.goto(trusting_url + "/admin")
         ready(page)
         page.wait_for_selector("text=无权打开", timeout=60000)
-        assert "无权打开“账户与审计”" in page.locator('[data-testid="stMain"]').inner_text()
+        expect(page.locator('[data-testid="stMain"]')).to_contain_text("无权打开“账户与审计”", timeout=30000)
     finally:
         context.close()
     entry = next(e for e in reversed(Access(home).audit()) if e["action"] == "sign_in")
@@ -122,8 +123,8 @@ def test_without_the_setting_a_client_sent_header_is_ignored(home, mapping, brow
             page.goto(url + "/upload")
             ready(page)
             page.wait_for_selector("text=未登录时只能查看总览和汇报模式", timeout=60000)
-            assert "未登录（匿名查看）" in page.locator('[data-testid="stSidebar"]').inner_text()
-            assert "未登录时只能查看总览和汇报模式" in page.locator('[data-testid="stMain"]').inner_text()
+            expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("未登录（匿名查看）", timeout=30000)
+            expect(page.locator('[data-testid="stMain"]')).to_contain_text("未登录时只能查看总览和汇报模式", timeout=30000)
         finally:
             context.close()
 
