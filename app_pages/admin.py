@@ -84,6 +84,7 @@ with tab_accounts:
             display = st.text_input("姓名", key="pm_admin_add_display", help="显示在页面和审计日志中，可不填")
             role = st.selectbox("角色", role_names, format_func=ROLES.get, key="pm_admin_add_role")
             scope = st.multiselect("负责的县（市、区）", counties, key="pm_admin_add_counties",
+                                   placeholder="选择县（市、区）",
                                    help="仅县级分析员需要，且至少选一个；其他角色不限县，请留空")
             first = st.text_input("初始密码", type="password", key="pm_admin_add_pw1",
                                   help=f"至少 {MIN_PASSWORD} 个字符；请通过安全途径告知本人")
@@ -107,7 +108,8 @@ with tab_accounts:
             new_role = st.selectbox("角色", role_names, index=role_names.index(account.role), format_func=ROLES.get,
                                     key=f"pm_admin_role_{chosen}_role")
             new_scope = st.multiselect("负责的县（市、区）", counties, default=list(account.counties),
-                                       key=f"pm_admin_role_{chosen}_counties", help="仅县级分析员需要")
+                                       key=f"pm_admin_role_{chosen}_counties", help="仅县级分析员需要",
+                                       placeholder="选择县（市、区）")
             if st.form_submit_button("保存角色"):
                 attempt(lambda: store.set_role(chosen, new_role, me, counties=new_scope),
                         f"账户 {chosen} 现为 {ROLES[new_role]}")
