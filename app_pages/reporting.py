@@ -29,7 +29,9 @@ for col, code, label in zip(cols[1:], ("reported", "missing", "overdue"), ("已�
 
 st.markdown(f"### {year}年 各县（市、区）报送矩阵")
 st.markdown(legend(), unsafe_allow_html=True)
-dataframe(styled_matrix(matrix(status, year)), width="stretch")
+# the county names pinned at the width of the longest (荆州经济技术开发区) while the rounds scroll beside them
+dataframe(styled_matrix(matrix(status, year)), width="stretch",
+          column_config={"_index": st.column_config.TextColumn("县（市、区）", width=150, pinned=True)})
 
 st.markdown("### 未报送和逾期未报")
 late = lacking(status, year)
