@@ -15,6 +15,18 @@ from plan_monitor.spec.templates import Template
 
 MAX_BYTES = 50 * 1024 * 1024  # a county's quarterly roster is well under 5 MB
 MAX_ROWS = 200_000  # a whole province's villages fit; one upload beyond this is a mistake or an attack
+# Bounds on the work one file may cause, each checked before the expensive step and refused with a Chinese message
+# naming it (issue 13: a 1 MB file must not take gigabytes or minutes).
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a longer CSV field is a stray quote swallowing lines
+MAX_COLUMNS = 1_000  # filled columns in a row; every template has fewer than 40
+MAX_LINE_CHARS = 1_000_000  # one physical CSV line (a line of commas must not become a million cells)
+MAX_ZIP_MEMBERS = 2_000  # parts of an .xlsx; Excel writes a dozen plus one per sheet, image or comment
+MAX_PART_BYTES = 256 * 1024 * 1024  # uncompressed size of any one part of an .xlsx
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024  # uncompressed size of all parts together
+MAX_RATIO = 200  # uncompressed/compressed for a part over 1 MB; real sheets compress 5–30 times
+MAX_SHARED_BYTES = 48 * 1024 * 1024  # xl/sharedStrings.xml uncompressed
+MAX_SHARED_STRINGS = 1_500_000
+MAX_DECLARED_CELLS = 50_000_000  # a sheet's <dimension> (rows × columns)
 
 Severity = Literal["error", "warning"]
 # An error blocks the commit, a warning needs an explicit confirm; every list, report and page names them so.
