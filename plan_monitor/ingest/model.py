@@ -43,7 +43,7 @@ class Note:
 
     kind: str  # machine id: encoding, title_row, blank_rows, header_alias, merged_header, fullwidth, whitespace,
     #            thousands, unit_suffix, percent, bool_symbol, year_suffix, date_format, total_row, note_row, alias_name,
-    #            placeholder, missing_text
+    #            placeholder, missing_text, invisible
     message: str  # Chinese, one line, e.g. "全角数字、标点已转为半角：12 处（如 第5行 １２３ → 123）"
     count: int = 1
     rows: tuple[int, ...] = ()  # file row numbers (the first few) where it applied

@@ -28,6 +28,7 @@ from plan_monitor.spec.templates import TEMPLATES, Template
 
 MAX_BYTES = model.MAX_BYTES
 MAX_ROWS = model.MAX_ROWS
+TEXT_TABLES = (".txt", ".tsv")  # Excel's "Unicode 文本" and "文本文件（制表符分隔）": tab-separated, read as CSV
 HEAD_SLACK = 1_000  # lines a CSV may have beyond MAX_ROWS data rows: titles, headers, blank and note rows
 
 
@@ -39,7 +40,7 @@ def read_upload(file_name: str, data: bytes, template_key: str | None = None) ->
     if ext in (".xls", ".et", ".wps", ".xlsb"):
         raise UploadError(f"{file_name}：不支持旧版 Excel/WPS 格式（{ext}）；请在 Excel 或 WPS 中“另存为” .xlsx 后上传",
                           f"{file_name}: {ext} is not supported; save as .xlsx")
-    if ext not in (".csv", ".xlsx", ".parquet"):
+    if ext not in (".csv", ".xlsx", ".parquet", *TEXT_TABLES):
         raise UploadError(f"{file_name}：不支持的文件类型“{ext or '无扩展名'}”；请上传 Excel（.xlsx）或 CSV 文件",
                           f"{file_name}: unsupported file type {ext or '(none)'}; use .xlsx or .csv")
     if not data:
@@ -48,7 +49,7 @@ def read_upload(file_name: str, data: bytes, template_key: str | None = None) ->
         raise UploadError(f"{file_name}：文件大小 {len(data) / 1048576:.1f} MB，超过上限 {MAX_BYTES / 1048576:.0f} MB；"
                           "请删除无关的工作表、图片，或按县（市、区）拆分后上传",
                           f"{file_name}: {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
-    if ext == ".csv":
+    if ext == ".csv" or ext in TEXT_TABLES:
         return _read_csv(file_name, data, template_key)
     if ext == ".xlsx":
         return _read_xlsx(file_name, data, template_key)
@@ -60,7 +61,7 @@ def _read_csv(file_name: str, data: bytes, template_key: str | None) -> Parsed:
     if data.count(b"\n") > MAX_ROWS + HEAD_SLACK:
         raise too_many_rows(file_name, MAX_ROWS)
     text, encoding, encoding_note = decode_csv_bytes(file_name, data)
-    sheet = CsvSheet(text)
+    sheet = CsvSheet(text, file_name)
     header = find_header(file_name, sheet.head, template_key)
     body = sheet.body(header.last_row, len(header.cells))
     return _assemble(file_name, header, body, encoding, [encoding_note])
