@@ -6,6 +6,7 @@ import streamlit as st
 from plan_monitor.ingest.corrections import MERGE, MODES
 from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
 from plan_monitor.ingest.pipeline import check_upload
+from plan_monitor.ingest.service import UNCHANGED_ZH
 from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
@@ -97,6 +98,9 @@ with st.expander("逐条查看新增、修改、删除的单位"):
 st.markdown("#### 第五步　确认提交")
 if not checked.can_commit:
     st.info("存在错误，不能提交。")
+    st.stop()
+if checked.unchanged:
+    st.info(f"{checked.file_name}：{UNCHANGED_ZH}。")
     st.stop()
 user = submitter("pm_user")
 confirmed = True
