@@ -5,6 +5,7 @@ Row numbers are the file's own (1-based, as Excel and WPS show them), so an anal
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -67,6 +68,33 @@ def sorted_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.severity != "error", i.row is not None, i.row or 0))
 
 
+class RawRows(Sequence):
+    """(file row, cell texts as typed) for every kept data row, made from the Arrow cells when asked for: as Python
+    lists a 200,000-row file would hold some 200 MB for the one report that may never be downloaded."""
+
+    BATCH = 4096
+
+    def __init__(self, cells: pa.Table, rows: pa.Array):
+        self._cells = cells
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = range(len(self))[index]
+        return self._rows[i].as_py(), [column[i].as_py() for column in self._cells.columns]
+
+    def __iter__(self) -> Iterator[tuple[int, list[str | None]]]:
+        for start in range(0, len(self), self.BATCH):
+            rows = self._rows[start:start + self.BATCH].to_pylist()
+            columns = [c.to_pylist() for c in self._cells.slice(start, self.BATCH).columns]
+            for k, row in enumerate(rows):
+                yield row, [column[k] for column in columns]
+
+
 @dataclass
 class Parsed:
     """A roster file read into its template: typed rows plus what was done to get them."""
@@ -79,7 +107,7 @@ class Parsed:
     table: pa.Table  # template columns by key, typed; a cell that could not be read is null (and has an Issue)
     row_numbers: list[int]  # file row number of each table row
     raw_header: list[str]  # the file's header cells, in file order (merged two-row headers joined)
-    raw_rows: list[tuple[int, list[str | None]]]  # (file row, cell texts as typed) for every kept data row
+    raw_rows: Sequence[tuple[int, list[str | None]]]  # (file row, cell texts as typed) per kept data row (RawRows)
     totals: list[tuple[int, dict[str, float | None]]] = field(default_factory=list)  # 合计/总计 rows: file row, key → value
     notes: list[Note] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

@@ -19,7 +19,7 @@ from plan_monitor.ingest.cells import NAME_KEYS, NoteLog, normalise, numbers_qui
 from plan_monitor.ingest.csv_rows import CsvSheet
 from plan_monitor.ingest.decode import decode_csv_bytes
 from plan_monitor.ingest.header import Header, find_header, header_score
-from plan_monitor.ingest.model import Issue, Note, Parsed, UploadError
+from plan_monitor.ingest.model import Issue, Note, Parsed, RawRows, UploadError
 from plan_monitor.ingest.rows import classify
 from plan_monitor.ingest.sheet import Body, too_many_rows
 from plan_monitor.ingest.xlsx_rows import XlsxSheets
@@ -142,9 +142,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
     issues.sort(key=lambda i: (i.row or 0, _column_order(header, i.column)))
     table = pa.table(arrays, names=[c.key for c in template.columns])
 
-    raw_columns = [c.to_pylist() for c in cells.columns]
     row_list = rows.to_pylist()
-    raw_rows = list(zip(row_list, map(list, zip(*raw_columns)))) if raw_columns else []
     return Parsed(
         file_name=file_name,
         template=template,
@@ -154,7 +152,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
         table=table,
         row_numbers=row_list,
         raw_header=header.raw_header,
-        raw_rows=raw_rows,
+        raw_rows=RawRows(cells, rows),
         totals=_totals(template, header, body, kinds.totals),
         notes=[*notes, *header.notes, *kinds.notes, *log.notes()],
         issues=issues,
