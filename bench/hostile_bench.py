@@ -90,11 +90,20 @@ def limit_cases() -> list[Case]:
         Case("csv_200k_rows", "20万行.csv", lambda: _big_csv(200_000), "stored", "", "20 万行真实数据 CSV（上限内）"),
         Case("xlsx_200k_rows", "20万行.xlsx", lambda: _big_xlsx(200_000), "stored", "", "20 万行真实数据 .xlsx（上限内）"),
         Case("xlsx_210k_rows", "21万行.xlsx", lambda: _big_xlsx(210_000), "refused", "", "21 万行 .xlsx（超行数上限）"),
-        Case("csv_50mb_commas", "5千万逗号.csv", lambda: b",".join([b""] * 50_000_000) + b"\n", "refused", "",
+        Case("csv_50mb_commas", "5千万逗号.csv", lambda: b"," * 50_000_000 + b"\n", "refused", "",
              "一行 5,000 万个逗号（50 MB）"),
         Case("xlsx_110mb_empty_rows", "空行110MB.xlsx", lambda: _empty_rows_xlsx(110), "refused", "",
              "110 MB 空行的 .xlsx"),
     ]
+
+
+def _reset_peak() -> bool:
+    """Start VmHWM afresh at the current resident size (Linux: writing 5 to /proc/self/clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 def run_case(key: str) -> dict:
@@ -112,6 +121,7 @@ def run_case(key: str) -> dict:
         folder = Path(tmp) / "data"
         shutil.copytree(DEFAULT_DATA, folder)
         store = open_store(folder)
+        reset = _reset_peak()  # making the file is not the reader's memory
         base_mb = peak_mb()
         start = time.perf_counter()
         checked = check_upload(case.file_name, data, plan, geo, store)
@@ -119,11 +129,11 @@ def run_case(key: str) -> dict:
     first = checked.errors[0].message if checked.errors else (
         f"可提交（{len(checked.rows)} 行，{len(checked.warnings)} 条警告）" if checked.can_commit else "无错误")
     return {"key": key, "what": case.what, "bytes": len(data), "seconds": seconds, "peak_mb": peak_mb(),
-            "before_mb": base_mb, "errors": len(checked.errors), "message": first}
+            "before_mb": base_mb, "reset": reset, "errors": len(checked.errors), "message": first}
 
 
 def hostile_table(cases: list[Case]) -> None:
-    print("| case | file | seconds | peak MB | message (first error, cut at 90 characters) |")
+    print("| case | file | seconds | peak MB | message (first error, cut at 90 characters) |")  # noqa: T201
     print("|---|---:|---:|---:|---|")
     for case in cases:
         run = subprocess.run([sys.executable, __file__, "--case", case.key], capture_output=True, text=True,

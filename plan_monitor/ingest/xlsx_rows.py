@@ -19,7 +19,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from itertools import islice
 from xml.etree.ElementTree import ParseError, iterparse
@@ -289,73 +289,77 @@ class XlsxSheets:
         strings, dates, durations, epoch = self._strings, self._dates, self._durations, self._epoch
         limit_chars, limit_cols = model.MAX_CELL_CHARS, model.MAX_COLUMNS
         done: list[tuple[int, list[str | None]]] = []
-        state = {"number": 0, "col": 0, "kind": None, "style": 0, "capture": False, "phonetic": False, "size": 0}
         cells: dict[int, str] = {}
         parts: list[str] = []
-        local = _local_names()
+        codes, learn = _element_codes()
+        number = col = style = size = 0
+        kind = None
+        capture = phonetic = False
 
-        def refuse_long(size: int) -> UploadError:
-            where = f"{column_letters(state['col'])}{state['number']}"
-            return self._refuse(f"工作表“{title}”单元格 {where} 的文字长 {size:,} 个字符以上，超过单元格上限 "
+        def refuse_long(length: int) -> UploadError:
+            where = f"{column_letters(col)}{number}"
+            return self._refuse(f"工作表“{title}”单元格 {where} 的文字长 {length:,} 个字符以上，超过单元格上限 "
                                 f"{limit_chars:,} 个字符；请删除或缩短该内容后上传",
                                 f"sheet {title!r} cell {where}: over {limit_chars} chars")
 
         def start(name, attrs):
-            name = local(name)
-            if name == "c":
+            nonlocal number, col, kind, style, size, capture, phonetic
+            code = codes.get(name) or learn(name)
+            if code == _C:
                 ref = attrs.get("r")
-                state["col"] = column_index(ref.rstrip("0123456789").strip("$")) if ref else state["col"] + 1
-                state["kind"] = attrs.get("t")
-                style = attrs.get("s")
-                state["style"] = int(style) if style else 0
-                state["size"] = 0
+                col = column_index(ref.rstrip("0123456789").strip("$")) if ref else col + 1
+                kind = attrs.get("t")
+                s = attrs.get("s")
+                style = int(s) if s else 0
+                size = 0
                 parts.clear()
-            elif name == "v":
-                state["capture"] = state["kind"] != "inlineStr"
-            elif name == "t":
-                state["capture"] = state["kind"] == "inlineStr" and not state["phonetic"]
-            elif name == "row":
+            elif code == _V:
+                capture = kind != "inlineStr"
+            elif code == _T:
+                capture = kind == "inlineStr" and not phonetic
+            elif code == _ROW:
                 r = attrs.get("r")
-                state["number"] = int(r) if r else state["number"] + 1
-                state["col"] = 0
+                number = int(r) if r else number + 1
+                col = 0
                 cells.clear()
-            elif name == "rPh":
-                state["phonetic"] = True
-            elif name == "dimension":
+            elif code == _RPH:
+                phonetic = True
+            elif code == _DIMENSION:
                 self._check_dimension(title, attrs.get("ref", ""))
 
         def end(name):
-            name = local(name)
-            if name == "c":
-                text = _cell(parts, state["kind"], state["style"], strings, dates, durations, epoch)
+            nonlocal capture, phonetic
+            code = codes.get(name) or learn(name)
+            if code == _C:
+                text = _cell(parts, kind, style, strings, dates, durations, epoch)
                 if not text:
                     return
-                col = state["col"]
                 if col > limit_cols:
-                    where = f"{column_letters(col)}{state['number']}"
+                    where = f"{column_letters(col)}{number}"
                     raise self._refuse(f"工作表“{title}”单元格 {where} 有内容，位于第 {col:,} 列，超过上限 {limit_cols:,} 列；"
                                        "请删除表格右侧无关的内容后上传",
                                        f"sheet {title!r} cell {where}: column {col} over {limit_cols}")
                 if len(text) > limit_chars:
                     raise refuse_long(len(text))
                 cells[col] = text
-            elif name in ("v", "t"):
-                state["capture"] = False
-            elif name == "row":
+            elif code == _V or code == _T:
+                capture = False
+            elif code == _ROW:
                 if cells:
                     row: list[str | None] = [None] * max(cells)
                     for i, text in cells.items():
                         row[i - 1] = text
-                    done.append((state["number"], row))
-            elif name == "rPh":
-                state["phonetic"] = False
+                    done.append((number, row))
+            elif code == _RPH:
+                phonetic = False
 
         def chars(data):
-            if state["capture"]:
+            nonlocal size
+            if capture:
                 parts.append(data)
-                state["size"] += len(data)
-                if state["size"] > limit_chars * 6 + 64:  # escapes (_x0041_) take at most 7 characters for one
-                    raise refuse_long(state["size"])
+                size += len(data)
+                if size > limit_chars * 7:  # an escape (_x0041_) takes at most 7 characters for one
+                    raise refuse_long(size)
 
         parser = _expat()
         parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, chars
@@ -410,6 +414,21 @@ class XlsxSheets:
         except _BROKEN as exc:
             raise self._corrupt(exc) from exc
         return body_from_rows(out, width)
+
+
+_C, _V, _T, _ROW, _RPH, _DIMENSION, _OTHER = range(1, 8)  # never 0: `codes.get(name) or learn(name)`
+_CODES = {"c": _C, "v": _V, "t": _T, "row": _ROW, "rPh": _RPH, "dimension": _DIMENSION}
+
+
+def _element_codes() -> tuple[dict[str, int], Callable[[str], int]]:
+    """Element name (prefixed or not: x:row) → a small code, memoised, so the callbacks compare integers."""
+    codes: dict[str, int] = {}
+
+    def learn(name: str) -> int:
+        codes[name] = _CODES.get(name.rpartition(":")[2], _OTHER)
+        return codes[name]
+
+    return codes, learn
 
 
 def _local_names():
