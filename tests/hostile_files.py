@@ -188,6 +188,13 @@ def corpus() -> list[Case]:
              lambda: xlsx(sheet_xml(ROWS, tail='<row r="9"><c r="AMZ9" t="inlineStr"><is><t>x</t></is></c></row>')),
              "refused", "远列.xlsx：工作表“填报”单元格 AMZ9 有内容，位于第 1,040 列，超过上限 1,000 列；"
              "请删除表格右侧无关的内容后上传", "第 1,040 列有内容"),
+        Case("xlsx_entity_bomb", "实体炸弹.xlsx",
+             lambda: xlsx(sheet_xml(ROWS).replace(
+                 "<worksheet", '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                 '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><worksheet', 1)
+                 .replace("<t>谭场村</t>", "<t>&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;</t>", 1)),
+             "refused", "实体炸弹.xlsx：无法作为 Excel（.xlsx）文件打开，文件可能已损坏或不是 Excel 文件；"
+             "请在 Excel/WPS 中打开后另存为 .xlsx 再上传", "XML 实体炸弹（DOCTYPE）"),
         Case("xlsx_empty_rows", "大量空行.xlsx", lambda: xlsx(_empty_rows()), "stored", "", "5 万行格式化空单元格"),
         Case("xlsx_control", "控制字符.xlsx", lambda: xlsx(sheet_xml(_with(0, VILLAGE, "谭场_x0007_村"))), "error",
              "含有控制字符 U+0007（不可见，无法入库）；请删除该字符后重新上传（常见于从网页或其他系统复制的内容）",
