@@ -221,7 +221,13 @@ def _whole(values: pa.Array) -> pa.Array:
 
 def _year(text, rows, header, log) -> pa.Array:
     bare = _replace(text, _YEAR_SUFFIX, r"\1", "year_suffix", rows, header, log)
-    return _whole(_as_float(bare))
+    return _four_digits(_whole(_as_float(bare)))
+
+
+def _four_digits(years: pa.Array) -> pa.Array:
+    """Years 1000–9999 only: 21023 or -31 is a typo (an Issue), and no date can be built from it."""
+    ok = pc.and_(pc.greater_equal(years, 1000), pc.less_equal(years, 9999))
+    return pc.if_else(pc.fill_null(ok, False), years, pa.scalar(None, years.type))
 
 
 def _bool(text, rows, header, log) -> pa.Array:
@@ -278,6 +284,7 @@ def _month_length(y: pa.Array, m: pa.Array) -> pa.Array:
 
 def _from_ymd(y: pa.Array, m: pa.Array, d: pa.Array) -> pa.Array:
     """Dates from parts, null where the day does not exist (2024-02-30), which strptime would roll over."""
+    y = _four_digits(y)  # 0001-01-01 would be cast from "1-01-01" and fail
     month_ok = _valid_month(m)
     lengths = _month_length(y, pc.if_else(month_ok, m, 1))
     ok = pc.and_(month_ok, pc.and_(pc.greater_equal(d, 1), pc.less_equal(d, lengths)))

@@ -27,7 +27,7 @@ from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.sources import open_store
 from plan_monitor.sources.store import _folder
 from plan_monitor.spec.geography import load_geography
-from tests.hostile_files import ROWS, corpus, good_csv
+from tests.hostile_files import HEADER, ROWS, corpus, good_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = {case.key: case for case in corpus()}
@@ -196,3 +196,18 @@ def test_exports_write_control_characters_as_symbols():
     values = [c.value for c in book.active["A"]]
     assert values[0] == "名单␇" and values[2:] == ["谭场␇村", "史庙␛村", "␀"]
     assert report_file_name("../x\x07\u202e名单.csv") == "x名单_校验报告.xlsx"
+
+
+@pytest.mark.parametrize(("col", "typed", "message"), [
+    (0, "21023", "“21023”不是年份，请填写四位数字年份，如 2023"),
+    (0, "-31", "“-31”不是年份，请填写四位数字年份，如 2023"),
+    (1, "0001-01-01", "“0001-01-01”不是有效日期，请按 2024-06-30 格式填写"),
+    (1, "21023-12-31", "“21023-12-31”不是有效日期，请按 2024-06-30 格式填写"),
+])
+def test_years_and_dates_no_calendar_has_are_cell_errors_not_crashes(col, typed, message, plan, geo, shared_data):
+    """Found by fuzzing: a five-digit or negative year, or year 1, crashed the report dates (ArrowInvalid)."""
+    rows = [list(r) for r in ROWS]
+    rows[0][col] = typed
+    body = "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
+    checked = check_upload("年份.csv", body.encode("utf-8"), plan, geo, open_store(shared_data))
+    assert (2, message) in [(i.row, i.message) for i in checked.errors]
