@@ -211,3 +211,35 @@ def test_years_and_dates_no_calendar_has_are_cell_errors_not_crashes(col, typed,
     body = "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
     checked = check_upload("年份.csv", body.encode("utf-8"), plan, geo, open_store(shared_data))
     assert (2, message) in [(i.row, i.message) for i in checked.errors]
+
+
+def test_limits_without_huge_files(monkeypatch):
+    """The bounds too costly to reach in a test, lowered: parts unpacked in all, the shared strings' size and count."""
+    from plan_monitor.ingest import model
+    from tests.hostile_files import _shared, sheet_xml, xlsx
+
+    data = xlsx(sheet_xml(ROWS), shared=_shared([f"村{i}" for i in range(50)]))
+    monkeypatch.setattr(model, "MAX_UNZIPPED_BYTES", 2_000)
+    with pytest.raises(Exception, match=r"各部件解压后共 0\.0 MB，超过上限 0\.0 MB（疑为“压缩炸弹”）") as info:
+        read_upload("总量.xlsx", data)
+    assert type(info.value).__name__ == "UploadError"
+    monkeypatch.undo()
+    monkeypatch.setattr(model, "MAX_SHARED_BYTES", 500)
+    with pytest.raises(Exception, match=r"共享字符串部件（xl/sharedStrings.xml）解压后 0\.0 MB，超过上限"):
+        read_upload("共享.xlsx", data)
+    monkeypatch.undo()
+    monkeypatch.setattr(model, "MAX_SHARED_STRINGS", 10)
+    with pytest.raises(Exception, match="不同的文字内容超过 10 个（共享字符串上限）"):
+        read_upload("共享.xlsx", data)
+    monkeypatch.undo()
+    assert read_upload("共享.xlsx", data).table.num_rows == 3
+
+
+def test_csv_columns_beyond_the_limit():
+    """Excel pads ragged rows with commas: empty cells past 1,000 columns are dropped, a filled one is refused."""
+    text = "\n".join(",".join(r) for r in [HEADER, *ROWS])
+    padded = text.replace("谭场村,村,否,,132.0,2,1", "谭场村,村,否,,132.0,2,1" + "," * 1_500)
+    assert read_upload("补逗号.csv", padded.encode("utf-8")).table.num_rows == 3
+    far = text.replace("谭场村,村,否,,132.0,2,1", "谭场村,村,否,,132.0,2,1" + "," * 1_500 + "备注")
+    with pytest.raises(Exception, match="远列.csv：第 2 行第 1,511 列有内容，超过上限 1,000 列；请删除表格右侧无关的内容后上传"):
+        read_upload("远列.csv", far.encode("utf-8"))
