@@ -6,6 +6,7 @@ import streamlit as st
 from plan_monitor.ingest.corrections import MERGE, MODES
 from plan_monitor.ingest.model import MAX_BYTES, SEVERITY_LABELS
 from plan_monitor.ingest.pipeline import check_upload
+from plan_monitor.ingest.service import UNCHANGED_ZH
 from plan_monitor.outputs.template_files import template_csv, template_file_name, template_xlsx
 from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.spec.templates import TEMPLATES
@@ -44,7 +45,7 @@ with st.expander("下载填报模板（含填表说明与下拉选项）"):
                               template_file_name(key, "csv"), key=f"pm_tpl_c_{key}", on_click="ignore")
 
 st.markdown("#### 第二步　上传文件")
-st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
+st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、Excel“Unicode 文本”（.txt）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
            "将文件拖到下方框内，或点击“选择文件”。旧版 .xls 请先另存为 .xlsx。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
 mode = st.radio("上传方式", list(MODES), format_func=MODES.get, key="pm_upload_mode", horizontal=True,
                 help="补充更正：文件中的单位更新或新增，文件中没有的单位、空白单元格和文件没有的列保留原值。"
@@ -53,7 +54,8 @@ st.caption("补充更正：只更新文件中的单位，空白单元格保留�
            if mode == MERGE else "整体替换：文件中没有的单位将从该统计截至起删除，文件没有的列将清空（适合完整重报）。")
 # A new key after each commit empties the uploader, so the stored file is not offered again.
 round_no = st.session_state.setdefault("pm_upload_round", 0)
-upload = file_uploader("报表文件", types=["xlsx", "csv", "parquet", "xls"], supported=["xlsx", "csv", "parquet"],
+upload = file_uploader("报表文件", types=["xlsx", "csv", "txt", "tsv", "parquet", "xls"],
+                       supported=["xlsx", "csv", "txt", "parquet"],
                        limit_mb=MAX_BYTES // 2**20, key=f"pm_upload_file_{round_no}")
 if upload is None:
     st.stop()
@@ -73,7 +75,9 @@ cols[0].metric("报表类型", checked.parsed.template.title if checked.parsed e
 cols[1].metric("数据行数", len(checked.rows) if checked.rows is not None else 0)
 cols[2].metric(SEVERITY_LABELS["error"], len(checked.errors))
 cols[3].metric(SEVERITY_LABELS["warning"], len(checked.warnings))
-if checked.errors:
+if checked.parsed is None:  # the file as a whole could not be read: the reason is the whole story
+    st.error("\n\n".join(i.message for i in checked.errors) + "\n\n当前数据未作任何改动。")
+elif checked.errors:
     st.error(f"发现 {len(checked.errors)} 个错误，不能提交。请按下表修改文件后重新上传；当前数据未作任何改动。")
 elif checked.warnings:
     st.warning(f"校验通过，但有 {len(checked.warnings)} 条警告，请逐条核对后在第五步确认。")
@@ -103,6 +107,9 @@ with st.expander("逐条查看新增、修改、删除的单位"):
 st.markdown("#### 第五步　确认提交")
 if not checked.can_commit:
     st.info("存在错误，不能提交。")
+    st.stop()
+if checked.unchanged:
+    st.info(f"{checked.file_name}：{UNCHANGED_ZH}。")
     st.stop()
 user = submitter("pm_user")
 confirmed = True

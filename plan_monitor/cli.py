@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from plan_monitor.errors import UserError, internal_error_en, internal_error_zh, new_reference
+from plan_monitor.errors import NothingChanged, UserError, internal_error_en, internal_error_zh, new_reference
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.spec.templates import TEMPLATES
 
@@ -295,18 +295,25 @@ def _ingest(args) -> int:
     if checked.errors:
         raise UserError(f"{len(checked.errors)} 个错误，未提交任何数据", f"{len(checked.errors)} error(s); nothing stored")
     if args.dry_run:
-        out.write(f"试运行：校验通过（{len(checked.warnings)} 条警告），未提交\n")
+        same = "；内容与当前数据相同，提交也不会生成新版本" if checked.unchanged else ""
+        out.write(f"试运行：校验通过（{len(checked.warnings)} 条警告）{same}，未提交\n")
         return 0
-    if checked.warnings and not args.yes:
+    if checked.unchanged:
+        pass  # the write service says so (and records it), whatever the warnings
+    elif checked.warnings and not args.yes:
         raise UserError(f"{len(checked.warnings)} 条警告，核对无误后加 --yes 提交；未提交任何数据",
                         f"{len(checked.warnings)} warning(s): re-run with --yes to confirm; nothing stored")
-    if checked.removed and args.confirm_removals != checked.removed:
+    elif checked.removed and args.confirm_removals != checked.removed:
         raise UserError(f"整体替换将删除 {checked.removed} 个单位，核对无误后加 --confirm-removals {checked.removed} 提交；"
                         "未提交任何数据",
                         f"replace removes {checked.removed} unit(s): re-run with --confirm-removals {checked.removed}; "
                         "nothing stored")
-    entry = WriteService(store, _access()).commit_upload(checked, _actor(args), confirm_warnings=args.yes,
-                                                         confirm_removals=args.confirm_removals)
+    try:
+        entry = WriteService(store, _access()).commit_upload(checked, _actor(args), confirm_warnings=args.yes,
+                                                             confirm_removals=args.confirm_removals)
+    except NothingChanged as exc:  # not a failure: the data already is what the file says
+        out.write(f"{exc.zh}\n")
+        return 0
     out.write(f"已提交为数据版本 v{entry['id']}（以本机管理员身份，已记入审计日志）\n")
     return 0
 

@@ -55,6 +55,10 @@ class DataError(UserError):
     """Progress data cannot be read or does not fit a roster template."""
 
 
+class NothingChanged(DataError):
+    """An upload whose content is exactly what the store already holds for its slices: no version is created."""
+
+
 class AccessDenied(UserError):
     """The actor may not do this (no name, a role without the permission, or a county outside the actor's scope);
     nothing was written."""

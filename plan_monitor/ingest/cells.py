@@ -23,6 +23,15 @@ TRUE_TEXTS = (*YES, "√", "✓", "✔", "☑", "y", "yes", "1", "true", "对")
 FALSE_TEXTS = (*NO, "×", "✗", "✘", "☒", "x", "n", "no", "0", "false", "错")
 
 _ANY_SPACE = r"[\s\p{Z}\x{FEFF}]+"
+# Characters that show nothing but change what a name is: zero-width spaces and joiners, the word joiner, the BOM,
+# the soft hyphen and the bidirectional controls (a right-to-left override makes 谭场村 display as another name).
+# Removed at the door, each cell listed. U+200C/U+200D join characters in some scripts, never in Chinese names.
+INVISIBLE = r"[\x{00AD}\x{061C}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]"
+# Control characters no cell should hold (tab, line feed and carriage return are spaces to trim, not controls):
+# refused, the cell named. They break every Excel export (openpyxl refuses them) and terminals.
+CONTROL = r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}]"
+_CONTROL_PY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE_PY = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _PLACEHOLDER = r"^[-—–―－/\\~～]+$"  # an analyst's "not applicable"; the cell is blank
 # Texts that say "no value" in a number or date column (after NFKC, so full-width ＮＡ matches too): blank, noted.
 _MISSING_TEXT = r"(?i)^(na|n/a|n\.a\.|null|none|nan|#n/a|无|空|暂无)$"
@@ -37,6 +46,7 @@ _SERIAL = r"^\d{5}(\.0+)?$"  # Excel's day count (45473 is 2024-06-30); 5 digits
 _EXCEL_EPOCH_OFFSET = 25569  # days from Excel's 1899-12-30 to 1970-01-01
 
 _LABELS = {
+    "invisible": "零宽空格、双向控制符等不可见字符已删除",
     "whitespace": "首尾空格（含全角空格）和名称中的空格已删除",
     "fullwidth": "全角数字、字母、标点已转为半角",
     "placeholder": "“—”“/”等占位符按空白读取",
@@ -100,9 +110,10 @@ class ColumnResult:
 
 def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: NoteLog) -> ColumnResult:
     """One column of cell texts (nulls for empty cells) → its template type, with notes and issues."""
-    text = clean_text(raw, rows, header, log, names=col.key in NAME_KEYS)
+    door: list[Issue] = []
+    text = clean_text(raw, rows, header, log, names=col.key in NAME_KEYS, issues=door)
     if col.dtype == "str":
-        return ColumnResult(text, [])
+        return ColumnResult(text, door)
     text = _replace(text, _PLACEHOLDER, None, "placeholder", rows, header, log)
     if col.dtype != "bool":  # 无 in a yes/no column is an answer (否), not a blank; there it stays unreadable
         text = _replace(text, _MISSING_TEXT, None, "missing_text", rows, header, log)
@@ -114,11 +125,15 @@ def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: Note
         values = _bool(text, rows, header, log)
     else:
         values = _date(text, rows, header, log)
-    return ColumnResult(values, _issues(raw, text, values, rows, header, col))
+    return ColumnResult(values, door + _issues(raw, text, values, rows, header, col))
 
 
-def clean_text(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, names: bool = False) -> pa.Array:
-    """Outer spaces (and, in names, all spaces) removed, full-width forms made half-width, '' → null."""
+def clean_text(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, names: bool = False,
+               issues: list[Issue] | None = None) -> pa.Array:
+    """Control characters refused (the cell becomes null, an error in `issues`), invisible characters removed (a
+    note and a warning per cell), outer spaces (and, in names, all spaces) removed, full-width forms made half-width
+    (NFKC), '' → null."""
+    raw = _door(raw, rows, header, log, issues if issues is not None else [])
     trimmed = pc.utf8_trim_whitespace(raw)
     if names:
         trimmed = pc.replace_substring_regex(trimmed, _ANY_SPACE, "")
@@ -126,6 +141,33 @@ def clean_text(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, names: 
     half = pc.utf8_normalize(trimmed, "NFKC")
     log.record("fullwidth", trimmed, half, rows, header)
     return pc.if_else(pc.equal(half, ""), pa.scalar(None, pa.string()), half)
+
+
+def _codes(text: str, pattern: re.Pattern) -> str:
+    return "、".join(sorted({f"U+{ord(ch):04X}" for ch in pattern.findall(text)}))
+
+
+def _door(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, issues: list[Issue]) -> pa.Array:
+    control = pc.fill_null(pc.match_substring_regex(raw, CONTROL), False)
+    if pc.any(control).as_py():
+        where = pc.indices_nonzero(control)
+        for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist()):
+            issues.append(Issue("error", "control_char",
+                                f"含有控制字符 {_codes(value, _CONTROL_PY)}（不可见，无法入库）；请删除该字符后重新上传"
+                                "（常见于从网页或其他系统复制的内容）", row, header, value))
+        raw = pc.if_else(control, pa.scalar(None, pa.string()), raw)
+    invisible = pc.fill_null(pc.match_substring_regex(raw, INVISIBLE), False)
+    if pc.any(invisible).as_py():
+        cleaned = pc.replace_substring_regex(raw, INVISIBLE, "")
+        log.record("invisible", raw, cleaned, rows, header)
+        where = pc.indices_nonzero(invisible)
+        for row, value, after in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist(),
+                                     pc.take(cleaned, where).to_pylist()):
+            issues.append(Issue("warning", "invisible_char",
+                                f"含有不可见字符 {_codes(value, _INVISIBLE_PY)}（零宽空格或文字方向控制符），已删除，"
+                                f"按“{after}”读取；请核对", row, header, value))
+        raw = cleaned
+    return raw
 
 
 def numbers_quietly(raw: pa.Array, col: Column) -> pa.Array:
@@ -179,7 +221,13 @@ def _whole(values: pa.Array) -> pa.Array:
 
 def _year(text, rows, header, log) -> pa.Array:
     bare = _replace(text, _YEAR_SUFFIX, r"\1", "year_suffix", rows, header, log)
-    return _whole(_as_float(bare))
+    return _four_digits(_whole(_as_float(bare)))
+
+
+def _four_digits(years: pa.Array) -> pa.Array:
+    """Years 1000–9999 only: 21023 or -31 is a typo (an Issue), and no date can be built from it."""
+    ok = pc.and_(pc.greater_equal(years, 1000), pc.less_equal(years, 9999))
+    return pc.if_else(pc.fill_null(ok, False), years, pa.scalar(None, years.type))
 
 
 def _bool(text, rows, header, log) -> pa.Array:
@@ -236,6 +284,7 @@ def _month_length(y: pa.Array, m: pa.Array) -> pa.Array:
 
 def _from_ymd(y: pa.Array, m: pa.Array, d: pa.Array) -> pa.Array:
     """Dates from parts, null where the day does not exist (2024-02-30), which strptime would roll over."""
+    y = _four_digits(y)  # 0001-01-01 would be cast from "1-01-01" and fail
     month_ok = _valid_month(m)
     lengths = _month_length(y, pc.if_else(month_ok, m, 1))
     ok = pc.and_(month_ok, pc.and_(pc.greater_equal(d, 1), pc.less_equal(d, lengths)))

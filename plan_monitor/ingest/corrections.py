@@ -27,6 +27,7 @@ from plan_monitor.spec.templates import REPORT_KEYS, Template
 
 MODES = {"merge": "补充更正", "replace": "整体替换"}
 MERGE, REPLACE = MODES
+RENAME_PAIRS = 200_000  # name pairs compared in all (~10 µs each) before the rename hints stop
 RENAME_RATIO = 0.6  # difflib ratio from which two names of one parent unit read as one renamed unit
 MAX_NAMED = 5
 
@@ -162,13 +163,17 @@ def _renames(template: Template, incoming: pa.Table, row_numbers: list[int], bef
 
     new_by, old_by = groups(incoming), groups(before)
     issues = []
+    budget = RENAME_PAIRS
     for key, news in new_by.items():
         olds = {u for u, _ in old_by.get(key, [])}
         given = {u for u, _ in news}
         gone = sorted(olds - given)
         for unit, i in news:
-            if unit in olds:
+            if unit in olds or not gone:
                 continue
+            budget -= len(gone)
+            if budget < 0:  # a courtesy warning: a file of 200,000 new names under one town must not take minutes
+                return issues
             match = max(gone, key=lambda o: difflib.SequenceMatcher(None, o, unit).ratio(), default=None)
             if match is None or not similar(match, unit):
                 continue

@@ -14,6 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16（带 BOM）"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16（带 BOM）"),
 )
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 _LABELS = {"utf-8": "UTF-8", "gb18030": "GB18030（WPS/Excel 中文默认）"}
 
@@ -42,13 +43,50 @@ def decode_csv_bytes(file_name: str, data: bytes) -> tuple[str, str, Note]:
             return _checked(file_name, text), codec, _note(label)
     if b"\x00" in data:
         raise _binary(file_name)
-    for codec in ("utf-8", "gb18030"):
+    try:
+        return _checked(file_name, data.decode("utf-8")), "utf-8", _note(_LABELS["utf-8"])
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        # Neither encoding reads the whole file: if the lines before the first non-UTF-8 one hold Chinese in
+        # UTF-8, it is two files' worth of lines saved together, not a binary file.
+        first_bad = data.count(b"\n", 0, bad_at) + 1
+        if _has_chinese(data[:bad_at].decode("utf-8", "ignore")):
+            raise _mixed(file_name, _first_utf8_line(data), first_bad) from exc
+        raise _binary(file_name) from exc
+    utf8_line = _first_utf8_line(data)  # GB18030 decodes UTF-8 bytes as nonsense without an error
+    if utf8_line is not None:
+        raise _mixed(file_name, utf8_line, data.count(b"\n", 0, bad_at) + 1)
+    return _checked(file_name, text), "gb18030", _note(_LABELS["gb18030"])
+
+
+def _has_chinese(text: str) -> bool:
+    return _CHINESE.search(text) is not None
+
+
+def _first_utf8_line(data: bytes) -> int | None:
+    """The first line that is valid UTF-8 with Chinese in it (GBK text almost never is)."""
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
         try:
-            text = data.decode(codec)
+            decoded = line.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        return _checked(file_name, text), codec, _note(_LABELS[codec])
-    raise _binary(file_name)
+        if len(_CHINESE.findall(decoded)) >= 2:
+            return number
+    return None
+
+
+def _mixed(file_name: str, utf8_line: int | None, other_line: int) -> UploadError:
+    utf8 = f"第 {utf8_line} 行是 UTF-8 编码，" if utf8_line else ""
+    return UploadError(
+        f"{file_name}：文件中混用了两种编码：{utf8}第 {other_line} 行起有 GBK（GB18030）编码的内容；"
+        "通常是把不同来源的文字复制到一起保存造成的。请在 Excel/WPS 中打开原表，另存为 .xlsx 或“CSV UTF-8”后上传",
+        f"{file_name}: mixed encodings (UTF-8 at line {utf8_line}, GBK at line {other_line})",
+    )
 
 
 def _checked(file_name: str, text: str) -> str:

@@ -5,6 +5,7 @@ Row numbers are the file's own (1-based, as Excel and WPS show them), so an anal
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,6 +16,18 @@ from plan_monitor.spec.templates import Template
 
 MAX_BYTES = 50 * 1024 * 1024  # a county's quarterly roster is well under 5 MB
 MAX_ROWS = 200_000  # a whole province's villages fit; one upload beyond this is a mistake or an attack
+# Bounds on the work one file may cause, each checked before the expensive step and refused with a Chinese message
+# naming it (issue 13: a 1 MB file must not take gigabytes or minutes).
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; a longer CSV field is a stray quote swallowing lines
+MAX_COLUMNS = 1_000  # filled columns in a row; every template has fewer than 40
+MAX_LINE_CHARS = 1_000_000  # one physical CSV line (a line of commas must not become a million cells)
+MAX_ZIP_MEMBERS = 2_000  # parts of an .xlsx; Excel writes a dozen plus one per sheet, image or comment
+MAX_PART_BYTES = 256 * 1024 * 1024  # uncompressed size of any one part of an .xlsx
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024  # uncompressed size of all parts together
+MAX_RATIO = 200  # uncompressed/compressed for a part over 1 MB; real sheets compress 5–30 times
+MAX_SHARED_BYTES = 48 * 1024 * 1024  # xl/sharedStrings.xml uncompressed
+MAX_SHARED_STRINGS = 1_500_000
+MAX_DECLARED_CELLS = 50_000_000  # a sheet's <dimension> (rows × columns)
 
 Severity = Literal["error", "warning"]
 # An error blocks the commit, a warning needs an explicit confirm; every list, report and page names them so.
@@ -31,7 +44,7 @@ class Note:
 
     kind: str  # machine id: encoding, title_row, blank_rows, header_alias, merged_header, fullwidth, whitespace,
     #            thousands, unit_suffix, percent, bool_symbol, year_suffix, date_format, total_row, note_row, alias_name,
-    #            placeholder, missing_text
+    #            placeholder, missing_text, invisible
     message: str  # Chinese, one line, e.g. "全角数字、标点已转为半角：12 处（如 第5行 １２３ → 123）"
     count: int = 1
     rows: tuple[int, ...] = ()  # file row numbers (the first few) where it applied
@@ -55,6 +68,33 @@ def sorted_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.severity != "error", i.row is not None, i.row or 0))
 
 
+class RawRows(Sequence):
+    """(file row, cell texts as typed) for every kept data row, made from the Arrow cells when asked for: as Python
+    lists a 200,000-row file would hold some 200 MB for the one report that may never be downloaded."""
+
+    BATCH = 4096
+
+    def __init__(self, cells: pa.Table, rows: pa.Array):
+        self._cells = cells
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = range(len(self))[index]
+        return self._rows[i].as_py(), [column[i].as_py() for column in self._cells.columns]
+
+    def __iter__(self) -> Iterator[tuple[int, list[str | None]]]:
+        for start in range(0, len(self), self.BATCH):
+            rows = self._rows[start:start + self.BATCH].to_pylist()
+            columns = [c.to_pylist() for c in self._cells.slice(start, self.BATCH).columns]
+            for k, row in enumerate(rows):
+                yield row, [column[k] for column in columns]
+
+
 @dataclass
 class Parsed:
     """A roster file read into its template: typed rows plus what was done to get them."""
@@ -67,7 +107,7 @@ class Parsed:
     table: pa.Table  # template columns by key, typed; a cell that could not be read is null (and has an Issue)
     row_numbers: list[int]  # file row number of each table row
     raw_header: list[str]  # the file's header cells, in file order (merged two-row headers joined)
-    raw_rows: list[tuple[int, list[str | None]]]  # (file row, cell texts as typed) for every kept data row
+    raw_rows: Sequence[tuple[int, list[str | None]]]  # (file row, cell texts as typed) per kept data row (RawRows)
     totals: list[tuple[int, dict[str, float | None]]] = field(default_factory=list)  # 合计/总计 rows: file row, key → value
     notes: list[Note] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

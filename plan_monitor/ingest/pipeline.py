@@ -57,6 +57,12 @@ class Checked:
         return [i for i in self.issues if i.severity == "warning"]
 
     @property
+    def unchanged(self) -> bool:
+        """Every unit of the file's slices would stay as it is: committing would only repeat the current version."""
+        return (self.changes is not None and len(self.changes) > 0
+                and bool((self.changes["status"] == "unchanged").all()))
+
+    @property
     def can_commit(self) -> bool:
         return self.rows is not None and len(self.rows) > 0 and not self.errors
 

@@ -19,7 +19,7 @@ from plan_monitor.ingest.cells import NAME_KEYS, NoteLog, normalise, numbers_qui
 from plan_monitor.ingest.csv_rows import CsvSheet
 from plan_monitor.ingest.decode import decode_csv_bytes
 from plan_monitor.ingest.header import Header, find_header, header_score
-from plan_monitor.ingest.model import Issue, Note, Parsed, UploadError
+from plan_monitor.ingest.model import Issue, Note, Parsed, RawRows, UploadError
 from plan_monitor.ingest.rows import classify
 from plan_monitor.ingest.sheet import Body, too_many_rows
 from plan_monitor.ingest.xlsx_rows import XlsxSheets
@@ -28,6 +28,7 @@ from plan_monitor.spec.templates import TEMPLATES, Template
 
 MAX_BYTES = model.MAX_BYTES
 MAX_ROWS = model.MAX_ROWS
+TEXT_TABLES = (".txt", ".tsv")  # Excel's "Unicode 文本" and "文本文件（制表符分隔）": tab-separated, read as CSV
 HEAD_SLACK = 1_000  # lines a CSV may have beyond MAX_ROWS data rows: titles, headers, blank and note rows
 
 
@@ -39,7 +40,7 @@ def read_upload(file_name: str, data: bytes, template_key: str | None = None) ->
     if ext in (".xls", ".et", ".wps", ".xlsb"):
         raise UploadError(f"{file_name}：不支持旧版 Excel/WPS 格式（{ext}）；请在 Excel 或 WPS 中“另存为” .xlsx 后上传",
                           f"{file_name}: {ext} is not supported; save as .xlsx")
-    if ext not in (".csv", ".xlsx", ".parquet"):
+    if ext not in (".csv", ".xlsx", ".parquet", *TEXT_TABLES):
         raise UploadError(f"{file_name}：不支持的文件类型“{ext or '无扩展名'}”；请上传 Excel（.xlsx）或 CSV 文件",
                           f"{file_name}: unsupported file type {ext or '(none)'}; use .xlsx or .csv")
     if not data:
@@ -48,7 +49,7 @@ def read_upload(file_name: str, data: bytes, template_key: str | None = None) ->
         raise UploadError(f"{file_name}：文件大小 {len(data) / 1048576:.1f} MB，超过上限 {MAX_BYTES / 1048576:.0f} MB；"
                           "请删除无关的工作表、图片，或按县（市、区）拆分后上传",
                           f"{file_name}: {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
-    if ext == ".csv":
+    if ext == ".csv" or ext in TEXT_TABLES:
         return _read_csv(file_name, data, template_key)
     if ext == ".xlsx":
         return _read_xlsx(file_name, data, template_key)
@@ -60,7 +61,7 @@ def _read_csv(file_name: str, data: bytes, template_key: str | None) -> Parsed:
     if data.count(b"\n") > MAX_ROWS + HEAD_SLACK:
         raise too_many_rows(file_name, MAX_ROWS)
     text, encoding, encoding_note = decode_csv_bytes(file_name, data)
-    sheet = CsvSheet(text)
+    sheet = CsvSheet(text, file_name)
     header = find_header(file_name, sheet.head, template_key)
     body = sheet.body(header.last_row, len(header.cells))
     return _assemble(file_name, header, body, encoding, [encoding_note])
@@ -141,9 +142,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
     issues.sort(key=lambda i: (i.row or 0, _column_order(header, i.column)))
     table = pa.table(arrays, names=[c.key for c in template.columns])
 
-    raw_columns = [c.to_pylist() for c in cells.columns]
     row_list = rows.to_pylist()
-    raw_rows = list(zip(row_list, map(list, zip(*raw_columns)))) if raw_columns else []
     return Parsed(
         file_name=file_name,
         template=template,
@@ -153,7 +152,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
         table=table,
         row_numbers=row_list,
         raw_header=header.raw_header,
-        raw_rows=raw_rows,
+        raw_rows=RawRows(cells, rows),
         totals=_totals(template, header, body, kinds.totals),
         notes=[*notes, *header.notes, *kinds.notes, *log.notes()],
         issues=issues,

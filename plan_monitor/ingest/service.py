@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from plan_monitor.access.roles import ROLE_LABELS, ROLES, Actor, allowed, names
 from plan_monitor.access.store import Access
-from plan_monitor.errors import AccessDenied, DataError, UserError
+from plan_monitor.errors import AccessDenied, DataError, NothingChanged, UserError
 from plan_monitor.ingest.pipeline import Checked
 from plan_monitor.sources import Store
 
-__all__ = ["ROLES", "AccessDenied", "Actor", "WriteService"]
+__all__ = ["ROLES", "AccessDenied", "Actor", "NothingChanged", "WriteService", "UNCHANGED_ZH"]
+
+UNCHANGED_ZH = "内容与当前数据相同，未生成新版本"
 
 
 class WriteService:
@@ -49,6 +51,9 @@ class WriteService:
         if not checked.can_commit:
             raise DataError(f"{checked.file_name} 有 {len(checked.errors)} 个错误，不能提交；请按问题清单修改后重新上传",
                             f"{checked.file_name} has {len(checked.errors)} error(s); nothing was stored")
+        if checked.unchanged:
+            raise NothingChanged(f"{checked.file_name}：{UNCHANGED_ZH}",
+                                 f"{checked.file_name}: same content as the current version; no version created")
         if checked.warnings and not confirm_warnings:
             raise DataError(f"{checked.file_name} 有 {len(checked.warnings)} 条警告，请逐条核对并确认后再提交",
                             f"{len(checked.warnings)} warning(s) need an explicit confirm")

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
-from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, as_text, column_width, looks_like_formula
+from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, as_text, column_width, looks_like_formula, printable
 
 ISSUES_SHEET = "问题清单"
 NOTES_SHEET = "处理说明"
@@ -30,7 +30,8 @@ COMMENT_CHARS = 1000  # Excel shows a comment box, not a scroll view; the full l
 
 
 def report_file_name(file_name: str) -> str:
-    return f"{PurePath(file_name).stem or '上传文件'}_校验报告.xlsx"
+    stem = "".join(ch for ch in PurePath(file_name.replace("\\", "/")).stem if ch.isprintable()).strip()
+    return f"{stem[:60] or '上传文件'}_校验报告.xlsx"
 
 
 class _Styles:
@@ -46,20 +47,22 @@ class _Styles:
         self.protos["wrap"].alignment = WRAP
 
     def cell(self, value, look: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = WriteOnlyCell(self.ws, value=printable(value))
         cell._style = copy(self.protos[look]._style)
         return as_text(cell)
 
 
 def _text(ws, value):
-    """A value for a write-only row: a formula-looking text becomes a cell kept as text (see xlsx.as_text)."""
+    """A value for a write-only row: a formula-looking text becomes a cell kept as text (see xlsx.as_text); control
+    characters are shown as symbols (xlsx.printable)."""
+    value = printable(value)
     return as_text(WriteOnlyCell(ws, value=value)) if looks_like_formula(value) else value
 
 
 def _header_row(ws, headers: list[str]) -> list[WriteOnlyCell]:
     cells = []
     for text in headers:
-        cell = as_text(WriteOnlyCell(ws, value=text))
+        cell = as_text(WriteOnlyCell(ws, value=printable(text)))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cells.append(cell)
@@ -177,7 +180,7 @@ def _raw_sheet(wb: Workbook, parsed: Parsed, issues: list[Issue]) -> None:
 def report_xlsx(parsed: Parsed | None, issues: list[Issue], notes: list[Note], file_name: str) -> bytes:
     """Sheets 问题清单, 处理说明 and, when the file could be read, 原始数据 with problem cells filled and commented."""
     wb = Workbook(write_only=True)
-    wb.properties.title = f"{file_name} 校验报告"
+    wb.properties.title = printable(f"{file_name} 校验报告")
     _issues_sheet(wb, issues)
     _notes_sheet(wb, notes)
     if parsed is not None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,6 +33,14 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 HEADER_FONT = Font(bold=True)
 MAX_WIDTH, MIN_WIDTH = 48, 6
 STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
+
+
+def printable(value):
+    """Text an .xlsx can hold: control characters openpyxl refuses (IllegalCharacterError) shown as their Unicode
+    control pictures (\\x07 → ␇), so any stored text, however it got there, exports without failing."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: chr(0x2400 + ord(m.group())), value)
+    return value
 
 
 def looks_like_formula(value) -> bool:
@@ -70,7 +78,7 @@ def _plain(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    return value
+    return printable(value)
 
 
 def _is_number(value) -> bool:
@@ -110,9 +118,9 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, *, units: dict[str, str] | N
     statuses = {status_column} if isinstance(status_column, str) else set(status_column or ())
     for line, font in ((title, Font(bold=True, size=13)), (as_of_line, Font(color="555555"))):
         if line:
-            ws.append([line])
+            ws.append([printable(line)])
             as_text(ws.cell(row=ws.max_row, column=1)).font = font
-    headers = [f"{col}（{units[col]}）" if units.get(col) else str(col) for col in frame.columns]
+    headers = [printable(f"{col}（{units[col]}）" if units.get(col) else str(col)) for col in frame.columns]
     ws.append(headers)
     header_row = ws.max_row
     for cell in ws[header_row]:

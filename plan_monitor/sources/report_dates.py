@@ -26,7 +26,8 @@ def is_year_end(day: date) -> bool:
 def report_dates(table: pa.Table) -> pa.Array:
     """统计截至 of each row, a blank read as its year's 12-31: the rule the views, the store and the checks share."""
     years = pc.cast(table["year"], pa.string())
-    fallback = pc.strptime(pc.binary_join_element_wise(years, pa.scalar(YEAR_END), "-"), "%Y-%m-%d", "s")
+    fallback = pc.strptime(pc.binary_join_element_wise(years, pa.scalar(YEAR_END), "-"), "%Y-%m-%d", "s",
+                           error_is_null=True)  # a year no date has (-31, 21023) names no report date
     return pc.coalesce(table["as_of"], pc.cast(pc.cast(fallback, pa.timestamp("s")), pa.date32()))
 
 

@@ -127,7 +127,10 @@ def test_cli_writes_act_as_the_local_admin_and_are_audited(home, monkeypatch, ca
     data = shutil.copytree(DEFAULT_DATA, tmp_path / "data")
     file = tmp_path / "江陵县.csv"
     lines = (DEFAULT_DATA / "village_2024-09-30.csv").read_text(encoding="utf-8").splitlines()
-    file.write_text("\n".join([lines[0], *[line for line in lines[1:] if "江陵县" in line]]) + "\n", encoding="utf-8")
+    rows = [line.split(",") for line in lines[1:] if "江陵县" in line]
+    cadres = lines[0].split(",").index("后备干部人数")
+    rows[0][cadres] = str(int(rows[0][cadres] or 0) + 1)  # one change: the same data again would store nothing
+    file.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
     code, out, err = run(monkeypatch, capsys, "ingest", str(file), "--data", str(data), "--user", "测试员", "--yes")
     assert code == 0, err
     assert "以本机管理员身份" in out

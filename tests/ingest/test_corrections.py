@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from plan_monitor.errors import NothingChanged
+
 from plan_monitor.cli import main
 from plan_monitor.engine import Engine
 from plan_monitor.ingest.corrections import similar
@@ -119,7 +121,9 @@ def test_a_missing_column_merge_keeps_it_replace_asks_then_clears(plan, data):
     merged = check(plan, data, body)
     assert merged.warnings == []
     assert merged.summary()[["修改", "未变", "删除"]].to_dict("records") == [{"修改": 0, "未变": 158, "删除": 0}]
-    commit(data, merged)
+    with pytest.raises(NothingChanged, match="内容与当前数据相同，未生成新版本"):  # nothing to store: no version
+        commit(data, merged)
+    assert open_store(data).head() == 0
     assert [r["income_wan"] for r in slice_rows(data, "沙市区", Q3)] == [r["income_wan"] for r in before]
 
     replaced = check(plan, data, body, mode="replace")
@@ -195,5 +199,8 @@ def test_cli_replace_needs_the_number_of_removals(capsys, data, tmp_path):
     capsys.readouterr()
     assert main([*args, "--confirm-removals", "1"]) == 0 and "上传方式：整体替换" in capsys.readouterr().out
     assert open_store(data).entries()[0]["mode"] == "replace"
-    assert main(["ingest", str(file), "--data", str(data), "--user", "测试员"]) == 0  # merge: nothing removed
-    assert open_store(data).entries()[1]["changes"]["removed"] == 0
+    capsys.readouterr()
+    # The same file again (as a merge: nothing removed, nothing changed): told so, no second version.
+    assert main(["ingest", str(file), "--data", str(data), "--user", "测试员"]) == 0
+    assert "沙市区.csv：内容与当前数据相同，未生成新版本" in capsys.readouterr().out
+    assert open_store(data).head() == 1

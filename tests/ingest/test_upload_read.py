@@ -209,7 +209,8 @@ REJECTS = [
     ("binary.csv", None, "文件内容不是文本表格"),
     ("renamed_xlsx.csv", None, "这是一个 Excel（.xlsx）"),
     ("old.xls", None, "另存为” .xlsx"),
-    ("notes.txt", None, "不支持的文件类型“.txt”"),
+    # .txt is read as text (Excel's "Unicode 文本" is a tab-separated .txt); a note is no table.
+    ("notes.txt", None, "没有找到表头"),
     ("no_header.csv", None, "没有找到表头"),
     ("missing_village.csv", None, "按“村（社区）情况统计表”读取，缺少必填列 “村（社区）”"),
     ("missing_village.csv", "village", "缺少必填列 “村（社区）”"),
@@ -224,6 +225,11 @@ def test_whole_file_rejections(name, template_key, message):
         read(name, template_key)
     assert message in info.value.zh
     assert info.value.en  # English too, for logs
+
+
+def test_unsupported_extension():
+    with pytest.raises(UploadError, match="不支持的文件类型“.docx”"):
+        read_upload("notes.docx", b"PK\x03\x04")
 
 
 def test_binary_without_nul_bytes_is_rejected():

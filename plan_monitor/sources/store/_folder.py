@@ -86,10 +86,24 @@ def _write_atomic(path: Path, write, step: str) -> None:
     _step(step)
 
 
+NAME_BYTES = 120  # the archived name's tail: file systems allow 255 bytes, and a Chinese character takes 3 in UTF-8
+_UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-8 bytes, never splitting a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
 def _safe_name(file_name: str) -> str:
-    """The uploaded file's own name, usable as the tail of an archive file name on any file system."""
-    name = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", Path(file_name.replace("\\", "/")).name).strip(" .")
-    return name[-80:] or "upload"
+    """The uploaded file's own name, usable as the tail of an archive file name on any file system: its last path
+    part, without control, invisible or path characters, cut by bytes (not characters) with its extension kept."""
+    name = _UNSAFE.sub("_", Path(file_name.replace("\\", "/")).name).strip(" .")
+    path = Path(name)
+    suffix = path.suffix if len(path.suffix.encode("utf-8")) <= 16 else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    stem = _cut(stem, NAME_BYTES - len(suffix.encode("utf-8"))).strip(" .")
+    return f"{stem}{suffix}" if stem else f"upload{suffix}"
 
 
 def _rounds(slices: set[Slice], table: str) -> set[tuple[str, int, object]]:
@@ -203,8 +217,14 @@ class FolderStore(Store):
             vid = len(entries) + 1
             parquet = f"versions/v{vid:06d}.parquet"
             kept = f"originals/v{vid:06d}-{sha[:8]}-{_safe_name(file_name)}"
-            _write_atomic(self.dir / parquet, lambda fh: pq.write_table(rows, fh, compression="zstd"), "parquet")
-            _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
+            try:
+                _write_atomic(self.dir / parquet, lambda fh: pq.write_table(rows, fh, compression="zstd"), "parquet")
+                _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
+            except BaseException:
+                # Nothing names these files yet: a failed commit leaves the store as it was, not for the next sweep.
+                for path in (self.dir / parquet, self.dir / kept):
+                    path.unlink(missing_ok=True)
+                raise
             entry = {
                 "id": vid, "kind": "upload", "user": user, "role": role, "at": _now(), "file_name": file_name,
                 "sha256": sha, "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
