@@ -108,10 +108,12 @@ st.markdown("#### 第五步　确认提交")
 if not checked.can_commit:
     st.info("存在错误，不能提交。")
     st.stop()
-if checked.unchanged:
+user = submitter("pm_user")
+# a file that changes nothing stops here, unless it covers counties outside the submitter's scope: then the write
+# service's refusal (the same as for any out-of-scope file) is what the submitter must read
+if checked.unchanged and not actor(user).outside(c for c in checked.rows["county"].to_pylist() if c is not None):
     st.info(f"{checked.file_name}：{UNCHANGED_ZH}。")
     st.stop()
-user = submitter("pm_user")
 confirmed = True
 if checked.warnings:
     confirmed = st.checkbox(f"我已核对以上 {len(checked.warnings)} 条警告，确认提交", key="pm_upload_confirm")

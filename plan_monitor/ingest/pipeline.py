@@ -42,6 +42,9 @@ class Checked:
     original: bytes = field(repr=False, default=b"")
     mode: str = MERGE  # 补充更正 (merge) or 整体替换 (replace): what the file does to the rows already stored
     result: pa.Table | None = None  # exactly what a commit would store: the new content of the file's slices
+    # (county, year, 统计截至) reports the file sends that the store does not hold yet: a new round is a report
+    # even when every figure equals the standing one (报送情况 counts it), so it is never "unchanged"
+    new_reports: int = 0
 
     @property
     def removed(self) -> int:
@@ -59,7 +62,7 @@ class Checked:
     @property
     def unchanged(self) -> bool:
         """Every unit of the file's slices would stay as it is: committing would only repeat the current version."""
-        return (self.changes is not None and len(self.changes) > 0
+        return (self.changes is not None and len(self.changes) > 0 and not self.new_reports
                 and bool((self.changes["status"] == "unchanged").all()))
 
     @property
@@ -124,4 +127,14 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
         issues.append(Issue("warning", "removed_units",
                             f"整体替换将删除 {len(removed)} 个单位（如 {examples}）：本文件没有，提交后自该统计截至起"
                             f"（本年度以后各期）不再计入；提交时须输入删除数 {len(removed)} 确认（可在“数据版本”中回退）"))
-    return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data, mode, resolved.rows)
+    return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data, mode, resolved.rows,
+                   _new_reports(rows.filter(placed), current))
+
+
+def _new_reports(rows: pa.Table, current: pa.Table) -> int:
+    """How many of the file's (county, year, 统计截至) reports the store does not hold yet."""
+    def keys(table: pa.Table) -> set:
+        dated = with_report_dates(table)
+        return set(zip(dated["county"].to_pylist(), dated["year"].to_pylist(), dated["as_of"].to_pylist()))
+    held = keys(reports(current)) if len(current) else set()
+    return len(keys(rows) - held)

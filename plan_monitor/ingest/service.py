@@ -51,12 +51,7 @@ class WriteService:
         if not checked.can_commit:
             raise DataError(f"{checked.file_name} 有 {len(checked.errors)} 个错误，不能提交；请按问题清单修改后重新上传",
                             f"{checked.file_name} has {len(checked.errors)} error(s); nothing was stored")
-        if checked.unchanged:
-            raise NothingChanged(f"{checked.file_name}：{UNCHANGED_ZH}",
-                                 f"{checked.file_name}: same content as the current version; no version created")
-        if checked.warnings and not confirm_warnings:
-            raise DataError(f"{checked.file_name} 有 {len(checked.warnings)} 条警告，请逐条核对并确认后再提交",
-                            f"{len(checked.warnings)} warning(s) need an explicit confirm")
+        # who may write comes first: an out-of-scope file is refused as such, even when it changes nothing
         _require(actor, "upload")
         others = actor.outside(c for c in checked.rows["county"].to_pylist() if c is not None)
         if others:
@@ -64,6 +59,12 @@ class WriteService:
                 f"{actor.name}（{ROLE_LABELS[actor.role]}）只能提交 {actor.scope_text} 的数据，{checked.file_name} 含有 "
                 f"{names(others)} 的数据；未提交，数据未作任何改动",
                 f"{actor.name} may write {sorted(actor.counties or ())} only; the file covers {others}")
+        if checked.unchanged:
+            raise NothingChanged(f"{checked.file_name}：{UNCHANGED_ZH}",
+                                 f"{checked.file_name}: same content as the current version; no version created")
+        if checked.warnings and not confirm_warnings:
+            raise DataError(f"{checked.file_name} 有 {len(checked.warnings)} 条警告，请逐条核对并确认后再提交",
+                            f"{len(checked.warnings)} warning(s) need an explicit confirm")
         if checked.removed and confirm_removals != checked.removed:
             typed = "未输入" if confirm_removals is None else f"输入的是 {confirm_removals}"
             raise DataError(f"整体替换将删除 {checked.removed} 个单位，请输入删除数 {checked.removed} 确认（{typed}）；未提交",

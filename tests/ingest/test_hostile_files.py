@@ -177,6 +177,25 @@ def test_the_same_file_twice_creates_no_second_version(plan, geo, data):
     assert folder_hash(data) == before
 
 
+def test_a_new_round_with_the_same_figures_is_a_report_not_a_repeat(plan, geo, data):
+    """荆州区's 2024-09-30 villages sent again for 2024-12-31 change no figure, but they are that round's report
+    (报送情况 counts it): a new version, not "内容与当前数据相同"."""
+    import csv
+
+    with open(DEFAULT_DATA / "village_2024-09-30.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    body = [[*r[:1], "2024-12-31", *r[2:]] for r in rows[1:] if r[2] == "荆州区"]
+    year_end = "\n".join(",".join(r) for r in [rows[0], *body]).encode("utf-8")
+    store = open_store(data)
+    checked = check_upload("荆州区.csv", year_end, plan, geo, store)
+    assert set(checked.changes["status"]) == {"unchanged"} and checked.new_reports == 1
+    assert not checked.unchanged
+    entry = WriteService(store).commit_upload(checked, CITY, confirm_warnings=True)
+    assert entry["id"] == 1 and store.head() == 1
+    repeat = check_upload("荆州区.csv", year_end, plan, geo, store)
+    assert repeat.new_reports == 0 and repeat.unchanged
+
+
 @pytest.mark.parametrize("key", ["zip_huge_part", "csv_stray_quote", "mixed_encoding"])
 def test_the_cli_says_the_message_without_a_traceback(key, data, tmp_path, capsys):
     case = CASES[key]
