@@ -11,6 +11,7 @@ tests/ingest/test_hostile_files.py and bench/hostile_bench.py.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -244,3 +245,11 @@ def corpus() -> list[Case]:
         Case("path_name", "../../etc/村\u202e名单\x07.csv", good_csv, "stored", "", "带路径和控制符的文件名"),
     ]
 
+
+def folder_hash(folder: Path) -> str:
+    """Every file under `folder`, names and bytes, as one digest: the store byte for byte before and after."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -3,13 +3,12 @@ zip-bomb .xlsx each get their Chinese message, no traceback, and nothing is comm
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.hostile_files import corpus
+from tests.hostile_files import corpus, folder_hash
 
 from .server import demo_copy, streamlit_server
 from .test_flows import open_page, settle, shot
@@ -26,14 +25,6 @@ def data_dir(tmp_path_factory) -> Path:
 def app_url(data_dir):
     with streamlit_server({"PLAN_MONITOR_DATA": str(data_dir)}) as url:
         yield url
-
-
-def folder_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.mark.parametrize("key", ["csv_stray_quote", "zip_huge_part"])

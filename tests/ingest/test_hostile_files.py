@@ -4,7 +4,6 @@ archived safely; every Excel export writes whatever text was read."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import shutil
@@ -27,20 +26,12 @@ from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.sources import open_store
 from plan_monitor.sources.store import _folder
 from plan_monitor.spec.geography import load_geography
-from tests.hostile_files import HEADER, ROWS, corpus, good_csv
+from tests.hostile_files import HEADER, ROWS, corpus, folder_hash, good_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = {case.key: case for case in corpus()}
 CITY = Actor("市委组织部 李统计")
 MEMORY_CEILING_MB = 600  # documented aim 500 MB (bench/README.md); measured about 330 MB for the whole corpus
-
-
-def folder_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")

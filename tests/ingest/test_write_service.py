@@ -5,9 +5,8 @@ county is refused too, and every entry records who made it and in which role."""
 from __future__ import annotations
 
 import csv
-import json
-import hashlib
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.present.history import version_table
 from plan_monitor.sources import StoreConflict, load_rosters, open_store
 from plan_monitor.spec.geography import load_geography
+from tests.hostile_files import folder_hash
 
 JIANGLING = Actor("江陵县 王分析", role="county_analyst", counties=frozenset({"江陵县"}))
 CITY = Actor("市委组织部 李统计")
@@ -32,14 +32,6 @@ def data(tmp_path) -> Path:
 @pytest.fixture
 def geo(plan):
     return load_geography(plan)
-
-
-def folder_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def county_report(*counties: str, bump: float = 1.0) -> bytes:
