@@ -61,8 +61,9 @@ class Monitor:
         of_year = {year: r for year, year_list in rounds.items() for r in year_list if r.as_of == as_of.get(year)}
         newer = {year: [r for r in year_list if r.as_of > of_year[year].as_of]
                  for year, year_list in rounds.items() if year in of_year}
-        card = compute_scorecard(plan, counted, geo, of_year, newer)
-        return cls(plan, geo, received, Engine.over_rosters(counted.tables), card, rounds, as_of, cutoff)
+        engine = Engine.over_rosters(counted.tables)  # one engine: the roster views' latest rows serve the drill-downs too
+        card = compute_scorecard(plan, counted, geo, of_year, newer, engine)
+        return cls(plan, geo, received, engine, card, rounds, as_of, cutoff)
 
 
     @cached_property
