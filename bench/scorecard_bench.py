@@ -101,7 +101,7 @@ def per_query(plan, rosters, repeats: int) -> list[tuple[str, float]]:
 
 # Run in a fresh process per tree (python -c WORKER TREE DATA TARGETS REPEATS): that tree's code on the data.
 WORKER = """
-import json, resource, statistics, sys, time
+import json, statistics, sys, time
 tree, data, targets, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 sys.path.insert(0, tree)
 from plan_monitor.metrics.scorecard import compute_scorecard
@@ -118,8 +118,9 @@ def timed(fn):
     return statistics.median(times), out
 load, rosters = timed(lambda: load_rosters(data))
 card, result = timed(lambda: compute_scorecard(plan, rosters))
-print(json.dumps({"load": load, "card": card, "card_rows": len(result.rows),
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM: this process's own peak (getrusage's maxrss would carry the forking parent's peak across exec)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"load": load, "card": card, "card_rows": len(result.rows), "peak_mib": hwm / 1024}))
 """
 
 
