@@ -4,8 +4,10 @@ go through it.
 
 Latest report wins once: an engine over rosters applies each roster view (queries/views/) at most once, the first
 time a catalog query uses it, into a table the view then reads; every later query of the computation (the
-measures, their village twins, the monitoring split) aggregates from that table instead of ranking the raw rows
-again."""
+measures, the monitoring split) aggregates from that table instead of ranking the raw rows again. A long-lived
+engine that answers one town at a time (the Monitor's drill-downs) keeps plain views instead: each query ranks only
+the rows of its town (DuckDB pushes the filter on the partition keys below the ranking) and no copy of the rows
+stays in memory."""
 
 from __future__ import annotations
 
@@ -30,12 +32,14 @@ class Engine:
             self._con.register(name, data)
 
     @classmethod
-    def over_rosters(cls, rosters: Mapping[str, pa.Table]) -> "Engine":
-        """An engine whose roster views (villages, towns, …; queries/views/) read the given current rows."""
+    def over_rosters(cls, rosters: Mapping[str, pa.Table], latest_once: bool = True) -> "Engine":
+        """An engine whose roster views (villages, towns, …; queries/views/) read the given current rows.
+        latest_once: materialise each view on first use (a computation running many queries over all rows);
+        False: plain views (an engine kept for small filtered queries)."""
         engine = cls({f"raw_{table}": _flagged(data) for table, data in rosters.items()})
         for view in VIEWS:  # identifiers from the catalog's allow-list, never from input
             engine._con.execute(f"CREATE VIEW {view} AS " + catalog().get(f"views/{view}").text)
-        engine._pending = set(VIEWS)
+        engine._pending = set(VIEWS) if latest_once else set()
         return engine
 
     def _materialise(self, views) -> None:

@@ -61,9 +61,10 @@ class Monitor:
         of_year = {year: r for year, year_list in rounds.items() for r in year_list if r.as_of == as_of.get(year)}
         newer = {year: [r for r in year_list if r.as_of > of_year[year].as_of]
                  for year, year_list in rounds.items() if year in of_year}
-        engine = Engine.over_rosters(counted.tables)  # one engine: the roster views' latest rows serve the drill-downs too
-        card = compute_scorecard(plan, counted, geo, of_year, newer, engine)
-        return cls(plan, geo, received, engine, card, rounds, as_of, cutoff)
+        card = compute_scorecard(plan, counted, geo, of_year, newer)
+        # the drill-downs' engine (one town per query) keeps plain views: no second copy of the rows in memory
+        return cls(plan, geo, received, Engine.over_rosters(counted.tables, latest_once=False), card, rounds, as_of,
+                   cutoff)
 
 
     @cached_property

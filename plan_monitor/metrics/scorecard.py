@@ -123,21 +123,23 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
 
 
 def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None,
-                      rounds: Mapping[int, Round] | None = None, newer: Mapping[int, list[Round]] | None = None,
-                      engine: Engine | None = None) -> Scorecard:
+                      rounds: Mapping[int, Round] | None = None, newer: Mapping[int, list[Round]] | None = None
+                      ) -> Scorecard:
     """The scorecard of some rows. With `rounds` (year → 统计截至, see metrics/rounds.py) every row of a year is
     judged at its round: time progress at the round's date, a county or town whose figure comes from an older
     report marked carried_from, the city row counting the counties whose figure is of the round. `newer`: the
-    rounds sent in part after each year's round, kept for the notes that say so. `engine`: one already over
-    these rosters (Engine.over_rosters), so that latest-report-wins applied here serves its later queries too."""
+    rounds sent in part after each year's round, kept for the notes that say so."""
     geo = geo or load_geography(plan)
-    engine = engine or Engine.over_rosters(rosters.tables)
-    measured = measure_rows(engine, plan)
-    engine.register("measure_rows", measured)
-    engine.register("rolled", engine.run("engine/rollup"))
-    for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
-        engine.register(name, table)
-    df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
+    engine = Engine.over_rosters(rosters.tables)  # latest report wins applied once, then every measure reads it
+    try:
+        measured = measure_rows(engine, plan)
+        engine.register("measure_rows", measured)
+        engine.register("rolled", engine.run("engine/rollup"))
+        for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
+            engine.register(name, table)
+        df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
+    finally:
+        engine.close()  # its latest rows are not kept: the scorecard is all that stays
     rounds = dict(rounds or {})
     df = _with_rounds(df, measured.to_pandas(), {year: r.as_of for year, r in rounds.items()})
     return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo, rounds, dict(newer or {}))

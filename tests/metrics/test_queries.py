@@ -338,3 +338,7 @@ def test_engine_applies_latest_report_wins_once_per_view_on_first_use():
     key = lambda t: sorted(t.to_pylist(), key=lambda r: (r["year"], r["county"], r["town"] or ""))  # noqa: E731
     assert key(first) == key(again) == key(Engine.over_rosters(make_rosters(village=INCOME).tables)
                                             .run("measures/income_share", {"threshold_wan": 20}))
+    # an engine kept for one-town drill-downs keeps plain views: no copy of the rows
+    views_only = Engine.over_rosters(make_rosters(village=INCOME).tables, latest_once=False)
+    assert key(views_only.run("measures/income_share", {"threshold_wan": 20})) == key(first)
+    assert views_only._con.sql("SELECT table_name FROM duckdb_tables()").fetchall() == []  # noqa: SLF001
