@@ -43,5 +43,6 @@ else:
     xlsx_button(attention_export(attention), f"{year}年需关注的指标和县（市、区）", note, f"需关注_{year}")
 
 st.markdown("### 全部指标完成情况")
-xlsx_button(scorecard_export(m.card.select()), f"{m.plan.plan.name} 目标完成情况（各年度、各层级）",
-            export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")
+# the whole scorecard's table (every level and year) is built only when the file is asked for
+xlsx_button(lambda: scorecard_export(m.card.select()), f"{m.plan.plan.name} 目标完成情况（各年度、各层级）",
+            lambda: export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")

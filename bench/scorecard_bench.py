@@ -1,21 +1,34 @@
 """Scorecard benchmark: demo data at several scales, timed side by side in one run.
 
     .venv/bin/python bench/scorecard_bench.py [--scales municipal,provincial] [--national] [--repeats N]
-                                              [--breakdown] [--keep DIR]
+                                              [--breakdown] [--keep DIR] [--baseline GIT_REF [--rounds R]]
 
 For each scale it writes the deterministic demo data (plan_monitor.demo.generate) into a temporary folder, then
 times load_rosters and compute_scorecard: one warm-up call each, then the median of N timed calls. The table
 shows input rows, scorecard rows, seconds and ratios relative to the municipal scale (or the first scale run).
 --breakdown times the steps inside compute_scorecard (same calls, in the same order) to show which dominates.
-The national scale (~600k villages × 5 reports) only runs with --national.
+The national scale (~600k villages × 5 reports) only runs with --national. With --keep DIR, data already
+generated under DIR/<scale> is reused (the national set takes ~10 minutes to generate).
+
+--baseline GIT_REF also times the code at that commit (extracted with `git archive` into a temporary folder) on the
+same data, side by side: R rounds (default 3), alternating which tree goes first, each round a fresh process per
+tree timing load_rosters and compute_scorecard (warm-up, then the median of N calls) and a cold CLI `scorecard`
+(CSV to a file, wall time of the whole process). Ratios baseline / this tree are paired round by round (median of
+the rounds); the CLI outputs of both trees are compared byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
+import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from datetime import datetime
@@ -56,7 +69,8 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
     for i in range(repeats + 1):  # the first pass is the warm-up
         geo = step("load_geography", lambda: load_geography(plan))
         engine = step("Engine.over_rosters(rosters.tables): register + views", lambda: Engine.over_rosters(rosters.tables))
-        rows = step(f"measure_rows ({len(plan.indicators)} queries)", lambda: measure_rows(engine, plan))
+        rows = step(f"measure_rows ({len(plan.indicators)} queries, latest report wins once per view)",
+                    lambda: measure_rows(engine, plan))
         engine.register("measure_rows", rows)
         rolled = step("rollup.sql", lambda: engine.run("engine/rollup"))
         engine.register("rolled", rolled)
@@ -85,6 +99,82 @@ def per_query(plan, rosters, repeats: int) -> list[tuple[str, float]]:
     return out
 
 
+# Run in a fresh process per tree (python -c WORKER TREE DATA TARGETS REPEATS): that tree's code on the data.
+WORKER = """
+import json, statistics, sys, time
+tree, data, targets, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+sys.path.insert(0, tree)
+from plan_monitor.metrics.scorecard import compute_scorecard
+from plan_monitor.sources import load_rosters
+from plan_monitor.spec.plan import load_plan
+plan = load_plan(targets)
+def timed(fn):
+    out = fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+load, rosters = timed(lambda: load_rosters(data))
+card, result = timed(lambda: compute_scorecard(plan, rosters))
+# VmHWM: this process's own peak (getrusage's maxrss would carry the forking parent's peak across exec)
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"load": load, "card": card, "card_rows": len(result.rows), "peak_mib": hwm / 1024}))
+"""
+
+
+def extract(ref: str, into: Path) -> Path:
+    """The tree of a commit of this repository, written into a folder (git archive; the repository is untouched)."""
+    raw = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def side_by_side(trees: dict[str, Path], data: Path, targets: str, repeats: int, rounds: int, out: Path) -> dict:
+    """Each tree's timings on the data, `rounds` times, alternating which tree runs first."""
+    runs: dict[str, list[dict]] = {name: [] for name in trees}
+    digests: dict[str, set[str]] = {name: set() for name in trees}
+    env = dict(os.environ)
+
+    def cli(tree: Path, csv: Path) -> float:
+        start = time.perf_counter()
+        with csv.open("wb") as fh:
+            subprocess.run([sys.executable, "-m", "plan_monitor", "scorecard", "--data", str(data), "--targets",
+                            targets], cwd=tree, check=True, stdout=fh, env=env)
+        return time.perf_counter() - start
+
+    for name, tree in trees.items():  # untimed: byte-compiles each tree and warms the file cache
+        cli(tree, out / "cli-warmup.csv")
+    for i in range(rounds):
+        order = list(trees) if i % 2 == 0 else list(trees)[::-1]
+        for name in order:
+            tree = trees[name]
+            done = subprocess.run([sys.executable, "-c", WORKER, str(tree), str(data), targets, str(repeats)],
+                                  check=True, capture_output=True, text=True, env=env)
+            run = json.loads(done.stdout.strip().splitlines()[-1])
+            csv = out / f"cli-{name.replace(' ', '_')}.csv"
+            run["cli"] = cli(tree, csv)
+            digests[name].add(hashlib.sha256(csv.read_bytes()).hexdigest())
+            runs[name].append(run)
+    return {"runs": runs, "identical": len(set().union(*digests.values())) == 1}
+
+
+def print_side_by_side(scale: str, ref: str, result: dict) -> None:
+    base, this = result["runs"]["baseline"], result["runs"]["this tree"]
+    print(f"\n{scale}: baseline {ref} vs this tree, {len(base)} rounds (median; ratio = baseline / this tree, "
+          f"paired by round); CLI output identical: {'yes' if result['identical'] else 'NO'}\n")
+    print("| measure | baseline s | this tree s | ratio |\n|---|---:|---:|---:|")
+    for key, label in (("load", "load_rosters"), ("card", "compute_scorecard (warm)"), ("cli", "CLI scorecard, cold process")):
+        ratios = [b[key] / t[key] for b, t in zip(base, this)]
+        print(f"| {label} | {statistics.median(r[key] for r in base):.3f} | "
+              f"{statistics.median(r[key] for r in this):.3f} | {statistics.median(ratios):.2f}× |")
+    print(f"| peak memory of the timing process, MiB | {max(r['peak_mib'] for r in base):.0f} | "
+          f"{max(r['peak_mib'] for r in this):.0f} | |")
+    print(f"| scorecard rows | {base[0]['card_rows']:,} | {this[0]['card_rows']:,} | |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="municipal,provincial",
@@ -94,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--targets", default=str(ROOT / "targets.yaml"))
     parser.add_argument("--breakdown", action="store_true", help="time the steps inside compute_scorecard")
-    parser.add_argument("--keep", default=None, help="write the demo data under this folder instead of a temp dir")
+    parser.add_argument("--keep", default=None, help="write the demo data under this folder instead of a temp dir "
+                        "(data already there is reused)")
+    parser.add_argument("--baseline", default=None, help="also time this git commit side by side (e.g. main)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per tree with --baseline (default 3)")
     args = parser.parse_args(argv)
 
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
@@ -116,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         for scale in scales:
             out = base / scale
             start = time.perf_counter()
-            counts = generate(plan, out, scale, args.seed)
+            reused = args.keep and out.is_dir() and any(out.glob("village_*"))
+            counts = "reused" if reused else generate(plan, out, scale, args.seed)
             gen_s = time.perf_counter() - start
             load_s, _, rosters = timed(lambda: load_rosters(out), args.repeats)
             card_s, card_times, card = timed(lambda: compute_scorecard(plan, rosters), args.repeats)
@@ -126,6 +220,14 @@ def main(argv: list[str] | None = None) -> int:
                             "card_rows": len(card.rows), "gen": gen_s, "load": load_s, "card": card_s,
                             "card_range": (min(card_times), max(card_times)), "rosters": rosters})
             print(f"  {scale}: generated {counts} in {gen_s:.1f} s", flush=True)
+
+        if args.baseline:
+            print(f"\nload average before the side-by-side runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            trees = {"baseline": extract(args.baseline, base / "baseline-tree"), "this tree": ROOT}
+            for r in results:
+                side = side_by_side(trees, base / r["scale"], args.targets, args.repeats, args.rounds, base)
+                print_side_by_side(r["scale"], args.baseline, side)
+            print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
         ref = next((r for r in results if r["scale"] == "municipal"), results[0])
         print(f"\nratios (×) relative to {ref['scale']}\n")

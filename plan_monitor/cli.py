@@ -203,7 +203,7 @@ def _demo(args) -> int:
 def _scorecard(args) -> int:
     from plan_monitor.metrics.monitor import Monitor
     from plan_monitor.metrics.scorecard import latest_as_of
-    from plan_monitor.outputs.export_table import scorecard_table, scorecard_xlsx
+    from plan_monitor.outputs.export_table import scorecard_csv, scorecard_table, scorecard_xlsx
     from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
@@ -213,11 +213,10 @@ def _scorecard(args) -> int:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
     card = Monitor.build(args.targets, args.data, _round_date(args.round)).card
     rows = card.select(year=args.year, level=args.level)
-    table = scorecard_table(rows)
     if args.format == "csv":
-        text = table.to_csv(index=False, lineterminator="\n")
-        _emit(text, args.out)
+        _emit(scorecard_csv(rows), args.out)  # scorecard_table(rows).to_csv(…), formatted column by column
     elif args.format == "json":
+        table = scorecard_table(rows)
         records = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
         meta = {"plan": plan.plan.name, "demo_data": card.is_demo, "data_version": card.data_version}
         _emit(json.dumps({"meta": meta, "rows": records}, ensure_ascii=False, indent=1, default=str) + "\n", args.out)

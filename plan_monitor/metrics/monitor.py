@@ -62,7 +62,9 @@ class Monitor:
         newer = {year: [r for r in year_list if r.as_of > of_year[year].as_of]
                  for year, year_list in rounds.items() if year in of_year}
         card = compute_scorecard(plan, counted, geo, of_year, newer)
-        return cls(plan, geo, received, Engine.over_rosters(counted.tables), card, rounds, as_of, cutoff)
+        # the drill-downs' engine (one town per query) keeps plain views: no second copy of the rows in memory
+        return cls(plan, geo, received, Engine.over_rosters(counted.tables, latest_once=False), card, rounds, as_of,
+                   cutoff)
 
 
     @cached_property

@@ -130,13 +130,16 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     report marked carried_from, the city row counting the counties whose figure is of the round. `newer`: the
     rounds sent in part after each year's round, kept for the notes that say so."""
     geo = geo or load_geography(plan)
-    engine = Engine.over_rosters(rosters.tables)
-    measured = measure_rows(engine, plan)
-    engine.register("measure_rows", measured)
-    engine.register("rolled", engine.run("engine/rollup"))
-    for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
-        engine.register(name, table)
-    df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
+    engine = Engine.over_rosters(rosters.tables)  # latest report wins applied once, then every measure reads it
+    try:
+        measured = measure_rows(engine, plan)
+        engine.register("measure_rows", measured)
+        engine.register("rolled", engine.run("engine/rollup"))
+        for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
+            engine.register(name, table)
+        df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
+    finally:
+        engine.close()  # its latest rows are not kept: the scorecard is all that stays
     rounds = dict(rounds or {})
     df = _with_rounds(df, measured.to_pandas(), {year: r.as_of for year, r in rounds.items()})
     return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo, rounds, dict(newer or {}))
@@ -146,29 +149,42 @@ def _with_rounds(df: pd.DataFrame, measured: pd.DataFrame, rounds: Mapping[int, 
     """round: the 统计截至 a row is judged at; carried_from: on county and town rows whose figure comes from an
     older report of the year (沿用), that report's date; on city rows counties_reported, the counties whose
     figure is of the round, and counties_carried, those whose figure comes from an older report."""
-    df["round"] = pd.to_datetime(df["year"].map(lambda y: rounds.get(int(y))))
+    df["round"] = _round_of(df["year"], rounds)
     as_of = pd.to_datetime(df["as_of"])
     older = df["level"].isin(["county", "town"]) & as_of.notna() & df["round"].notna() & (as_of < df["round"])
     df["carried_from"] = as_of.where(older)
+    measured = measured.assign(as_of=pd.to_datetime(measured["as_of"]))  # max over timestamps, not Python dates
     latest = measured.groupby(["indicator_id", "year", "county"])["as_of"].max().reset_index()
-    latest["round"] = pd.to_datetime(latest["year"].map(lambda y: rounds.get(int(y))))
+    latest["round"] = _round_of(latest["year"], rounds)
     dated = latest["round"].notna() & latest["as_of"].notna()
-    is_fresh = pd.to_datetime(latest["as_of"]) >= latest["round"]
-    keys = list(zip(df["indicator_id"], df["year"]))
+    is_fresh = latest["as_of"] >= latest["round"]
+    keys = pd.MultiIndex.from_arrays([df["indicator_id"], df["year"]])
     city = (df["level"] == "city") & df["round"].notna()
     for column, part in (("counties_reported", latest[dated & is_fresh]), ("counties_carried", latest[dated & ~is_fresh])):
         counts = part.groupby(["indicator_id", "year"]).size()
-        df[column] = pd.array([counts.get(k, 0) for k in keys], dtype="Int64")
+        df[column] = pd.array(counts.reindex(keys, fill_value=0).to_numpy(), dtype="Int64")
         df[column] = df[column].where(city)
     return df
 
 
+def _round_of(years: pd.Series, rounds: Mapping[int, date]) -> pd.Series:
+    """Each row's round date (NaT without one), looked up once per distinct year."""
+    distinct = pd.unique(years)
+    lookup = pd.Series([rounds.get(int(y)) for y in distinct], index=distinct, dtype=object)
+    return pd.to_datetime(pd.Series(lookup.reindex(years).to_numpy(), index=years.index, dtype=object))
+
+
+def _meta(ids: pd.Series, values: Mapping[str, object]) -> pd.Series:
+    """One indicator attribute per row, looked up per distinct indicator (no Python call per row)."""
+    codes, uniques = pd.factorize(ids)
+    return pd.Series([values[k] for k in uniques]).take(codes).set_axis(ids.index)
+
+
 def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     meta = {i.id: i for i in plan.indicators}
-    df["indicator"] = df["indicator_id"].map(lambda k: meta[k].name)
-    df["unit"] = df["indicator_id"].map(lambda k: meta[k].unit)
-    for name in ("kind", "direction", "measure"):
-        df[name] = df["indicator_id"].map(lambda k, f=name: getattr(meta[k], f))
+    for column, attr in (("indicator", "name"), ("unit", "unit"), ("kind", "kind"), ("direction", "direction"),
+                         ("measure", "measure")):
+        df[column] = _meta(df["indicator_id"], {k: getattr(i, attr) for k, i in meta.items()})
     df["as_of"] = pd.to_datetime(df["as_of"])
     first, last = plan.years[0], plan.years[-1]
     base_rows = df[df["year"] < first].copy()
@@ -202,7 +218,7 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([base_rows, rows], ignore_index=True)
     level_order = {"city": 0, "county": 1, "town": 2}
     order = [i.id for i in plan.indicators]
-    out = out.assign(_i=out["indicator_id"].map(order.index), _l=out["level"].map(level_order))
+    out = out.assign(_i=out["indicator_id"].map({k: n for n, k in enumerate(order)}), _l=out["level"].map(level_order))
     return out.sort_values(["_i", "year", "_l", "county", "town"], na_position="first").drop(columns=["_i", "_l"]).reset_index(drop=True)
 
 
@@ -225,9 +241,9 @@ def _mark_missing(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
     count = rows["missing_counties"].where(by_county, rows["missing_units"]).fillna(0).astype(int)
     incomplete = rows["missing_units"].fillna(0) > 0
     unknown = incomplete & rows["actual"].isna()
-    rows["missing_note"] = pd.Series([
-        "未填报" if u else f"不含 {c} 个{n}（未填报）" if i else None
-        for u, i, c, n in zip(unknown, incomplete, count, noun)], index=rows.index, dtype=object)
+    partial = ("不含 " + count.astype(str) + " 个" + noun.astype(str) + "（未填报）").astype(object)
+    rows["missing_note"] = pd.Series(np.where(unknown, "未填报", np.where(incomplete, partial, None)),
+                                     index=rows.index, dtype=object)
     partial_sum = incomplete & rows["kind"].isin(SUM_KINDS)
     for col in ("status", "status_label", "pace", "pace_label"):
         rows[col] = rows[col].where(~partial_sum, None)

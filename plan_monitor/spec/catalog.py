@@ -8,7 +8,7 @@ must declare:
              town, num, den, missing, as_of, where `missing` counts the units whose needed input is blank (missing
              is not zero: such a unit is left out of num and den, and the scorecard says the figure is partial)
   units/     the village-level drill-down twin of a measure of the same name: purpose, grain, reads
-  views/     one roster table as queries see it (latest report wins): purpose, grain
+  views/     one roster table as queries see it (latest report wins, applied once per engine): purpose, grain
   checks/    one upload audit, returning the offending rows: purpose, grain, template, severity
   engine/    machinery (macros, roll-up, scorecard, completeness): purpose, grain
 
@@ -61,6 +61,7 @@ class SqlFile:
     reads: tuple[str, ...] = ()  # roster views a measure or unit twin reads
     templates: tuple[str, ...] | None = None  # checks: template keys it applies to; None = every template
     severity: str | None = None  # checks: error (blocks the commit) or warning (needs a confirm)
+    views: tuple[str, ...] = ()  # roster views the body uses, in any folder (for measures and units: = reads)
 
     @property
     def folder(self) -> str:
@@ -140,13 +141,14 @@ def parse_file(path: Path, name: str) -> tuple[SqlFile | None, list[str]]:
         problems.append(f"{rel}: 度量须返回 missing 列（填报单位中该项空白的单位数，无可空白的输入时写 0::DOUBLE AS missing）"
                         " / a measure must return a `missing` column")
     reads: tuple[str, ...] = ()
+    views = tuple(v for v in VIEWS if re.search(rf"\b{v}\b", body)) if folder != "views" else ()
     if folder in ("measures", "units") and keys.get("reads"):
         reads = tuple(r.strip() for r in keys["reads"].split(",") if r.strip())
         unknown = [r for r in reads if r not in VIEWS]
         if unknown:
             problems.append(f"{rel}: reads 中的 {', '.join(unknown)} 不是报表视图 / not a roster view; "
                             f"可用 / use: {', '.join(VIEWS)}")
-        used = {v for v in VIEWS if re.search(rf"\b{v}\b", body)}
+        used = set(views)
         if used != set(reads) and not unknown:
             problems.append(f"{rel}: reads 声明 {', '.join(reads)}，SQL 实际读取 {', '.join(sorted(used)) or '无'} / "
                             "reads must list exactly the views the body uses")
@@ -165,7 +167,7 @@ def parse_file(path: Path, name: str) -> tuple[SqlFile | None, list[str]]:
             problems.append(f"{rel}: severity “{severity}” 只能是 error 或 warning / must be error or warning")
     if problems:
         return None, problems
-    return SqlFile(name, text, keys["purpose"], grain, params, reads, templates, severity), []
+    return SqlFile(name, text, keys["purpose"], grain, params, reads, templates, severity, views), []
 
 
 def load_catalog(root: Path = QUERIES_DIR) -> Catalog:

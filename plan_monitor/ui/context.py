@@ -154,7 +154,7 @@ def monitor() -> tuple[Monitor, int]:
     _restore_view()
     full = cached_monitor()
     years = full.plan.years
-    year = qp("year", years, full.latest_year())
+    year = qp("year", years, memo(full, ("latest_year",), full.latest_year))
     year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
     rounds = full.year_rounds.get(year, [])
     options = [r.as_of.isoformat() for r in rounds]
@@ -188,10 +188,10 @@ def header(m: Monitor, year: int, title: str) -> None:
     and the 示例数据 mark on every page."""
     demo = '<span class="pm-badge pm-demo">示例数据</span>' if m.card.is_demo else ""
     st.markdown(f"## {escape(title)}{demo}", unsafe_allow_html=True)
-    as_of = m.card.data_as_of(year)
+    as_of = memo(m, ("data_as_of", year), lambda: m.card.data_as_of(year))  # full-frame filters: once per Monitor
     st.markdown(f'<div class="pm-meta">{escape(m.plan.plan.name)} · {year}年 · 数据截至 {fmt_date(as_of)}'
                 f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
-    note = round_note(m.card, year)
+    note = memo(m, ("round_note", year), lambda: round_note(m.card, year))
     if note:  # a round some counties have not sent: counted from their older report, or a newer one waiting
         st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{escape(note)}，'
                     f'详见“报送情况”</div>', unsafe_allow_html=True)

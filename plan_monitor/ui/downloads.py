@@ -51,14 +51,30 @@ def audited(build: Callable[[], bytes | str], file_name: str, what: str,
     return run
 
 
-def xlsx_button(table: ExportTable | pd.DataFrame, title: str, note: str, name: str,
+Table = ExportTable | pd.DataFrame
+
+
+def xlsx_button(table: Table | Callable[[], Table], title: str, note: str | Callable[[], str], name: str,
                 label: str = "下载 Excel", sheet: str = "数据") -> None:
-    """A table as an .xlsx file with its title and 数据截至 line (note) above the header."""
-    if isinstance(table, pd.DataFrame):
-        table = ExportTable(table, sheet)
+    """A table as an .xlsx file with its title and 数据截至 line (note) above the header. The table and the note
+    may be given as functions that make them: they then run only on click (the whole scorecard's table is too big
+    to build on every rerun of the page)."""
     file_name = f"{_file_name(name)}.xlsx"
-    st.download_button(label, data=audited(lambda: table.xlsx(title, note), file_name, title), file_name=file_name,
-                       mime=XLSX_MIME, on_click="ignore", key=f"xlsx_{name}", icon=":material/download:")
+    st.download_button(label, data=audited(xlsx_file(table, title, note, sheet), file_name, title),
+                       file_name=file_name, mime=XLSX_MIME, on_click="ignore", key=f"xlsx_{name}",
+                       icon=":material/download:")
+
+
+def xlsx_file(table: Table | Callable[[], Table], title: str, note: str | Callable[[], str],
+              sheet: str = "数据") -> Callable[[], bytes]:
+    """The function that makes xlsx_button's file, building a table or note given as a function only when called."""
+
+    def build() -> bytes:
+        made = table() if callable(table) else table
+        made = ExportTable(made, sheet) if isinstance(made, pd.DataFrame) else made
+        return made.xlsx(title, note() if callable(note) else note)
+
+    return build
 
 
 def chart_buttons(fig: go.Figure, name: str, title: str | None = None, note: str | None = None) -> None:

@@ -316,3 +316,29 @@ def test_engine_binds_only_the_parameters_a_query_names_and_requires_them():
     assert out.num_rows == 3
     with pytest.raises(KeyError, match="threshold_wan"):
         engine.run("measures/income_share", {})
+
+
+def test_engine_applies_latest_report_wins_once_per_view_on_first_use():
+    """The first query reading a roster view materialises its latest rows; later queries of the same engine read
+    that table (same rows), and a view no query has used is never materialised."""
+    from inline_rosters import make_rosters
+    from plan_monitor.engine import Engine
+
+    engine = Engine.over_rosters(make_rosters(village=INCOME).tables)
+
+    def tables():
+        return sorted(r[0] for r in engine._con.sql("SELECT table_name FROM duckdb_tables()").fetchall())  # noqa: SLF001
+
+    assert tables() == []
+    first = engine.run("measures/income_share", {"threshold_wan": 20})
+    assert tables() == ["latest_villages"]
+    again = engine.run("measures/income_share", {"threshold_wan": 20})
+    engine.run("measures/reserve_cadres_below", {"min_cadres": 1, "under30": False})
+    assert tables() == ["latest_villages"]
+    key = lambda t: sorted(t.to_pylist(), key=lambda r: (r["year"], r["county"], r["town"] or ""))  # noqa: E731
+    assert key(first) == key(again) == key(Engine.over_rosters(make_rosters(village=INCOME).tables)
+                                            .run("measures/income_share", {"threshold_wan": 20}))
+    # an engine kept for one-town drill-downs keeps plain views: no copy of the rows
+    views_only = Engine.over_rosters(make_rosters(village=INCOME).tables, latest_once=False)
+    assert key(views_only.run("measures/income_share", {"threshold_wan": 20})) == key(first)
+    assert views_only._con.sql("SELECT table_name FROM duckdb_tables()").fetchall() == []  # noqa: SLF001
