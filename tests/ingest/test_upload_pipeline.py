@@ -20,6 +20,7 @@ from plan_monitor.paths import DEFAULT_DATA, ROOT
 from plan_monitor.sources import load_rosters, open_store
 from plan_monitor.sources.tables import reports
 from plan_monitor.spec.geography import load_geography
+from tests.hostile_files import folder_hash
 
 UPLOADS = ROOT / "tests" / "data" / "uploads"
 
@@ -29,14 +30,6 @@ def data(tmp_path) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, folder)
     return folder
-
-
-def folder_hash(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def ingest(capsys, data: Path, file: Path, *extra) -> tuple[int, str, str]:
