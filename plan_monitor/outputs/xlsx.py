@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.present.format import POINTS
 from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.outputs.safe_text import printable  # noqa: F401  (re-exported for the other .xlsx writers)
 
 # Tab and CR are on OWASP's CSV-injection list. The full-width signs are a precaution against IME-typed input:
 # a name starting with one is odd anyway and only gains a visible quote.
@@ -33,14 +34,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 HEADER_FONT = Font(bold=True)
 MAX_WIDTH, MIN_WIDTH = 48, 6
 STATUS_BY_LABEL = {label: code for code, label in STATUS_LABELS.items()}
-
-
-def printable(value):
-    """Text an .xlsx can hold: control characters openpyxl refuses (IllegalCharacterError) shown as their Unicode
-    control pictures (\\x07 → ␇), so any stored text, however it got there, exports without failing."""
-    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: chr(0x2400 + ord(m.group())), value)
-    return value
 
 
 def looks_like_formula(value) -> bool:

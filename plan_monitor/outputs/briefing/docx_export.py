@@ -25,6 +25,7 @@ from lxml import etree
 
 from plan_monitor.outputs.briefing.bulletin import Bulletin, bulletin
 from plan_monitor.outputs.briefing.deck import Deck
+from plan_monitor.outputs.safe_text import printable_fields
 
 LATIN = "Times New Roman"
 BODY = "仿宋"
@@ -202,6 +203,7 @@ def _table(doc, b: Bulletin) -> None:
 
 def bulletin_docx(deck: Deck) -> bytes:
     """The 情况通报 draft for `deck` as .docx bytes."""
+    deck = printable_fields(deck)  # any stored text, control characters included, exports without failing
     b = bulletin(deck)
     doc = Document()
     _defaults(doc)

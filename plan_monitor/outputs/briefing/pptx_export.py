@@ -20,6 +20,7 @@ from pptx.util import Inches, Pt
 
 from plan_monitor.metrics.trajectory import ATTENTION, NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
+from plan_monitor.outputs.safe_text import printable, printable_fields
 from plan_monitor.outputs.briefing.pptx_layout import (
     BODY_H,
     BODY_TOP,
@@ -70,6 +71,8 @@ def deck_pptx(deck: Deck, notes: list[str] | None = None) -> bytes:
     `notes`, one per slide, become the speaker notes."""
     if notes is not None and len(notes) != len(deck.slides):
         raise ValueError(f"{len(notes)} notes for {len(deck.slides)} slides")
+    deck = printable_fields(deck)  # any stored text, control characters included, exports without failing
+    notes = None if notes is None else [printable(n) for n in notes]
     prs = new_presentation()
     layout = prs.slide_layouts[TITLE_ONLY_LAYOUT]
     for number, spec in enumerate(deck.slides, start=1):
