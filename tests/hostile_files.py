@@ -227,7 +227,7 @@ def corpus() -> list[Case]:
              "含有控制字符 U+001B（不可见，无法入库）；请删除该字符后重新上传（常见于从网页或其他系统复制的内容）",
              "名称含 ESC"),
         Case("csv_nul", "空字符.csv", lambda: csv_text(_with(0, VILLAGE, "谭场\x00村")).encode("utf-8"), "refused",
-             "空字符.csv：文件内容不是文本表格（可能是其他文件改了扩展名）；请在 Excel/WPS 中打开原表，另存为 .xlsx 或 CSV 后上传",
+             "空字符.csv：第 2 行含有空字符（U+0000，不可见，无法入库）；请在 Excel/WPS 中删除该字符（常见于从其他系统复制的名称）后重新上传",
              "名称含 NUL"),
         Case("csv_zero_width", "零宽.csv", lambda: csv_text(_with(1, VILLAGE, "谭场\u200b村")).encode("utf-8"), "error",
              "“沙市区 中山路街道 谭场村”在本文件中重复出现（第 2、3 行），请只保留一行", "零宽空格造出的重复村"),
@@ -236,6 +236,8 @@ def corpus() -> list[Case]:
         Case("utf16_tabs", "Unicode 文本.txt",
              lambda: codecs.BOM_UTF16_LE + csv_text(ROWS, "\t").replace("\n", "\r\n").encode("utf-16-le"),
              "stored", "", "Excel“Unicode 文本”（UTF-16、制表符）"),
+        Case("utf16_no_bom", "无BOM.txt", lambda: csv_text(ROWS, "\t").replace("\n", "\r\n").encode("utf-16-le"),
+             "stored", "", "UTF-16 无 BOM（制表符）"),
         Case("mixed_encoding", "混合编码.csv",
              lambda: csv_text(ROWS[:2]).encode("utf-8") + ",".join(ROWS[2]).encode("gbk") + b"\n", "refused",
              "混合编码.csv：文件中混用了两种编码：第 1 行是 UTF-8 编码，第 4 行起有 GBK（GB18030）编码的内容；"

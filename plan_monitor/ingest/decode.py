@@ -42,7 +42,15 @@ def decode_csv_bytes(file_name: str, data: bytes) -> tuple[str, str, Note]:
                 raise _binary(file_name) from exc
             return _checked(file_name, text), codec, _note(label)
     if b"\x00" in data:
-        raise _binary(file_name)
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            codec, label = utf16
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise _binary(file_name) from exc
+            return _checked(file_name, text), codec, _note(label)
+        raise _nul(file_name, data)
     try:
         return _checked(file_name, data.decode("utf-8")), "utf-8", _note(_LABELS["utf-8"])
     except UnicodeDecodeError as exc:
@@ -60,6 +68,41 @@ def decode_csv_bytes(file_name: str, data: bytes) -> tuple[str, str, Note]:
     if utf8_line is not None:
         raise _mixed(file_name, utf8_line, data.count(b"\n", 0, bad_at) + 1)
     return _checked(file_name, text), "gb18030", _note(_LABELS["gb18030"])
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without its BOM (some exports from other systems): in a table every line has ASCII tabs,
+    commas, digits or line breaks, whose second (LE) or first (BE) byte is 0, so one byte position is mostly NUL
+    and the other hardly ever. Text in an 8-bit encoding has no NUL at all, a binary file NULs in both positions."""
+    sample = data[:65536]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for zeros, other, codec, label in ((odd, even, "utf-16-le", "UTF-16 LE（无 BOM）"),
+                                       (even, odd, "utf-16-be", "UTF-16 BE（无 BOM）")):
+        if zeros >= half * 0.2 and other == 0:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            if "\n" in text and ("\t" in text or "," in text) and "\x00" not in text:
+                return codec, label
+    return None
+
+
+def _nul(file_name: str, data: bytes) -> UploadError:
+    """A text file with a few NUL bytes (a name pasted from another system) is not a binary file: name the line."""
+    count = data.count(b"\x00")
+    if count > 16:
+        return _binary(file_name)
+    line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+    return UploadError(
+        f"{file_name}：第 {line} 行含有空字符（U+0000，不可见，无法入库）"
+        + (f"，全文件共 {count} 处" if count > 1 else "")
+        + "；请在 Excel/WPS 中删除该字符（常见于从其他系统复制的名称）后重新上传",
+        f"{file_name}: NUL byte(s) in line {line} ({count} in all)",
+    )
 
 
 def _has_chinese(text: str) -> bool:

@@ -39,6 +39,9 @@ class WriteService:
         outside the actor's scope."""
         try:
             entry = self._commit(checked, actor, confirm_warnings, note, confirm_removals)
+        except NothingChanged as exc:  # not a refusal: the file repeats the current data, nothing to store
+            self._audit("upload_unchanged", actor, checked.file_name, "未改动", reason=exc.zh, base=checked.base)
+            raise
         except UserError as exc:
             self._audit("upload_refused", actor, checked.file_name, "拒绝", reason=exc.zh)
             raise

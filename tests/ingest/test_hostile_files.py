@@ -122,6 +122,8 @@ def test_utf16_with_tabs_reads_as_the_utf8_file():
     utf8 = read_upload("村.csv", good_csv())
     assert utf16.table.equals(utf8.table) and utf16.encoding == "utf-16"
     assert utf16.table["village"].to_pylist() == [r[4] for r in ROWS]
+    no_bom = read_upload("无BOM.txt", CASES["utf16_no_bom"].make())
+    assert no_bom.table.equals(utf8.table) and no_bom.encoding == "utf-16-le"
 
 
 @pytest.mark.parametrize("key", ["long_name", "path_name"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from plan_monitor.ingest.pipeline import check_upload
-from plan_monitor.ingest.service import AccessDenied, Actor, WriteService
+from plan_monitor.ingest.service import AccessDenied, Actor, NothingChanged, WriteService
 from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.present.history import version_table
 from plan_monitor.sources import StoreConflict, load_rosters, open_store
@@ -184,3 +184,19 @@ def test_uploads_rollbacks_and_a_mixed_county_refusal_are_in_the_audit(plan, geo
         ("upload_refused", "江陵县 王分析", "mixed.csv"), ("upload", "江陵县 王分析", "江陵县.csv"), ("rollback", "boss", "v0")]
     assert "公安县" in json.loads(log[0]["detail"])["reason"]
     assert json.loads(log[1]["detail"])["version"] == entry["id"] and json.loads(log[2]["detail"])["version"] == back["id"]
+
+
+def test_the_same_file_twice_is_audited_as_unchanged_not_as_a_refusal(plan, geo, data, access):
+    store = open_store(data)
+    service = WriteService(store, access)
+    first = service.commit_upload(check_upload("江陵县.csv", county_report("江陵县"), plan, geo, store), JIANGLING,
+                                  confirm_warnings=True)
+    again = check_upload("江陵县.csv", county_report("江陵县"), plan, geo, store)
+    with pytest.raises(NothingChanged):
+        service.commit_upload(again, JIANGLING, confirm_warnings=True)
+    assert store.head() == first["id"]
+    log = access.audit()
+    assert [(e["action"], e["outcome"], e["target"]) for e in log] == [
+        ("upload", "成功", "江陵县.csv"), ("upload_unchanged", "未改动", "江陵县.csv")]
+    assert json.loads(log[1]["detail"])["base"] == first["id"]
+    assert access.verify() == []
