@@ -13,6 +13,7 @@ from plan_monitor.spec.templates import TEMPLATES
 from plan_monitor.ui.context import actor, data_store, guard, monitor, submitter, write_service
 from plan_monitor.ui.downloads import audited
 from plan_monitor.ui.tables import dataframe
+from plan_monitor.ui.text import plain
 from plan_monitor.ui.uploader import file_uploader
 
 m, _ = monitor()
@@ -45,7 +46,7 @@ with st.expander("下载填报模板（含填表说明与下拉选项）"):
                               template_file_name(key, "csv"), key=f"pm_tpl_c_{key}", on_click="ignore")
 
 st.markdown("#### 第二步　上传文件")
-st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、Excel“Unicode 文本”（.txt）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
+st.caption(f"支持 .xlsx、.csv（UTF-8 或 GB18030/GBK，WPS、Excel 另存均可）、Excel“Unicode 文本”（.txt）、制表符分隔文本（.tsv）、.parquet；单个文件不超过 {MAX_BYTES // 2**20} MB。"
            "将文件拖到下方框内，或点击“选择文件”。旧版 .xls 请先另存为 .xlsx。标题行、合计行、全角数字、“是/否/√/×”等会自动识别并在报告中列出。")
 mode = st.radio("上传方式", list(MODES), format_func=MODES.get, key="pm_upload_mode", horizontal=True,
                 help="补充更正：文件中的单位更新或新增，文件中没有的单位、空白单元格和文件没有的列保留原值。"
@@ -55,7 +56,7 @@ st.caption("补充更正：只更新文件中的单位，空白单元格保留�
 # A new key after each commit empties the uploader, so the stored file is not offered again.
 round_no = st.session_state.setdefault("pm_upload_round", 0)
 upload = file_uploader("报表文件", types=["xlsx", "csv", "txt", "tsv", "parquet", "xls"],
-                       supported=["xlsx", "csv", "txt", "parquet"],
+                       supported=["xlsx", "csv", "txt", "tsv", "parquet"],
                        limit_mb=MAX_BYTES // 2**20, key=f"pm_upload_file_{round_no}")
 if upload is None:
     st.stop()
@@ -76,7 +77,7 @@ cols[1].metric("数据行数", len(checked.rows) if checked.rows is not None els
 cols[2].metric(SEVERITY_LABELS["error"], len(checked.errors))
 cols[3].metric(SEVERITY_LABELS["warning"], len(checked.warnings))
 if checked.parsed is None:  # the file as a whole could not be read: the reason is the whole story
-    st.error("\n\n".join(i.message for i in checked.errors) + "\n\n当前数据未作任何改动。")
+    st.error("\n\n".join(plain(i.message) for i in checked.errors) + "\n\n当前数据未作任何改动。")
 elif checked.errors:
     st.error(f"发现 {len(checked.errors)} 个错误，不能提交。请按下表修改文件后重新上传；当前数据未作任何改动。")
 elif checked.warnings:
@@ -86,7 +87,7 @@ else:
 if checked.notes:
     with st.expander(f"已自动处理的格式问题（{len(checked.notes)} 类）", expanded=not checked.issues):
         for note in checked.notes:
-            st.markdown(f"- {note.message}")
+            st.markdown(f"- {plain(note.message)}")
 if checked.issues:
     dataframe(checked.problems(), hide_index=True, width="stretch")
     st.download_button("下载问题清单（Excel，问题单元格已标色）",
@@ -112,7 +113,7 @@ user = submitter("pm_user")
 # a file that changes nothing stops here, unless it covers counties outside the submitter's scope: then the write
 # service's refusal (the same as for any out-of-scope file) is what the submitter must read
 if checked.unchanged and not actor(user).outside(c for c in checked.rows["county"].to_pylist() if c is not None):
-    st.info(f"{checked.file_name}：{UNCHANGED_ZH}。")
+    st.info(f"{plain(checked.file_name)}：{UNCHANGED_ZH}。")
     st.stop()
 confirmed = True
 if checked.warnings:

@@ -94,7 +94,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 def _nul(file_name: str, data: bytes) -> UploadError:
     """A text file with a few NUL bytes (a name pasted from another system) is not a binary file: name the line."""
     count = data.count(b"\x00")
-    if count > 16:
+    if count > 16 or not _text_without_nul(data.replace(b"\x00", b"")):
         return _binary(file_name)
     line = data.count(b"\n", 0, data.index(b"\x00")) + 1
     return UploadError(
@@ -103,6 +103,18 @@ def _nul(file_name: str, data: bytes) -> UploadError:
         + "；请在 Excel/WPS 中删除该字符（常见于从其他系统复制的名称）后重新上传",
         f"{file_name}: NUL byte(s) in line {line} ({count} in all)",
     )
+
+
+def _text_without_nul(data: bytes) -> bool:
+    """The bytes, NULs taken out, are a text table: lines, decodable, hardly any other control character."""
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:65536]
+        return "\n" in text and len(_CONTROLS.findall(sample)) <= max(8, len(sample) // 100)
+    return False
 
 
 def _has_chinese(text: str) -> bool:

@@ -21,6 +21,7 @@ import streamlit as st
 from streamlit.errors import FragmentHandledException
 
 from plan_monitor.errors import UserError, internal_error_zh, new_reference
+from plan_monitor.ui.text import plain
 
 LOG = logging.getLogger("plan_monitor.ui")
 
@@ -44,7 +45,7 @@ def _debug_trace(exc: BaseException) -> None:
 
 def show_known(exc: UserError) -> None:
     """The one place a known error is put on the page: its Chinese message."""
-    st.error(exc.zh)
+    st.error(plain(exc.zh))  # the message quotes file names and cell values: shown as typed
     _debug_trace(exc)
 
 

@@ -48,3 +48,15 @@ def test_a_hostile_file_gets_its_chinese_message_and_nothing_is_committed(key, a
     assert page.get_by_role("button", name="确认提交").count() == 0
     assert folder_hash(data_dir) == before
     assert not (data_dir / "store" / "manifest.json").exists()
+
+
+def test_a_file_name_with_markdown_characters_is_shown_as_typed(app_url, page, tmp_path, data_dir):
+    """Messages quote the file name; underscores, asterisks and $ must not turn into italics, bold or a formula."""
+    name = "荆州_2024_*村*名单$1$.csv"
+    path = tmp_path / name
+    path.write_bytes(CASES["csv_stray_quote"].make())
+    open_page(page, f"{app_url}/upload")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="当前数据未作任何改动")
+    expect(alert).to_contain_text(f"{name}：第 2 行起的单元格超过", timeout=60000)
+    assert alert.locator("em, strong, .katex").count() == 0
