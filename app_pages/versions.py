@@ -7,6 +7,7 @@ from plan_monitor.present.history import diff_table, version_label, version_tabl
 from plan_monitor.ui.boundary import show_known
 from plan_monitor.ui.context import actor, data_store, guard, may, submitter, write_service
 from plan_monitor.ui.tables import dataframe
+from plan_monitor.ui.text import plain
 
 SHOWN_ROWS = 5000  # a whole-city re-upload can change 100k rows; the browser need not receive them all
 
@@ -35,7 +36,7 @@ if not entries:
     st.stop()
 
 by_id = {e["id"]: e for e in entries}
-st.markdown(f"当前版本：**{version_label(by_id[head])}**")
+st.markdown(f"当前版本：**{plain(version_label(by_id[head]))}**")  # the label quotes the file name
 dataframe(version_table(entries), hide_index=True, width="stretch")
 
 st.markdown("### 版本变化")
