@@ -134,6 +134,6 @@ if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upl
     for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals"):
         st.session_state.pop(key, None)
     st.session_state["pm_upload_round"] = round_no + 1
-    st.session_state["pm_upload_done"] = (f"已提交为数据版本 v{entry["id"]}：{plain(checked.file_name)}，{len(checked.rows)} 行。"
+    st.session_state["pm_upload_done"] = (f"已提交为数据版本 v{entry['id']}：{plain(checked.file_name)}，{len(checked.rows)} 行。"
                                           "各页面数据已更新。")
     st.rerun()
