@@ -36,7 +36,8 @@ MAX_NAMED = 5
 class Resolved:
     rows: pa.Table  # the new content of every slice the file covers, removal markers included
     before: pa.Table  # each covered slice's roster as of its round before the upload (standing)
-    kept: list[list[str]] = field(default_factory=list)  # per file row: the keys whose blank kept the stored value
+    # per file row: the keys whose blank kept the stored value (None where none did: no list per untouched row)
+    kept: list[list[str] | None] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -60,7 +61,7 @@ def resolve(template: Template, incoming: pa.Table, row_numbers: list[int], pres
     rounds = rounds_of(incoming)
     before = standing(current, rounds, template.unit_keys)
     values = [c.key for c in template.columns if c.key not in template.report_keys]
-    out = Resolved(incoming, before, [[] for _ in range(len(incoming))])
+    out = Resolved(incoming, before, [None] * len(incoming))
     if mode == MERGE:
         out.rows = _merge(template, incoming, present, current, before, values, out)
         out.notes += _partial_notes(template, incoming, before)
@@ -82,15 +83,17 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
         stored = joined[f"{col}__old"].combine_chunks()
         given = joined[col].combine_chunks() if col in present else pa.nulls(len(joined), stored.type)
         kept = pc.and_(pc.is_null(given), pc.is_valid(stored)).to_numpy(zero_copy_only=False)
-        for i in kept.nonzero()[0]:
+        for i in kept.nonzero()[0].tolist():
+            if out.kept[i] is None:
+                out.kept[i] = []
             out.kept[i].append(col)
         filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
     slice_rows = current.filter(in_slices(current, set(slice_keys(incoming).to_pylist())))
     mine = set(_report_ids(incoming, template).to_pylist())
     untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), pa.array(sorted(mine)))))
-    n_kept = sum(len(k) for k in out.kept)
+    n_kept = sum(len(k) for k in out.kept if k)
     if n_kept:
-        cols = sorted({c for k in out.kept for c in k}, key=values.index)
+        cols = sorted({c for k in out.kept if k for c in k}, key=values.index)
         out.notes.append(Note("kept_blank", f"补充更正：{n_kept} 个单元格未填（或文件无此列），保留原值；涉及列 "
                                             + "、".join(template.header_of[c] for c in cols), n_kept))
     return pa.concat_tables([untouched, with_removed(filled).select(untouched.column_names).cast(untouched.schema)])
@@ -147,40 +150,42 @@ def similar(old: str, new: str) -> bool:
 
 
 def _renames(template: Template, incoming: pa.Table, row_numbers: list[int], before: pa.Table, mode: str) -> list[Issue]:
-    """A unit gone and a new one of a similar name under the same parent: likely one unit renamed."""
+    """A unit gone and a new one of a similar name under the same parent: likely one unit renamed. Which units are
+    gone and which are new is found by anti-joins in Arrow, so only those (a handful in a correction) become Python
+    objects, never the whole file."""
     if len(template.unit_keys) < 2:
         return []
     parent, name = list(template.unit_keys[:-1]), template.unit_keys[-1]
     scope = [*parent, *REPORT_KEYS]
-
-    def groups(table: pa.Table) -> dict[tuple, list[tuple[str, int]]]:
-        found: dict[tuple, list[tuple[str, int]]] = {}
-        cols = [table[k].to_pylist() for k in scope]
-        for i, (unit, *key) in enumerate(zip(table[name].to_pylist(), *cols)):
-            if unit is not None:
-                found.setdefault(tuple(key), []).append((unit, i))
-        return found
-
-    new_by, old_by = groups(incoming), groups(before)
+    unit = [*scope, name]
+    given = incoming.select(unit).append_column("_i", pa.array(np.arange(len(incoming)), pa.int64()))
+    given = given.filter(pc.is_valid(given[name]))
+    stored = before.select(unit).cast(given.select(unit).schema)
+    gone = stored.join(given.select(unit), unit, join_type="left anti")
+    if not len(gone):
+        return []
+    fresh = given.join(stored, unit, join_type="left anti").join(
+        gone.select(scope).group_by(scope, use_threads=False).aggregate([]), scope, join_type="left semi")
+    fresh = fresh.sort_by("_i")
+    gone_by: dict[tuple, list[str]] = {}
+    for old, *key in zip(gone[name].to_pylist(), *(gone[k].to_pylist() for k in scope)):
+        gone_by.setdefault(tuple(key), []).append(old)
     issues = []
     budget = RENAME_PAIRS
-    for key, news in new_by.items():
-        olds = {u for u, _ in old_by.get(key, [])}
-        given = {u for u, _ in news}
-        gone = sorted(olds - given)
-        for unit, i in news:
-            if unit in olds or not gone:
-                continue
-            budget -= len(gone)
-            if budget < 0:  # a courtesy warning: a file of 200,000 new names under one town must not take minutes
-                return issues
-            match = max(gone, key=lambda o: difflib.SequenceMatcher(None, o, unit).ratio(), default=None)
-            if match is None or not similar(match, unit):
-                continue
-            tail = ("整体替换后只计新名称" if mode == REPLACE else
-                    "补充更正不会移除原名称，两者将同时计入；如确为更名，请改用“整体替换”")
-            issues.append(Issue("warning", "likely_rename", f"疑似更名：{match} → {unit}（{tail}）",
-                                row_numbers[i], template.header_of[name], unit))
+    for new, i, *key in zip(fresh[name].to_pylist(), fresh["_i"].to_pylist(), *(fresh[k].to_pylist() for k in scope)):
+        olds = sorted(set(gone_by.get(tuple(key), ())))
+        if not olds:
+            continue
+        budget -= len(olds)
+        if budget < 0:  # a courtesy warning: a file of 200,000 new names under one town must not take minutes
+            return issues
+        match = max(olds, key=lambda o: difflib.SequenceMatcher(None, o, new).ratio())
+        if not similar(match, new):
+            continue
+        tail = ("整体替换后只计新名称" if mode == REPLACE else
+                "补充更正不会移除原名称，两者将同时计入；如确为更名，请改用“整体替换”")
+        issues.append(Issue("warning", "likely_rename", f"疑似更名：{match} → {new}（{tail}）",
+                            row_numbers[i], template.header_of[name], new))
     return issues
 
 

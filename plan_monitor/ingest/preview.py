@@ -14,9 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.ingest.validate import unit_labels
-from plan_monitor.sources.versions import CHANGE_LABELS, compare_slices, overlay
+from plan_monitor.sources.versions import CHANGE_LABELS, PANDAS_TYPES, compare_slices, overlay
 from plan_monitor.spec.templates import Template
 
+NONE_KEPT: tuple[str, ...] = ()  # one shared empty value, not 200,000 empty lists
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
 
 
@@ -34,10 +35,10 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     rounds = set(zip(incoming["county"].to_pylist(), incoming["year"].to_pylist(), incoming["as_of"].to_pylist()))
     changes = compare_slices(current, overlay(current, result), rounds, template.unit_keys)
     keys = list(template.report_keys)
-    located = (incoming.select(keys).to_pandas().assign(row_no=rows, kept=kept)
+    located = (incoming.select(keys).to_pandas(types_mapper=PANDAS_TYPES.get).assign(row_no=rows, kept=kept)
                .drop_duplicates(keys, keep="last"))
     changes = changes.merge(located, on=keys, how="left")
-    changes["kept"] = [k if isinstance(k, list) else [] for k in changes["kept"]]
+    changes["kept"] = [k if isinstance(k, list) and k else NONE_KEPT for k in changes["kept"]]
     units = pa.Table.from_pandas(changes[list(template.unit_keys)], preserve_index=False)
     changes["unit"] = unit_labels(units, template).to_pylist()
     return changes
