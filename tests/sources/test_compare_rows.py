@@ -1,0 +1,46 @@
+"""The store's row comparison (sources.versions.compare_rows), done in Arrow: exact lines for a small case with a
+duplicate report, a blank value, a type the two sides store differently and units on one side only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+
+from plan_monitor.sources.versions import compare_rows
+
+KEYS = ("county", "town")
+D = date(2024, 12, 31)
+
+
+def table(rows, income_type=pa.float64()):
+    county, town, income, note = zip(*rows)
+    return pa.table({"county": list(county), "town": list(town), "year": pa.array([2024] * len(rows), pa.int64()),
+                     "as_of": pa.array([D] * len(rows), pa.date32()), "income": pa.array(income, income_type),
+                     "note": list(note)})
+
+
+def test_lines_in_key_order_with_the_values_that_differ():
+    before = table([("乙", "二镇", 5.0, "a"), ("甲", "一镇", 1.0, None), ("甲", "三镇", 3.0, "c"),
+                    ("甲", "四镇", None, None)])
+    # 一镇 reported twice: the last row counts; 四镇 blank on both sides is unchanged; 五镇 new, 二镇 gone
+    after = table([("甲", "一镇", 9.0, "x"), ("甲", "四镇", None, None), ("甲", "一镇", 2.0, None),
+                   ("甲", "三镇", 3.0, "c2"), ("甲", "五镇", 7.0, None)])
+    out = compare_rows(before, after, KEYS)
+    lines = [(r["status"], r["county"], r["town"], r["changes"]) for r in out.to_dict("records")]
+    assert lines == [
+        ("removed", "乙", "二镇", None),
+        ("changed", "甲", "一镇", [("income", 1.0, 2.0)]),
+        ("changed", "甲", "三镇", [("note", "c", "c2")]),
+        ("new", "甲", "五镇", None),
+        ("unchanged", "甲", "四镇", None),
+    ]
+    assert out["year"].tolist() == [2024] * 5 and out["as_of"].tolist() == [D] * 5
+
+
+def test_a_version_file_with_another_number_type_compares_by_value():
+    before = table([("甲", "一镇", 1, None), ("甲", "二镇", 2, None)], pa.int64())
+    after = table([("甲", "一镇", 1.0, None), ("甲", "二镇", 2.5, None)])
+    out = compare_rows(before, after, KEYS, detail=False)
+    assert out["status"].tolist() == ["unchanged", "changed"]  # 一镇 (U+4E00) before 二镇 (U+4E8C)
+    assert "changes" not in out
