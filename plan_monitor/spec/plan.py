@@ -66,20 +66,34 @@ class ExtraTown(Strict):
     type: Literal["镇", "乡", "街道"]
 
 
+class CountyTown(ExtraTown):
+    """A town-level unit the gazetteer lacks under an ordinary county (a 管理区 reported like a town)."""
+
+    county: str
+
+
 class FunctionalZone(Strict):
-    """A unit reported like a county but absent from the gazetteer (e.g. a development zone)."""
+    """A unit reported like a county but absent from the gazetteer (a development zone, 文旅区).
+
+    managed_towns: gazetteer towns counted under the zone (托管); listed_towns: gazetteer towns real lists put under
+    the zone while the plan counts them under their gazetteer county; either kind may be reported under the zone or
+    the gazetteer county (read as the plan's unit, with a note). A name that repeats in the region is written
+    县/乡镇 (沙市区/西湖街道). towns: the zone's own units absent from the gazetteer (管理区)."""
 
     name: str
     managed_towns: list[str] = []
+    listed_towns: list[str] = []
     towns: list[ExtraTown] = []
     note: str = ""
 
 
 class PlanGeography(Strict):
-    """The plan file's geography section: old names and functional zones (the gazetteer itself is spec.geography)."""
+    """The plan file's geography section: old names, functional zones and units the gazetteer lacks (the gazetteer
+    itself is spec.geography)."""
 
     aliases: dict[str, str] = {}
     functional_zones: list[FunctionalZone] = []
+    extra_towns: list[CountyTown] = []
 
 
 class StatusRules(Strict):
@@ -345,12 +359,9 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
             add(("plan", "region", "code"), str(exc), "使用民政部区划代码，如荆州市 421000")
             return problems
         known = set(geo.county_names())
-        gazetteer_towns = set(geo.towns["town"])
-        for z, zone in enumerate(plan.geography.functional_zones):
-            for t, town in enumerate(zone.managed_towns):
-                if town not in gazetteer_towns:
-                    add(("geography", "functional_zones", z, "managed_towns", t),
-                        f"“{town}”不是本地区的乡镇（街道）/ unknown town", "以民政部区划名称为准")
+        if not _region_problems(plan, geo, add):
+            return problems
+        _zone_problems(plan, add)
         for i, ind in enumerate(plan.indicators):
             for field, quotas in (("quotas", ind.quotas), ("split", ind.split.quotas if ind.split else {})):
                 for county in quotas:
@@ -358,6 +369,70 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
                     if county not in known:
                         add(loc, f"“{county}”不是本地区的县（市、区）/ unknown county", "可用：" + "、".join(sorted(known)))
     return problems
+
+
+def _region_problems(plan: Plan, geo, add) -> bool:
+    """A region that yields no county-level unit or no town would pass every other check and then refuse every
+    uploaded row; refuse the plan instead. False when the region yields nothing to check against."""
+    region = plan.plan.region
+    zones = "geography.functional_zones（功能区及其 towns）或 geography.extra_towns"
+    if geo.counties.empty:
+        add(("plan", "region", "code"),
+            f"区划代码 {region.code}（{geo.region_name}）在民政部区划表中没有下辖的县（市、区）或乡镇（街道），"
+            "按此计划无法统计任何单位 / the region yields no units",
+            "改用下辖乡镇（街道）的市、县的区划代码（如中山市 442000、荆州市 421000）；"
+            f"区划表中没有的单位在 {zones} 中声明")
+        return False
+    if geo.towns.empty:
+        add(("plan", "region", "code"),
+            f"区划代码 {region.code}（{geo.region_name}）在民政部区划表中没有下辖的乡镇（街道），"
+            "村（社区）和乡镇报表的每一行都将无法对应 / the region yields no towns",
+            f"改用下辖乡镇（街道）的市、县的区划代码，或在 {zones} 中声明本地区的乡镇（街道）")
+    return True
+
+
+def _zone_problems(plan: Plan, add) -> None:
+    """Zone and extra towns checked against the gazetteer units of the region (before the zones move any)."""
+    from plan_monitor.spec.geography import gazetteer_units, town_rows
+
+    _, counties, towns = gazetteer_units(plan.plan.region.code)
+    geography = plan.geography
+    zone_names = [z.name for z in geography.functional_zones]
+    for z, zone in enumerate(geography.functional_zones):
+        if zone.name in set(counties["county"]):
+            add(("geography", "functional_zones", z, "name"), f"“{zone.name}”是区划表中的县（市、区），不是功能区 / "
+                "a gazetteer county", "删除该功能区，或改用功能区自己的名称")
+        for field in ("managed_towns", "listed_towns"):
+            for t, entry in enumerate(getattr(zone, field)):
+                rows = town_rows(towns, entry)
+                where = ("geography", "functional_zones", z, field, t)
+                if not rows.any():
+                    add(where, f"“{entry}”不是本地区的乡镇（街道）/ unknown town",
+                        "以民政部区划名称为准；区划表中没有的单位写在本功能区的 towns 中（name 和 type）")
+                elif rows.sum() > 1:
+                    owners = "、".join(towns.loc[rows, "county"])
+                    add(where, f"本地区有 {rows.sum()} 个“{entry}”（{owners}）/ the name repeats",
+                        f"写成 县名/乡镇名，如 {towns.loc[rows, 'county'].iloc[0]}/{entry}")
+        for t, town in enumerate(zone.towns):
+            if town_rows(towns, town.name).any():
+                add(("geography", "functional_zones", z, "towns", t, "name"),
+                    f"“{town.name}”在区划表中，不必另列 / already in the gazetteer",
+                    "把它写在 managed_towns（按功能区统计）或 listed_towns（按区划所属县统计）中")
+    own = set(counties["county"])
+    for t, town in enumerate(geography.extra_towns):
+        where = ("geography", "extra_towns", t)
+        if town.county not in own:
+            add(where + ("county",), f"“{town.county}”不是本地区区划表中的县（市、区）/ unknown county",
+                "功能区的单位写在 functional_zones 的 towns 中；可用：" + "、".join(counties["county"]))
+        elif town_rows(towns, f"{town.county}/{town.name}").any():
+            add(where + ("name",), f"“{town.name}”已在区划表中 {town.county} 下，不必另列 / already in the gazetteer",
+                "删除这一项")
+    for alias, name in geography.aliases.items():
+        if name not in own | set(zone_names) | set(towns["town"]) | {t.name for z in geography.functional_zones
+                                                                       for t in z.towns} | {
+                t.name for t in geography.extra_towns}:
+            add(("geography", "aliases", alias), f"“{alias}”的现名“{name}”不是本地区的县（市、区）、功能区或乡镇（街道）"
+                " / alias to an unknown unit", "以民政部区划名称或本文件声明的功能区名称为准")
 
 
 def _split_problems(ind: Indicator, at: tuple, add) -> None:

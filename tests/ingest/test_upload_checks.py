@@ -119,7 +119,8 @@ def test_total_row_checked_against_the_rows(plan):
 
 @pytest.mark.parametrize("county, town, check, needle", [
     ("沙市", "中山路街道", "unknown_county", "是否为：沙市区"),
-    ("沙市区", "岑河镇", "unknown_town", "属于荆州经济技术开发区，不属于沙市区"),
+    ("沙市区", "西城街道", "unknown_town", "属于荆州区，不属于沙市区"),
+    # 岑河镇 under 沙市区 (its gazetteer county) is read as the zone's: tests/ingest/test_geography_names.py
     ("沙市区", "中山街道", "unknown_town", "是否为：中山路街道"),
 ])
 def test_unknown_names_get_suggestions(geo, county, town, check, needle):

@@ -72,7 +72,7 @@ def check(r, num, den, actual, target, gap, completion, status):
 
 # --- validation ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["lingyun", "huizhou"])
+@pytest.mark.parametrize("name", ["lingyun", "huizhou", "zhongshan"])
 def test_example_validates_with_reading_on_every_indicator(name):
     plan = load_plan(EXAMPLES / f"{name}.yaml")
     for ind in plan.indicators:
@@ -105,7 +105,7 @@ def test_huizhou_plan_shape():
         "threshold", {"threshold_wan": 10, "include_communities": False}, {2023: 0})
 
 
-@pytest.mark.parametrize("name", ["lingyun", "huizhou"])
+@pytest.mark.parametrize("name", ["lingyun", "huizhou", "zhongshan"])
 def test_cli_check_exits_zero(name, capsys):
     assert main(["check", "--targets", str(EXAMPLES / f"{name}.yaml")]) == 0
     assert "校验通过" in capsys.readouterr().out

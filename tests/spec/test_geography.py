@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inline_rosters import PLANS
-from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography, town_type
+from plan_monitor.spec.geography import NATION, gazetteer_units, load_geography, short_form, town_type
 from plan_monitor.spec.plan import load_plan
 
 
@@ -56,7 +56,8 @@ def test_town_types_in_jingzhou(geo):
 @pytest.mark.parametrize("code, region, n_counties", [
     ("421088", "监利市", 1),     # a county on its own
     ("421000", "荆州市", 8),     # a city: gazetteer counties only, zones come from the plan
-    ("420000", "湖北省", 99),    # a province
+    ("420000", "湖北省", 103),   # a province, with 仙桃市, 潜江市, 天门市, 神农架林区 directly under it
+    ("442000", "中山市", 1),     # a city without counties stands in as its own county
 ])
 def test_gazetteer_units(code, region, n_counties):
     name, counties, towns = gazetteer_units(code)
@@ -76,3 +77,36 @@ def test_repeated_county_names_get_their_city_prefixed():
 def test_unknown_code():
     with pytest.raises(ValueError, match="999999"):
         gazetteer_units("999999")
+
+
+@pytest.mark.parametrize("code, city, n_towns", [
+    ("442000", "中山市", 23), ("441900", "东莞市", 32), ("460400", "儋州市", 17), ("620200", "嘉峪关市", 6),
+])
+def test_a_city_without_counties_is_its_own_county(code, city, n_towns):
+    name, counties, towns = gazetteer_units(code)
+    assert name == city
+    assert counties[["county", "code", "is_zone", "is_city"]].values.tolist() == [[city, code, False, True]]
+    assert len(towns) == n_towns and set(towns["county"]) == {city}
+    assert towns["code"].str.startswith(code[:4]).all()
+
+
+def test_county_less_cities_stand_in_within_their_province():
+    _, counties, towns = gazetteer_units("440000")
+    stand_ins = counties[counties["is_city"]]
+    assert set(stand_ins["county"]) == {"中山市", "东莞市"}
+    assert (towns["county"] == "中山市").sum() == 23
+
+
+def test_a_city_with_counties_and_direct_towns_gathers_those_towns_under_its_own_name():
+    _, counties, towns = gazetteer_units("232700")
+    assert counties[counties["is_city"]]["county"].tolist() == ["大兴安岭地区"]
+    assert {"漠河市", "呼玛县", "塔河县"} <= set(counties["county"])
+    assert "加北乡" in set(towns[towns["county"] == "大兴安岭地区"]["town"])
+
+
+@pytest.mark.parametrize("name, short", [
+    ("卸甲坪土家族乡", "卸甲坪乡"), ("老湾回族乡", "老湾乡"), ("长阳土家族自治县", "长阳县"),
+    ("连山壮族瑶族自治县", "连山县"), ("伶站瑶族乡", "伶站乡"), ("澄溪镇", "澄溪镇"), ("东乡族自治县", "东乡族自治县"),
+])
+def test_short_forms_drop_ethnic_names(name, short):
+    assert short_form(name) == short

@@ -184,7 +184,7 @@ ZONE = "geography:\n  functional_zones:\n    - name: 区\n"
 @pytest.mark.parametrize("old, new, path, line, message, hint", [
     ('code: "421000"}', 'code: "421000", foo: 1}', "plan.region.foo", 6, "Extra inputs", "allowed fields: name, code"),
     ("indicators:\n", ZONE + "      bar: 1\nindicators:\n", "geography.functional_zones[0].bar", 12, "Extra inputs",
-     "allowed fields: name, managed_towns, towns, note"),
+     "allowed fields: name, managed_towns, listed_towns, towns, note"),
     ("indicators:\n", ZONE + "      towns:\n        - {name: 甲镇, type: 镇, baz: 1}\nindicators:\n",
      "geography.functional_zones[0].towns[0].baz", 13, "Extra inputs", "allowed fields: name, type"),
     ("indicators:\n", ZONE + "      towns:\n        - {name: 甲镇, type: 村}\nindicators:\n",
