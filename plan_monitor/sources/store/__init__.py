@@ -2,15 +2,16 @@
 ask it for rows, versions and changes; nothing outside this package opens the data location, reads its
 version records or builds a path inside it.
 
-Today's engine keeps a data folder (_folder.py): the folder's own roster files are version 0 (_base.py) and
-uploads are versioned under <folder>/store/ (_manifest.py). Another engine (DuckLake, a database) is another
-Store subclass and a branch in open_store."""
+The engine is DuckLake (_lake.py): the data folder's own roster files are version 0 (_base.py) and every
+upload or rollback is a transaction in a DuckLake under <folder>/store/ (a SQLite catalog and Parquet data
+files), with the extensions loaded from their pinned wheels (_duck.py). A store the earlier folder engine wrote
+(store/manifest.json, read by _manifest.py) is imported into the DuckLake once, when it is first opened."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from plan_monitor.sources.store._folder import FolderStore
+from plan_monitor.sources.store._lake import LakeStore
 from plan_monitor.sources.store.interface import Store, StoreBusy, StoreConflict
 from plan_monitor.sources.tables import Rosters
 
@@ -18,8 +19,8 @@ __all__ = ["Store", "StoreBusy", "StoreConflict", "open_store", "load_rosters"]
 
 
 def open_store(location: str | Path) -> Store:
-    """The store at a location (today: a data folder); a DataError in Chinese when there is none."""
-    return FolderStore(location)
+    """The store at a location (a data folder); a DataError in Chinese when there is none."""
+    return LakeStore(location)
 
 
 def load_rosters(location: str | Path) -> Rosters:

@@ -1,8 +1,5 @@
-"""Reading a folder store's versions: the manifest, and the rows a slice → owner state shows.
-
-A reader opens manifest.json once (it is only ever replaced by an atomic rename) and afterwards reads only the
-immutable version files it names, so it sees one committed version, never a half-written one. Writing is in
-_folder.py.
+"""Reading a store the earlier folder engine wrote (store/manifest.json and versions/*.parquet), for its one-time
+import into the DuckLake (_lake.py): the manifest's entries, and the rows a slice → owner state shows.
 """
 
 from __future__ import annotations

@@ -1,0 +1,718 @@
+"""The DuckLake engine: a data folder's own roster files are version 0 (_base.py), every upload and rollback is
+one DuckLake transaction under <folder>/store/, nothing is ever deleted.
+
+Layout of `<data folder>/store/`:
+  catalog.sqlite                 the DuckLake catalog (SQLite): snapshots, the lake tables' files, and `versions`
+  data/main/<table>/*.parquet    DuckLake's data files: the rows of every version, tagged with their version id
+  originals/v000001-<sha8>-<name>  the uploaded bytes as received (their SHA-256 is in `versions`)
+  .lock                          held while committing (serialises this machine's writers on the SQLite catalog)
+
+One lake table per roster table (villages, towns, …) holds the template columns, the removal flag and
+`_version`, the id of the version that wrote the row. The `versions` table holds one row per version: who
+(actor, role), when, the file name, the original's SHA-256 and archive name, the scope, the change counts, the
+entry as JSON and, per lake table written, the row count and a checksum of the rows (DuckDB's hash, summed).
+An upload inserts its rows and its versions row in one transaction; a rollback inserts, as new rows under its
+own id, exactly the rows the old version showed for the slices it rewrites (slices that go back to the base
+files need none), and its versions row. Readers replay the entries (sources.versions) to know which version's
+rows show for each slice, read those rows by `_version`, and check them against the committed checksum: a data
+file deleted, damaged or swapped is a DataError in Chinese, never a different figure. Archived originals are
+hashed against `versions` on the next read (cached per file identity) and always by check().
+
+The catalog is the history: if it is missing while data or originals are still there, or unreadable, every read
+and every write stops with a DataError; nothing falls back to the base files or starts a new history over the
+old one. A store written by the earlier folder engine (store/manifest.json, versions/*.parquet) is imported
+once, version by version with the same ids, when it is first opened (see _import_folder_store); its files are
+left in place and manifest.json is renamed to manifest.imported.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import filelock
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from plan_monitor.errors import DataError
+from plan_monitor.sources.report_dates import with_report_dates
+from plan_monitor.sources.store import _duck
+from plan_monitor.sources.store._base import base_digest, data_files, is_demo, load_base
+from plan_monitor.sources.store.interface import Store, StoreBusy, StoreConflict
+from plan_monitor.sources.tables import Rosters, conform, empty_table, to_template, with_removed
+from plan_monitor.sources.versions import (
+    CHANGE_KINDS,
+    History,
+    Slice,
+    State,
+    change_counts,
+    changed_slices,
+    compare_slices,
+    entry_slices,
+    in_slices,
+    is_marker,
+    overlay,
+    replay,
+    slice_key,
+)
+from plan_monitor.spec.templates import TEMPLATES
+
+CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
+STORE_DIR = "store"
+CATALOG = "catalog.sqlite"
+DATA = "data"
+ORIGINALS = "originals"
+LEGACY_MANIFEST = "manifest.json"  # the folder engine's record, imported once
+IMPORTED_MANIFEST = "manifest.imported.json"
+VERSION = "_version"
+DUCK_TYPES = {pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.string(): "VARCHAR", pa.bool_(): "BOOLEAN",
+              pa.date32(): "DATE"}
+BUSY_TRIES = 60  # a SQLite catalog another process is committing to answers "database is locked" for a moment
+REQUIRED = ("id", "kind", "scope", "rollback_to")
+
+_attached: dict[tuple, str] = {}  # (catalog path, device, inode) → alias in the process's DuckDB
+_verified: dict[tuple, str] = {}  # (original path, inode, size, mtime) → its SHA-256, hashed once per process
+
+
+def _step(name: str) -> None:
+    """A point a crash test can stop the commit at, as abruptly as a power cut (no cleanup, no flush)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os._exit(86)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, write, step: str) -> None:
+    """Write a file under a temporary name in its directory, sync it, rename it into place, sync the directory."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the store from a dashboard running as another user
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _step(f"{step}_tmp")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    _step(step)
+
+
+NAME_BYTES = 120  # the archived name's tail: file systems allow 255 bytes, and a Chinese character takes 3 in UTF-8
+_UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]')
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-8 bytes, never splitting a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def _safe_name(file_name: str) -> str:
+    """The uploaded file's own name, usable as the tail of an archive file name on any file system: its last path
+    part, without control, invisible or path characters, cut by bytes (not characters) with its extension kept."""
+    name = _UNSAFE.sub("_", Path(file_name.replace("\\", "/")).name).strip(" .")
+    path = Path(name)
+    suffix = path.suffix if len(path.suffix.encode("utf-8")) <= 16 else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    stem = _cut(stem, NAME_BYTES - len(suffix.encode("utf-8"))).strip(" .")
+    return f"{stem}{suffix}" if stem else f"upload{suffix}"
+
+
+def _rounds(slices: set[Slice], table: str) -> set[tuple[str, int, object]]:
+    return {(c, y, d) for t, c, y, d in slices if t == table}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "busy" in text
+
+
+def _retry(fn: Callable):
+    """fn() again while the SQLite catalog is locked by another process's commit (a moment, not a conflict)."""
+    for attempt in range(BUSY_TRIES):
+        try:
+            return fn()
+        except duckdb.Error as exc:
+            if not _busy(exc) or attempt == BUSY_TRIES - 1:
+                raise
+            time.sleep(min(0.01 * (attempt + 1), 0.2))
+
+
+def _checksum(cur: duckdb.DuckDBPyConnection, rows: pa.Table, columns: list[str]) -> tuple[int, str]:
+    """The row count and the sum of every row's hash over `columns`: order-free, sensitive to any changed value."""
+    if not set(columns) <= set(rows.column_names):
+        return -1, ""
+    cur.register("_pm_rows", rows)
+    try:
+        n, total = cur.execute(f"SELECT count(*), coalesce(sum(hash({', '.join(map(_q, columns))})::HUGEINT), 0)"
+                               "::VARCHAR FROM _pm_rows").fetchone()
+    finally:
+        cur.unregister("_pm_rows")
+    return int(n), total
+
+
+def physical(entries: list[dict] | tuple[dict, ...], at: int | None = None) -> State:
+    """Which version's rows show each owned slice after entry `at`: an upload's own rows, or the copy a rollback
+    made of the rows it brought back (replay gives the logical owner, the upload the copy came from)."""
+    at = len(entries) if at is None else at
+    replay(entries, at)  # the same bounds and message
+    logical: list[State] = [{}]
+    rows: State = {}
+    for entry in entries[:at]:
+        slices = entry_slices(entry)
+        if entry["kind"] == "upload":
+            now = {**logical[-1], **dict.fromkeys(slices, entry["id"])}
+            rows = {**rows, **dict.fromkeys(slices, entry["id"])}
+        else:
+            now = dict(logical[entry["rollback_to"]])
+            rows = {s: v for s, v in rows.items() if s not in slices}
+            rows.update({s: entry["id"] for s in slices if s in now})
+        logical.append(now)
+    return rows
+
+
+class LakeStore(Store):
+    """A data folder: its own roster files (版本 0) and the versions in the DuckLake under <folder>/store/."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
+        self.location = str(folder)
+        self.dir = self.folder / STORE_DIR
+        self.catalog = self.dir / CATALOG
+        if (self.dir / LEGACY_MANIFEST).exists():
+            self._import_folder_store()
+
+    def __repr__(self) -> str:
+        return f"LakeStore({self.location!r})"
+
+    # ------------------------------------------------------------------ the catalog
+
+    def _missing(self) -> DataError:
+        return DataError(f"数据版本库 {self.catalog} 缺失，但数据目录中仍有已上传的数据和原始文件：版本历史无法读取。"
+                         "请联系管理员从备份恢复该文件；恢复之前不显示数据，也不能提交或回退",
+                         f"the catalog {self.catalog} is missing while data or originals remain; restore it")
+
+    def _damaged(self, exc: Exception) -> DataError:
+        return DataError(f"数据版本库 {self.catalog} 已损坏，无法读取。请联系管理员从备份恢复该文件；恢复之前不显示数据，"
+                         "也不能提交或回退", f"the catalog {self.catalog} cannot be read: {exc}")
+
+    def _traces(self) -> bool:
+        """Whether anything a catalog would name is there: data files or archived originals."""
+        return any(p.is_file() for sub in (DATA, ORIGINALS) if (self.dir / sub).is_dir()
+                   for p in (self.dir / sub).rglob("*"))
+
+    def _alias(self) -> str:
+        """The catalog attached to the process's DuckDB, again whenever the file was replaced (a restore)."""
+        try:
+            stat = os.stat(self.catalog)
+        except FileNotFoundError:
+            raise self._missing() from None
+        key = (str(self.catalog.resolve()), stat.st_dev, stat.st_ino)
+        db = _duck.database("sqlite")
+        with _duck.attach_lock():
+            alias = _attached.get(key)
+            if alias is None:
+                alias = f"lake{len(_attached) + 1}"
+                try:
+                    _retry(lambda: db.execute(
+                        f"ATTACH {_lit('ducklake:sqlite:' + key[0])} AS {alias} "
+                        f"(DATA_PATH {_lit(str(self.dir.resolve() / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)"))
+                except duckdb.Error as exc:
+                    raise self._damaged(exc) from exc
+                _attached[key] = alias
+        return alias
+
+    @contextmanager
+    def _cursor(self):
+        alias = self._alias()
+        cur = _duck.database("sqlite").cursor()
+        try:
+            yield cur, alias
+        finally:
+            cur.close()
+
+    def _ensure_catalog(self, legacy: bool = False) -> None:
+        """Create an empty catalog (under the lock), under a temporary name renamed into place, so a catalog is
+        either complete or absent. Refused when data or originals show that one existed (legacy: the folder
+        engine's originals, about to be imported)."""
+        if self.catalog.exists():
+            return
+        if not legacy and self._traces():
+            raise self._missing()
+        tmp = self.dir / f".{CATALOG}.{os.getpid()}.tmp"
+        for leftover in self.dir.glob(f".{CATALOG}.*.tmp*"):
+            leftover.unlink(missing_ok=True)
+        db = _duck.database("sqlite")
+        alias = f"new{os.getpid()}_{time.monotonic_ns()}"
+        with _duck.attach_lock():
+            db.execute(f"ATTACH {_lit('ducklake:sqlite:' + str(tmp.resolve()))} AS {alias} "
+                       f"(DATA_PATH {_lit(str(self.dir.resolve() / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
+            try:
+                db.execute(f"CREATE TABLE {alias}.versions (id BIGINT, kind VARCHAR, actor VARCHAR, role VARCHAR, "
+                           "committed_at VARCHAR, file_name VARCHAR, sha256 VARCHAR, size BIGINT, template VARCHAR, "
+                           "table_name VARCHAR, rows BIGINT, scope VARCHAR, changes VARCHAR, original VARCHAR, "
+                           "rollback_to BIGINT, data_checks VARCHAR, entry VARCHAR)")
+            finally:
+                db.execute(f"DETACH {alias}")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, self.catalog)
+        _fsync_dir(self.dir)
+
+    def _read(self) -> tuple[list[dict], dict[int, dict]]:
+        """Every entry, oldest first, and each version's data checks, from one query."""
+        if not self.catalog.exists():
+            if self._traces():
+                raise self._missing()
+            return [], {}
+        with self._cursor() as (cur, alias):
+            try:
+                rows = _retry(lambda: cur.execute(
+                    f"SELECT id, entry, data_checks FROM {alias}.versions ORDER BY id").fetchall())
+            except duckdb.Error as exc:
+                raise self._damaged(exc) from exc
+        entries, checks = [], {}
+        for vid, text, data_checks in rows:
+            try:
+                entry, check = json.loads(text), json.loads(data_checks)
+                ok = isinstance(entry, dict) and all(k in entry for k in REQUIRED) and entry["id"] == vid
+            except (TypeError, ValueError):
+                ok = False
+            if not ok or vid != len(entries) + 1:
+                raise DataError(f"数据版本库 {self.catalog} 中版本 {vid} 的记录不完整或顺序有误，请联系管理员从备份恢复",
+                                f"the catalog's record of version {vid} is incomplete or out of order")
+            entries.append(entry)
+            checks[vid] = check
+        return entries, checks
+
+    # ------------------------------------------------------------------ reading
+
+    def stamp(self) -> str:
+        """From file stats only: the base files, and the catalog's identity, size, time and SQLite change counter
+        (bytes 24–27 of its header, one more on every committed transaction)."""
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
+        digest = base_digest(self.folder)
+        try:
+            with open(self.catalog, "rb") as fh:
+                stat = os.fstat(fh.fileno())
+                header = fh.read(28)[24:28].hex()
+            digest.update(f"store:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{header};".encode())
+        except FileNotFoundError:
+            digest.update(b"store:none;")
+        return digest.hexdigest()[:16]
+
+    def history(self) -> History:
+        return History.of(self._read()[0])
+
+    def rosters(self) -> Rosters:
+        """Every base file, concatenated per table, with the slices versions own replaced by their rows; one
+        catalog read, so the rows and the history are the same version."""
+        stamp = self.stamp()
+        files = data_files(self.folder)
+        tables = load_base(self.folder, files)
+        entries, checks = self._read()
+        history = History.of(entries)
+        if entries:
+            self._verify_originals(entries)
+            state = physical(entries)
+            tables = {table: self._rows_at(tables, checks, state, table) for table in tables}
+        return Rosters(tables, stamp, is_demo(self.folder), tuple(p.name for p in files), history)
+
+    def current(self, table: str, at: int | None = None) -> pa.Table:
+        entries, checks = self._read()
+        return self._rows_at(load_base(self.folder), checks, physical(entries, at), table)
+
+    def diff(self, version: int) -> pd.DataFrame:
+        """What a version changed against the state before it: one line per unit that is new, changed or
+        removed, with its table, unit keys, year, 统计截至 and the (column, old, new) values that changed."""
+        entries, checks = self._read()
+        if not 1 <= version <= len(entries):
+            raise DataError(f"版本 {version} 不存在", f"version {version} does not exist")
+        slices = entry_slices(entries[version - 1])
+        base = load_base(self.folder)
+        before, after = physical(entries, version - 1), physical(entries, version)
+        frames = []
+        for template in TEMPLATES.values():
+            if not any(s[0] == template.table for s in slices):
+                continue
+            compared = compare_slices(self._rows_at(base, checks, before, template.table),
+                                      self._rows_at(base, checks, after, template.table),
+                                      _rounds(slices, template.table), template.unit_keys)
+            compared.insert(1, "table", template.table)
+            frames.append(compared[compared["status"] != "unchanged"])
+        columns = ["status", "table", "county", "town", "village", "year", "as_of", "changes"]
+        if not frames:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(frames, ignore_index=True).reindex(columns=columns)
+
+    def _version_rows(self, cur, alias: str, checks: dict[int, dict], vid: int, table: str) -> pa.Table:
+        """The rows version `vid` wrote to a table, checked against the count and checksum it committed."""
+        check = checks.get(vid, {}).get(table)
+        if check is None:
+            raise DataError(f"数据版本库中版本 {vid} 没有 {table} 的数据记录，请联系管理员从备份恢复",
+                            f"version {vid} has no data check for {table}")
+        try:
+            rows = _retry(lambda: cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.{_q(table)} "
+                                              f"WHERE {VERSION} = ?", [vid]).to_arrow_table())
+        except duckdb.Error as exc:
+            raise DataError(f"数据版本 {vid} 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复",
+                            f"the data files of version {vid} ({table}) cannot be read: {exc}") from exc
+        if _checksum(cur, rows, check["columns"]) != (check["rows"], check["sum"]):
+            raise DataError(f"数据版本 {vid} 的数据与提交时记录的校验值不符（数据文件被改动或替换），"
+                            "请联系管理员从备份恢复；在此之前不显示这些数据",
+                            f"the rows of version {vid} ({table}) do not match their committed checksum")
+        return rows
+
+    def _owned_rows(self, checks: dict[int, dict], state: State, table: str, schema: pa.Schema,
+                    slices: set[Slice] | None = None) -> tuple[set[str], list[pa.Table]]:
+        """The slice keys versions own in a table (limited to some slices) and the rows showing there."""
+        wanted = None if slices is None else {slice_key(c, y, d) for t, c, y, d in slices if t == table}
+        owners: dict[int, set[str]] = {}
+        for (t, county, year, as_of), owner in state.items():
+            key = slice_key(county, year, as_of)
+            if t == table and (wanted is None or key in wanted):
+                owners.setdefault(owner, set()).add(key)
+        parts = []
+        if owners:
+            with self._cursor() as (cur, alias):
+                for owner, keys in sorted(owners.items()):
+                    rows = self._version_rows(cur, alias, checks, owner, table)
+                    parts.append(conform(rows.filter(in_slices(rows, keys)), schema, f"数据版本 {owner}"))
+        return set().union(*owners.values()) if owners else set(), parts
+
+    def _rows_at(self, base: dict[str, pa.Table], checks: dict[int, dict], state: State, table: str,
+                 slices: set[Slice] | None = None) -> pa.Table:
+        """The rows a state shows for one table, limited to some slices (default: all), typed as the base table."""
+        base_rows = base[table]
+        owned, parts = self._owned_rows(checks, state, table, base_rows.schema, slices)
+        keep = pc.invert(in_slices(base_rows, owned))
+        if slices is not None:
+            keep = pc.and_(keep, in_slices(base_rows, {slice_key(c, y, d) for t, c, y, d in slices if t == table}))
+        return pa.concat_tables([base_rows.filter(keep), *parts])
+
+    def _verify_originals(self, entries: list[dict], force: bool = False) -> list[str]:
+        """Every archived original against its SHA-256 (a file already checked as it is now is not read again,
+        unless `force`); raises the first problem unless `force`, which returns them all."""
+        problems = []
+        for entry in entries:
+            if not entry.get("original"):
+                continue
+            path = self.dir / entry["original"]
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                problems.append(f"数据版本 {entry['id']} 的原始文件 {path.name} 缺失，请联系管理员从备份恢复")
+            else:
+                key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+                if force or _verified.get(key) != entry["sha256"]:
+                    digest = hashlib.sha256()
+                    with open(path, "rb") as fh:
+                        for chunk in iter(lambda: fh.read(1 << 20), b""):
+                            digest.update(chunk)
+                    if digest.hexdigest() == entry["sha256"]:
+                        _verified[key] = entry["sha256"]
+                    else:
+                        problems.append(f"数据版本 {entry['id']} 的原始文件 {path.name} 与提交时记录的 SHA-256 不符"
+                                        "（已被改动或替换），请联系管理员从备份恢复")
+            if problems and not force:
+                raise DataError(problems[0], f"archived original of version {entry['id']} is missing or altered")
+        return problems
+
+    def check(self) -> list[str]:
+        """Everything a read could trip on, in Chinese, none when the store is whole: the catalog, every version's
+        data against its checksum, every archived original against its hash."""
+        try:
+            entries, checks = self._read()
+        except DataError as exc:
+            return [exc.zh]
+        problems = self._verify_originals(entries, force=True)
+        if entries:
+            with self._cursor() as (cur, alias):
+                for vid, tables in checks.items():
+                    for table in tables:
+                        try:
+                            self._version_rows(cur, alias, checks, vid, table)
+                        except DataError as exc:
+                            problems.append(exc.zh)
+        return problems
+
+    # ------------------------------------------------------------------ writing
+
+    def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
+               base: int, role: str | None = None, warnings_confirmed: int = 0, note: str = "",
+               mode: str | None = None, lock_timeout: float = 10) -> dict:
+        template = TEMPLATES.get(template_key)
+        if template is None:
+            raise DataError(f"未知的报表类型 {template_key}", f"unknown template {template_key}")
+        rows = with_removed(to_template(template, rows, by_header=False), is_marker(rows))
+        if not len(rows):
+            raise DataError(f"{file_name}：没有数据行，未提交", f"{file_name}: no rows, nothing committed")
+        if pc.any(pc.is_null(rows["county"])).as_py() or pc.any(pc.is_null(rows["year"])).as_py():
+            raise DataError(f"{file_name}：有数据行缺少年度或县（市、区），未提交",
+                            f"{file_name}: rows without year or county")
+        rows = with_report_dates(rows)  # stored filled, so every stored row names its slice outright
+        scope = sorted(set(zip(rows["county"].to_pylist(), rows["year"].to_pylist(), rows["as_of"].to_pylist())))
+        slices = {(template.table, c, y, d) for c, y, d in scope}
+
+        # The counts are computed outside the lock against the state now; any later entry that touches these
+        # slices also comes after `base`, so the check under the lock rejects the commit before they could lie.
+        entries, checks = self._read()
+        self._check_base(entries, base, slices)
+        before = self._rows_at(load_base(self.folder), checks, physical(entries), template.table)
+        changes = change_counts(compare_slices(before, overlay(before, rows), set(scope), template.unit_keys,
+                                               detail=False))
+        sha = hashlib.sha256(original).hexdigest()
+
+        with self._locked(lock_timeout):
+            self._ensure_catalog()
+            entries, checks = self._read()
+            self._check_base(entries, base, slices)
+            self._verify_originals(entries)
+            self._sweep(entries)
+            vid = len(entries) + 1
+            kept = f"{ORIGINALS}/v{vid:06d}-{sha[:8]}-{_safe_name(file_name)}"
+            entry = {
+                "id": vid, "kind": "upload", "user": user, "role": role, "at": _now(), "file_name": file_name,
+                "sha256": sha, "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
+                "scope": [[c, y, d.isoformat()] for c, y, d in scope],
+                "counties": sorted({c for c, _, _ in scope}), "years": sorted({y for _, y, _ in scope}),
+                "original": kept, "changes": changes,
+                "warnings_confirmed": int(warnings_confirmed), "rollback_to": None, "note": note,
+                "mode": mode, "markers": int(pc.sum(is_marker(rows)).as_py() or 0),
+            }
+            landed = False
+            try:
+                _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
+                self._transact(entry, {template.table: rows})
+                landed = True
+            finally:
+                if not landed:  # nothing names the archived file: a failed commit leaves the store as it was
+                    (self.dir / kept).unlink(missing_ok=True)
+            _step("committed")
+        return entry
+
+    def rollback(self, to: int, *, user: str, base: int, role: str | None = None, note: str = "",
+                 allow: Callable[[set[Slice]], None] | None = None, lock_timeout: float = 10) -> dict:
+        with self._locked(lock_timeout):
+            entries, checks = self._read()
+            head = len(entries)
+            if head != base:  # a rollback is decided on the whole picture: anything newer invalidates it
+                raise self._conflict(head, base)
+            if not 0 <= to < head:
+                raise DataError(f"只能回退到早于当前版本 v{head} 的版本", f"cannot roll back to {to} from {head}")
+            slices = changed_slices(replay(entries), replay(entries, to))
+            if not slices:
+                raise DataError(f"版本 {to} 的数据与当前数据相同，无需回退",
+                                f"version {to} shows the same data as the current version")
+            if allow is not None:
+                allow(set(slices))
+            self._verify_originals(entries)
+            self._sweep(entries)
+            base_tables = load_base(self.folder)
+            now, then = physical(entries), physical(entries, to)
+            changes = dict.fromkeys(CHANGE_KINDS, 0)
+            rows = 0
+            copies = {}
+            for template in TEMPLATES.values():
+                table = template.table
+                if not any(s[0] == table for s in slices):
+                    continue
+                after = self._rows_at(base_tables, checks, then, table)
+                counted = change_counts(compare_slices(self._rows_at(base_tables, checks, now, table), after,
+                                                       _rounds(slices, table), template.unit_keys, detail=False))
+                changes = {k: changes[k] + counted[k] for k in CHANGE_KINDS}
+                rows += len(self._rows_at(base_tables, checks, then, table, slices))
+                _, owned = self._owned_rows(checks, then, table, base_tables[table].schema, slices)
+                copied = pa.concat_tables(owned) if owned else None
+                if copied is not None and len(copied):
+                    copies[table] = copied
+            ordered = sorted(slices)
+            entry = {
+                "id": head + 1, "kind": "rollback", "user": user, "role": role, "at": _now(), "file_name": None,
+                "sha256": None, "size": None, "template": None, "table": None, "rows": rows,
+                "scope": [[t, c, y, d.isoformat()] for t, c, y, d in ordered],
+                "counties": sorted({s[1] for s in ordered}), "years": sorted({s[2] for s in ordered}),
+                "original": None, "changes": changes, "warnings_confirmed": 0,
+                "rollback_to": to, "note": note,
+            }
+            self._transact(entry, copies)
+            _step("committed")
+        return entry
+
+    def _transact(self, entry: dict, tables: dict[str, pa.Table]) -> None:
+        """One DuckLake transaction: the rows of each table under the entry's id, read back for their checksum,
+        and the versions row. Retried from the start while the SQLite catalog is busy with a reader."""
+        with self._cursor() as (cur, alias):
+            for attempt in range(BUSY_TRIES):
+                cur.execute("BEGIN")
+                try:
+                    checks = {}
+                    for table, rows in tables.items():
+                        self._ensure_table(cur, alias, table, rows.schema)
+                        cur.register("_pm_new", rows)
+                        try:
+                            cur.execute(f"INSERT INTO {alias}.{_q(table)} BY NAME "
+                                        f"SELECT *, ?::BIGINT AS {VERSION} FROM _pm_new", [entry["id"]])
+                        finally:
+                            cur.unregister("_pm_new")
+                        back = cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.{_q(table)} "
+                                           f"WHERE {VERSION} = ?", [entry["id"]]).to_arrow_table()
+                        n, total = _checksum(cur, back, back.column_names)
+                        checks[table] = {"columns": back.column_names, "rows": n, "sum": total}
+                    cur.execute(
+                        f"INSERT INTO {alias}.versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [entry["id"], entry["kind"], entry["user"], entry.get("role"), entry["at"],
+                         entry.get("file_name"), entry.get("sha256"), entry.get("size"), entry.get("template"),
+                         entry.get("table"), entry["rows"], json.dumps(entry["scope"], ensure_ascii=False),
+                         json.dumps(entry["changes"]), entry.get("original"), entry.get("rollback_to"),
+                         json.dumps(checks, ensure_ascii=False), json.dumps(entry, ensure_ascii=False)])
+                    _step("inserted")
+                    cur.execute("COMMIT")
+                    return
+                except duckdb.Error as exc:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass
+                    if _busy(exc) and attempt < BUSY_TRIES - 1:
+                        time.sleep(min(0.02 * (attempt + 1), 0.3))
+                        continue
+                    raise DataError(f"写入数据版本库失败，未提交：{exc}", f"the catalog write failed: {exc}") from exc
+
+    @staticmethod
+    def _ensure_table(cur, alias: str, table: str, schema: pa.Schema) -> None:
+        """The lake table for a roster table, created on first use; a column the template gained is added."""
+        have = {r[0] for r in cur.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
+                                          "AND schema_name = 'main' AND table_name = ?", [alias, table]).fetchall()}
+        columns = [(f.name, DUCK_TYPES.get(f.type, "VARCHAR")) for f in schema]
+        if not have:
+            body = ", ".join(f"{_q(n)} {t}" for n, t in [*columns, (VERSION, "BIGINT")])
+            cur.execute(f"CREATE TABLE {alias}.{_q(table)} ({body})")
+            return
+        for name, typ in columns:
+            if name not in have:
+                cur.execute(f"ALTER TABLE {alias}.{_q(table)} ADD COLUMN {_q(name)} {typ}")
+
+    def _check_base(self, entries: list[dict], base: int, slices: set) -> None:
+        head = len(entries)
+        if base > head or base < 0:
+            raise self._conflict(head, base)
+        for entry in entries[base:]:
+            if entry["kind"] == "rollback" or entry_slices(entry) & slices:
+                raise self._conflict(head, base)
+
+    @staticmethod
+    def _conflict(head: int, base: int) -> StoreConflict:
+        return StoreConflict(f"数据已被他人更新（当前版本 v{head}，您核对时为 v{base}），请重新核对预览后再提交",
+                             f"the store moved from v{base} to v{head} with overlapping data; preview again")
+
+    @contextmanager
+    def _locked(self, timeout: float):
+        if not self.folder.is_dir():
+            raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
+        (self.dir / ORIGINALS).mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.dir / ".lock", timeout=timeout)
+        try:
+            lock.acquire()
+        except filelock.Timeout as exc:
+            raise StoreBusy("另一位用户正在提交数据，请稍后重试", "another commit holds the store lock") from exc
+        try:
+            _step("locked")
+            yield
+        finally:
+            lock.release()
+
+    def _sweep(self, entries: list[dict]) -> None:
+        """Remove what killed commits left: archived originals no entry names, temporary files, and data files
+        no snapshot names (DuckLake's orphan clean-up). Only called under the lock, so no local commit owns them."""
+        named = {e["original"] for e in entries if e.get("original")}
+        for path in (self.dir / ORIGINALS).iterdir():
+            if f"{ORIGINALS}/{path.name}" not in named:
+                path.unlink(missing_ok=True)
+        if (self.dir / DATA).is_dir():
+            with self._cursor() as (cur, alias):
+                _retry(lambda: cur.execute(f"CALL ducklake_delete_orphaned_files({_lit(alias)}, cleanup_all => true)"))
+
+    # ------------------------------------------------------------------ the folder engine's store, once
+
+    def _import_folder_store(self) -> None:
+        """Import a store the folder engine wrote (manifest.json and versions/*.parquet): every entry, with its id,
+        as its own transaction in order (an import cut short resumes after the last one that landed), rollbacks
+        copying the rows they brought back like any rollback; then the current rows are compared with what the
+        folder engine showed, and manifest.json is renamed to manifest.imported.json. Its files stay in place."""
+        from plan_monitor.sources.store._manifest import read_manifest, rows_at
+
+        with self._locked(60):
+            manifest = self.dir / LEGACY_MANIFEST
+            if not manifest.exists():  # another process imported it meanwhile
+                return
+            legacy = read_manifest(self.folder)
+            self._ensure_catalog(legacy=True)
+            entries, checks = self._read()
+            if [e["id"] for e in entries] != [e["id"] for e in legacy[: len(entries)]]:
+                raise DataError(f"数据版本库 {self.catalog} 与旧版本记录 {manifest} 不一致，无法导入，请联系管理员",
+                                "the catalog and the legacy manifest disagree")
+            base_tables = load_base(self.folder)
+            for old in legacy[len(entries):]:
+                entry = {k: v for k, v in old.items() if k != "parquet"}
+                entry.setdefault("original", None)
+                if old["kind"] == "upload":
+                    schema = empty_table(TEMPLATES[old["template"]]).schema
+                    path = self.dir / old["parquet"]
+                    try:
+                        rows = pq.read_table(path)
+                    except (OSError, pa.ArrowInvalid) as exc:
+                        raise DataError(f"导入旧数据版本时，版本 {old['id']} 的文件 {path.name} 缺失或损坏，请联系管理员",
+                                        f"legacy version file {path} is unreadable") from exc
+                    tables = {old["table"]: conform(rows, schema, f"旧数据版本 {old['id']}")}
+                else:
+                    then = physical(entries, old["rollback_to"])
+                    tables = {}
+                    for template in TEMPLATES.values():
+                        _, owned = self._owned_rows(checks, then, template.table,
+                                                    base_tables[template.table].schema, entry_slices(old))
+                        if owned and sum(map(len, owned)):
+                            tables[template.table] = pa.concat_tables(owned)
+                self._transact(entry, tables)
+                entries, checks = self._read()
+            for table in base_tables:  # the figures, before and after
+                was = rows_at(self.folder, base_tables, legacy, replay(legacy), table)
+                now = self._rows_at(base_tables, checks, physical(entries), table)
+                if sorted(map(repr, was.to_pylist())) != sorted(map(repr, now.to_pylist())):
+                    raise DataError(f"导入旧数据版本后 {table} 的数据与导入前不一致，已停止，请联系管理员",
+                                    f"imported rows of {table} differ from the folder store's")
+            os.replace(manifest, self.dir / IMPORTED_MANIFEST)
+            _fsync_dir(self.dir)
