@@ -1,5 +1,6 @@
-"""The versioned folder store: slices owned per upload, exact change counts, rollback as a new version, the
-folder's own files underneath, and rosters() / stamp() seeing every commit."""
+"""The versioned store (DuckLake under <folder>/store/): slices owned per upload, exact change counts, rollback as
+a new version, the folder's own files underneath, rosters() / stamp() seeing every commit, and faults (catalog
+deleted or damaged, data files deleted or swapped, originals altered) reported in Chinese, never as other figures."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder):
     kept = folder / "store" / entry["original"]
     assert kept.parent == folder / "store" / "originals" and kept.read_bytes() == original
     assert kept.name.endswith("-村.csv") and entry["sha256"][:8] in kept.name
-    assert json.loads((folder / "store" / "manifest.json").read_text("utf-8"))["entries"] == [entry]
+    assert open_store(folder).entries() == [entry]
+    assert (folder / "store" / "catalog.sqlite").is_file()
 
     assert store.owners() == {("villages", "甲", 2024, YE): 1}
     current = ordered(store.current("villages"))
@@ -121,9 +123,10 @@ def test_rollback_is_a_new_version_that_restores_exact_rows(folder):
     zero = store.rollback(0, user="李四", base=4)
     assert zero["id"] == 5 and store.owners() == {}
     assert ordered(store.current("villages")) == base_rows  # blank 统计截至 as in the file, not 12-31
-    # nothing was deleted: every upload's files are still there and the manifest lists all five versions
+    # nothing was deleted: every version still reads as it showed, and the catalog lists all five versions
     assert [e["id"] for e in store.entries()] == [1, 2, 3, 4, 5]
-    assert all((folder / "store" / e["parquet"]).exists() for e in store.entries() if e["kind"] == "upload")
+    assert ordered(store.current("villages", at=3)) != base_rows and len(store.current("villages", at=3)) == 2
+    assert store.check() == []
     # rolling back to a rollback replays the state it set
     store.rollback(4, user="王五", base=5)
     assert ordered(store.current("villages")) == after_1
@@ -217,7 +220,7 @@ def test_commit_rejects_empty_and_unknown_and_fills_blank_as_of(folder):
         store.commit(template_key="nope", rows=villages(*UPLOAD_1), original=b"", file_name="x", user="u", base=0)
     entry = commit(store, villages(("甲", "一镇", "村1", None, 10.0)))
     assert entry["scope"] == [["甲", 2024, "2024-12-31"]]
-    assert pq.read_table(folder / "store" / entry["parquet"])["as_of"].to_pylist() == [YE]
+    assert [r["as_of"] for r in store.current("villages").to_pylist() if r["county"] == "甲"] == [YE]
 
 
 def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
@@ -225,16 +228,18 @@ def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
     commit(store, villages(*UPLOAD_1))
     before = ordered(store.current("villages"))
     root = folder / "store"
-    stray = [root / "versions" / "v000002.parquet", root / "versions" / ".v000002.parquet.x.tmp",
-             root / "originals" / "v000002-deadbeef-x.csv", root / ".manifest.json.y.tmp"]
+    kept = {p.name for p in (root / "data").rglob("*.parquet")}
+    stray = [root / "data" / "main" / "villages" / "ducklake-half-written.parquet",
+             root / "originals" / "v000002-deadbeef-x.csv", root / "originals" / ".v000002-x.csv.y.tmp"]
     for path in stray:
         path.write_bytes(b"half")
-    assert ordered(store.current("villages")) == before and store.head() == 1
+    assert ordered(store.current("villages")) == before and store.head() == 1 and store.check() == []
     entry = commit(store, villages(("乙", "三镇", "村9", YE, 1.0)))
-    assert entry["parquet"] == "versions/v000002.parquet"
-    assert pq.read_table(folder / "store" / entry["parquet"]).num_rows == 1
-    assert not any(p.exists() for p in stray[1:])
-    assert sorted(p.name for p in (folder / "store" / "versions").iterdir()) == ["v000001.parquet", "v000002.parquet"]
+    assert entry["original"].startswith("originals/v000002-")
+    assert not any(p.exists() for p in stray)
+    assert kept < {p.name for p in (root / "data").rglob("*.parquet")}
+    assert sorted(p.name for p in (root / "originals").iterdir()) == sorted(
+        Path(e["original"]).name for e in store.entries())
 
 
 def test_base_files_fill_every_slice_no_version_owns(folder):
@@ -316,9 +321,152 @@ def test_recommitting_a_year_end_report_changes_nothing_in_the_scorecard(demo_co
     assert again[cols].equals(card[cols])
 
 
+# ---------------------------------------------------------------- faults
+
+
+def data_file(folder: Path, version: int) -> Path:
+    """The one Parquet file a village upload wrote (DuckLake names it; the rows carry their version id)."""
+    found = [p for p in (folder / "store" / "data" / "main" / "villages").rglob("*.parquet")
+             if set(pq.read_table(p, columns=["_version"])["_version"].to_pylist()) == {version}]
+    assert len(found) == 1
+    return found[0]
+
+
+UPLOAD_2 = (("乙", "三镇", "村9", YE, 99.0),)
+
+
+def refused_writes(folder: Path, match: str) -> None:
+    """No write proceeds, and none leaves anything behind."""
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.name != ".lock")
+    with pytest.raises(DataError, match=match):
+        commit(open_store(folder), villages(("乙", "三镇", "村9", Q2, 1.0)), base=2)
+    with pytest.raises(DataError, match=match):
+        open_store(folder).rollback(0, user="李四", base=2)
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*") if p.name != ".lock") == before
+
+
 def test_a_missing_version_file_is_a_chinese_data_error(folder):
     store = open_store(folder)
-    entry = commit(store, villages(*UPLOAD_1))
-    (folder / "store" / entry["parquet"]).unlink()
-    with pytest.raises(DataError, match="数据版本 1 的文件 v000001.parquet 缺失或损坏"):
+    commit(store, villages(*UPLOAD_1))
+    commit(store, villages(*UPLOAD_2))
+    data_file(folder, 1).unlink()
+    message = "数据版本 1 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复"
+    with pytest.raises(DataError) as err:
         load_rosters(folder)
+    assert err.value.zh == message
+    assert open_store(folder).check() == [message]
+    assert open_store(folder).history().head == 2  # the history itself still reads
+    refused_writes(folder, "数据版本 1 的数据文件缺失或损坏")
+
+
+def test_a_swapped_data_file_is_reported_never_read_as_other_figures(folder):
+    store = open_store(folder)
+    commit(store, villages(*UPLOAD_1))
+    commit(store, villages(*UPLOAD_2))
+    first, second = data_file(folder, 1), data_file(folder, 2)
+    shutil.copyfile(second, first)  # version 2's file in version 1's place
+    message = ("数据版本 1 的数据与提交时记录的校验值不符（数据文件被改动或替换），请联系管理员从备份恢复；"
+               "在此之前不显示这些数据")
+    with pytest.raises(DataError) as err:
+        load_rosters(folder)
+    assert err.value.zh in (message, "数据版本 1 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复")
+    problems = open_store(folder).check()
+    assert len(problems) == 1 and problems[0] == err.value.zh
+    # a file rewritten with the same version id and other figures is caught by the checksum
+    path = second
+    rows = pq.read_table(path)
+    pq.write_table(rows.set_column(rows.schema.get_field_index("income_wan"), "income_wan",
+                                   pa.array([98.0], pa.float64())), path)
+    assert open_store(folder).check()[-1].startswith("数据版本 2 的数据")
+    refused_writes(folder, "数据版本 1 的数据")
+
+
+def test_an_altered_original_is_reported_on_the_next_read_and_blocks_writes(folder):
+    store = open_store(folder)
+    first = commit(store, villages(*UPLOAD_1), original=b"the file as uploaded")
+    commit(store, villages(*UPLOAD_2))
+    assert load_rosters(folder).store_head == 2
+    kept = folder / "store" / first["original"]
+    kept.write_bytes(b"the file as altered!")  # same size
+    message = f"数据版本 1 的原始文件 {kept.name} 与提交时记录的 SHA-256 不符（已被改动或替换），请联系管理员从备份恢复"
+    with pytest.raises(DataError) as err:
+        load_rosters(folder)
+    assert err.value.zh == message
+    assert open_store(folder).check() == [message]
+    refused_writes(folder, "SHA-256 不符")
+    kept.unlink()
+    assert open_store(folder).check() == [f"数据版本 1 的原始文件 {kept.name} 缺失，请联系管理员从备份恢复"]
+
+
+def test_a_deleted_catalog_stops_reads_and_writes_and_never_starts_a_new_history(folder):
+    store = open_store(folder)
+    commit(store, villages(*UPLOAD_1))
+    commit(store, villages(*UPLOAD_2))
+    catalog = folder / "store" / "catalog.sqlite"
+    saved = catalog.read_bytes()
+    catalog.unlink()
+    message = (f"数据版本库 {catalog} 缺失，但数据目录中仍有已上传的数据和原始文件：版本历史无法读取。"
+               "请联系管理员从备份恢复该文件；恢复之前不显示数据，也不能提交或回退")
+    for read in (load_rosters, lambda f: open_store(f).history(), lambda f: open_store(f).current("villages"),
+                 lambda f: store.entries()):  # a store opened before the deletion too
+        with pytest.raises(DataError) as err:
+            read(folder)
+        assert err.value.zh == message
+    assert open_store(folder).check() == [message]
+    with pytest.raises(DataError) as err:
+        commit(open_store(folder), villages(("乙", "三镇", "村9", Q2, 1.0)), base=0)
+    assert err.value.zh == message and not catalog.exists()
+    # restored from the backup, everything is back as it was
+    catalog.write_bytes(saved)
+    assert load_rosters(folder).store_head == 2 and store.check() == []
+    assert commit(store, villages(("乙", "三镇", "村9", Q2, 1.0)))["id"] == 3
+
+
+def test_a_damaged_catalog_is_a_chinese_data_error(folder):
+    store = open_store(folder)
+    commit(store, villages(*UPLOAD_1))
+    catalog = folder / "store" / "catalog.sqlite"
+    catalog.write_bytes(b"not a database" * 100)
+    with pytest.raises(DataError) as err:
+        load_rosters(folder)
+    assert err.value.zh.startswith(f"数据版本库 {catalog} 已损坏，无法读取。请联系管理员从备份恢复该文件")
+    with pytest.raises(DataError, match="已损坏"):
+        commit(open_store(folder), villages(*UPLOAD_2), base=1)
+
+
+def test_a_folder_store_is_imported_once_with_the_same_versions_and_figures(folder):
+    """A store the earlier folder engine wrote (manifest.json + versions/*.parquet) becomes the DuckLake's history."""
+    entries, files = [], {}
+    for vid, (rows, at) in enumerate([(villages(*UPLOAD_1), "2024-01-02T10:00:00+08:00"),
+                                      (villages(*UPLOAD_2), "2024-01-03T10:00:00+08:00")], start=1):
+        parquet, original = f"versions/v{vid:06d}.parquet", f"originals/v{vid:06d}-x-村.csv"
+        files[parquet], files[original] = rows, f"file {vid}".encode()
+        entries.append({"id": vid, "kind": "upload", "user": "张三", "role": None, "at": at, "file_name": "村.csv",
+                        "sha256": hashlib.sha256(f"file {vid}".encode()).hexdigest(), "size": 6,
+                        "template": "village", "table": "villages", "rows": len(rows),
+                        "scope": [[rows["county"][0].as_py(), 2024, "2024-12-31"]], "counties": [], "years": [2024],
+                        "parquet": parquet, "original": original, "changes": {}, "warnings_confirmed": 0,
+                        "rollback_to": None, "note": ""})
+    entries.append({**entries[0], "id": 3, "kind": "rollback", "rollback_to": 0, "parquet": None, "original": None,
+                    "scope": [["villages", "乙", 2024, "2024-12-31"], ["villages", "甲", 2024, "2024-12-31"]]})
+    entries.append({**entries[2], "id": 4, "rollback_to": 2})
+    root = folder / "store"
+    for sub in ("versions", "originals"):
+        (root / sub).mkdir(parents=True)
+    for name, content in files.items():
+        if isinstance(content, bytes):
+            (root / name).write_bytes(content)
+        else:
+            pq.write_table(content, root / name)
+    (root / "manifest.json").write_text(json.dumps({"format": 1, "entries": entries}, ensure_ascii=False), "utf-8")
+
+    store = open_store(folder)
+    assert [{k: v for k, v in e.items()} for e in store.entries()] == [
+        {k: v for k, v in e.items() if k != "parquet"} for e in entries]
+    assert not (root / "manifest.json").exists() and (root / "manifest.imported.json").exists()
+    assert (root / "versions" / "v000001.parquet").exists()  # the old files stay
+    rows = {(r["county"], r["village"]): r["income_wan"] for r in load_rosters(folder).tables["villages"].to_pylist()}
+    assert rows == {("甲", "村1"): 10.0, ("甲", "村2"): 25.0, ("甲", "村4"): 40.0, ("乙", "村9"): 99.0}
+    assert ordered(store.current("villages", at=3)) == ordered(store.current("villages", at=0))
+    assert store.check() == []
+    assert open_store(folder).head() == 4  # opened again: nothing imported twice

@@ -28,6 +28,7 @@ left in place and manifest.json is renamed to manifest.imported.json.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -82,6 +83,7 @@ BUSY_TRIES = 60  # a SQLite catalog another process is committing to answers "da
 REQUIRED = ("id", "kind", "scope", "rollback_to")
 
 _attached: dict[tuple, str] = {}  # (catalog path, device, inode) → alias in the process's DuckDB
+_aliases = itertools.count(1)  # never reused: a failed ATTACH may leave its metadata database attached
 _verified: dict[tuple, str] = {}  # (original path, inode, size, mtime) → its SHA-256, hashed once per process
 
 
@@ -245,7 +247,12 @@ class LakeStore(Store):
         with _duck.attach_lock():
             alias = _attached.get(key)
             if alias is None:
-                alias = f"lake{len(_attached) + 1}"
+                for old in [k for k in _attached if k[0] == key[0]]:  # the file was replaced: let the old one go
+                    try:
+                        db.execute(f"DETACH {_attached.pop(old)}")
+                    except duckdb.Error:
+                        pass
+                alias = f"lake{next(_aliases)}"
                 try:
                     _retry(lambda: db.execute(
                         f"ATTACH {_lit('ducklake:sqlite:' + key[0])} AS {alias} "
@@ -254,6 +261,17 @@ class LakeStore(Store):
                     raise self._damaged(exc) from exc
                 _attached[key] = alias
         return alias
+
+    @staticmethod
+    def _forget(alias: str) -> None:
+        """Detach a catalog that cannot be read (its next use attaches it again, or says why not)."""
+        with _duck.attach_lock():
+            for key in [k for k, v in _attached.items() if v == alias]:
+                del _attached[key]
+            try:
+                _duck.database("sqlite").execute(f"DETACH {alias}")
+            except duckdb.Error:
+                pass
 
     @contextmanager
     def _cursor(self):
@@ -276,12 +294,12 @@ class LakeStore(Store):
         for leftover in self.dir.glob(f".{CATALOG}.*.tmp*"):
             leftover.unlink(missing_ok=True)
         db = _duck.database("sqlite")
-        alias = f"new{os.getpid()}_{time.monotonic_ns()}"
+        alias = f"new{next(_aliases)}"
         with _duck.attach_lock():
             db.execute(f"ATTACH {_lit('ducklake:sqlite:' + str(tmp.resolve()))} AS {alias} "
                        f"(DATA_PATH {_lit(str(self.dir.resolve() / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
             try:
-                db.execute(f"CREATE TABLE {alias}.versions (id BIGINT, kind VARCHAR, actor VARCHAR, role VARCHAR, "
+                db.execute(f"CREATE TABLE {alias}.main.versions (id BIGINT, kind VARCHAR, actor VARCHAR, role VARCHAR, "
                            "committed_at VARCHAR, file_name VARCHAR, sha256 VARCHAR, size BIGINT, template VARCHAR, "
                            "table_name VARCHAR, rows BIGINT, scope VARCHAR, changes VARCHAR, original VARCHAR, "
                            "rollback_to BIGINT, data_checks VARCHAR, entry VARCHAR)")
@@ -300,8 +318,9 @@ class LakeStore(Store):
         with self._cursor() as (cur, alias):
             try:
                 rows = _retry(lambda: cur.execute(
-                    f"SELECT id, entry, data_checks FROM {alias}.versions ORDER BY id").fetchall())
+                    f"SELECT id, entry, data_checks FROM {alias}.main.versions ORDER BY id").fetchall())
             except duckdb.Error as exc:
+                self._forget(alias)
                 raise self._damaged(exc) from exc
         entries, checks = [], {}
         for vid, text, data_checks in rows:
@@ -385,7 +404,7 @@ class LakeStore(Store):
             raise DataError(f"数据版本库中版本 {vid} 没有 {table} 的数据记录，请联系管理员从备份恢复",
                             f"version {vid} has no data check for {table}")
         try:
-            rows = _retry(lambda: cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.{_q(table)} "
+            rows = _retry(lambda: cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.main.{_q(table)} "
                                               f"WHERE {VERSION} = ?", [vid]).to_arrow_table())
         except duckdb.Error as exc:
             raise DataError(f"数据版本 {vid} 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复",
@@ -584,16 +603,16 @@ class LakeStore(Store):
                         self._ensure_table(cur, alias, table, rows.schema)
                         cur.register("_pm_new", rows)
                         try:
-                            cur.execute(f"INSERT INTO {alias}.{_q(table)} BY NAME "
+                            cur.execute(f"INSERT INTO {alias}.main.{_q(table)} BY NAME "
                                         f"SELECT *, ?::BIGINT AS {VERSION} FROM _pm_new", [entry["id"]])
                         finally:
                             cur.unregister("_pm_new")
-                        back = cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.{_q(table)} "
+                        back = cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.main.{_q(table)} "
                                            f"WHERE {VERSION} = ?", [entry["id"]]).to_arrow_table()
                         n, total = _checksum(cur, back, back.column_names)
                         checks[table] = {"columns": back.column_names, "rows": n, "sum": total}
                     cur.execute(
-                        f"INSERT INTO {alias}.versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        f"INSERT INTO {alias}.main.versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [entry["id"], entry["kind"], entry["user"], entry.get("role"), entry["at"],
                          entry.get("file_name"), entry.get("sha256"), entry.get("size"), entry.get("template"),
                          entry.get("table"), entry["rows"], json.dumps(entry["scope"], ensure_ascii=False),
@@ -615,16 +634,18 @@ class LakeStore(Store):
     @staticmethod
     def _ensure_table(cur, alias: str, table: str, schema: pa.Schema) -> None:
         """The lake table for a roster table, created on first use; a column the template gained is added."""
-        have = {r[0] for r in cur.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? "
-                                          "AND schema_name = 'main' AND table_name = ?", [alias, table]).fetchall()}
+        try:  # not duckdb_columns(): that would read every catalog attached to the process's DuckDB
+            have = {d[0] for d in cur.execute(f"SELECT * FROM {alias}.main.{_q(table)} LIMIT 0").description}
+        except duckdb.CatalogException:
+            have = set()
         columns = [(f.name, DUCK_TYPES.get(f.type, "VARCHAR")) for f in schema]
         if not have:
             body = ", ".join(f"{_q(n)} {t}" for n, t in [*columns, (VERSION, "BIGINT")])
-            cur.execute(f"CREATE TABLE {alias}.{_q(table)} ({body})")
+            cur.execute(f"CREATE TABLE {alias}.main.{_q(table)} ({body})")
             return
         for name, typ in columns:
             if name not in have:
-                cur.execute(f"ALTER TABLE {alias}.{_q(table)} ADD COLUMN {_q(name)} {typ}")
+                cur.execute(f"ALTER TABLE {alias}.main.{_q(table)} ADD COLUMN {_q(name)} {typ}")
 
     def _check_base(self, entries: list[dict], base: int, slices: set) -> None:
         head = len(entries)
