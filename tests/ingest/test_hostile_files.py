@@ -24,7 +24,7 @@ from plan_monitor.outputs.upload_report import report_file_name, report_xlsx
 from plan_monitor.outputs.xlsx import table_xlsx
 from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.sources import open_store
-from plan_monitor.sources.store import _folder
+from plan_monitor.sources.store import _lake
 from plan_monitor.spec.geography import load_geography
 from tests.hostile_files import HEADER, ROWS, corpus, folder_hash, good_csv
 
@@ -135,25 +135,25 @@ def test_odd_file_names_are_archived_under_a_safe_name_cut_by_bytes(key, plan, g
     assert kept.parent == data / "store" / "originals" and kept.read_bytes() == case.make()
     assert len(kept.name.encode("utf-8")) <= 255 and kept.name.endswith(".csv")
     assert not any(ch in kept.name for ch in "/\\\x07\u202e")
-    assert entry["file_name"] == case.file_name  # the manifest keeps the name as given
-    assert sorted(p.name for p in (data / "store" / "versions").iterdir()) == ["v000001.parquet"]
+    assert entry["file_name"] == case.file_name  # the catalog keeps the name as given
+    assert [p.name for p in (data / "store" / "originals").iterdir()] == [kept.name]
 
 
 def test_a_failed_commit_leaves_no_version_file(plan, geo, data, monkeypatch):
     checked = check_upload("村.csv", good_csv(), plan, geo, open_store(data))
-    real = _folder._write_atomic
+    real = _lake._write_atomic
 
     def failing(path, write, step):
         if step == "original":
             raise OSError(36, "File name too long")
         real(path, write, step)
 
-    monkeypatch.setattr(_folder, "_write_atomic", failing)
+    monkeypatch.setattr(_lake, "_write_atomic", failing)
     before = open_store(data).head()
     with pytest.raises(OSError):
         WriteService(open_store(data)).commit_upload(checked, CITY, confirm_warnings=True)
     assert open_store(data).head() == before
-    assert not [p for sub in ("versions", "originals") for p in (data / "store" / sub).iterdir()]
+    assert not [p for sub in ("data", "originals") for p in (data / "store" / sub).rglob("*") if p.is_file()]
 
 
 def test_the_same_file_twice_creates_no_second_version(plan, geo, data):

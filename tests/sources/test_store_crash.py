@@ -2,8 +2,8 @@
 
 A real commit runs in a child process; it is stopped with os._exit right after each numbered step (the
 PLAN_MONITOR_STORE_CRASH_AT hook) and with SIGKILL at random moments of a commit loop. After every kill the store
-must read cleanly: the manifest parses, every file it names exists and reads, and the current rows are exactly
-those of the version the manifest says is current.
+must read cleanly: the catalog reads, every version's rows match their committed checksum, every archived
+original its hash, and the current rows are exactly those of the version the catalog says is current.
 
 Nothing here depends on the machine's speed: the loop runs until it has made its kills (bounded by attempts, not
 seconds), and the moment of each kill is measured from the worker's own markers (a line after each commit) and
@@ -30,9 +30,9 @@ import pytest
 
 from plan_monitor.paths import ROOT
 from plan_monitor.sources import load_rosters, open_store
-from plan_monitor.sources.store._folder import CRASH_ENV
+from plan_monitor.sources.store._lake import CRASH_ENV
 
-STEPS = ("locked", "parquet_tmp", "parquet", "original_tmp", "original", "manifest_tmp", "manifest")
+STEPS = ("locked", "original_tmp", "original", "inserted", "committed")
 ROWS = 20_000
 KILLS = 15  # SIGKILLs the store must survive in the random test
 MAX_ATTEMPTS = 100  # a generous bound on worker runs to reach them
@@ -77,21 +77,27 @@ def worker(folder: Path, mode: str, env: dict | None = None) -> subprocess.Popen
 
 
 def leftovers(folder: Path) -> set[str]:
-    """Files in the store that no manifest entry names: what a commit killed mid-write leaves."""
+    """Files in the store that no version names: what a commit killed mid-write leaves (an archived original, a
+    temporary file, a data file whose rows carry a version id that never landed)."""
     store = folder / "store"
-    named = {e[k] for e in open_store(folder).entries() for k in ("parquet", "original")}
-    found = {f"{d.name}/{p.name}" for d in (store / "versions", store / "originals") if d.exists() for p in d.iterdir()}
-    found |= {p.name for p in store.glob(".manifest.json.*")} if store.exists() else set()
+    entries = open_store(folder).entries()
+    named = {e["original"] for e in entries}
+    found = {f"originals/{p.name}" for p in (store / "originals").iterdir()} if (store / "originals").exists() else set()
+    found |= {p.name for p in store.glob(".*.tmp*")} if store.exists() else set()
+    for path in (store / "data" / "main" / "villages").rglob("*.parquet") if store.exists() else ():
+        if not set(pq.read_table(path, columns=["_version"])["_version"].to_pylist()) <= {e["id"] for e in entries}:
+            found.add(path.name)
     return found - named
 
 
 def check(folder: Path) -> int:
     """The store reads cleanly at exactly one version; returns that version."""
-    entries = open_store(folder).entries()  # raises on a torn manifest
+    entries = open_store(folder).entries()  # raises on a torn catalog
     head = entries[-1]["id"] if entries else 0
     assert [e["id"] for e in entries] == list(range(1, head + 1))
+    assert open_store(folder).check() == []  # every version's rows against their checksum, every original its hash
     for e in entries:
-        assert pq.read_table(folder / "store" / e["parquet"]).num_rows == e["rows"] == ROWS - e["id"] % 7
+        assert len(open_store(folder).current("villages", at=e["id"])) == e["rows"] == ROWS - e["id"] % 7
         kept = (folder / "store" / e["original"]).read_bytes()
         assert hashlib.sha256(kept).hexdigest() == e["sha256"] and kept == f"file {e['id']}".encode() * 150_000
     current = open_store(folder).current("villages")
@@ -116,7 +122,7 @@ def test_exit_right_after_each_step_leaves_old_or_new(folder):
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 86, err
         now = check(folder)
-        assert now == (head + 1 if step == "manifest" else head), step
+        assert now == (head + 1 if step == "committed" else head), step
         head = now
     # the next commit sweeps what the killed ones left and lands normally
     proc = worker(folder, "once")
@@ -124,7 +130,7 @@ def test_exit_right_after_each_step_leaves_old_or_new(folder):
     assert proc.returncode == 0, err
     assert check(folder) == head + 1
     assert not leftovers(folder)
-    assert sorted(p.name for p in (folder / "store").iterdir()) == [".lock", "manifest.json", "originals", "versions"]
+    assert sorted(p.name for p in (folder / "store").iterdir()) == [".lock", "catalog.sqlite", "data", "originals"]
 
 
 class Lines:

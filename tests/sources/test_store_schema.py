@@ -129,5 +129,5 @@ def test_a_column_whose_type_can_no_longer_hold_the_stored_values_is_a_chinese_d
     retyped = replace(VILLAGE, columns=tuple(replace(c, dtype="int") if c.key == "unit_type" else c
                                              for c in VILLAGE.columns))
     monkeypatch.setitem(TEMPLATES, "village", retyped)  # 村 is no number
-    with pytest.raises(DataError, match="数据版本 1 的文件 v000001.parquet 的“unit_type”列无法按当前报表模板读取"):
+    with pytest.raises(DataError, match="数据版本 1 的“unit_type”列无法按当前报表模板读取"):
         store.rosters()
