@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     versions = sub.add_parser("versions", help="列出数据版本 / list store versions")
     versions.add_argument("--data", default=str(DEFAULT_DATA))
 
+    store = sub.add_parser("store", help="检查数据版本库 / check the versioned store")
+    store_sub = store.add_subparsers(dest="store_command", required=True)
+    store_check = store_sub.add_parser("check", help="核对每个版本的数据和原始文件 / verify every version and original")
+    store_check.add_argument("--data", default=str(DEFAULT_DATA))
+
     rollback = sub.add_parser("rollback", help="回退到某一数据版本（回退本身也是新版本）/ roll back")
     rollback.add_argument("version", type=int)
     rollback.add_argument("--data", default=str(DEFAULT_DATA))
@@ -331,6 +336,19 @@ def _versions(args) -> int:
     return 0
 
 
+def _store(args) -> int:
+    from plan_monitor.sources import open_store
+
+    store = open_store(args.data)
+    problems = store.check()
+    for problem in problems:
+        print(problem)
+    if problems:
+        return EXIT_BAD_INPUT
+    print(f"数据版本库完好：{store.head()} 个版本，数据与原始文件均与提交时一致")
+    return 0
+
+
 def _rollback(args) -> int:
     from plan_monitor.ingest.service import WriteService
     from plan_monitor.sources import open_store
@@ -484,4 +502,4 @@ def _audit(args) -> int:
 
 
 _COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard, "ingest": _ingest, "versions": _versions,
-             "rollback": _rollback, "briefing": _briefing, "users": _users, "audit": _audit}
+             "rollback": _rollback, "store": _store, "briefing": _briefing, "users": _users, "audit": _audit}

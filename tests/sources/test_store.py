@@ -470,3 +470,19 @@ def test_a_folder_store_is_imported_once_with_the_same_versions_and_figures(fold
     assert ordered(store.current("villages", at=3)) == ordered(store.current("villages", at=0))
     assert store.check() == []
     assert open_store(folder).head() == 4  # opened again: nothing imported twice
+
+
+def test_store_check_command_reports_each_problem_in_chinese(folder, capsys):
+    from plan_monitor.cli import main
+
+    store = open_store(folder)
+    first = commit(store, villages(*UPLOAD_1), original=b"one")
+    commit(store, villages(*UPLOAD_2))
+    assert main(["store", "check", "--data", str(folder)]) == 0
+    assert capsys.readouterr().out.strip() == "数据版本库完好：2 个版本，数据与原始文件均与提交时一致"
+    (folder / "store" / first["original"]).write_bytes(b"two")
+    data_file(folder, 2).unlink()
+    assert main(["store", "check", "--data", str(folder)]) == 2
+    assert capsys.readouterr().out.splitlines() == [
+        f"数据版本 1 的原始文件 {Path(first['original']).name} 与提交时记录的 SHA-256 不符（已被改动或替换），请联系管理员从备份恢复",
+        "数据版本 2 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复"]

@@ -68,6 +68,11 @@ class Store(ABC):
         """The slice → owning version state after version `at` (default: the latest)."""
         return replay(self.entries(), at)
 
+    def check(self) -> list[str]:
+        """Every problem a read could trip on (catalog, each version's data, each archived original), in Chinese;
+        none when the store is whole."""
+        return []
+
     # ------------------------------------------------------------------ writing (ingest.service only)
 
     @abstractmethod
