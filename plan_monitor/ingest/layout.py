@@ -19,13 +19,14 @@ import pyarrow.compute as pc
 
 from plan_monitor.ingest.header import _DROP, _UNIT, LOOKUPS, Header, find_header
 from plan_monitor.ingest.model import Note, UploadError
-from plan_monitor.ingest.rows import classify
+from plan_monitor.ingest.rows import _HEADING, classify
 from plan_monitor.ingest.sheet import Body, body_from_rows
 
 Rows = list[tuple[int, list[str | None]]]
 NAMES = sorted({name for lookup in LOOKUPS.values() for name in lookup if name})
 _NUMBER = re.compile(r"^[-+]?[\d,，.]+%?$")
 _NAME_KEYS = ("county", "town", "village")
+_PLACE = re.compile(_HEADING)  # a place name (a heading row, not a sub-header)
 
 
 @dataclass
@@ -192,7 +193,7 @@ def several_tables_message(tables: list[Table], chosen: int) -> tuple[str, str]:
 
 def sub_header(body: Body, header: Header) -> tuple[Body, Note | None]:
     """The first body row when it is a lower header row of sub-headers outside the template (合计, 其中女 under a
-    merged 党员人数): no place name, no number, and every filled cell under a merged or blank-above parent (the
+    merged 党员人数): no place name (rows.classify reads one as a heading row), no number, and every filled cell under a merged or blank-above parent (the
     parent's right-hand neighbour blank) or under a column the template does not use. Dropped with a Note."""
     if not len(body) or header.two_rows:
         return body, None
@@ -209,7 +210,7 @@ def sub_header(body: Body, header: Header) -> tuple[Body, Note | None]:
     for i, text in enumerate(texts):
         if not text:
             continue
-        if i in names or _NUMBER.match(text):
+        if i in names or _NUMBER.match(text) or _PLACE.match(re.sub(r"\s+", "", text)):
             return body, None
         merged = not above[i] or not above[i + 1] if i + 1 < len(header.cells) else not above[i]
         if i in used and not merged:
