@@ -125,8 +125,8 @@ def complete(template: Template, table: pa.Table, row_numbers: list[int], presen
     frame["_date"] = report_dates(stored).to_pylist()
     frame = frame.sort_values(["year", "_date"], kind="stable")
     mine = pd.DataFrame({k: table[k].to_pylist() for k in [*keys, "year"]})
-    mine["_date"] = report_dates(table).to_pylist()
-    mine["_row"] = row_numbers
+    mine["date_"] = report_dates(table).to_pylist()
+    mine["row_"] = row_numbers
     values: dict[str, list] = {k: [] for k in fill}
     missing: list[int] = []
     issues = []
@@ -135,13 +135,13 @@ def complete(template: Template, table: pa.Table, row_numbers: list[int], presen
         unit = tuple(getattr(rec, k) for k in keys)
         history = groups.get(unit)
         if history is not None:
-            history = history[(history["year"] <= rec.year) & (history["_date"] <= rec._date)]
+            history = history[(history["year"] <= rec.year) & (history["_date"] <= rec.date_)]
         if history is None or not len(history):
-            missing.append(rec._row)
+            missing.append(rec.row_)
             issues.append(Issue("error", "list_unknown_unit",
                                 f"名单中的“{' '.join(str(u) for u in unit if u)}”在现有数据中没有（{rec.year}年及以前）："
                                 "名单只能标记已有单位；请先上传该单位的完整数据，或核对名称",
-                                rec._row, template.header_of[keys[-1]], str(unit[-1])))
+                                rec.row_, template.header_of[keys[-1]], str(unit[-1])))
             for k in fill:
                 values[k].append(None)
             continue
