@@ -19,6 +19,7 @@ _SUBTOTAL = "小计"
 _ONLY = r"^(全市|全县|全区|全镇|全乡|本县|本镇|本乡|本级)?({})[:：]?$"
 # A heading row: a place name alone on its row (一、沙市区 above its villages), all other cells blank.
 _HEADING = r"^([一二三四五六七八九十]+[、.．]|\d+[、.．])?\S{1,24}?(省|市|州|地区|盟|县|区|旗|镇|乡|街道|管理区|开发区|林区|农场|办事处)$"
+_NOT_HEADING = r"(社区|小区)$"  # a community's name alone is a data row with blanks, not a heading
 _NOTE_START = r"^(注|填表|填报|审核|联系|说明|单位负责人|负责人|制表|备注|统计人)"
 LISTED = 5  # rows named in a note
 
@@ -63,7 +64,8 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     looks_note = pc.fill_null(pc.match_substring_regex(first_text, _NOTE_START), False)
     other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
     heading = pc.and_(pc.and_(other, pc.equal(filled, 1)),
-                      pc.fill_null(pc.match_substring_regex(first_text, _HEADING), False))
+                      pc.fill_null(pc.and_(pc.match_substring_regex(first_text, _HEADING),
+                                           pc.invert(pc.match_substring_regex(first_text, _NOT_HEADING))), False))
     other = pc.and_(other, pc.invert(heading))
     candidate = pc.and_(other, looks_note)
     plain = pc.and_(other, pc.invert(candidate))

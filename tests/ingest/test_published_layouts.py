@@ -163,3 +163,14 @@ def test_cli_ingest_reads_the_table_asked_for(capsys, data, tmp_path):
     assert "村（社区）情况统计表，4 行数据" in out
     assert "本工作表有 2 个表格" in out and "本次读取表2" in out
     assert code == 0 and folder_hash(data) == before
+
+
+def test_a_community_alone_on_its_row_is_not_a_heading(tmp_path):
+    rows = [["年度", "县（市、区）", "乡镇（街道）", "村（社区）", "类型", "是否示范村（社区）"],
+            ["2023", "沙市区", "中山路街道", "三板桥社区", "社区", "否"],
+            [None, None, None, "胜利社区", None, None],
+            ["2023", "沙市区", "中山路街道", "沙市区", None, None]]
+    path = pl.write(tmp_path / "社区.csv", rows)
+    parsed = read_upload(path.name, path.read_bytes())
+    assert parsed.row_numbers == [2, 3, 4]
+    assert "heading_row" not in kinds(parsed)
