@@ -62,13 +62,23 @@ if upload is None:
     st.stop()
 
 data = upload.getvalue()
-stamp = (upload.name, upload.size, choice, head, mode)
+# 选择表格 (several tables on one sheet) belongs to one file: another file starts again from its first table
+if st.session_state.get("pm_upload_table_file") != (upload.name, upload.size):
+    st.session_state.pop("pm_upload_table", None)
+    st.session_state["pm_upload_table_file"] = (upload.name, upload.size)
+picked = st.session_state.get("pm_upload_table")
+stamp = (upload.name, upload.size, choice, head, mode, picked)
 if st.session_state.get("pm_upload_stamp") != stamp:
     with guard(), st.spinner("正在校验……"):
         st.session_state["pm_upload_checked"] = check_upload(upload.name, data, m.plan, m.geo, store,
-                                                             None if choice == AUTO else choice, mode=mode)
+                                                             None if choice == AUTO else choice, mode=mode,
+                                                             table=None if picked is None else picked + 1)
     st.session_state["pm_upload_stamp"] = stamp
 checked = st.session_state["pm_upload_checked"]
+if checked.parsed is not None and checked.parsed.tables:
+    labels = checked.parsed.tables
+    st.radio("选择表格", list(range(len(labels))), format_func=lambda i: labels[i], key="pm_upload_table",
+             index=checked.parsed.table_index, help="本工作表上有多个表格，请选择要上传的一个")
 
 st.markdown("#### 第三步　校验结果")
 cols = st.columns(4)
@@ -131,7 +141,7 @@ if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upl
         entry = write_service(store).commit_upload(checked, actor(user), confirm_warnings=bool(checked.warnings),
                                                    confirm_removals=typed)
     st.cache_resource.clear()
-    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals"):
+    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals", "pm_upload_table"):
         st.session_state.pop(key, None)
     st.session_state["pm_upload_round"] = round_no + 1
     st.session_state["pm_upload_done"] = (f"已提交为数据版本 v{entry['id']}：{plain(checked.file_name)}，{len(checked.rows)} 行。"

@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--targets", default=str(DEFAULT_TARGETS))
     ingest.add_argument("--data", default=str(DEFAULT_DATA))
     ingest.add_argument("--template", choices=sorted(TEMPLATES), default=None, help="报表类型（默认按表头识别）")
+    ingest.add_argument("--table", type=int, default=None, metavar="N",
+                        help="工作表上有多个表格时读取第 N 个（默认第 1 个）")
     ingest.add_argument("--dry-run", action="store_true", help="只校验和预览，不提交")
     ingest.add_argument("--yes", action="store_true", help="已核对全部警告，确认提交")
     ingest.add_argument("--user", default=None, help="提交人姓名（默认当前系统用户）；命令行以本机管理员身份写入并记入审计日志")
@@ -273,7 +275,7 @@ def _ingest(args) -> int:
     plan = load_plan(args.targets)
     store = open_store(args.data)
     checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), store, args.template,
-                           mode=args.mode)
+                           mode=args.mode, table=args.table)
     out = sys.stdout
     if checked.parsed is not None:
         out.write(f"{path.name}：{checked.parsed.template.title}，{len(checked.rows)} 行数据\n")

@@ -111,3 +111,6 @@ class Parsed:
     totals: list[tuple[int, dict[str, float | None]]] = field(default_factory=list)  # 合计/总计 rows: file row, key → value
     notes: list[Note] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # every table found on the sheet, labelled, when several
+    table_index: int = 0  # which of them was read (0-based)
+    listing: bool = False  # a 名单: flags for the units it names, not a roster (ingest.lists)

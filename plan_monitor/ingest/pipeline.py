@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest import lists
 from plan_monitor.ingest.corrections import MERGE, MODES, resolve
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
@@ -90,15 +91,18 @@ class Checked:
 
 
 def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store: Store,
-                 template_key: str | None = None, today: date | None = None, mode: str = MERGE) -> Checked:
+                 template_key: str | None = None, today: date | None = None, mode: str = MERGE,
+                 table: int | None = None) -> Checked:
     """Read and check one file against the plan, the gazetteer and the store's latest version, as an upload in
-    `mode` (merge: 补充更正, replace: 整体替换; ingest.corrections); writes nothing."""
+    `mode` (merge: 补充更正, replace: 整体替换; ingest.corrections); writes nothing. `table`: which table of the
+    sheet to read (1-based; ingest.layout), the first by default. A 名单 (ingest.lists) only marks units: it is
+    refused under replace."""
     if mode not in MODES:
         raise ValueError(f"unknown upload mode {mode!r}")
     sha = hashlib.sha256(data).hexdigest()
     base = store.head()
     try:
-        parsed = read_upload(file_name, data, template_key)
+        parsed = read_upload(file_name, data, template_key, table)
     except UploadError as exc:
         return Checked(file_name, sha, len(data), None, None, [Issue("error", "file", exc.zh)], [], None, base, data,
                        mode)
@@ -106,7 +110,17 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
     table, name_issues, name_notes = match_names(parsed.table, parsed.row_numbers, parsed.headers, geo)
     current = store.current(template.table, at=base)  # the preview describes exactly version `base`
     issues = list(parsed.issues) + name_issues
-    issues += run_audits(parsed, table, plan, reports(current), today or date.today(), mode)
+    unlisted: set[int] = set()
+    if parsed.listing:
+        if mode != MERGE:
+            return Checked(file_name, sha, len(data), parsed, with_report_dates(table),
+                           [*issues, Issue("error", "list_replace", lists.REPLACE_ZH)], list(parsed.notes), None, base,
+                           data, mode)
+        table, list_issues, unlisted = lists.complete(template, table, parsed.row_numbers, set(parsed.headers),
+                                                      current)
+        issues += list_issues
+    audits = run_audits(parsed, table, plan, reports(current), today or date.today(), mode)
+    issues += [i for i in audits if not (i.row in unlisted and i.check == "required_blank")]
     issues += check_totals(parsed, table)
     notes = list(parsed.notes) + name_notes
     blank_as_of = pc.sum(pc.is_null(table["as_of"])).as_py()
@@ -115,7 +129,9 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
     rows = with_report_dates(table)
     placed = pc.and_(pc.is_valid(rows["year"]), pc.is_valid(rows["county"]))
     numbers = [r for r, ok in zip(parsed.row_numbers, placed.to_pylist()) if ok]
-    resolved = resolve(template, rows.filter(placed), numbers, set(parsed.headers), current, mode)
+    # a 名单's other columns were filled from the store (lists.complete): the merge keeps exactly those values
+    present = {c.key for c in template.columns} if parsed.listing else set(parsed.headers)
+    resolved = resolve(template, rows.filter(placed), numbers, present, current, mode)
     issues += resolved.issues
     notes += resolved.notes
     kept = iter(resolved.kept)
