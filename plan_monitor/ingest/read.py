@@ -32,8 +32,12 @@ TEXT_TABLES = (".txt", ".tsv")  # Excel's "Unicode 文本" and "文本文件（�
 HEAD_SLACK = 1_000  # lines a CSV may have beyond MAX_ROWS data rows: titles, headers, blank and note rows
 
 
-def read_upload(file_name: str, data: bytes, template_key: str | None = None) -> Parsed:
-    """The file read into its template (detected from the headers unless template_key is given)."""
+def read_upload(file_name: str, data: bytes, template_key: str | None = None, header_row: int | None = None,
+                mapping: dict[str, str] | None = None) -> Parsed:
+    """The file read into its template (detected from the headers unless template_key is given). `header_row`
+    (1-based file row) names the header row instead of the scan; `mapping` (template key → the file's header text)
+    assigns columns before aliases do (header.find_header)."""
+    where = {"header_row": header_row, "mapping": mapping}
     if template_key is not None and template_key not in TEMPLATES:
         raise ValueError(f"unknown template key {template_key!r}")  # a caller's bug, not the analyst's
     ext = PurePath(file_name).suffix.lower()
@@ -50,24 +54,24 @@ def read_upload(file_name: str, data: bytes, template_key: str | None = None) ->
                           "请删除无关的工作表、图片，或按县（市、区）拆分后上传",
                           f"{file_name}: {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
     if ext == ".csv" or ext in TEXT_TABLES:
-        return _read_csv(file_name, data, template_key)
+        return _read_csv(file_name, data, template_key, where)
     if ext == ".xlsx":
-        return _read_xlsx(file_name, data, template_key)
-    return _read_parquet(file_name, data, template_key)
+        return _read_xlsx(file_name, data, template_key, where)
+    return _read_parquet(file_name, data, template_key, where)
 
 
-def _read_csv(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+def _read_csv(file_name: str, data: bytes, template_key: str | None, where: dict) -> Parsed:
     # Counting newlines costs no memory and rejects a million-row file before it is decoded.
     if data.count(b"\n") > MAX_ROWS + HEAD_SLACK:
         raise too_many_rows(file_name, MAX_ROWS)
     text, encoding, encoding_note = decode_csv_bytes(file_name, data)
     sheet = CsvSheet(text, file_name)
-    header = find_header(file_name, sheet.head, template_key)
+    header = find_header(file_name, sheet.head, template_key, **where)
     body = sheet.body(header.last_row, len(header.cells))
     return _assemble(file_name, header, body, encoding, [encoding_note])
 
 
-def _read_xlsx(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+def _read_xlsx(file_name: str, data: bytes, template_key: str | None, where: dict) -> Parsed:
     book = XlsxSheets(file_name, data)
     try:
         scores = [header_score(head) for _, head, _ in book.sheets]
@@ -75,7 +79,7 @@ def _read_xlsx(file_name: str, data: bytes, template_key: str | None) -> Parsed:
             raise UploadError(f"{file_name}：工作簿中没有工作表", f"{file_name}: no worksheets")
         pick = max(range(len(scores)), key=lambda i: (scores[i], -i))
         title, head, _ = book.sheets[pick]
-        header = find_header(file_name, head, template_key)
+        header = find_header(file_name, head, template_key, **where)
         body = book.body(pick, header.last_row, len(header.cells), MAX_ROWS)
     finally:
         book.close()
@@ -83,7 +87,7 @@ def _read_xlsx(file_name: str, data: bytes, template_key: str | None) -> Parsed:
     return _assemble(file_name, header, body, None, notes)
 
 
-def _read_parquet(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+def _read_parquet(file_name: str, data: bytes, template_key: str | None, where: dict) -> Parsed:
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
         if parquet.metadata.num_rows > MAX_ROWS:
@@ -92,7 +96,7 @@ def _read_parquet(file_name: str, data: bytes, template_key: str | None) -> Pars
     except (pa.ArrowException, OSError) as exc:
         raise UploadError(f"{file_name}：无法作为 Parquet 文件读取，文件可能已损坏", f"{file_name}: bad parquet: {exc}") from exc
     names = table.column_names
-    header = find_header(file_name, [(1, list(names))], template_key)
+    header = find_header(file_name, [(1, list(names))], template_key, **where)
     cells = pa.table([_as_text(table.column(i)) for i in range(len(names))], names=[f"c{i}" for i in range(len(names))])
     body = Body(cells, pa.array(range(2, table.num_rows + 2), pa.int64()))
     return _assemble(file_name, header, body, None, [])
@@ -156,6 +160,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
         totals=_totals(template, header, body, kinds.totals),
         notes=[*notes, *header.notes, *kinds.notes, *log.notes()],
         issues=issues,
+        reading=header.reading,
     )
 
 
