@@ -304,7 +304,7 @@ def _mapped(file_name: str, cells: list[HeaderCell], mapping: dict[str, str] | N
     for key, text in (mapping or {}).items():
         index = _find_cell(cells, text)
         if index is None:
-            found = reading(cells, None, first_row, last_row)
+            found = reading(cells, _best(cells, list(TEMPLATES.values())), first_row, last_row)
             shown = "、".join(c.name for c in found.columns)
             raise UploadError(f"{file_name}：列对应中的列名“{text}”不在第{last_row}行表头中（表头：{shown}）；"
                               "请从表头中选择", f"{file_name}: mapped header {text!r} is not in the header row", found)
