@@ -92,6 +92,24 @@ class Reading:
         """Template key → file header text of the columns read through a column mapping (given or saved)."""
         return {c.key: c.text for c in self.columns if c.status == "read" and c.via in ("mapping", "saved") and c.key}
 
+    def column_of(self, key: str) -> int:
+        """The 1-based file column read as this template column; 0 when none is."""
+        return next((c.column for c in self.columns if c.key == key), 0)
+
+    def mapping_for(self, chosen: dict[str, int]) -> dict[str, str]:
+        """The column mapping an analyst's choices make (template key → 1-based file column, 0 for none), as
+        template key → header text (第N列 for a column without one); choices the headers already say (own header or
+        alias) are left out, so a saved mapping names only what needed naming."""
+        by_number = {c.column: c for c in self.columns}
+        out: dict[str, str] = {}
+        for key, number in chosen.items():
+            col = by_number.get(number)
+            if col is None or (col.key == key and col.via in ("header", "alias")):
+                continue
+            unique = col.text and sum(c.text == col.text for c in self.columns) == 1
+            out[key] = col.text if unique else f"第{col.column}列"
+        return out
+
     def summary(self) -> str:
         """第3行作为表头：已识别 年度、县（市、区）；未识别 镇街、示范村名称"""
         parts = [f"已识别 {'、'.join(c.name for c in self.read) or '无'}"]

@@ -157,6 +157,9 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
     rows = with_report_dates(table)
     placed = pc.and_(pc.is_valid(rows["year"]), pc.is_valid(rows["county"]))
     numbers = [r for r, ok in zip(parsed.row_numbers, placed.to_pylist()) if ok]
+    if not numbers:  # no row names its year and county (a wrong header row read as data): nothing to compare
+        return Checked(file_name, sha, len(data), parsed, rows, issues, notes, None, base, data, mode, None, 0,
+                       parsed.reading, saved_map=saved, **given)
     resolved = resolve(template, rows.filter(placed), numbers, set(parsed.headers), current, mode)
     issues += resolved.issues
     notes += resolved.notes
