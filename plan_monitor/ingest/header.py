@@ -263,7 +263,8 @@ def _check_keys(file_name: str, mapping: dict[str, str] | None, template_key: st
     for key in mapping:
         if key not in known:
             fields = "、".join(dict.fromkeys(c.header for t in templates for c in t.columns))
-            raise UploadError(f"{file_name}：列对应中的字段“{key}”不是报表模板的列；可对应的字段：{fields}",
+            what = f"“{TEMPLATES[template_key].title}”" if template_key in TEMPLATES else "报表模板"
+            raise UploadError(f"{file_name}：列对应中的字段“{key}”不是{what}的列；可对应的字段：{fields}",
                               f"{file_name}: column mapping names unknown field {key!r}")
 
 
