@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.published_tables import VILLAGE_MAP, village_funding
 
 from .server import ROOT, demo_copy, streamlit_server
-from .test_flows import choose, open_page, settle
+from .test_flows import open_page, settle
 
 DEMO = ROOT / "data" / "demo"
 COUNTY = "江陵县"
@@ -25,6 +25,17 @@ BEFORE = 255  # 示范村 on the overview before the upload
 def app_url(tmp_path_factory):
     with streamlit_server({"PLAN_MONITOR_DATA": str(demo_copy(tmp_path_factory.mktemp("colmap-data")))}) as url:
         yield url
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose an option of the selectbox labelled `label`, typing to filter it (the drop-down list is virtualised:
+    an option far down may not be drawn yet)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.keyboard.type(option.split(" ", 1)[1])
+    page.get_by_role("option", name=option, exact=True).click(timeout=30000)
+    settle(page)
 
 
 def published_list(tmp: Path) -> Path:
@@ -56,7 +67,7 @@ def test_map_two_columns_in_the_page_commit_and_the_overview_changes(app_url, pa
 
     labels = {"year": "年度 *", "unit_type": "类型 *"}
     for key, header in VILLAGE_MAP.items():
-        choose(page, labels[key], f"第{8 if key == 'year' else 5}列 {header}")
+        pick(page, labels[key], f"第{8 if key == 'year' else 5}列 {header}")
     page.get_by_role("button", name="按此对应重新读取").click()
     settle(page)
     expect(app).to_contain_text("校验通过", timeout=30000)
