@@ -43,10 +43,13 @@ class Listing:
 
 def find_header_or_list(file_name: str, head: list[tuple[int, list[str | None]]],
                         template_key: str | None) -> tuple[Header, Listing | None]:
-    """find_header; when it refuses the file for missing required columns, the file may still be a 名单."""
+    """find_header; when it refuses the file for missing required columns and every column is understood or
+    knowingly ignored (序号, 备注), the file may still be a 名单."""
     try:
         return find_header(file_name, head, template_key), None
-    except UploadError:
+    except UploadError as exc:
+        if exc.reading is not None and exc.reading.unknown:
+            raise  # a column not understood may be a missing one under another name: 列对应 first, not a 名单
         found = _as_list(file_name, head, template_key)
         if found is None:
             raise
