@@ -1,6 +1,7 @@
 """数据上传: choose the roster type, upload, read the check report and the preview, then confirm. Nothing is
 written before the confirm button."""
 
+import pandas as pd
 import streamlit as st
 
 from plan_monitor.ingest.corrections import MERGE, MODES
@@ -61,14 +62,44 @@ upload = file_uploader("报表文件", types=["xlsx", "csv", "txt", "tsv", "parq
 if upload is None:
     st.stop()
 
+NO_COLUMN = "（不对应）"
+
+
+def column_labels(reading) -> dict[int, str]:
+    """The 列对应 choices: file column number → 第N列 列名 (0: none)."""
+    return {0: NO_COLUMN, **{c.column: f"第{c.column}列 {c.text or '（无表头）'}" for c in reading.columns}}
+
+
 data = upload.getvalue()
-stamp = (upload.name, upload.size, choice, head, mode)
+# 选择表格 (several tables on one sheet) belongs to one file: another file starts again from its first table
+if st.session_state.get("pm_upload_table_file") != (upload.name, upload.size):
+    st.session_state.pop("pm_upload_table", None)
+    st.session_state["pm_upload_table_file"] = (upload.name, upload.size)
+picked = st.session_state.get("pm_upload_table")
+# 列对应: the header row and column mapping the analyst set for this file (button 按此对应重新读取 below)
+colmap = st.session_state.get("pm_colmap")
+if colmap is None or colmap["file"] != (upload.name, upload.size):
+    colmap = {"file": (upload.name, upload.size), "header_row": None, "mapping": {}}
+    st.session_state["pm_colmap"] = colmap
+stamp = (upload.name, upload.size, choice, head, mode, picked, colmap["header_row"],
+         tuple(sorted(colmap["mapping"].items())))
 if st.session_state.get("pm_upload_stamp") != stamp:
     with guard(), st.spinner("正在校验……"):
-        st.session_state["pm_upload_checked"] = check_upload(upload.name, data, m.plan, m.geo, store,
-                                                             None if choice == AUTO else choice, mode=mode)
+        fresh = check_upload(upload.name, data, m.plan, m.geo, store, None if choice == AUTO else choice, mode=mode,
+                             table=None if picked is None else picked + 1, header_row=colmap["header_row"],
+                             mapping=colmap["mapping"] or None, actor=actor())
+    st.session_state["pm_upload_checked"] = fresh
     st.session_state["pm_upload_stamp"] = stamp
+    if fresh.reading is not None:  # the 列对应 widgets start from this reading
+        st.session_state["pm_colmap_row"] = fresh.reading.header_row
+        labels = column_labels(fresh.reading)
+        for key in {c.key for t in TEMPLATES.values() for c in t.columns}:
+            st.session_state[f"pm_colmap_{key}"] = labels[fresh.reading.column_of(key)]
 checked = st.session_state["pm_upload_checked"]
+if checked.parsed is not None and checked.parsed.tables:
+    labels = checked.parsed.tables
+    st.radio("选择表格", list(range(len(labels))), format_func=lambda i: labels[i], key="pm_upload_table",
+             index=checked.parsed.table_index, help="本工作表上有多个表格，请选择要上传的一个")
 
 st.markdown("#### 第三步　校验结果")
 cols = st.columns(4)
@@ -94,6 +125,40 @@ if checked.issues:
                        audited(lambda: report_xlsx(checked.parsed, checked.issues, checked.notes, checked.file_name),
                                report_file_name(checked.file_name), f"问题清单：{checked.file_name}"),
                        report_file_name(checked.file_name), key="pm_upload_report", on_click="ignore")
+
+
+def _reread(reading, template) -> None:
+    """按此对应重新读取: a changed header row is read first (its columns are then offered), else the mapping."""
+    row = int(st.session_state["pm_colmap_row"])
+    if row != reading.header_row:
+        colmap.update(header_row=row, mapping={})
+        return
+    numbers = {label: n for n, label in column_labels(reading).items()}
+    chosen = {c.key: numbers.get(st.session_state.get(f"pm_colmap_{c.key}"), 0) for c in template.columns}
+    colmap.update(header_row=checked.header_row, mapping=reading.mapping_for(chosen))
+
+
+reading = checked.reading
+if reading is not None and (checked.header_rejected or reading.unknown or checked.mapping or checked.header_row
+                            or checked.saved_map):
+    if checked.parsed is not None:
+        fields = checked.parsed.template
+    else:
+        fields = TEMPLATES[choice if choice != AUTO else reading.template_key or "village"]
+    with st.expander("列对应", expanded=checked.header_rejected or bool(checked.errors)):
+        st.markdown(plain(reading.summary()))
+        dataframe(pd.DataFrame({"列": [f"第{c.column}列" for c in reading.columns],
+                                "文件中的列名": [c.text or "（无表头）" for c in reading.columns],
+                                "读取方式": [c.label for c in reading.columns]}), hide_index=True, width="stretch")
+        st.number_input("表头所在行（文件中的行号）", min_value=1, step=1, key="pm_colmap_row",
+                        help="改了表头行后，先点“按此对应重新读取”，再为各字段选择列")
+        st.caption(f"按“{fields.title}”为各字段选择文件中的列（带 * 的为必填）；报表类型不对时请在第一步选择。"
+                   "提交后列对应按县（市、区）和报表类型保存，下次表头不符时自动使用。")
+        options = list(column_labels(reading).values())
+        grid = st.columns(3)
+        for i, col in enumerate(fields.columns):
+            grid[i % 3].selectbox(f"{col.header}{' *' if col.required else ''}", options, key=f"pm_colmap_{col.key}")
+        st.button("按此对应重新读取", key="pm_colmap_apply", on_click=_reread, args=(reading, fields))
 if checked.parsed is None:
     st.stop()
 
@@ -131,9 +196,11 @@ if st.button("确认提交", type="primary", disabled=not confirmed, key="pm_upl
         entry = write_service(store).commit_upload(checked, actor(user), confirm_warnings=bool(checked.warnings),
                                                    confirm_removals=typed)
     st.cache_resource.clear()
-    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals"):
+    for key in ("pm_upload_stamp", "pm_upload_checked", "pm_upload_confirm", "pm_upload_removals", "pm_upload_table",
+                "pm_colmap"):
         st.session_state.pop(key, None)
     st.session_state["pm_upload_round"] = round_no + 1
+    saved = "列对应已保存，下次上传同类报表且表头不符时自动使用。" if checked.map_to_save is not None else ""
     st.session_state["pm_upload_done"] = (f"已提交为数据版本 v{entry['id']}：{plain(checked.file_name)}，{len(checked.rows)} 行。"
-                                          "各页面数据已更新。")
+                                          f"各页面数据已更新。{saved}")
     st.rerun()

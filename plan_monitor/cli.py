@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--targets", default=str(DEFAULT_TARGETS))
     ingest.add_argument("--data", default=str(DEFAULT_DATA))
     ingest.add_argument("--template", choices=sorted(TEMPLATES), default=None, help="报表类型（默认按表头识别）")
+    ingest.add_argument("--table", type=int, default=None, metavar="N",
+                        help="工作表上有多个表格时读取第 N 个（默认第 1 个）")
     ingest.add_argument("--dry-run", action="store_true", help="只校验和预览，不提交")
     ingest.add_argument("--yes", action="store_true", help="已核对全部警告，确认提交")
     ingest.add_argument("--user", default=None, help="提交人姓名（默认当前系统用户）；命令行以本机管理员身份写入并记入审计日志")
@@ -64,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
                              "replace 整体替换（文件即该县该统计截至的全部单位，文件中没有的单位将删除）")
     ingest.add_argument("--confirm-removals", type=int, default=None, metavar="N",
                         help="整体替换删除单位时，输入预览中的删除数 N 确认")
+    ingest.add_argument("--header-row", default=None, metavar="N",
+                        help="列对应：第 N 行（文件中的行号）是表头（两行表头时为上一行），不再自动查找")
+    ingest.add_argument("--map", action="append", default=[], metavar="列名=字段",
+                        help="列对应：文件中的列名对应报表模板的字段（模板中文列名或英文字段名），可重复；"
+                             "提交后按县（市、区）和报表类型保存，下次表头不符时自动使用")
 
     versions = sub.add_parser("versions", help="列出数据版本 / list store versions")
     versions.add_argument("--data", default=str(DEFAULT_DATA))
@@ -273,15 +280,23 @@ def _ingest(args) -> int:
     from plan_monitor.spec.plan import load_plan
 
     path = Path(args.file)
+    header_row, mapping = _column_map(args)
     if not path.is_file():
         raise UserError(f"文件 {path} 不存在", f"file {path} not found")
     plan = load_plan(args.targets)
     store = open_store(args.data)
     checked = check_upload(path.name, path.read_bytes(), plan, load_geography(plan), store, args.template,
-                           mode=args.mode)
+                           mode=args.mode, table=args.table, header_row=header_row, mapping=mapping,
+                           actor=_actor(args))
     out = sys.stdout
     if checked.parsed is not None:
         out.write(f"{path.name}：{checked.parsed.template.title}，{len(checked.rows)} 行数据\n")
+    if checked.reading is not None:
+        out.write(f"  表头：{checked.reading.summary()}\n")
+        if checked.header_rejected or checked.reading.unknown:
+            for line in checked.reading.lines():
+                out.write(f"    {line}\n")
+            out.write("  可用 --header-row N 指定表头行，--map 列名=字段 指定列对应\n")
     for note in checked.notes:
         out.write(f"  处理：{note.message}\n")
     problems = checked.problems()
@@ -291,7 +306,8 @@ def _ingest(args) -> int:
         value = f"（值：{rec[3]}）" if rec[3] and rec[3] not in rec[4] else ""
         out.write(f"  {rec[0]}：{where}{column}{rec[4]}{value}\n")
     if args.report:
-        Path(args.report).write_bytes(report_xlsx(checked.parsed, checked.issues, checked.notes, path.name))
+        Path(args.report).write_bytes(report_xlsx(checked.parsed, checked.issues, checked.notes, path.name,
+                                                  checked.reading))
         out.write(f"问题清单已写入 {args.report}\n")
     if checked.parsed is not None and checked.changes is not None:
         out.write(f"上传方式：{MODES[checked.mode]}\n预览（与当前数据相比）：\n")
@@ -319,7 +335,41 @@ def _ingest(args) -> int:
         out.write(f"{exc.zh}\n")
         return 0
     out.write(f"已提交为数据版本 v{entry['id']}（以本机管理员身份，已记入审计日志）\n")
+    if checked.map_to_save is not None:
+        out.write("列对应已保存，下次上传同类报表且表头不符时自动使用\n")
     return 0
+
+
+def _column_map(args) -> tuple[int | None, dict[str, str] | None]:
+    """--header-row N and --map 列名=字段 as read_upload takes them (template key → the file's header text)."""
+    from plan_monitor.ingest.header import field_key
+
+    header_row = None
+    if args.header_row is not None:
+        text = str(args.header_row).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise UserError(f"--header-row 须为正整数（文件中的行号），收到“{args.header_row}”",
+                            f"--header-row must be a positive row number, got {args.header_row!r}")
+        header_row = int(text)
+    mapping: dict[str, str] = {}
+    for item in args.map:
+        column, sep, name = item.rpartition("=")
+        column, name = column.strip(), name.strip()
+        if not sep or not column or not name:
+            raise UserError(f"--map 须写成 列名=字段（如 --map 镇街=乡镇（街道）），收到“{item}”",
+                            f"--map must be COLUMN=FIELD, got {item!r}")
+        key = field_key(name, args.template)
+        if key is None:
+            template = TEMPLATES[args.template] if args.template else None
+            fields = "、".join(dict.fromkeys(c.header for t in ([template] if template else TEMPLATES.values())
+                                             for c in t.columns))
+            raise UserError(f"--map {item}：“{name}”不是报表模板的字段；可用的字段：{fields}",
+                            f"--map {item}: {name!r} is not a template field")
+        if key in mapping:
+            raise UserError(f"--map：字段“{name}”对应了两列（“{mapping[key]}”和“{column}”）",
+                            f"--map: field {key} is mapped twice")
+        mapping[key] = column
+    return header_row, mapping or None
 
 
 def _versions(args) -> int:

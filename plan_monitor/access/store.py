@@ -50,6 +50,7 @@ LOCAL_ADMIN = "local-admin"
 AUDIT_ACTIONS = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "locked": "账户锁定", "sign_out": "退出登录",
     "upload": "提交数据", "upload_refused": "拒绝提交", "upload_unchanged": "重复提交（未改动）",
+    "column_map": "保存列对应",
     "rollback": "回退", "rollback_refused": "拒绝回退",
     "export": "导出", "account_add": "新建账户", "account_disable": "停用账户", "account_enable": "启用账户",
     "password_reset": "重设密码", "account_unlock": "解锁账户", "role_change": "修改角色",

@@ -34,8 +34,105 @@ Severity = Literal["error", "warning"]
 SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告"}
 
 
+@dataclass(frozen=True)
+class ColumnReading:
+    """How one file column was read: as a template column (via its own header, an alias, the analyst's column
+    mapping or the mapping saved last time), ignored (not a template column), or not understood."""
+
+    column: int  # 1-based file column
+    text: str  # the header text as in the file (two header rows joined with "/"); "" for a blank header
+    status: Literal["read", "ignored", "unknown"]
+    key: str | None = None  # template column key when read
+    field: str | None = None  # template column header when read
+    via: Literal["header", "alias", "mapping", "saved"] | None = None
+
+    @property
+    def name(self) -> str:
+        """The column as the analyst sees it: its header, or 第N列（无表头）."""
+        return self.text or f"第{self.column}列（无表头）"
+
+    @property
+    def label(self) -> str:
+        if self.status == "read":
+            how = {"header": "", "alias": "（别名）", "mapping": "（按列对应）", "saved": "（按上次保存的列对应）"}
+            return f"按“{self.field}”读取{how.get(self.via or 'header', '')}"
+        return "已忽略" if self.status == "ignored" else "未识别"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The header row taken and each column's reading: what a rejection lists and the 列对应 step starts from."""
+
+    header_row: int  # file row of the (first) header row
+    last_row: int  # file row of the last header row (== header_row for a one-row header)
+    template_key: str | None
+    template_title: str | None
+    columns: tuple[ColumnReading, ...]
+    missing: tuple[str, ...] = ()  # template headers of required columns not found
+    chosen: bool = False  # the analyst named the header row
+
+    @property
+    def rows_text(self) -> str:
+        return f"第{self.header_row}行" if self.last_row == self.header_row else f"第{self.header_row}—{self.last_row}行"
+
+    @property
+    def read(self) -> list[ColumnReading]:
+        return [c for c in self.columns if c.status == "read"]
+
+    @property
+    def unknown(self) -> list[ColumnReading]:
+        return [c for c in self.columns if c.status == "unknown"]
+
+    @property
+    def ignored(self) -> list[ColumnReading]:
+        return [c for c in self.columns if c.status == "ignored"]
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """Template key → file header text of the columns read through a column mapping (given or saved)."""
+        return {c.key: c.text for c in self.columns if c.status == "read" and c.via in ("mapping", "saved") and c.key}
+
+    def column_of(self, key: str) -> int:
+        """The 1-based file column read as this template column; 0 when none is."""
+        return next((c.column for c in self.columns if c.key == key), 0)
+
+    def mapping_for(self, chosen: dict[str, int]) -> dict[str, str]:
+        """The column mapping an analyst's choices make (template key → 1-based file column, 0 for none), as
+        template key → header text (第N列 for a column without one); choices the headers already say (own header or
+        alias) are left out, so a saved mapping names only what needed naming."""
+        by_number = {c.column: c for c in self.columns}
+        out: dict[str, str] = {}
+        for key, number in chosen.items():
+            col = by_number.get(number)
+            if col is None or (col.key == key and col.via in ("header", "alias")):
+                continue
+            unique = col.text and sum(c.text == col.text for c in self.columns) == 1
+            out[key] = col.text if unique else f"第{col.column}列"
+        return out
+
+    def summary(self) -> str:
+        """第3行作为表头：已识别 年度、县（市、区）；未识别 镇街、示范村名称"""
+        parts = [f"已识别 {'、'.join(c.name for c in self.read) or '无'}"]
+        if self.unknown:
+            parts.append(f"未识别 {'、'.join(c.name for c in self.unknown)}")
+        if self.ignored:
+            parts.append(f"已忽略 {'、'.join(c.name for c in self.ignored)}")
+        if self.missing:
+            parts.append(f"缺少 {'、'.join(self.missing)}")
+        return f"{self.rows_text}作为表头：" + "；".join(parts)
+
+    def lines(self) -> list[str]:
+        """One line per file column: 第2列“县区市”：按“县（市、区）”读取（别名）."""
+        return [f"第{c.column}列“{c.text}”：{c.label}" if c.text else f"{c.name}：{c.label}" for c in self.columns]
+
+
 class UploadError(DataError):
-    """The file as a whole cannot be read (empty, binary, too large, no header): nothing else can be checked."""
+    """The file as a whole cannot be read (empty, binary, too large, no header): nothing else can be checked.
+    When the header was the reason, `reading` says which row was taken and how each column was read."""
+
+    def __init__(self, zh: str, en: str = "", reading: Reading | None = None):
+        super().__init__(zh, en)
+        self.reading = reading
 
 
 @dataclass(frozen=True)
@@ -111,3 +208,7 @@ class Parsed:
     totals: list[tuple[int, dict[str, float | None]]] = field(default_factory=list)  # 合计/总计 rows: file row, key → value
     notes: list[Note] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # every table found on the sheet, labelled, when several
+    table_index: int = 0  # which of them was read (0-based)
+    listing: bool = False  # a 名单: flags for the units it names, not a roster (ingest.lists)
+    reading: Reading | None = None  # the header row taken and each file column's reading

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from plan_monitor.ingest import model
+from plan_monitor.ingest import layout, lists, model
 from plan_monitor.ingest.cells import NAME_KEYS, NoteLog, normalise, numbers_quietly
 from plan_monitor.ingest.csv_rows import CsvSheet
 from plan_monitor.ingest.decode import decode_csv_bytes
@@ -32,8 +32,13 @@ TEXT_TABLES = (".txt", ".tsv")  # Excel's "Unicode 文本" and "文本文件（�
 HEAD_SLACK = 1_000  # lines a CSV may have beyond MAX_ROWS data rows: titles, headers, blank and note rows
 
 
-def read_upload(file_name: str, data: bytes, template_key: str | None = None) -> Parsed:
-    """The file read into its template (detected from the headers unless template_key is given)."""
+def read_upload(file_name: str, data: bytes, template_key: str | None = None, *, table: int | None = None,
+                header_row: int | None = None, mapping: dict[str, str] | None = None) -> Parsed:
+    """The file read into its template (detected from the headers unless template_key is given). With several
+    tables on the sheet (ingest.layout) the first is read, or table N (1-based) when given. `header_row` (1-based
+    file row) names the header row instead of the scan; `mapping` (template key → the file's header text) assigns
+    columns before aliases do (header.find_header); either makes the sheet one table, the analyst's."""
+    where = {"header_row": header_row, "mapping": mapping}
     if template_key is not None and template_key not in TEMPLATES:
         raise ValueError(f"unknown template key {template_key!r}")  # a caller's bug, not the analyst's
     ext = PurePath(file_name).suffix.lower()
@@ -50,24 +55,55 @@ def read_upload(file_name: str, data: bytes, template_key: str | None = None) ->
                           "请删除无关的工作表、图片，或按县（市、区）拆分后上传",
                           f"{file_name}: {len(data)} bytes exceeds the {MAX_BYTES}-byte limit")
     if ext == ".csv" or ext in TEXT_TABLES:
-        return _read_csv(file_name, data, template_key)
+        return _read_csv(file_name, data, template_key, table, where)
     if ext == ".xlsx":
-        return _read_xlsx(file_name, data, template_key)
-    return _read_parquet(file_name, data, template_key)
+        return _read_xlsx(file_name, data, template_key, table, where)
+    if table not in (None, 1):
+        raise layout.no_such_table(file_name, table, 1)
+    return _read_parquet(file_name, data, template_key, where)
 
 
-def _read_csv(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+def _read_csv(file_name: str, data: bytes, template_key: str | None, table: int | None, where: dict) -> Parsed:
     # Counting newlines costs no memory and rejects a million-row file before it is decoded.
     if data.count(b"\n") > MAX_ROWS + HEAD_SLACK:
         raise too_many_rows(file_name, MAX_ROWS)
     text, encoding, encoding_note = decode_csv_bytes(file_name, data)
     sheet = CsvSheet(text, file_name)
-    header = find_header(file_name, sheet.head, template_key)
-    body = sheet.body(header.last_row, len(header.cells))
-    return _assemble(file_name, header, body, encoding, [encoding_note])
+    return _read_sheet(file_name, sheet.head, sheet.body, template_key, table, encoding, [encoding_note], where)
 
 
-def _read_xlsx(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+def _read_sheet(file_name: str, head, read_body, template_key: str | None, number: int | None,
+                encoding: str | None, notes: list[Note], where: dict) -> Parsed:
+    """One sheet's rows: its tables (ingest.layout), the chosen one read; a 名单 read as flags (ingest.lists).
+    read_body(last header row, width) is called once. A header row or mapping the analyst gives (列对应) names the
+    one table to read."""
+    if where["header_row"] is not None or where["mapping"]:
+        if number not in (None, 1):
+            raise layout.no_such_table(file_name, number, 1)
+        header = find_header(file_name, head, template_key, **where)
+        body, note = layout.sub_header(read_body(header.last_row, len(header.cells)), header)
+        return _assemble(file_name, header, body, encoding, [*notes, *([note] if note else [])])
+    tables = layout.find_tables(file_name, head, read_body)
+    if not tables:
+        if number not in (None, 1):
+            raise layout.no_such_table(file_name, number, 1)
+        header, listing = lists.find_header_or_list(file_name, head, template_key)
+        body, note = layout.sub_header(read_body(header.last_row, len(header.cells)), header)
+        parsed = _assemble(file_name, header, body, encoding, [*notes, *([note] if note else [])])
+        return lists.apply(parsed, listing) if listing is not None else parsed
+    index = layout.pick(file_name, tables, number, template_key)
+    chosen = tables[index]
+    header = find_header(file_name, chosen.head, template_key)
+    parsed = _assemble(file_name, header, chosen.body, encoding, [*notes, *([chosen.note] if chosen.note else [])])
+    if len(tables) > 1:
+        zh, _ = layout.several_tables_message(tables, index)
+        parsed.issues.insert(0, Issue("warning", "several_tables", zh))
+        parsed.tables = [t.label(i + 1) for i, t in enumerate(tables)]
+        parsed.table_index = index
+    return parsed
+
+
+def _read_xlsx(file_name: str, data: bytes, template_key: str | None, table: int | None, where: dict) -> Parsed:
     book = XlsxSheets(file_name, data)
     try:
         scores = [header_score(head) for _, head, _ in book.sheets]
@@ -75,15 +111,14 @@ def _read_xlsx(file_name: str, data: bytes, template_key: str | None) -> Parsed:
             raise UploadError(f"{file_name}：工作簿中没有工作表", f"{file_name}: no worksheets")
         pick = max(range(len(scores)), key=lambda i: (scores[i], -i))
         title, head, _ = book.sheets[pick]
-        header = find_header(file_name, head, template_key)
-        body = book.body(pick, header.last_row, len(header.cells), MAX_ROWS)
+        notes = [Note("sheet", f"读取工作表“{title}”（共 {len(scores)} 个工作表）")] if len(scores) > 1 else []
+        return _read_sheet(file_name, head, lambda last, width: book.body(pick, last, width, MAX_ROWS), template_key,
+                           table, None, notes, where)
     finally:
         book.close()
-    notes = [Note("sheet", f"读取工作表“{title}”（共 {len(scores)} 个工作表）")] if len(scores) > 1 else []
-    return _assemble(file_name, header, body, None, notes)
 
 
-def _read_parquet(file_name: str, data: bytes, template_key: str | None) -> Parsed:
+def _read_parquet(file_name: str, data: bytes, template_key: str | None, where: dict) -> Parsed:
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
         if parquet.metadata.num_rows > MAX_ROWS:
@@ -92,7 +127,7 @@ def _read_parquet(file_name: str, data: bytes, template_key: str | None) -> Pars
     except (pa.ArrowException, OSError) as exc:
         raise UploadError(f"{file_name}：无法作为 Parquet 文件读取，文件可能已损坏", f"{file_name}: bad parquet: {exc}") from exc
     names = table.column_names
-    header = find_header(file_name, [(1, list(names))], template_key)
+    header = find_header(file_name, [(1, list(names))], template_key, **where)
     cells = pa.table([_as_text(table.column(i)) for i in range(len(names))], names=[f"c{i}" for i in range(len(names))])
     body = Body(cells, pa.array(range(2, table.num_rows + 2), pa.int64()))
     return _assemble(file_name, header, body, None, [])
@@ -156,6 +191,7 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
         totals=_totals(template, header, body, kinds.totals),
         notes=[*notes, *header.notes, *kinds.notes, *log.notes()],
         issues=issues,
+        reading=header.reading,
     )
 
 

@@ -1,4 +1,5 @@
-"""Which rows below the header are data: not blank, not a 合计/小计 row, not a note (填表人：…) at the bottom."""
+"""Which rows below the header are data: not blank, not a 合计/小计 row, not a heading row (a county or town name
+alone on its row above its units), not a note (填表人：…) at the bottom."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ _SUBTOTAL = "小计"
 # Elsewhere in the row (a 序号 or 年度 column) only a cell that is nothing but the label counts:
 # a 备注 saying "含小计" must not drop a village.
 _ONLY = r"^(全市|全县|全区|全镇|全乡|本县|本镇|本乡|本级)?({})[:：]?$"
+# A heading row: a place name alone on its row (一、沙市区 above its villages), all other cells blank.
+_HEADING = r"^([一二三四五六七八九十]+[、.．]|\d+[、.．])?\S{1,24}?(省|市|州|地区|盟|县|区|旗|镇|乡|街道|管理区|开发区|林区|农场|办事处)$"
+_NOT_HEADING = r"(社区|小区)$"  # a community's name alone is a data row with blanks, not a heading
 _NOTE_START = r"^(注|填表|填报|审核|联系|说明|单位负责人|负责人|制表|备注|统计人)"
 LISTED = 5  # rows named in a note
 
@@ -59,6 +63,10 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     first_text = pc.utf8_normalize(pc.replace_substring_regex(first, _SPACES, ""), "NFKC")
     looks_note = pc.fill_null(pc.match_substring_regex(first_text, _NOTE_START), False)
     other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
+    heading = pc.and_(pc.and_(other, pc.equal(filled, 1)),
+                      pc.fill_null(pc.and_(pc.match_substring_regex(first_text, _HEADING),
+                                           pc.invert(pc.match_substring_regex(first_text, _NOT_HEADING))), False))
+    other = pc.and_(other, pc.invert(heading))
     candidate = pc.and_(other, looks_note)
     plain = pc.and_(other, pc.invert(candidate))
     index = pa.array(range(n), pa.int64())
@@ -82,6 +90,11 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
         if count:
             shown = _examples(mask, rows, label)
             notes.append(Note("total_row", f"{what}：{shown}", count, listed))
+    count, listed = _where(heading, rows)
+    if count:
+        shown = "、".join(f"第{r}行“{t}”" for r, t in _pairs(heading, rows, first))
+        more = f"等 {count} 行" if count > LISTED else ""
+        notes.append(Note("heading_row", f"{shown}{more}为分组标题行，已跳过", count, listed))
     count, listed = _where(note, rows)
     if count:
         notes.append(Note("note_row", f"表尾说明行已跳过：{_examples(note, rows, first)}", count, listed))
@@ -98,7 +111,10 @@ def _list(rows: tuple[int, ...]) -> str:
     return "、".join(f"第{r}行" for r in rows)
 
 
-def _examples(mask: pa.Array, rows: pa.Array, texts: pa.Array) -> str:
+def _pairs(mask: pa.Array, rows: pa.Array, texts: pa.Array) -> list[tuple[int, str]]:
     at = pc.indices_nonzero(mask)[:LISTED]
-    pairs = zip(pc.take(rows, at).to_pylist(), pc.take(texts, at).to_pylist())
-    return "；".join(f"第{r}行“{t}”" for r, t in pairs)
+    return list(zip(pc.take(rows, at).to_pylist(), pc.take(texts, at).to_pylist()))
+
+
+def _examples(mask: pa.Array, rows: pa.Array, texts: pa.Array) -> str:
+    return "；".join(f"第{r}行“{t}”" for r, t in _pairs(mask, rows, texts))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from plan_monitor.access.roles import ROLE_LABELS, ROLES, Actor, allowed, names
 from plan_monitor.access.store import Access
 from plan_monitor.errors import AccessDenied, DataError, NothingChanged, UserError
-from plan_monitor.ingest.pipeline import Checked
+from plan_monitor.ingest.pipeline import Checked, map_scopes
 from plan_monitor.sources import Store
 
 __all__ = ["ROLES", "AccessDenied", "Actor", "NothingChanged", "WriteService", "UNCHANGED_ZH"]
@@ -47,6 +47,28 @@ class WriteService:
             raise
         self._audit("upload", actor, checked.file_name, version=entry["id"], counties=entry.get("counties"),
                     rows=len(checked.rows), mode=checked.mode)
+        if checked.map_to_save is not None:
+            self.save_column_map(checked, actor)
+        return entry
+
+    def save_column_map(self, checked: Checked, actor: Actor) -> dict | None:
+        """Remember the header row and column mapping (列对应) the actor gave for this upload, for the next upload of
+        the same template: under the file's county when it covers one, else under the actor's name. Called by
+        commit_upload once the rows are stored; None when there is nothing to remember."""
+        wanted = checked.map_to_save
+        if wanted is None:
+            return None
+        _require(actor, "upload")
+        counties = {c for c in checked.rows["county"].to_pylist() if c is not None} if checked.rows is not None else set()
+        others = actor.outside(counties)
+        if others:
+            raise AccessDenied(f"{actor.name}（{ROLE_LABELS[actor.role]}）只能保存 {actor.scope_text} 的列对应",
+                               f"{actor.name} may not save a column mapping for {others}")
+        scope = f"county:{next(iter(counties))}" if len(counties) == 1 else map_scopes(actor)[-1]
+        entry = self.store.save_column_map(scope=scope, template_key=wanted["template"], mapping=wanted["mapping"],
+                                           header_row=wanted["header_row"], user=actor.name)
+        self._audit("column_map", actor, checked.file_name, scope=scope, template=wanted["template"],
+                    mapping=wanted["mapping"], header_row=wanted["header_row"])
         return entry
 
     def _commit(self, checked: Checked, actor: Actor, confirm_warnings: bool, note: str,

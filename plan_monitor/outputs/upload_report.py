@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
-from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, sorted_issues
+from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, Reading, sorted_issues
 from plan_monitor.outputs.xlsx import HEADER_FILL, HEADER_FONT, as_text, column_width, looks_like_formula, printable
 
 ISSUES_SHEET = "问题清单"
@@ -88,13 +88,23 @@ def _issues_sheet(wb: Workbook, issues: list[Issue]) -> None:
         ws.append([level, issue.row, _text(ws, issue.column), _text(ws, issue.value), message])
 
 
-def _notes_sheet(wb: Workbook, notes: list[Note]) -> None:
+def _notes_sheet(wb: Workbook, notes: list[Note], reading: Reading | None, read: bool) -> None:
+    """The normalisations applied, after the header reading (the row taken, each column's reading); never empty."""
     ws = wb.create_sheet(NOTES_SHEET)
     _prepare(ws, [80, 8, 30])
     ws.append(_header_row(ws, ["处理说明", "处数", "涉及行号（部分）"]))
     styles = _Styles(ws)
-    for note in notes:
-        ws.append([styles.cell(note.message, "wrap"), note.count, "、".join(str(r) for r in note.rows) or None])
+    lines: list[tuple[str, int | None, str | None]] = []
+    if reading is not None:
+        rows = f"{reading.header_row}" if reading.last_row == reading.header_row else \
+            f"{reading.header_row}、{reading.last_row}"
+        lines.append((f"表头：{reading.summary()}", len(reading.columns), rows))
+        lines += [(f"表头：{line}", None, None) for line in reading.lines()]
+    lines += [(n.message, n.count, "、".join(str(r) for r in n.rows) or None) for n in notes]
+    if not lines:
+        lines.append(("文件已按模板读取，未作任何自动处理" if read else "文件未能读取，未作任何处理；原因见“问题清单”", None, None))
+    for message, count, rows in lines:
+        ws.append([styles.cell(message, "wrap"), count, rows])
 
 
 @dataclass
@@ -177,12 +187,14 @@ def _raw_sheet(wb: Workbook, parsed: Parsed, issues: list[Issue]) -> None:
         ws.append(out)
 
 
-def report_xlsx(parsed: Parsed | None, issues: list[Issue], notes: list[Note], file_name: str) -> bytes:
-    """Sheets 问题清单, 处理说明 and, when the file could be read, 原始数据 with problem cells filled and commented."""
+def report_xlsx(parsed: Parsed | None, issues: list[Issue], notes: list[Note], file_name: str,
+                reading: Reading | None = None) -> bytes:
+    """Sheets 问题清单, 处理说明 (the header reading first: `reading`, else the parsed file's) and, when the file could
+    be read, 原始数据 with problem cells filled and commented."""
     wb = Workbook(write_only=True)
     wb.properties.title = printable(f"{file_name} 校验报告")
     _issues_sheet(wb, issues)
-    _notes_sheet(wb, notes)
+    _notes_sheet(wb, notes, reading if reading is not None else getattr(parsed, "reading", None), parsed is not None)
     if parsed is not None:
         _raw_sheet(wb, parsed, issues)
     buf = io.BytesIO()

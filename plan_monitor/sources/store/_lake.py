@@ -69,6 +69,7 @@ from plan_monitor.sources.versions import (
 )
 from plan_monitor.spec.templates import TEMPLATES
 
+COLUMN_MAPS = "column_maps.json"  # saved 列对应, beside the catalog; not a version, so no stamp change
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
 STORE_DIR = "store"
 CATALOG = "catalog.sqlite"
@@ -488,7 +489,30 @@ class LakeStore(Store):
                             problems.append(exc.zh)
         return problems
 
+    def column_maps(self) -> list[dict]:
+        path = self.dir / COLUMN_MAPS
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as exc:
+            raise DataError(f"列对应记录 {path} 无法读取：{exc}", f"cannot read {path}: {exc}") from exc
+        maps = [m for m in saved.get("maps", []) if isinstance(m, dict) and isinstance(m.get("mapping"), dict)]
+        return sorted(maps, key=lambda m: m.get("saved_at", ""), reverse=True)
+
     # ------------------------------------------------------------------ writing
+
+    def save_column_map(self, *, scope: str, template_key: str, mapping: dict[str, str], header_row: int | None,
+                        user: str, lock_timeout: float = 10) -> dict:
+        if template_key not in TEMPLATES:
+            raise DataError(f"未知的报表类型 {template_key}", f"unknown template {template_key}")
+        entry = {"scope": scope, "template": template_key, "mapping": dict(mapping), "header_row": header_row,
+                 "user": user, "saved_at": _now()}
+        with self._locked(lock_timeout):
+            maps = [m for m in self.column_maps() if (m.get("scope"), m.get("template")) != (scope, template_key)]
+            text = json.dumps({"maps": [entry, *maps]}, ensure_ascii=False, indent=1)
+            _write_atomic(self.dir / COLUMN_MAPS, lambda fh: fh.write(text.encode("utf-8")), "column_maps")
+        return entry
 
     def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
                base: int, role: str | None = None, warnings_confirmed: int = 0, note: str = "",

@@ -73,7 +73,17 @@ class Store(ABC):
         none when the store is whole."""
         return []
 
+    @abstractmethod
+    def column_maps(self) -> list[dict]:
+        """The saved column mappings (列对应), newest first: dicts with scope ("county:沙市区" or "user:王分析"),
+        template, mapping (template key → the file's header text), header_row (or None), user and saved_at."""
+
     # ------------------------------------------------------------------ writing (ingest.service only)
+
+    @abstractmethod
+    def save_column_map(self, *, scope: str, template_key: str, mapping: dict[str, str], header_row: int | None,
+                        user: str, lock_timeout: float = 10) -> dict:
+        """Remember a column mapping for a scope and template (replacing the one saved before) and return it."""
 
     @abstractmethod
     def commit(self, *, template_key: str, rows: pa.Table, original: bytes, file_name: str, user: str,
