@@ -264,7 +264,7 @@ class LakeStore(Store):
         self.catalog = self.dir / CATALOG
         # what messages call the catalog: the SQLite file, or the PostgreSQL connection without its password
         self.catalog_name = f"PostgreSQL {redact(self.pg)}" if self.pg else str(self.catalog)
-        if self.pg and not self.dir.is_dir():
+        if shared and not self.dir.is_dir():
             raise DataError(f"共享数据目录 {self.dir}（{LAKE_DATA_ENV}）不存在或未挂载，数据版本库 {self.catalog_name} "
                             "的数据文件和原始文件无法读写", f"the shared data path {self.dir} does not exist")
         if (self.dir / LEGACY_MANIFEST).exists():
@@ -374,7 +374,14 @@ class LakeStore(Store):
             if not legacy and self._traces():
                 raise self._missing()
             for attempt in range(RACE_TRIES):
-                with self._cursor(create=True) as (cur, alias):
+                try:
+                    alias = self._alias(create=True)
+                except DataError as exc:  # another replica is creating the DuckLake's tables at this moment
+                    if attempt == RACE_TRIES - 1 or not re.search("duplicate key|already exists|conflict", exc.en):
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                with self._cursor() as (cur, alias):
                     try:
                         cur.execute(f"CREATE TABLE IF NOT EXISTS {alias}.main.versions ({VERSIONS_COLUMNS})")
                         return
@@ -874,6 +881,7 @@ class LakeStore(Store):
         On a shared path (PostgreSQL catalog) a commit on another machine may own them until it lands: only what
         is older than SWEEP_AGE goes."""
         named = {e["original"] for e in entries if e.get("original")}
+        (self.dir / ORIGINALS).mkdir(parents=True, exist_ok=True)
         cutoff = time.time() - SWEEP_AGE if self.pg else None
         for path in (self.dir / ORIGINALS).iterdir():
             if f"{ORIGINALS}/{path.name}" not in named:
