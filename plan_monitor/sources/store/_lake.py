@@ -23,6 +23,15 @@ and every write stops with a DataError; nothing falls back to the base files or 
 old one. A store written by the earlier folder engine (store/manifest.json, versions/*.parquet) is imported
 once, version by version with the same ids, when it is first opened (see _import_folder_store); its files are
 left in place and manifest.json is renamed to manifest.imported.json.
+
+With PLAN_MONITOR_CATALOG set (a postgresql:// URL or a libpq key=value string) the catalog is a DuckLake in that
+PostgreSQL database instead of catalog.sqlite, for app replicas on several machines; data/, originals/ and the
+column maps are then under PLAN_MONITOR_LAKE_DATA (a path every replica mounts at the same place; default
+<data folder>/store/). The .lock only serialises one machine's writers, so every commit also checks inside its
+own transaction that it follows the latest version and updates the one-row `head` table: of two concurrent
+commits DuckLake refuses the second, which reads again and retries or gets the conflict message (_Moved). The
+stamp is the catalog's latest snapshot id; connection errors are DataErrors naming the catalog without its
+password (redact).
 """
 
 from __future__ import annotations
