@@ -944,7 +944,11 @@ class LakeStore(Store):
                                                     base_tables[template.table].schema, entry_slices(old))
                         if owned and sum(map(len, owned)):
                             tables[template.table] = pa.concat_tables(owned)
-                self._transact(entry, tables)
+                try:
+                    self._transact(entry, tables)
+                except _Moved:  # another machine committed to this catalog meanwhile: the import cannot go on
+                    raise DataError(f"导入旧数据版本时数据版本库 {self.catalog_name} 被其他进程写入，已停止；请在没有其他用户"
+                                    "提交时重新打开", "another writer committed during the import") from None
                 entries, checks = self._read()
             for table in base_tables:  # the figures, before and after
                 was = rows_at(self.folder, base_tables, legacy, replay(legacy), table)
