@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned packages; with --test also the test packages, Debian's Chromium + CJK fonts,
-# and LibreOffice Impress + Writer + poppler for the PPTX and DOCX render tests.
+# LibreOffice Impress + Writer + poppler for the PPTX and DOCX render tests, and PostgreSQL for the catalog tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -20,5 +20,12 @@ if [ "${1:-}" = "--test" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-impress libreoffice-writer poppler-utils >/dev/null
+  fi
+  # The PostgreSQL catalog tests start a temporary server of their own (initdb/pg_ctl as the postgres user, a private
+  # port and socket) and stop it; Debian's package puts the binaries under /usr/lib/postgresql/<version>/bin.
+  if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
   fi
 fi

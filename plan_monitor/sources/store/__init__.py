@@ -5,7 +5,9 @@ version records or builds a path inside it.
 The engine is DuckLake (_lake.py): the data folder's own roster files are version 0 (_base.py) and every
 upload or rollback is a transaction in a DuckLake under <folder>/store/ (a SQLite catalog and Parquet data
 files), with the extensions loaded from their pinned wheels (_duck.py). A store the earlier folder engine wrote
-(store/manifest.json, read by _manifest.py) is imported into the DuckLake once, when it is first opened."""
+(store/manifest.json, read by _manifest.py) is imported into the DuckLake once, when it is first opened. With
+PLAN_MONITOR_CATALOG=postgresql://… the DuckLake's catalog is in PostgreSQL and its files on a shared path
+(PLAN_MONITOR_LAKE_DATA), for several app replicas."""
 
 from __future__ import annotations
 

@@ -23,6 +23,15 @@ and every write stops with a DataError; nothing falls back to the base files or 
 old one. A store written by the earlier folder engine (store/manifest.json, versions/*.parquet) is imported
 once, version by version with the same ids, when it is first opened (see _import_folder_store); its files are
 left in place and manifest.json is renamed to manifest.imported.json.
+
+With PLAN_MONITOR_CATALOG set (a postgresql:// URL or a libpq key=value string) the catalog is a DuckLake in that
+PostgreSQL database instead of catalog.sqlite, for app replicas on several machines; data/, originals/ and the
+column maps are then under PLAN_MONITOR_LAKE_DATA (a path every replica mounts at the same place; default
+<data folder>/store/). The .lock only serialises one machine's writers, so every commit also checks inside its
+own transaction that it follows the latest version and updates the one-row `head` table: of two concurrent
+commits DuckLake refuses the second, which reads again and retries or gets the conflict message (_Moved). The
+stamp is the catalog's latest snapshot id; connection errors are DataErrors naming the catalog without its
+password (redact).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import itertools
 import json
 import os
 import re
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -69,6 +79,8 @@ from plan_monitor.sources.versions import (
 )
 from plan_monitor.spec.templates import TEMPLATES
 
+CATALOG_ENV = "PLAN_MONITOR_CATALOG"  # postgresql://user@host:port/db or libpq key=value: the catalog in PostgreSQL
+LAKE_DATA_ENV = "PLAN_MONITOR_LAKE_DATA"  # with a PostgreSQL catalog: the shared folder of data files and originals
 COLUMN_MAPS = "column_maps.json"  # saved 列对应, beside the catalog; not a version, so no stamp change
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
 STORE_DIR = "store"
@@ -82,6 +94,9 @@ DUCK_TYPES = {pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.string(): "VARCHA
               pa.date32(): "DATE"}
 BUSY_TRIES = 60  # a SQLite catalog another process is committing to answers "database is locked" for a moment
 REQUIRED = ("id", "kind", "scope", "rollback_to")
+HEAD = "head"  # one row, updated by every commit: two concurrent commits conflict in DuckLake, one retries
+RACE_TRIES = 20  # commits from other machines landing between our read and our commit (PostgreSQL catalog)
+SWEEP_AGE = 3600  # shared data path: only leftovers older than this are removed (another machine may be writing)
 
 _attached: dict[tuple, str] = {}  # (catalog path, device, inode) → alias in the process's DuckDB
 _aliases = itertools.count(1)  # never reused: a failed ATTACH may leave its metadata database attached
@@ -156,6 +171,45 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_PASSWORD = [re.compile(r"(?i)(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)"),  # key=value and ?password=
+             re.compile(r"(://[^/:@\s]*:)([^@\s]*)(@)")]  # postgresql://user:secret@host
+
+
+def redact(text: str) -> str:
+    """A connection string (or a message quoting one) without its password."""
+    text = _PASSWORD[0].sub(lambda m: m.group(1) + "***", text)
+    return _PASSWORD[1].sub(lambda m: m.group(1) + "***" + m.group(3), text)
+
+
+def catalog_setting() -> str | None:
+    """The PostgreSQL connection string PLAN_MONITOR_CATALOG names, or None for the embedded SQLite catalog."""
+    value = os.environ.get(CATALOG_ENV, "").strip()
+    if not value:
+        return None
+    if value.startswith(("postgresql://", "postgres://")) or re.match(r"^\s*\w+\s*=", value):
+        return value
+    raise DataError(f"环境变量 {CATALOG_ENV} 的值 {redact(value)} 无法识别：应为 postgresql://用户@主机:端口/数据库 "
+                    "或 libpq 形式的 host=… dbname=…；留空则使用数据目录下的内置版本库",
+                    f"{CATALOG_ENV} must be a postgresql:// URL or a libpq key=value string")
+
+
+VERSIONS_COLUMNS = ("id BIGINT, kind VARCHAR, actor VARCHAR, role VARCHAR, committed_at VARCHAR, file_name VARCHAR, "
+                    "sha256 VARCHAR, size BIGINT, template VARCHAR, table_name VARCHAR, rows BIGINT, scope VARCHAR, "
+                    "changes VARCHAR, original VARCHAR, rollback_to BIGINT, data_checks VARCHAR, entry VARCHAR")
+
+
+class _NoCatalog(Exception):
+    """The PostgreSQL database has no DuckLake yet."""
+
+
+class _Moved(Exception):
+    """Another writer (another machine, on a PostgreSQL catalog) committed since we read: read again."""
+
+
+def _conflicted(exc: Exception) -> bool:
+    return "conflict" in str(exc).lower()
+
+
 def _busy(exc: Exception) -> bool:
     text = str(exc).lower()
     return "database is locked" in text or "busy" in text
@@ -213,8 +267,15 @@ class LakeStore(Store):
         if not self.folder.is_dir():
             raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
         self.location = str(folder)
-        self.dir = self.folder / STORE_DIR
+        self.pg = catalog_setting()
+        shared = os.environ.get(LAKE_DATA_ENV, "").strip() if self.pg else ""
+        self.dir = Path(shared) if shared else self.folder / STORE_DIR
         self.catalog = self.dir / CATALOG
+        # what messages call the catalog: the SQLite file, or the PostgreSQL connection without its password
+        self.catalog_name = f"PostgreSQL {redact(self.pg)}" if self.pg else str(self.catalog)
+        if shared and not self.dir.is_dir():
+            raise DataError(f"共享数据目录 {self.dir}（{LAKE_DATA_ENV}）不存在或未挂载，数据版本库 {self.catalog_name} "
+                            "的数据文件和原始文件无法读写", f"the shared data path {self.dir} does not exist")
         if (self.dir / LEGACY_MANIFEST).exists():
             self._import_folder_store()
 
@@ -224,11 +285,24 @@ class LakeStore(Store):
     # ------------------------------------------------------------------ the catalog
 
     def _missing(self) -> DataError:
+        if self.pg:
+            return DataError(f"数据版本库 {self.catalog_name} 中没有版本记录，但共享数据目录 {self.dir} 中仍有已上传的数据和原始"
+                             f"文件：版本历史无法读取。请检查 {CATALOG_ENV} 是否指向正确的数据库，或联系管理员从备份恢复；"
+                             "恢复之前不显示数据，也不能提交或回退",
+                             f"the catalog {self.catalog_name} is empty while {self.dir} holds data or originals")
         return DataError(f"数据版本库 {self.catalog} 缺失，但数据目录中仍有已上传的数据和原始文件：版本历史无法读取。"
                          "请联系管理员从备份恢复该文件；恢复之前不显示数据，也不能提交或回退",
                          f"the catalog {self.catalog} is missing while data or originals remain; restore it")
 
     def _damaged(self, exc: Exception) -> DataError:
+        if self.pg:
+            reason = redact(str(exc)).split("\n")[0]
+            if "does not match existing data path" in str(exc):
+                reason = (f"共享数据目录 {self.dir} 与版本库中记录的数据路径不同，所有副本须在同一路径挂载同一共享目录"
+                          f"（{LAKE_DATA_ENV}）")
+            return DataError(f"无法连接或读取数据版本库 {self.catalog_name}：{reason}。请检查 {CATALOG_ENV}、数据库服务、"
+                             "用户名和密码；恢复之前不显示数据，也不能提交或回退",
+                             f"the catalog {self.catalog_name} cannot be reached or read: {redact(str(exc))}")
         return DataError(f"数据版本库 {self.catalog} 已损坏，无法读取。请联系管理员从备份恢复该文件；恢复之前不显示数据，"
                          "也不能提交或回退", f"the catalog {self.catalog} cannot be read: {exc}")
 
@@ -237,14 +311,30 @@ class LakeStore(Store):
         return any(p.is_file() for sub in (DATA, ORIGINALS) if (self.dir / sub).is_dir()
                    for p in (self.dir / sub).rglob("*"))
 
-    def _alias(self) -> str:
-        """The catalog attached to the process's DuckDB, again whenever the file was replaced (a restore)."""
-        try:
-            stat = os.stat(self.catalog)
-        except FileNotFoundError:
-            raise self._missing() from None
-        key = (str(self.catalog.resolve()), stat.st_dev, stat.st_ino)
-        db = _duck.database("sqlite")
+    def _db(self) -> duckdb.DuckDBPyConnection:
+        return _duck.database("postgres" if self.pg else "sqlite")
+
+    def _attach_sql(self, alias: str, target: str, create: bool) -> str:
+        options = f"DATA_PATH {_lit(str(self.dir.resolve() / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0"
+        if not create:
+            options += ", CREATE_IF_NOT_EXISTS false"
+        return f"ATTACH {_lit(target)} AS {alias} ({options})"
+
+    def _alias(self, create: bool = False) -> str:
+        """The catalog attached to the process's DuckDB, again whenever the file was replaced (a restore). A
+        PostgreSQL catalog is attached once per process; one with no DuckLake yet is _missing (or empty) unless
+        `create`."""
+        if self.pg:
+            key = ("postgres", self.pg, str(self.dir.resolve()))
+            target = "ducklake:postgres:" + self.pg
+        else:
+            try:
+                stat = os.stat(self.catalog)
+            except FileNotFoundError:
+                raise self._missing() from None
+            key = (str(self.catalog.resolve()), stat.st_dev, stat.st_ino)
+            target = "ducklake:sqlite:" + key[0]
+        db = self._db()
         with _duck.attach_lock():
             alias = _attached.get(key)
             if alias is None:
@@ -255,29 +345,28 @@ class LakeStore(Store):
                         pass
                 alias = f"lake{next(_aliases)}"
                 try:
-                    _retry(lambda: db.execute(
-                        f"ATTACH {_lit('ducklake:sqlite:' + key[0])} AS {alias} "
-                        f"(DATA_PATH {_lit(str(self.dir.resolve() / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)"))
+                    _retry(lambda: db.execute(self._attach_sql(alias, target, create or not self.pg)))
                 except duckdb.Error as exc:
-                    raise self._damaged(exc) from exc
+                    if self.pg and "creating a new DuckLake is explicitly disabled" in str(exc):
+                        raise _NoCatalog() from None
+                    raise self._damaged(exc) from None  # the message may quote the password: not chained
                 _attached[key] = alias
         return alias
 
-    @staticmethod
-    def _forget(alias: str) -> None:
+    def _forget(self, alias: str) -> None:
         """Detach a catalog that cannot be read (its next use attaches it again, or says why not)."""
         with _duck.attach_lock():
             for key in [k for k, v in _attached.items() if v == alias]:
                 del _attached[key]
             try:
-                _duck.database("sqlite").execute(f"DETACH {alias}")
+                self._db().execute(f"DETACH {alias}")
             except duckdb.Error:
                 pass
 
     @contextmanager
-    def _cursor(self):
-        alias = self._alias()
-        cur = _duck.database("sqlite").cursor()
+    def _cursor(self, create: bool = False):
+        alias = self._alias(create)
+        cur = self._db().cursor()
         try:
             yield cur, alias
         finally:
@@ -286,7 +375,30 @@ class LakeStore(Store):
     def _ensure_catalog(self, legacy: bool = False) -> None:
         """Create an empty catalog (under the lock), under a temporary name renamed into place, so a catalog is
         either complete or absent. Refused when data or originals show that one existed (legacy: the folder
-        engine's originals, about to be imported)."""
+        engine's originals, about to be imported). In PostgreSQL the DuckLake and its tables are created in the
+        database (by whichever replica comes first; a concurrent creation conflicts and is retried)."""
+        if self.pg:
+            if self._has_catalog():
+                return
+            if not legacy and self._traces():
+                raise self._missing()
+            for attempt in range(RACE_TRIES):
+                try:
+                    alias = self._alias(create=True)
+                except DataError as exc:  # another replica is creating the DuckLake's tables at this moment
+                    if attempt == RACE_TRIES - 1 or not re.search("duplicate key|already exists|conflict", exc.en):
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                with self._cursor() as (cur, alias):
+                    try:
+                        cur.execute(f"CREATE TABLE IF NOT EXISTS {alias}.main.versions ({VERSIONS_COLUMNS})")
+                        return
+                    except duckdb.Error as exc:
+                        if attempt == RACE_TRIES - 1 or not (_conflicted(exc) or _busy(exc)):
+                            self._forget(alias)
+                            raise self._damaged(exc) from None
+                time.sleep(0.05 * (attempt + 1))
         if self.catalog.exists():
             return
         if not legacy and self._traces():
@@ -294,25 +406,38 @@ class LakeStore(Store):
         tmp = self.dir / f".{CATALOG}.{os.getpid()}.tmp"
         for leftover in self.dir.glob(f".{CATALOG}.*.tmp*"):
             leftover.unlink(missing_ok=True)
-        db = _duck.database("sqlite")
+        db = self._db()
         alias = f"new{next(_aliases)}"
         with _duck.attach_lock():
-            db.execute(f"ATTACH {_lit('ducklake:sqlite:' + str(tmp.resolve()))} AS {alias} "
-                       f"(DATA_PATH {_lit(str(self.dir.resolve() / DATA) + '/')}, DATA_INLINING_ROW_LIMIT 0)")
+            db.execute(self._attach_sql(alias, "ducklake:sqlite:" + str(tmp.resolve()), True))
             try:
-                db.execute(f"CREATE TABLE {alias}.main.versions (id BIGINT, kind VARCHAR, actor VARCHAR, role VARCHAR, "
-                           "committed_at VARCHAR, file_name VARCHAR, sha256 VARCHAR, size BIGINT, template VARCHAR, "
-                           "table_name VARCHAR, rows BIGINT, scope VARCHAR, changes VARCHAR, original VARCHAR, "
-                           "rollback_to BIGINT, data_checks VARCHAR, entry VARCHAR)")
+                db.execute(f"CREATE TABLE {alias}.main.versions ({VERSIONS_COLUMNS})")
             finally:
                 db.execute(f"DETACH {alias}")
         os.chmod(tmp, 0o644)
         os.replace(tmp, self.catalog)
         _fsync_dir(self.dir)
 
+    def _has_catalog(self) -> bool:
+        """Whether there is a catalog with its versions table (SQLite: the file; PostgreSQL: asked)."""
+        if not self.pg:
+            return self.catalog.exists()
+        try:
+            with self._cursor() as (cur, alias):
+                try:
+                    cur.execute(f"SELECT * FROM {alias}.main.versions LIMIT 0")
+                except duckdb.CatalogException:
+                    return False
+                except duckdb.Error as exc:
+                    self._forget(alias)
+                    raise self._damaged(exc) from None
+        except _NoCatalog:
+            return False
+        return True
+
     def _read(self) -> tuple[list[dict], dict[int, dict]]:
         """Every entry, oldest first, and each version's data checks, from one query."""
-        if not self.catalog.exists():
+        if not self._has_catalog():
             if self._traces():
                 raise self._missing()
             return [], {}
@@ -322,7 +447,7 @@ class LakeStore(Store):
                     f"SELECT id, entry, data_checks FROM {alias}.main.versions ORDER BY id").fetchall())
             except duckdb.Error as exc:
                 self._forget(alias)
-                raise self._damaged(exc) from exc
+                raise self._damaged(exc) from None
         entries, checks = [], {}
         for vid, text, data_checks in rows:
             try:
@@ -331,7 +456,7 @@ class LakeStore(Store):
             except (TypeError, ValueError):
                 ok = False
             if not ok or vid != len(entries) + 1:
-                raise DataError(f"数据版本库 {self.catalog} 中版本 {vid} 的记录不完整或顺序有误，请联系管理员从备份恢复",
+                raise DataError(f"数据版本库 {self.catalog_name} 中版本 {vid} 的记录不完整或顺序有误，请联系管理员从备份恢复",
                                 f"the catalog's record of version {vid} is incomplete or out of order")
             entries.append(entry)
             checks[vid] = check
@@ -345,6 +470,18 @@ class LakeStore(Store):
         if not self.folder.is_dir():
             raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
         digest = base_digest(self.folder)
+        if self.pg:  # one small query: the catalog's latest snapshot, which every commit (on any machine) moves
+            try:
+                with self._cursor() as (cur, alias):
+                    try:
+                        snapshot = cur.execute(f"FROM {alias}.current_snapshot()").fetchone()[0]
+                    except duckdb.Error as exc:
+                        self._forget(alias)
+                        raise self._damaged(exc) from None
+            except _NoCatalog:
+                snapshot = None
+            digest.update(f"store:pg:{snapshot};".encode())
+            return digest.hexdigest()[:16]
         try:
             with open(self.catalog, "rb") as fh:
                 stat = os.fstat(fh.fileno())
@@ -541,30 +678,48 @@ class LakeStore(Store):
 
         with self._locked(lock_timeout):
             self._ensure_catalog()
-            entries, checks = self._read()
-            self._check_base(entries, base, slices)
-            self._verify_originals(entries)
-            self._sweep(entries)
-            vid = len(entries) + 1
-            kept = f"{ORIGINALS}/v{vid:06d}-{sha[:8]}-{_safe_name(file_name)}"
-            entry = {
-                "id": vid, "kind": "upload", "user": user, "role": role, "at": _now(), "file_name": file_name,
-                "sha256": sha, "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
-                "scope": [[c, y, d.isoformat()] for c, y, d in scope],
-                "counties": sorted({c for c, _, _ in scope}), "years": sorted({y for _, y, _ in scope}),
-                "original": kept, "changes": changes,
-                "warnings_confirmed": int(warnings_confirmed), "rollback_to": None, "note": note,
-                "mode": mode, "markers": int(pc.sum(is_marker(rows)).as_py() or 0),
-            }
-            landed = False
-            try:
-                _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
-                self._transact(entry, {template.table: rows})
-                landed = True
-            finally:
-                if not landed:  # nothing names the archived file: a failed commit leaves the store as it was
-                    (self.dir / kept).unlink(missing_ok=True)
+            for attempt in itertools.count():
+                entries, checks = self._read()
+                self._check_base(entries, base, slices)
+                self._verify_originals(entries)
+                self._sweep(entries)
+                try:
+                    entry = self._commit_upload(entries, template, rows, original, sha, file_name, user, role,
+                                                warnings_confirmed, note, mode, scope, changes)
+                    break
+                except _Moved:  # another machine committed first: the base check above decides, on the new head
+                    if attempt >= RACE_TRIES:
+                        raise StoreBusy("其他用户正在频繁提交数据，请稍后重试",
+                                        "other commits kept landing first") from None
+                    time.sleep(0.01 * (attempt + 1))
             _step("committed")
+        return entry
+
+    def _commit_upload(self, entries, template, rows, original, sha, file_name, user, role, warnings_confirmed,
+                       note, mode, scope, changes) -> dict:
+        """The archived original and the transaction of one upload as the version after `entries`."""
+        vid = len(entries) + 1
+        # on a shared path another machine may archive the same file as the same version at the same moment: a
+        # token of our own keeps one's failed commit from removing the other's original
+        token = f"{secrets.token_hex(3)}-" if self.pg else ""
+        kept = f"{ORIGINALS}/v{vid:06d}-{sha[:8]}-{token}{_safe_name(file_name)}"
+        entry = {
+            "id": vid, "kind": "upload", "user": user, "role": role, "at": _now(), "file_name": file_name,
+            "sha256": sha, "size": len(original), "template": template.key, "table": template.table, "rows": len(rows),
+            "scope": [[c, y, d.isoformat()] for c, y, d in scope],
+            "counties": sorted({c for c, _, _ in scope}), "years": sorted({y for _, y, _ in scope}),
+            "original": kept, "changes": changes,
+            "warnings_confirmed": int(warnings_confirmed), "rollback_to": None, "note": note,
+            "mode": mode, "markers": int(pc.sum(is_marker(rows)).as_py() or 0),
+        }
+        landed = False
+        try:
+            _write_atomic(self.dir / kept, lambda fh: fh.write(original), "original")
+            self._transact(entry, {template.table: rows})
+            landed = True
+        finally:
+            if not landed:  # nothing names the archived file: a failed commit leaves the store as it was
+                (self.dir / kept).unlink(missing_ok=True)
         return entry
 
     def rollback(self, to: int, *, user: str, base: int, role: str | None = None, note: str = "",
@@ -611,17 +766,29 @@ class LakeStore(Store):
                 "original": None, "changes": changes, "warnings_confirmed": 0,
                 "rollback_to": to, "note": note,
             }
-            self._transact(entry, copies)
+            try:
+                self._transact(entry, copies)
+            except _Moved:  # another machine committed since: a rollback is decided on the whole picture
+                raise self._conflict(len(self._read()[0]), base) from None
             _step("committed")
         return entry
 
     def _transact(self, entry: dict, tables: dict[str, pa.Table]) -> None:
         """One DuckLake transaction: the rows of each table under the entry's id, read back for their checksum,
-        and the versions row. Retried from the start while the SQLite catalog is busy with a reader."""
+        and the versions row. Retried from the start while the SQLite catalog is busy with a reader.
+
+        Writers on other machines (a PostgreSQL catalog) are not held off by the local lock, so the transaction
+        itself checks that the entry still follows the latest version, and updates the one-row `head` table:
+        DuckLake refuses the second of two concurrent commits that both changed it. Either way _Moved tells the
+        caller to read again (where the base check turns an overlapping commit into StoreConflict)."""
         with self._cursor() as (cur, alias):
             for attempt in range(BUSY_TRIES):
                 cur.execute("BEGIN")
                 try:
+                    latest = cur.execute(f"SELECT coalesce(max(id), 0) FROM {alias}.main.versions").fetchone()[0]
+                    if latest != entry["id"] - 1:
+                        raise _Moved()
+                    self._advance_head(cur, alias, entry["id"])
                     checks = {}
                     for table, rows in tables.items():
                         self._ensure_table(cur, alias, table, rows.schema)
@@ -645,15 +812,32 @@ class LakeStore(Store):
                     _step("inserted")
                     cur.execute("COMMIT")
                     return
+                except _Moved:
+                    cur.execute("ROLLBACK")
+                    raise
                 except duckdb.Error as exc:
                     try:
                         cur.execute("ROLLBACK")
                     except duckdb.Error:
                         pass
+                    if _conflicted(exc):  # another writer changed `head` (or created a table) first
+                        raise _Moved() from None
                     if _busy(exc) and attempt < BUSY_TRIES - 1:
                         time.sleep(min(0.02 * (attempt + 1), 0.3))
                         continue
-                    raise DataError(f"写入数据版本库失败，未提交：{exc}", f"the catalog write failed: {exc}") from exc
+                    if self.pg:
+                        self._forget(alias)
+                    raise DataError(f"写入数据版本库 {self.catalog_name} 失败，未提交：{redact(str(exc))}",
+                                    f"the catalog write failed: {redact(str(exc))}") from None
+
+    @staticmethod
+    def _advance_head(cur, alias: str, vid: int) -> None:
+        """Set the one-row `head` table to the version being committed (created in a catalog that has none)."""
+        try:
+            cur.execute(f"UPDATE {alias}.main.{HEAD} SET version = ?", [vid])
+        except duckdb.CatalogException:
+            cur.execute(f"CREATE TABLE {alias}.main.{HEAD} (version BIGINT)")
+            cur.execute(f"INSERT INTO {alias}.main.{HEAD} VALUES (?)", [vid])
 
     @staticmethod
     def _ensure_table(cur, alias: str, table: str, schema: pa.Schema) -> None:
@@ -702,14 +886,23 @@ class LakeStore(Store):
 
     def _sweep(self, entries: list[dict]) -> None:
         """Remove what killed commits left: archived originals no entry names, temporary files, and data files
-        no snapshot names (DuckLake's orphan clean-up). Only called under the lock, so no local commit owns them."""
+        no snapshot names (DuckLake's orphan clean-up). Only called under the lock, so no local commit owns them.
+        On a shared path (PostgreSQL catalog) a commit on another machine may own them until it lands: only what
+        is older than SWEEP_AGE goes."""
         named = {e["original"] for e in entries if e.get("original")}
+        (self.dir / ORIGINALS).mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - SWEEP_AGE if self.pg else None
         for path in (self.dir / ORIGINALS).iterdir():
             if f"{ORIGINALS}/{path.name}" not in named:
-                path.unlink(missing_ok=True)
+                try:
+                    if cutoff is None or path.stat().st_mtime < cutoff:
+                        path.unlink(missing_ok=True)
+                except FileNotFoundError:
+                    pass
         if (self.dir / DATA).is_dir():
+            which = "cleanup_all => true" if cutoff is None else f"older_than => now() - INTERVAL {SWEEP_AGE} SECOND"
             with self._cursor() as (cur, alias):
-                _retry(lambda: cur.execute(f"CALL ducklake_delete_orphaned_files({_lit(alias)}, cleanup_all => true)"))
+                _retry(lambda: cur.execute(f"CALL ducklake_delete_orphaned_files({_lit(alias)}, {which})"))
 
     # ------------------------------------------------------------------ the folder engine's store, once
 
@@ -728,7 +921,7 @@ class LakeStore(Store):
             self._ensure_catalog(legacy=True)
             entries, checks = self._read()
             if [e["id"] for e in entries] != [e["id"] for e in legacy[: len(entries)]]:
-                raise DataError(f"数据版本库 {self.catalog} 与旧版本记录 {manifest} 不一致，无法导入，请联系管理员",
+                raise DataError(f"数据版本库 {self.catalog_name} 与旧版本记录 {manifest} 不一致，无法导入，请联系管理员",
                                 "the catalog and the legacy manifest disagree")
             base_tables = load_base(self.folder)
             for old in legacy[len(entries):]:
@@ -751,7 +944,11 @@ class LakeStore(Store):
                                                     base_tables[template.table].schema, entry_slices(old))
                         if owned and sum(map(len, owned)):
                             tables[template.table] = pa.concat_tables(owned)
-                self._transact(entry, tables)
+                try:
+                    self._transact(entry, tables)
+                except _Moved:  # another machine committed to this catalog meanwhile: the import cannot go on
+                    raise DataError(f"导入旧数据版本时数据版本库 {self.catalog_name} 被其他进程写入，已停止；请在没有其他用户"
+                                    "提交时重新打开", "another writer committed during the import") from None
                 entries, checks = self._read()
             for table in base_tables:  # the figures, before and after
                 was = rows_at(self.folder, base_tables, legacy, replay(legacy), table)
