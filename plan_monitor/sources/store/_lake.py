@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 import os
 import re
 import secrets
@@ -81,6 +82,7 @@ from plan_monitor.spec.templates import TEMPLATES
 
 CATALOG_ENV = "PLAN_MONITOR_CATALOG"  # postgresql://user@host:port/db or libpq key=value: the catalog in PostgreSQL
 LAKE_DATA_ENV = "PLAN_MONITOR_LAKE_DATA"  # with a PostgreSQL catalog: the shared folder of data files and originals
+LOG = logging.getLogger(__name__)
 COLUMN_MAPS = "column_maps.json"  # saved 列对应, beside the catalog; not a version, so no stamp change
 CRASH_ENV = "PLAN_MONITOR_STORE_CRASH_AT"  # tests only: exit the process right after the named commit step
 STORE_DIR = "store"
@@ -901,8 +903,14 @@ class LakeStore(Store):
                     pass
         if (self.dir / DATA).is_dir():
             which = "cleanup_all => true" if cutoff is None else f"older_than => now() - INTERVAL {SWEEP_AGE} SECOND"
-            with self._cursor() as (cur, alias):
-                _retry(lambda: cur.execute(f"CALL ducklake_delete_orphaned_files({_lit(alias)}, {which})"))
+            # House-keeping never stops a commit: on a shared path another machine may be sweeping the same files
+            # at this moment (one deletes, the other's listing then names a file that is gone); what stays is
+            # swept by the next commit.
+            try:
+                with self._cursor() as (cur, alias):
+                    _retry(lambda: cur.execute(f"CALL ducklake_delete_orphaned_files({_lit(alias)}, {which})"))
+            except duckdb.IOException as exc:
+                LOG.warning("orphan sweep skipped: %s", exc)
 
     # ------------------------------------------------------------------ the folder engine's store, once
 
