@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     store_sub = store.add_subparsers(dest="store_command", required=True)
     store_check = store_sub.add_parser("check", help="核对每个版本的数据和原始文件 / verify every version and original")
     store_check.add_argument("--data", default=str(DEFAULT_DATA))
+    store_migrate = store_sub.add_parser("migrate", help="把旧版本库（manifest.json）导入 DuckLake，可重复执行 / "
+                                                         "import the earlier file store, idempotent")
+    store_migrate.add_argument("--data", default=str(DEFAULT_DATA))
 
     rollback = sub.add_parser("rollback", help="回退到某一数据版本（回退本身也是新版本）/ roll back")
     rollback.add_argument("version", type=int)
@@ -389,6 +392,8 @@ def _versions(args) -> int:
 def _store(args) -> int:
     from plan_monitor.sources import open_store
 
+    if args.store_command == "migrate":
+        return _migrate(Path(args.data))
     store = open_store(args.data)
     problems = store.check()
     for problem in problems:
@@ -396,6 +401,29 @@ def _store(args) -> int:
     if problems:
         return EXIT_BAD_INPUT
     print(f"数据版本库完好：{store.head()} 个版本，数据与原始文件均与提交时一致")
+    return 0
+
+
+def _migrate(folder: Path) -> int:
+    """The earlier file store imported into DuckLake (open_store does it, version by version, comparing every
+    table's figures before and after, and renames manifest.json); run again, it only says it was done."""
+    from plan_monitor.sources import open_store
+    from plan_monitor.sources.store._lake import IMPORTED_MANIFEST, LEGACY_MANIFEST, STORE_DIR
+
+    legacy, done = folder / STORE_DIR / LEGACY_MANIFEST, folder / STORE_DIR / IMPORTED_MANIFEST
+    if not legacy.exists():
+        if done.exists():
+            print(f"旧版本库已导入（{done} 为导入前的记录），无需再次导入；当前 {open_store(folder).head()} 个版本")
+        else:
+            print(f"没有需要导入的旧版本库（{legacy} 不存在）")
+        return 0
+    try:
+        count = len(json.loads(legacy.read_text(encoding="utf-8")).get("entries", []))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"旧版本记录 {legacy} 无法读取：{exc}", f"cannot read {legacy}: {exc}") from exc
+    store = open_store(folder)  # imports, or raises a DataError naming what stopped it
+    print(f"已导入旧版本库的 {count} 个版本（现共 {store.head()} 个版本），导入前后各表数据一致；"
+          f"旧文件保留，{LEGACY_MANIFEST} 已改名为 {IMPORTED_MANIFEST}")
     return 0
 
 
