@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from plan_monitor.errors import PlanError, Problem
 from plan_monitor.spec.catalog import catalog
+from plan_monitor.spec.tasks import Task, task_problems
 from plan_monitor.spec.templates import TEMPLATES
 
 SCHEMA_VERSION = 1
@@ -172,13 +173,21 @@ class Plan(Strict):
     plan: PlanMeta
     geography: PlanGeography = PlanGeography()
     status_rules: StatusRules = StatusRules()
-    indicators: list[Indicator] = Field(min_length=1)
+    # A plan of tasks alone (a county's action list) has no indicators; the check asks for one or the other.
+    indicators: list[Indicator] = []
+    tasks: list[Task] = []
     # Last so the list of allowed top-level fields reads in the order a plan file is written.
     reporting: Reporting = Reporting()
 
     @property
     def years(self) -> list[int]:
         return self.plan.years
+
+    def task(self, task_id: str) -> Task:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -309,6 +318,10 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
     if meta.baseline_year >= meta.years[0]:
         add(("plan", "baseline_year"), f"基期年 {meta.baseline_year} 应早于首个计划年 {meta.years[0]} / baseline must precede the plan",
             f"通常为 {meta.years[0] - 1}")
+    if not plan.indicators and not plan.tasks:
+        add(("indicators",), "计划既没有指标也没有任务 / the plan has neither indicators nor tasks",
+            "至少写一项 indicators（指标）或 tasks（任务）")
+    task_problems(plan, add)
     seen: set[str] = set()
     for i, ind in enumerate(plan.indicators):
         at = ("indicators", i)
@@ -361,6 +374,7 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
         known = set(geo.county_names())
         if not _region_problems(plan, geo, add):
             return problems
+        task_problems(plan, add, geo, only_geography=True)
         _zone_problems(plan, add)
         for i, ind in enumerate(plan.indicators):
             for field, quotas in (("quotas", ind.quotas), ("split", ind.split.quotas if ind.split else {})):
