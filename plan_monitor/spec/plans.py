@@ -35,7 +35,7 @@ def index_path() -> Path:
     return Path(os.environ.get("PLAN_MONITOR_PLANS", PLANS_INDEX))
 
 
-def _title(path: Path) -> str:
+def plan_title(path: Path) -> str:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return str(data["plan"]["name"])
@@ -66,7 +66,7 @@ def plan_entries(index: Path | None = None) -> list[PlanEntry]:
             continue
         targets = (index.parent / spec["file"]).resolve()
         data = (index.parent / spec["data"]).resolve() if spec.get("data") else None
-        entries.append(PlanEntry(str(key), _title(targets), targets, data))
+        entries.append(PlanEntry(str(key), plan_title(targets), targets, data))
     if problems:
         raise PlanError(problems)
     return entries
