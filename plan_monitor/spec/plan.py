@@ -225,9 +225,12 @@ def load_plan(path: str | Path, check_geography: bool = True) -> Plan:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2024-13-01
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
+        bad_date = None if mark else _impossible_date_line(text)
+        line = mark.line + 1 if mark else bad_date
+        hint = "检查缩进和冒号 / check indentation and colons" if bad_date is None else \
+            "该日期不存在，写成有效的 YYYY-MM-DD / not a real date"
         raise PlanError([Problem(name, "", f"YAML 语法错误 / YAML syntax error: {getattr(exc, 'problem', exc)}",
-                                 "检查缩进和冒号 / check indentation and colons", line)])
+                                 hint, line)])
     if not isinstance(data, dict):
         raise PlanError([Problem(name, "", "文件应为键值映射 / the file must be a mapping", "参考 targets.yaml 示例")])
 
@@ -247,6 +250,27 @@ def load_plan(path: str | Path, check_geography: bool = True) -> Plan:
     if problems:
         raise PlanError(problems)
     return plan
+
+
+def _impossible_date_line(text: str) -> int | None:
+    """Line of the first date-shaped value that is no date (2024-13-01): PyYAML raises without a mark for it."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    stack = [node]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            stack[:0] = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack[:0] = list(node.value)
+        elif node is not None and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.safe_load(node.value)
+            except ValueError:
+                return node.start_mark.line + 1
+    return None
 
 
 def _allowed_fields_hint(loc: tuple) -> str:
