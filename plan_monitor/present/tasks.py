@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from plan_monitor.metrics.cadence import periods_so_far
-from plan_monitor.present.format import fmt_date
+from plan_monitor.present.format import fmt_date, fmt_month_day
 from plan_monitor.spec.tasks import CADENCE_LABELS, Task
 
 NO_UNIT = "计划未写明"
@@ -16,7 +16,7 @@ NO_UNIT = "计划未写明"
 def _span(start: date, end: date) -> str:
     if start == end:
         return fmt_date(start)
-    tail = f"{end.month}月{end.day}日" if end.year == start.year else fmt_date(end)
+    tail = fmt_month_day(end) if end.year == start.year else fmt_date(end)
     return f"{fmt_date(start)}—{tail}"
 
 
