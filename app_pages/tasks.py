@@ -2,7 +2,6 @@
 words, where each applies and, for a cadence, the periods due so far; filtered by unit (kept in the URL). Read-only."""
 
 from datetime import date
-from html import escape
 
 import pandas as pd
 import streamlit as st
@@ -14,8 +13,8 @@ from plan_monitor.ui.tables import dataframe
 
 plan = current_plan()
 st.markdown("## 任务清单")
-st.markdown(f'<div class="pm-meta">{escape(plan.plan.name)}（{plan.years[0]}—{plan.years[-1]}年）'
-            f'{" · 来源：" + escape(plan.plan.source) if plan.plan.source else ""}</div>', unsafe_allow_html=True)
+st.caption(f"{plan.plan.name}（{plan.years[0]}—{plan.years[-1]}年）"
+           + (f" · 来源：{plan.plan.source}" if plan.plan.source else ""))
 if not plan.tasks:
     st.info("本计划没有列出任务（只有量化指标）；任务可在目标文件的 tasks 中按计划原文列出。")
     st.stop()
@@ -30,15 +29,14 @@ cols = st.columns([2, 1])
 unit = cols[0].selectbox("牵头或责任单位", [ALL, *units], index=([ALL, *units].index(qp("unit", units, ALL))),
                          key="pm_task_unit", help="只列出该单位牵头或负责的任务")
 set_qp(unit=None if unit == ALL else unit)
-cols[1].markdown(f'<div class="pm-meta" style="padding-top:30px">到期情况按 {fmt_date(day)} 计算</div>',
-                 unsafe_allow_html=True)
+cols[1].caption(f"到期情况按 {fmt_date(day)} 计算")
 
 rows = task_rows(plan, day, None if unit == ALL else unit)
 kinds = pd.Series([r.kind for r in rows]).value_counts()
 st.markdown(f"共 **{len(rows)}** 项任务：" + "、".join(f"{k} {int(kinds.get(k, 0))} 项" for k in ("一次完成", "定期", "分阶段")
                                                      if kinds.get(k, 0)))
 for area, items in by_area(rows).items():
-    st.markdown(f"### {escape(area)}（{len(items)}项）")
+    st.markdown(f"### {area}（{len(items)}项）")
     table = pd.DataFrame({
         "任务": [r.title for r in items],
         "牵头单位": [r.lead for r in items],
@@ -51,4 +49,4 @@ for area, items in by_area(rows).items():
     dataframe(table, hide_index=True, width="stretch")
     with st.expander(f"计划原文（{len(items)}项）"):
         for r in items:
-            st.markdown(f"**{escape(r.title)}**：{escape(r.wording)}" + (f"（{escape(r.note)}）" if r.note else ""))
+            st.markdown(f"**{r.title}**：{r.wording}" + (f"（{r.note}）" if r.note else ""))

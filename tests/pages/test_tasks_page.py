@@ -29,7 +29,7 @@ def test_picker_choice_goes_into_the_url_and_opens_that_plan():
 def test_plan_from_the_url():
     at = open_page("tasks", plan="county-action", day="2026-01-15")
     assert at.sidebar.selectbox(key="pm_plan").value == "county-action"
-    assert "“助理治理党员先行”行动（2025—2026年）" in markdown_text(at)
+    assert "“助理治理党员先行”行动（2025—2026年）" in at.caption[0].value
 
 
 def test_suixi_twenty_measures_by_area_with_their_units():
