@@ -14,6 +14,7 @@ import streamlit as st
 
 from plan_monitor.ui.auth import account_box, navigation
 from plan_monitor.ui.boundary import error_boundary
+from plan_monitor.ui.context import plan_picker
 from plan_monitor.ui.theme import apply_theme
 
 st.set_page_config(page_title="三年行动计划目标监测看板", page_icon="📊", layout="wide")
@@ -26,6 +27,7 @@ PAGES = [
     st.Page("app_pages/town.py", title="分乡镇", icon=":material/holiday_village:", url_path="town"),
     st.Page("app_pages/trend.py", title="年度趋势", icon=":material/trending_up:", url_path="trend"),
     st.Page("app_pages/definitions.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
+    st.Page("app_pages/tasks.py", title="任务清单", icon=":material/checklist:", url_path="tasks"),
     st.Page("app_pages/present.py", title="汇报模式", icon=":material/slideshow:", url_path="present"),
 ]
 DATA_PAGES = [
@@ -50,4 +52,5 @@ NEEDS = {"": "view_dashboard", "overview": "view_dashboard", "present": "view_da
 with error_boundary():
     pages = navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES, "系统管理": ADMIN_PAGES}, NEEDS)
     account_box()
+    plan_picker()
     st.navigation(pages).run()

@@ -128,7 +128,29 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--data", default=str(DEFAULT_DATA))
     briefing.add_argument("--round", default=None, metavar="YYYY-MM-DD",
                           help="按某一轮统计截至汇报（默认各县均已报送的最新一轮）")
+    for command in (check, demo, score, ingest, add, role, briefing):
+        command.add_argument("--plan", default=None, metavar="NAME",
+                             help="按计划清单 plans/plans.yaml 中的名称选计划（代替 --targets，并用该计划的数据目录）")
     return parser
+
+
+def _choose_plan(args) -> None:
+    """--plan NAME: the plan file (and, where the command reads data, the data folder) of that plan in the plans
+    index, in place of --targets (and the default --data)."""
+    if getattr(args, "plan", None) is None:
+        return
+    from plan_monitor.spec.plans import find_plan
+
+    if args.targets != str(DEFAULT_TARGETS):
+        raise UserError("--plan 与 --targets 只能写一个", "give either --plan or --targets")
+    entry = find_plan(args.plan)
+    args.targets = str(entry.targets)
+    if getattr(args, "data", None) == str(DEFAULT_DATA):
+        if not entry.has_data:
+            raise UserError(f"计划“{entry.name}”（{entry.title}）还没有进度数据目录"
+                            f"{f'（{entry.data}）' if entry.data else ''}，只有任务清单",
+                            f"plan {entry.name!r} has no data folder yet")
+        args.data = str(entry.data)
 
 
 def _round_date(text: str | None):
@@ -147,6 +169,7 @@ def _round_date(text: str | None):
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        _choose_plan(args)
         code = _COMMANDS[args.command](args)
         sys.stdout.flush()  # a closed pipe or a full disk shows up here, not in the interpreter's exit
         return code
@@ -199,7 +222,7 @@ def _check(args) -> int:
     from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
-    print(f"{args.targets}: 校验通过 / valid — {plan.plan.name}，{len(plan.indicators)} 项指标，"
+    print(f"{args.targets}: 校验通过 / valid — {plan.plan.name}，{len(plan.indicators)} 项指标，{len(plan.tasks)} 项任务，"
           f"{plan.years[0]}–{plan.years[-1]} 年")
     return 0
 

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from plan_monitor.errors import PlanError, Problem
 from plan_monitor.spec.catalog import catalog
+from plan_monitor.spec.tasks import Task, task_problems
 from plan_monitor.spec.templates import TEMPLATES
 
 SCHEMA_VERSION = 1
@@ -172,13 +173,21 @@ class Plan(Strict):
     plan: PlanMeta
     geography: PlanGeography = PlanGeography()
     status_rules: StatusRules = StatusRules()
-    indicators: list[Indicator] = Field(min_length=1)
+    # A plan of tasks alone (a county's action list) has no indicators; the check asks for one or the other.
+    indicators: list[Indicator] = []
+    tasks: list[Task] = []
     # Last so the list of allowed top-level fields reads in the order a plan file is written.
     reporting: Reporting = Reporting()
 
     @property
     def years(self) -> list[int]:
         return self.plan.years
+
+    def task(self, task_id: str) -> Task:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -216,9 +225,12 @@ def load_plan(path: str | Path, check_geography: bool = True) -> Plan:
         data = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2024-13-01
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
+        bad_date = None if mark else _impossible_date_line(text)
+        line = mark.line + 1 if mark else bad_date
+        hint = "检查缩进和冒号 / check indentation and colons" if bad_date is None else \
+            "该日期不存在，写成有效的 YYYY-MM-DD / not a real date"
         raise PlanError([Problem(name, "", f"YAML 语法错误 / YAML syntax error: {getattr(exc, 'problem', exc)}",
-                                 "检查缩进和冒号 / check indentation and colons", line)])
+                                 hint, line)])
     if not isinstance(data, dict):
         raise PlanError([Problem(name, "", "文件应为键值映射 / the file must be a mapping", "参考 targets.yaml 示例")])
 
@@ -238,6 +250,27 @@ def load_plan(path: str | Path, check_geography: bool = True) -> Plan:
     if problems:
         raise PlanError(problems)
     return plan
+
+
+def _impossible_date_line(text: str) -> int | None:
+    """Line of the first date-shaped value that is no date (2024-13-01): PyYAML raises without a mark for it."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    stack = [node]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            stack[:0] = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack[:0] = list(node.value)
+        elif node is not None and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.safe_load(node.value)
+            except ValueError:
+                return node.start_mark.line + 1
+    return None
 
 
 def _allowed_fields_hint(loc: tuple) -> str:
@@ -309,6 +342,10 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
     if meta.baseline_year >= meta.years[0]:
         add(("plan", "baseline_year"), f"基期年 {meta.baseline_year} 应早于首个计划年 {meta.years[0]} / baseline must precede the plan",
             f"通常为 {meta.years[0] - 1}")
+    if not plan.indicators and not plan.tasks:
+        add(("indicators",), "计划既没有指标也没有任务 / the plan has neither indicators nor tasks",
+            "至少写一项 indicators（指标）或 tasks（任务）")
+    task_problems(plan, add)
     seen: set[str] = set()
     for i, ind in enumerate(plan.indicators):
         at = ("indicators", i)
@@ -361,6 +398,7 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
         known = set(geo.county_names())
         if not _region_problems(plan, geo, add):
             return problems
+        task_problems(plan, add, geo, only_geography=True)
         _zone_problems(plan, add)
         for i, ind in enumerate(plan.indicators):
             for field, quotas in (("quotas", ind.quotas), ("split", ind.split.quotas if ind.split else {})):

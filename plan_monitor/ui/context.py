@@ -22,18 +22,106 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
 from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
+from plan_monitor.spec.plan import Plan, load_plan
+from plan_monitor.spec.plans import PlanEntry, index_path, plan_entries, plan_title
 from plan_monitor.ui.auth import DEMO, visitor
 from plan_monitor.ui.boundary import show_known
 from plan_monitor.ui.web import access
 
 
+PLAN_KEY = "pm_plan"  # the plan picker's widget
+PLAN_KEPT = "pm_plan_kept"  # the plan this session chose last, for page links that drop the URL's ?plan=
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _entries(index: str, stamp: int) -> list[PlanEntry]:
+    return plan_entries(Path(index))
+
+
+def plans() -> list[PlanEntry]:
+    """The plans of the plans index (plans/plans.yaml), the default first; [] without an index."""
+    index = index_path()
+    if not index.exists():
+        return []
+    with guard():
+        return _entries(str(index), index.stat().st_mtime_ns)
+
+
+def chosen_plan() -> PlanEntry | None:
+    """The plan chosen by ?plan=NAME (or this session's last choice); None for the default plan, which is the plan
+    file and data configured as before plans could be chosen (PLAN_MONITOR_TARGETS, PLAN_MONITOR_DATA)."""
+    entries = plans()
+    name = st.query_params.get("plan", st.session_state.get(PLAN_KEPT))
+    return next((e for e in entries[1:] if e.name == name), None)
+
+
 def targets_path() -> Path:
+    entry = chosen_plan()
+    if entry is not None:
+        return entry.targets
     return Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
 
 
-def _data_location() -> str:
-    """Where the data store is configured to live: PLAN_MONITOR_DATA, else the bundled demo."""
+def _data_location() -> str | None:
+    """Where the chosen plan's data store lives: for the default plan PLAN_MONITOR_DATA, else the bundled demo; for
+    another plan its data folder in the plans index; None when that plan has no data yet."""
+    entry = chosen_plan()
+    if entry is not None:
+        return str(entry.data) if entry.has_data else None
     return os.environ.get("PLAN_MONITOR_DATA", str(DEFAULT_DATA))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _plan(path: str, stamp: int) -> Plan:
+    return load_plan(path)
+
+
+def current_plan() -> Plan:
+    """The chosen plan file, validated (a Chinese error on the page when it is invalid)."""
+    path = targets_path()
+    with guard():
+        return _plan(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def _plan_changed() -> None:
+    """A new plan from the picker: into the URL (the default plan leaves it out), and the year and round of the
+    plan left behind dropped, so the new plan opens on its own defaults."""
+    entries = plans()
+    name = st.session_state[PLAN_KEY]
+    st.session_state[PLAN_KEPT] = name
+    set_qp(plan=None if entries and name == entries[0].name else name, year=None, asof=None, unit=None)
+    for key in ("pm_year", "pm_asof", VIEW_KEY):
+        st.session_state.pop(key, None)
+
+
+def plan_picker() -> None:
+    """计划 in the sidebar, shown when the plans index lists more than one plan; the choice is kept in ?plan=."""
+    entries = plans()
+    if len(entries) < 2:
+        return
+    names = [e.name for e in entries]
+    entry = chosen_plan()
+    current = entry.name if entry is not None else names[0]
+    if entry is not None and "plan" not in st.query_params:  # a page link dropped it: this session's choice
+        st.query_params["plan"] = current
+    if st.session_state.get(PLAN_KEY) != current:
+        st.session_state[PLAN_KEY] = current
+    titles = {e.name: e.title for e in entries}
+    default_file = Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
+    if default_file.resolve() != entries[0].targets:  # the default plan is configured to another file
+        titles[names[0]] = plan_title(default_file)
+    st.sidebar.selectbox("计划", names, format_func=titles.get, key=PLAN_KEY, on_change=_plan_changed,
+                         help="选择要查看的行动计划；每个计划有自己的指标、任务和数据")
+
+
+def no_figures(plan: Plan) -> None:
+    """The honest empty state of a plan without figures (no data folder yet, or tasks only), then stop the page."""
+    st.markdown(f"## {escape(plan.plan.name)}")
+    why = "本计划只列出任务，没有量化指标" if not plan.indicators else "本计划还没有进度数据（尚未建立数据目录或上传报表）"
+    st.info(f"{why}，因此本页没有可显示的数字。计划共有 {len(plan.indicators)} 项指标、{len(plan.tasks)} 项任务。")
+    if plan.tasks:
+        st.page_link("app_pages/tasks.py", label="查看任务清单", icon=":material/checklist:")
+    st.stop()
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -43,9 +131,13 @@ def _open_store(location: str) -> Store:
 
 
 def data_store() -> Store:
-    """The configured data store, opened once per location; a Chinese error on the page when there is none."""
+    """The configured data store, opened once per location; a Chinese error on the page when there is none, and the
+    empty state for a plan that has no data folder yet."""
+    location = _data_location()
+    if location is None:
+        no_figures(current_plan())
     with guard():
-        return _open_store(_data_location())
+        return _open_store(location)
 
 
 def actor(name: str = "") -> Actor:
@@ -139,7 +231,10 @@ def set_qp(**values) -> None:
 
 
 def cached_monitor(cutoff: str | None = None) -> Monitor:
-    """The cached Monitor of the configured plan and data store, as of a 统计截至 (None: latest)."""
+    """The cached Monitor of the configured plan and data store, as of a 统计截至 (None: latest). A plan without
+    indicators or without data shows its empty state instead."""
+    if chosen_plan() is not None and not current_plan().indicators:
+        no_figures(current_plan())
     targets, store = targets_path(), data_store()
     with guard():
         plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
