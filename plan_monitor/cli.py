@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     store_sub = store.add_subparsers(dest="store_command", required=True)
     store_check = store_sub.add_parser("check", help="核对每个版本的数据和原始文件 / verify every version and original")
     store_check.add_argument("--data", default=str(DEFAULT_DATA))
-    store_migrate = store_sub.add_parser("migrate", help="把旧版本库（manifest.json）导入 DuckLake，可重复执行 / "
+    store_migrate = store_sub.add_parser("migrate", help="把旧版本库（文件版本库）导入 DuckLake，可重复执行 / "
                                                          "import the earlier file store, idempotent")
     store_migrate.add_argument("--data", default=str(DEFAULT_DATA))
 
@@ -428,25 +428,9 @@ def _store(args) -> int:
 
 
 def _migrate(folder: Path) -> int:
-    """The earlier file store imported into DuckLake (open_store does it, version by version, comparing every
-    table's figures before and after, and renames manifest.json); run again, it only says it was done."""
-    from plan_monitor.sources import open_store
-    from plan_monitor.sources.store._lake import IMPORTED_MANIFEST, LEGACY_MANIFEST, STORE_DIR
+    from plan_monitor.sources import migrate_store
 
-    legacy, done = folder / STORE_DIR / LEGACY_MANIFEST, folder / STORE_DIR / IMPORTED_MANIFEST
-    if not legacy.exists():
-        if done.exists():
-            print(f"旧版本库已导入（{done} 为导入前的记录），无需再次导入；当前 {open_store(folder).head()} 个版本")
-        else:
-            print(f"没有需要导入的旧版本库（{legacy} 不存在）")
-        return 0
-    try:
-        count = len(json.loads(legacy.read_text(encoding="utf-8")).get("entries", []))
-    except (OSError, ValueError) as exc:
-        raise UserError(f"旧版本记录 {legacy} 无法读取：{exc}", f"cannot read {legacy}: {exc}") from exc
-    store = open_store(folder)  # imports, or raises a DataError naming what stopped it
-    print(f"已导入旧版本库的 {count} 个版本（现共 {store.head()} 个版本），导入前后各表数据一致；"
-          f"旧文件保留，{LEGACY_MANIFEST} 已改名为 {IMPORTED_MANIFEST}")
+    print(migrate_store(folder))
     return 0
 
 
