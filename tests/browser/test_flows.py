@@ -161,7 +161,9 @@ def test_shared_url_reopens_same_view(app_url, page):
         return [boxes.nth(i).locator("input").first.input_value() for i in range(boxes.count())]
 
     first_view = view()
-    assert first_view == ["2023年", "2023-12-31（9/9 县已报送）", "公安县", "村集体经济收入过20万元的村占比", "埠河镇"]
+    # the plan picker (several plans, issue 16) comes first in the sidebar
+    assert first_view == ["荆州市基层党建工作提质增效三年行动计划", "2023年", "2023-12-31（9/9 县已报送）", "公安县",
+                          "村集体经济收入过20万元的村占比", "埠河镇"]
     page.reload()
     page.wait_for_selector('[data-testid="stMetric"]')
     settle(page)
