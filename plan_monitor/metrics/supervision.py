@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from plan_monitor.metrics.scorecard import compute_scorecard
-from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.sources.tables import cut_off_rounds
 
 RED, GOOD = "far_behind", ("met", "on_pace")
@@ -27,7 +26,7 @@ STATUS_COLUMNS = ["indicator_id", "indicator", "unit", "kind", "direction", "cou
                   *FIGURES]
 ITEM_COLUMNS = ["indicator_id", "indicator", "unit", "kind", "direction", "county", "opened_no", "opened_at",
                 "deadline", *FIGURES, "open", "latest_status", "latest_round", "closed_no", "closed_at",
-                "closed_status", "note"]
+                "closed_status"]
 # Colours of an item as of a day: overdue, behind or near its deadline, further away, closed.
 COLOURS = ("red", "yellow", "blue", "grey")
 COLOUR_LABELS = {"red": "红色（已逾期）", "yellow": "黄色（临近时限或仍滞后）", "blue": "蓝色（未到时限）", "grey": "已销号"}
@@ -72,7 +71,8 @@ def _county_rows(rows: pd.DataFrame, ids: list[str], rounds: dict[int, date]) ->
 def supervision_items(statuses: pd.DataFrame, deadline_days: int, rounds: list[date]) -> pd.DataFrame:
     """督办 items from county figures per round (round_statuses): one per run of red figures of a county and an
     indicator, opened at the run's first round with its figures, deadline `deadline_days` later, closed at the first
-    later round where the county is 正常推进 or 已完成 (statuses between, 滞后 or none, leave it as it is)."""
+    later round where the county is 正常推进 or 已完成 (statuses between, 滞后 or none, leave it as it is).
+    The closing note is worded in present/supervision.py (closing_note)."""
     number = {pd.Timestamp(d): n for n, d in enumerate(rounds, start=1)}
     s = statuses.reset_index(drop=True)
     key = s["indicator_id"] + "\x1f" + s["county"]
@@ -99,16 +99,8 @@ def supervision_items(statuses: pd.DataFrame, deadline_days: int, rounds: list[d
         latest_status=latest["status"].reindex(items["key"]).to_numpy(),
         latest_round=pd.to_datetime(latest["round"].reindex(items["key"]).to_numpy()))
     items["open"] = items["closed_at"].isna()
-    items["note"] = [None if pd.isna(at) else closing_note(no, at, st)
-                     for no, at, st in zip(items["closed_no"], items["closed_at"], items["closed_status"])]
     return items[ITEM_COLUMNS].sort_values(["open", "opened_at", "indicator_id", "county"],
                                            ascending=[False, True, True, True], kind="stable").reset_index(drop=True)
-
-
-def closing_note(number: int, at, status: str) -> str:
-    """第3轮（统计截至 2024年9月30日）恢复为正常推进，自动销号."""
-    day = pd.Timestamp(at)
-    return f"第{int(number)}轮（统计截至 {day.year}年{day.month}月{day.day}日）恢复为{STATUS_LABELS[status]}，自动销号"
 
 
 def colours(items: pd.DataFrame, day: date) -> pd.Series:

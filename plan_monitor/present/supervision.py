@@ -16,9 +16,22 @@ COLOUR_ORDER = {"red": 0, "yellow": 1, "blue": 2, "grey": 3}
 SHORT = {"red": "红色", "yellow": "黄色", "blue": "蓝色", "grey": "已销号"}
 
 
+def closing_note(number, at, status: str) -> str:
+    """第3轮（统计截至 2024年6月30日）恢复为正常推进，自动销号."""
+    return f"第{int(number)}轮（统计截至 {fmt_date(at)}）恢复为{STATUS_LABELS[status]}，自动销号"
+
+
+def with_notes(items: pd.DataFrame) -> pd.DataFrame:
+    """Items with note: the closing note of a closed item, None while open."""
+    notes = [None if pd.isna(at) else closing_note(no, at, st)
+             for no, at, st in zip(items["closed_no"], items["closed_at"], items["closed_status"])]
+    return items.assign(note=pd.Series(notes, index=items.index, dtype=object))
+
+
 def ordered(items: pd.DataFrame, day: date) -> pd.DataFrame:
-    """Items with their colour as of `day`, open ones first by colour (red, yellow, blue), then by deadline."""
-    out = items.assign(colour=colours(items, day))
+    """Items with their colour as of `day` and their notes, open ones first by colour (red, yellow, blue), then by
+    deadline."""
+    out = with_notes(items).assign(colour=colours(items, day))
     out["_o"] = out["colour"].map(COLOUR_ORDER)
     return out.sort_values(["_o", "deadline", "indicator_id", "county"], kind="stable").drop(columns="_o") \
         .reset_index(drop=True)
@@ -63,7 +76,7 @@ def open_table(items: pd.DataFrame, day: date) -> pd.DataFrame:
 
 
 def closed_table(items: pd.DataFrame) -> pd.DataFrame:
-    rows = items[~items["open"]].sort_values(["closed_at", "indicator_id", "county"], kind="stable")
+    rows = with_notes(items)[~items["open"]].sort_values(["closed_at", "indicator_id", "county"], kind="stable")
     return pd.DataFrame({
         "县（市、区）": rows["county"], "指标": rows["indicator"],
         "立项": [_round(n, a) for n, a in zip(rows["opened_no"], rows["opened_at"])],

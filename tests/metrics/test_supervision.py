@@ -15,7 +15,7 @@ from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.supervision import colours, monitor_items, plan_rounds, round_statuses
 from plan_monitor.outputs.export_table import as_of_note, supervision_export
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
-from plan_monitor.present.supervision import closed_table, counts, open_table
+from plan_monitor.present.supervision import closed_table, counts, open_table, with_notes
 
 T = pd.Timestamp
 SHOWN = ["county", "opened_no", "opened_at", "deadline", "actual", "open", "latest_status", "closed_no", "closed_at",
@@ -52,7 +52,7 @@ def test_statuses_are_the_scorecards_own_at_every_round(small):
 
 
 def test_red_opens_on_pace_closes_behind_keeps_open(small):
-    items = monitor_items(small)
+    items = with_notes(monitor_items(small))
     assert rows(items) == [
         ("公安县", 1, T("2022-12-31"), T("2023-01-30"), 2.0, True, "behind", None, None, None),
         ("荆州区", 4, T("2024-09-30"), T("2024-10-30"), 21.0, True, "far_behind", None, None, None),
@@ -130,5 +130,5 @@ def test_demo_items_pinned():
     items = monitor_items(m)
     assert (len(items), int(items["open"].sum()), int((~items["open"]).sum())) == (51, 49, 2)
     assert counts(items, date(2024, 10, 10)) == {"red": 48, "yellow": 0, "blue": 1, "grey": 2}
-    assert sorted(items.loc[~items["open"], "note"]) == [
+    assert sorted(with_notes(items).loc[~items["open"], "note"]) == [
         "第2轮（统计截至 2023年12月31日）恢复为已完成，自动销号", "第4轮（统计截至 2024年9月30日）恢复为已完成，自动销号"]
