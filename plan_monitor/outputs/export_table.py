@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
+from plan_monitor.metrics.supervision import COLOUR_LABELS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
 from plan_monitor.present.format import (
@@ -24,6 +25,7 @@ from plan_monitor.present.format import (
     projected_whole,
 )
 from plan_monitor.present.reporting import round_note
+from plan_monitor.present.supervision import ordered
 from plan_monitor.spec.plan import LEVEL_LABELS
 
 NUMERIC = ("actual", "target", "gap", "completion")
@@ -240,3 +242,19 @@ def reverse_schedule_export(plan: pd.DataFrame, unit: str) -> ExportTable:
         "每季度需": plan["per_quarter_year"], "期末还需": plan["to_final"], "期末前每季度需": plan["per_quarter_final"],
     }).reset_index(drop=True)
     return ExportTable(frame, "倒排工期", {c: unit for c in ("当年还需", "每季度需", "期末还需", "期末前每季度需")})
+
+
+def supervision_export(items: pd.DataFrame, day) -> ExportTable:
+    """督办台账 as Excel: 序号, colour, county, indicator, opening round and date, deadline, the triggering figures
+    (numbers in the row's unit), and the closing note; open items first."""
+    rows = ordered(items, day)
+    frame = pd.DataFrame({
+        "序号": range(1, len(rows) + 1), "督办颜色": rows["colour"].map(COLOUR_LABELS),
+        "县（市、区）": rows["county"], "指标": rows["indicator"], "单位": rows["unit"],
+        "立项轮次": [f"第{int(n)}轮" for n in rows["opened_no"]], "立项统计截至": rows["opened_at"],
+        "时限": rows["deadline"], "触发时完成值": rows["actual"], "触发时年度目标": rows["target"],
+        "触发时完成率": rows["completion"], "触发时时序进度": rows["time_progress"],
+        "状态": ["未销号" if o else "已销号" for o in rows["open"]],
+        "销号时间": rows["closed_at"], "销号情况": rows["note"].astype(object).where(rows["note"].notna(), None),
+    })
+    return ExportTable(frame, "督办台账", {"触发时完成率": "%", "触发时时序进度": "%"}, unit_column="单位")

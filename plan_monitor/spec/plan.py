@@ -142,6 +142,12 @@ class Reporting(Strict):
         return items
 
 
+class Supervision(Strict):
+    """督办 from figures: a county's red (严重滞后) figure opens an item due this many days after its round."""
+
+    deadline_days: int = Field(30, ge=1, le=366, description="days from the round that opens a 督办 item to its deadline")
+
+
 class Split(Strict):
     """How an unsplit city target is divided among the counties for monitoring only (测算分解, 非正式下达):
     by a rule (`by`) or by monitoring quotas written out per county and year (`quotas`), never both."""
@@ -178,6 +184,7 @@ class Plan(Strict):
     tasks: list[Task] = []
     # Last so the list of allowed top-level fields reads in the order a plan file is written.
     reporting: Reporting = Reporting()
+    supervision: Supervision = Supervision()
 
     @property
     def years(self) -> list[int]:
