@@ -4,6 +4,7 @@ the same preview let exactly one through, and a reader polling meanwhile only ev
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +15,8 @@ import pytest
 
 from plan_monitor.paths import ROOT
 from plan_monitor.sources import load_rosters, open_store
+
+pytestmark = pytest.mark.usefixtures("catalog_kind")  # on the SQLite and on a PostgreSQL catalog (PLAN_MONITOR_CATALOG)
 
 # argv: folder, county, commits, base ("head" = the head just before each commit, else a fixed number), tag.
 # Commit i stores 2000 + i % 5 villages of the county with reserve_cadres = tag * 1000 + i, noted as that marker.
@@ -49,7 +52,7 @@ for i in range(commits):
 
 def start(folder: Path, county: str, commits: int, base: str | int, tag: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-c", WORKER, str(folder), county, str(commits), str(base), str(tag)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
     return proc
 
