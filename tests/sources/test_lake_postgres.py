@@ -1,5 +1,5 @@
-"""The DuckLake catalog in a real PostgreSQL (PLAN_MONITOR_CATALOG): a temporary server started for this module on a
-private socket and port (initdb / pg_ctl as the `postgres` user), a fresh database per test. Commit, rollback,
+"""The DuckLake catalog in a real PostgreSQL (PLAN_MONITOR_CATALOG): the session's temporary server on a private
+socket and port (tests/pg_server.py, initdb / pg_ctl as the `postgres` user), a fresh database per test. Commit, rollback,
 history and time travel give exact versions and rows; writers in several processes — with the local lock taken
 away, as on separate machines — serialise through the catalog's transactions; a server that is down, a bad
 setting or a refused login is a Chinese DataError that names the catalog without its password."""
@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import pwd
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from datetime import date
-from glob import glob
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from pg_server import free_port
 
 from plan_monitor.errors import DataError
 from plan_monitor.paths import ROOT
@@ -33,70 +28,10 @@ from plan_monitor.spec.templates import VILLAGE
 YE = date(2024, 12, 31)
 
 
-def _pg_bin() -> Path | None:
-    found = sorted(glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return Path(found[-1]).parent if found else None
-
-
-def _as_postgres() -> list[str] | None:
-    """The prefix that runs a command as the `postgres` user (PostgreSQL refuses to run as root), if possible."""
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        return None
-    if pwd.getpwuid(os.geteuid()).pw_name == "postgres":
-        return []
-    if os.geteuid() == 0 and shutil.which("runuser"):
-        return ["runuser", "-u", "postgres", "--"]
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A PostgreSQL server of our own for this module: (bin, port, socket dir, run-as prefix); stopped after."""
-    bin_dir, prefix = _pg_bin(), _as_postgres()
-    if bin_dir is None or not (bin_dir / "initdb").exists():
-        pytest.skip("PostgreSQL 服务器程序（initdb/pg_ctl，Debian 包 postgresql）未安装 / PostgreSQL server binaries "
-                    "not installed (apt-get install postgresql)")
-    if prefix is None:
-        pytest.skip("无法以 postgres 用户运行 initdb/pg_ctl（需以 root 或 postgres 运行测试）/ cannot run initdb and "
-                    "pg_ctl as the postgres user (run the tests as root or postgres)")
-    root = Path(tempfile.mkdtemp(prefix="plan_monitor-pg-"))
-    shutil.chown(root, "postgres")
-    os.chmod(root, 0o755)
-    data, log = root / "data", root / "server.log"
-    port = _free_port()
-    run = lambda *cmd: subprocess.run([*prefix, *map(str, cmd)], check=True, capture_output=True, text=True)  # noqa: E731
-    started = False
-    try:
-        run(bin_dir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        run(bin_dir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "start",
-            "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off")
-        started = True
-        yield bin_dir, port, root, run
-    finally:
-        if started:
-            subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "stop", "-m", "fast", "-w"],
-                           capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
-
-
 @pytest.fixture
-def catalog(server, monkeypatch, request) -> str:
-    """A fresh database in the module's server, named by PLAN_MONITOR_CATALOG (a postgresql:// URL)."""
-    bin_dir, port, _, run = server
-    name = f"t_{request.node.name[:40].lower()}".replace("-", "_").replace("[", "_").replace("]", "")
-    run(bin_dir / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", name)
-    url = f"postgresql://postgres@127.0.0.1:{port}/{name}"
-    monkeypatch.setenv(_lake.CATALOG_ENV, url)
-    monkeypatch.delenv(_lake.LAKE_DATA_ENV, raising=False)
-    return url
+def server(pg_server):
+    """The session's server (tests/sources/conftest.py) as (bin dir, port, socket dir, run-as-postgres)."""
+    return pg_server.bin, pg_server.port, pg_server.socket_dir, pg_server.run
 
 
 def villages(*rows: tuple) -> pa.Table:
@@ -312,10 +247,10 @@ def test_connection_problems_are_chinese_data_errors_without_the_password(tmp_pa
     folder = data_folder(tmp_path / "data")
     dbname = catalog.rsplit("/", 1)[1]
     cases = {
-        "down": f"postgresql://postgres:s3cret@127.0.0.1:{_free_port()}/{dbname}",
+        "down": f"postgresql://postgres:s3cret@127.0.0.1:{free_port()}/{dbname}",
         "auth": f"postgresql://nobody:s3cret@127.0.0.1:{port}/{dbname}",
         "no database": f"postgresql://postgres:s3cret@127.0.0.1:{port}/nothing_here",
-        "key=value": f"host=127.0.0.1 port={_free_port()} user=postgres password='s3 cret' dbname={dbname}",
+        "key=value": f"host=127.0.0.1 port={free_port()} user=postgres password='s3 cret' dbname={dbname}",
     }
     for case, url in cases.items():
         monkeypatch.setenv(_lake.CATALOG_ENV, url)
@@ -339,13 +274,12 @@ def test_connection_problems_are_chinese_data_errors_without_the_password(tmp_pa
     assert "s3cret" not in str(err.value)
 
 
-def test_an_empty_catalog_with_data_left_on_the_path_is_refused(tmp_path, server, catalog, monkeypatch):
+def test_an_empty_catalog_with_data_left_on_the_path_is_refused(tmp_path, pg_server, catalog, monkeypatch):
     """Pointing at another (empty) database while the shared path holds data never starts a new history."""
-    bin_dir, port, _, run = server
     folder = data_folder(tmp_path / "data")
     commit(open_store(folder), villages(("甲", "村1", 11.0)))
-    run(bin_dir / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "t_empty_other")
-    monkeypatch.setenv(_lake.CATALOG_ENV, f"postgresql://postgres@127.0.0.1:{port}/t_empty_other")
+    other = pg_server.createdb("t_empty_other")
+    monkeypatch.setenv(_lake.CATALOG_ENV, pg_server.url(other))
     store = open_store(folder)
     for action in (store.head, lambda: commit(store, villages(("甲", "村1", 1.0)), base=0)):
         with pytest.raises(DataError, match="中没有版本记录，但共享数据目录 .* 中仍有已上传的数据和原始文件"):

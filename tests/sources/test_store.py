@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -18,12 +22,22 @@ import pytest
 
 from plan_monitor.errors import DataError
 from plan_monitor.metrics.scorecard import compute_scorecard
-from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
+from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.present.history import diff_table, version_table
 from plan_monitor.sources import Store, StoreBusy, StoreConflict, load_rosters, open_store
+from plan_monitor.sources.store import _lake
 from plan_monitor.sources.tables import cut_off, empty_table
 from plan_monitor.spec.plan import load_plan
 from plan_monitor.spec.templates import COUNTY_STATS, VILLAGE
+
+pytestmark = pytest.mark.usefixtures("catalog_kind")  # every test on the SQLite and on a PostgreSQL catalog
+
+
+def only(kind: str):
+    """A test about one catalog's own kind of fault (the SQLite file; the PostgreSQL database): its counterpart for
+    the other catalog is the test next to it."""
+    return pytest.mark.parametrize("catalog_kind", [kind], indirect=True)
+
 
 YE = date(2024, 12, 31)
 Q2 = date(2024, 6, 30)
@@ -68,7 +82,7 @@ def test_a_folder_without_a_store_reads_its_files_and_creates_nothing(folder):
     assert not (folder / "store").exists()
 
 
-def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder):
+def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder, catalog_kind):
     store = open_store(folder)
     original = "年度,县\n2024,甲\n".encode()
     entry = commit(store, villages(*UPLOAD_1), original=original, file_name="../甲县/村.csv", note="一季度")
@@ -82,7 +96,7 @@ def test_commit_owns_its_slices_drops_missing_units_and_counts_changes(folder):
     assert kept.parent == folder / "store" / "originals" and kept.read_bytes() == original
     assert kept.name.endswith("-村.csv") and entry["sha256"][:8] in kept.name
     assert open_store(folder).entries() == [entry]
-    assert (folder / "store" / "catalog.sqlite").is_file()
+    assert (folder / "store" / "catalog.sqlite").is_file() != catalog_kind.pg  # PostgreSQL: the catalog is there
 
     assert store.owners() == {("villages", "甲", 2024, YE): 1}
     current = ordered(store.current("villages"))
@@ -223,7 +237,7 @@ def test_commit_rejects_empty_and_unknown_and_fills_blank_as_of(folder):
     assert [r["as_of"] for r in store.current("villages").to_pylist() if r["county"] == "甲"] == [YE]
 
 
-def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
+def test_leftovers_of_killed_commits_are_ignored_then_swept(folder, catalog_kind):
     store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
     before = ordered(store.current("villages"))
@@ -233,10 +247,17 @@ def test_leftovers_of_killed_commits_are_ignored_then_swept(folder):
              root / "originals" / "v000002-deadbeef-x.csv", root / "originals" / ".v000002-x.csv.y.tmp"]
     for path in stray:
         path.write_bytes(b"half")
+        if catalog_kind.pg:  # a shared data path: only what is older than SWEEP_AGE may be another machine's
+            old = time.time() - _lake.SWEEP_AGE - 60
+            os.utime(path, (old, old))
+    young = root / "originals" / "v000002-cafecafe-y.csv"  # on a shared path: maybe another machine's, landing now
+    young.write_bytes(b"half")
     assert ordered(store.current("villages")) == before and store.head() == 1 and store.check() == []
     entry = commit(store, villages(("乙", "三镇", "村9", YE, 1.0)))
     assert entry["original"].startswith("originals/v000002-")
     assert not any(p.exists() for p in stray)
+    assert young.exists() == catalog_kind.pg
+    young.unlink(missing_ok=True)
     assert kept < {p.name for p in (root / "data").rglob("*.parquet")}
     assert sorted(p.name for p in (root / "originals").iterdir()) == sorted(
         Path(e["original"]).name for e in store.entries())
@@ -335,14 +356,23 @@ def data_file(folder: Path, version: int) -> Path:
 UPLOAD_2 = (("乙", "三镇", "村9", YE, 99.0),)
 
 
-def refused_writes(folder: Path, match: str) -> None:
+def refused_writes(folder: Path, match: str, base: int = 2) -> None:
     """No write proceeds, and none leaves anything behind."""
     before = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.name != ".lock")
     with pytest.raises(DataError, match=match):
-        commit(open_store(folder), villages(("乙", "三镇", "村9", Q2, 1.0)), base=2)
+        commit(open_store(folder), villages(("乙", "三镇", "村9", Q2, 1.0)), base=base)
     with pytest.raises(DataError, match=match):
-        open_store(folder).rollback(0, user="李四", base=2)
+        open_store(folder).rollback(0, user="李四", base=base)
     assert sorted(p.relative_to(folder) for p in folder.rglob("*") if p.name != ".lock") == before
+
+
+def store_check(folder: Path) -> list[str]:
+    """`python -m plan_monitor store check` in a process of its own (the catalog setting passed on in its
+    environment): it must exit 2 and print the problems in Chinese, which are returned."""
+    done = subprocess.run([sys.executable, "-m", "plan_monitor", "store", "check", "--data", str(folder)], cwd=ROOT,
+                          env={**os.environ}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    return done.stdout.splitlines()
 
 
 def test_a_missing_version_file_is_a_chinese_data_error(folder):
@@ -354,7 +384,7 @@ def test_a_missing_version_file_is_a_chinese_data_error(folder):
     with pytest.raises(DataError) as err:
         load_rosters(folder)
     assert err.value.zh == message
-    assert open_store(folder).check() == [message]
+    assert open_store(folder).check() == [message] == store_check(folder)
     assert open_store(folder).history().head == 2  # the history itself still reads
     refused_writes(folder, "数据版本 1 的数据文件缺失或损坏")
 
@@ -369,9 +399,13 @@ def test_a_swapped_data_file_is_reported_never_read_as_other_figures(folder):
                "在此之前不显示这些数据")
     with pytest.raises(DataError) as err:
         load_rosters(folder)
-    assert err.value.zh in (message, "数据版本 1 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复")
+    either = (message, "数据版本 1 的数据文件缺失或损坏，无法读取，请联系管理员从备份恢复")
+    assert err.value.zh in either
     problems = open_store(folder).check()
     assert len(problems) == 1 and problems[0] == err.value.zh
+    # a process of its own may read the swapped file without DuckDB's cached view of it: either message
+    printed = store_check(folder)
+    assert len(printed) == 1 and printed[0] in either
     # a file rewritten with the same version id and other figures is caught by the checksum
     path = second
     rows = pq.read_table(path)
@@ -392,12 +426,13 @@ def test_an_altered_original_is_reported_on_the_next_read_and_blocks_writes(fold
     with pytest.raises(DataError) as err:
         load_rosters(folder)
     assert err.value.zh == message
-    assert open_store(folder).check() == [message]
+    assert open_store(folder).check() == [message] == store_check(folder)
     refused_writes(folder, "SHA-256 不符")
     kept.unlink()
     assert open_store(folder).check() == [f"数据版本 1 的原始文件 {kept.name} 缺失，请联系管理员从备份恢复"]
 
 
+@only("sqlite")
 def test_a_deleted_catalog_stops_reads_and_writes_and_never_starts_a_new_history(folder):
     store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
@@ -412,7 +447,7 @@ def test_a_deleted_catalog_stops_reads_and_writes_and_never_starts_a_new_history
         with pytest.raises(DataError) as err:
             read(folder)
         assert err.value.zh == message
-    assert open_store(folder).check() == [message]
+    assert open_store(folder).check() == [message] == store_check(folder)
     with pytest.raises(DataError) as err:
         commit(open_store(folder), villages(("乙", "三镇", "村9", Q2, 1.0)), base=0)
     assert err.value.zh == message and not catalog.exists()
@@ -422,6 +457,7 @@ def test_a_deleted_catalog_stops_reads_and_writes_and_never_starts_a_new_history
     assert commit(store, villages(("乙", "三镇", "村9", Q2, 1.0)))["id"] == 3
 
 
+@only("sqlite")
 def test_a_damaged_catalog_is_a_chinese_data_error(folder):
     store = open_store(folder)
     commit(store, villages(*UPLOAD_1))
@@ -432,6 +468,56 @@ def test_a_damaged_catalog_is_a_chinese_data_error(folder):
     assert err.value.zh.startswith(f"数据版本库 {catalog} 已损坏，无法读取。请联系管理员从备份恢复该文件")
     with pytest.raises(DataError, match="已损坏"):
         commit(open_store(folder), villages(*UPLOAD_2), base=1)
+
+
+@only("postgres")
+def test_a_dropped_catalog_database_stops_reads_and_writes_and_never_starts_a_new_history(folder, catalog_kind):
+    """The PostgreSQL counterpart of a deleted catalog file: the database is dropped on the server (connections
+    cut), then recreated empty by an administrator, then restored from a backup."""
+    server, name = catalog_kind.server, catalog_kind.dbname
+    store = open_store(folder)
+    commit(store, villages(*UPLOAD_1))
+    commit(store, villages(*UPLOAD_2))
+    backup = server.dump(name)
+    server.dropdb(name)
+    gone = f"无法连接或读取数据版本库 PostgreSQL {catalog_kind.url}："
+    for read in (load_rosters, lambda f: open_store(f).history(), lambda f: open_store(f).current("villages"),
+                 lambda f: store.entries()):  # a store opened before the drop too
+        with pytest.raises(DataError) as err:
+            read(folder)
+        assert err.value.zh.startswith(gone) and err.value.zh.endswith("恢复之前不显示数据，也不能提交或回退")
+    assert open_store(folder).check()[0].startswith(gone) and store_check(folder)[0].startswith(gone)
+    refused_writes(folder, "无法连接或读取数据版本库", base=0)
+
+    # an empty database of the same name: the history is still missing, never started over
+    server.psql(f'CREATE DATABASE "{name}"')
+    empty = (f"数据版本库 PostgreSQL {catalog_kind.url} 中没有版本记录，但共享数据目录 {folder / 'store'} 中仍有已上传的"
+             "数据和原始文件")
+    with pytest.raises(DataError) as err:
+        load_rosters(folder)
+    assert err.value.zh.startswith(empty)
+    assert open_store(folder).check() == [err.value.zh] == store_check(folder)
+    refused_writes(folder, "中没有版本记录", base=0)
+    assert server.psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", name).strip() == "0"
+
+    # restored from the backup, everything is back as it was
+    server.dropdb(name)
+    server.restore(name, backup)
+    assert load_rosters(folder).store_head == 2 and store.check() == []
+    assert commit(store, villages(("乙", "三镇", "村9", Q2, 1.0)))["id"] == 3
+
+
+@only("postgres")
+def test_a_damaged_catalog_database_is_a_chinese_data_error(folder, catalog_kind):
+    """The PostgreSQL counterpart of a damaged catalog file: DuckLake's own tables in the database are broken."""
+    store = open_store(folder)
+    commit(store, villages(*UPLOAD_1))
+    catalog_kind.server.psql("DROP TABLE ducklake_snapshot CASCADE", catalog_kind.dbname)
+    with pytest.raises(DataError) as err:
+        load_rosters(folder)
+    assert err.value.zh.startswith(f"无法连接或读取数据版本库 PostgreSQL {catalog_kind.url}")
+    assert store_check(folder) == [err.value.zh]
+    refused_writes(folder, "无法连接或读取数据版本库", base=1)
 
 
 def test_a_folder_store_is_imported_once_with_the_same_versions_and_figures(folder):

@@ -4,6 +4,7 @@ the same preview let exactly one through, and a reader polling meanwhile only ev
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +15,8 @@ import pytest
 
 from plan_monitor.paths import ROOT
 from plan_monitor.sources import load_rosters, open_store
+
+pytestmark = pytest.mark.usefixtures("catalog_kind")  # on the SQLite and on a PostgreSQL catalog (PLAN_MONITOR_CATALOG)
 
 # argv: folder, county, commits, base ("head" = the head just before each commit, else a fixed number), tag.
 # Commit i stores 2000 + i % 5 villages of the county with reserve_cadres = tag * 1000 + i, noted as that marker.
@@ -49,7 +52,7 @@ for i in range(commits):
 
 def start(folder: Path, county: str, commits: int, base: str | int, tag: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-c", WORKER, str(folder), county, str(commits), str(base), str(tag)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, env={**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
     return proc
 
@@ -153,3 +156,34 @@ def test_a_reader_polling_during_commits_only_sees_whole_versions(folder):
     assert markers(folder) == {"甲": {1011}, "乙": {2011}}
     print(f"{len(seen)} reads, {len(set(heads))} distinct versions seen")
     assert len(set(heads)) >= 3  # the reads did interleave with the commits
+
+
+def test_a_first_commit_landing_between_a_readers_looks_is_no_missing_catalog(folder, monkeypatch):
+    """A reader finds no catalog yet; before it looks for data files, another writer's first commit creates the
+    catalog and writes its data. The reader then shows the empty store or the new version, never "catalog
+    missing" (on PostgreSQL, asking the server is slow enough for a polling reader to hit this window)."""
+    from datetime import date
+
+    import pyarrow as pa
+
+    from plan_monitor.sources.store import _lake
+    from plan_monitor.sources.tables import empty_table
+    from plan_monitor.spec.templates import VILLAGE
+
+    writer, reader = open_store(folder), open_store(folder)
+    rows = pa.Table.from_pylist([{"year": 2024, "as_of": date(2024, 9, 30), "county": "甲", "town": "镇",
+                                  "village": "村1", "unit_type": "村", "is_demo": False, "reserve_cadres": 1}],
+                                schema=empty_table(VILLAGE).schema)
+    has_catalog = _lake.LakeStore._has_catalog
+    landed = []
+
+    def meanwhile(self):
+        found = has_catalog(self)
+        if self is reader and not landed:
+            landed.append(writer.commit(template_key="village", rows=rows, original=b"1", file_name="1.csv",
+                                        user="甲", base=0))
+        return found
+
+    monkeypatch.setattr(_lake.LakeStore, "_has_catalog", meanwhile)
+    assert reader.head() in (0, 1) and landed
+    assert reader.head() == 1 and load_rosters(folder).store_head == 1

@@ -379,11 +379,9 @@ class LakeStore(Store):
         either complete or absent. Refused when data or originals show that one existed (legacy: the folder
         engine's originals, about to be imported). In PostgreSQL the DuckLake and its tables are created in the
         database (by whichever replica comes first; a concurrent creation conflicts and is retried)."""
+        if self._present(legacy):
+            return
         if self.pg:
-            if self._has_catalog():
-                return
-            if not legacy and self._traces():
-                raise self._missing()
             for attempt in range(RACE_TRIES):
                 try:
                     alias = self._alias(create=True)
@@ -401,10 +399,6 @@ class LakeStore(Store):
                             self._forget(alias)
                             raise self._damaged(exc) from None
                 time.sleep(0.05 * (attempt + 1))
-        if self.catalog.exists():
-            return
-        if not legacy and self._traces():
-            raise self._missing()
         tmp = self.dir / f".{CATALOG}.{os.getpid()}.tmp"
         for leftover in self.dir.glob(f".{CATALOG}.*.tmp*"):
             leftover.unlink(missing_ok=True)
@@ -437,11 +431,24 @@ class LakeStore(Store):
             return False
         return True
 
+    def _present(self, legacy: bool = False) -> bool:
+        """Whether there is a catalog; _missing when there is none while data or originals show there was one
+        (unless `legacy`: the folder engine's originals, about to be imported).
+
+        A catalog is always created before the first commit writes anything, so no catalog and then data seen
+        may be another process's first commit landing between the two looks: the catalog is asked again, and
+        only a catalog still absent after data was seen is one that is gone."""
+        if self._has_catalog():
+            return True
+        if legacy or not self._traces():
+            return False
+        if self._has_catalog():
+            return True
+        raise self._missing()
+
     def _read(self) -> tuple[list[dict], dict[int, dict]]:
         """Every entry, oldest first, and each version's data checks, from one query."""
-        if not self._has_catalog():
-            if self._traces():
-                raise self._missing()
+        if not self._present():
             return [], {}
         with self._cursor() as (cur, alias):
             try:
