@@ -103,6 +103,23 @@ def slice_key(county: str, year: int, as_of: date) -> str:
     return f"{county}|{year}|{as_of.isoformat()}"
 
 
+def wanted_keys(table: str, slices: set[Slice] | None) -> set[str] | None:
+    """The slice keys of one table among `slices` (None: every slice)."""
+    return None if slices is None else {slice_key(c, y, d) for t, c, y, d in slices if t == table}
+
+
+def slice_owners(state: State, table: str, slices: set[Slice] | None = None) -> dict[int, set[str]]:
+    """Which version owns which slice keys of one table (limited to some slices): what a reader fetches from each
+    version, whatever engine keeps its rows."""
+    wanted = wanted_keys(table, slices)
+    owners: dict[int, set[str]] = {}
+    for (t, county, year, as_of), owner in state.items():
+        key = slice_key(county, year, as_of)
+        if t == table and (wanted is None or key in wanted):
+            owners.setdefault(owner, set()).add(key)
+    return owners
+
+
 def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
     if not len(table) or not keys:
         return pa.array([False] * len(table), pa.bool_())

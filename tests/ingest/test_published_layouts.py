@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pyarrow.compute as pc
 import pytest
 
 from plan_monitor.cli import main

@@ -76,7 +76,8 @@ from plan_monitor.sources.versions import (
     is_marker,
     overlay,
     replay,
-    slice_key,
+    slice_owners,
+    wanted_keys,
 )
 from plan_monitor.spec.templates import TEMPLATES
 
@@ -565,12 +566,7 @@ class LakeStore(Store):
     def _owned_rows(self, checks: dict[int, dict], state: State, table: str, schema: pa.Schema,
                     slices: set[Slice] | None = None) -> tuple[set[str], list[pa.Table]]:
         """The slice keys versions own in a table (limited to some slices) and the rows showing there."""
-        wanted = None if slices is None else {slice_key(c, y, d) for t, c, y, d in slices if t == table}
-        owners: dict[int, set[str]] = {}
-        for (t, county, year, as_of), owner in state.items():
-            key = slice_key(county, year, as_of)
-            if t == table and (wanted is None or key in wanted):
-                owners.setdefault(owner, set()).add(key)
+        owners = slice_owners(state, table, slices)
         parts = []
         if owners:
             with self._cursor() as (cur, alias):
@@ -586,7 +582,7 @@ class LakeStore(Store):
         owned, parts = self._owned_rows(checks, state, table, base_rows.schema, slices)
         keep = pc.invert(in_slices(base_rows, owned))
         if slices is not None:
-            keep = pc.and_(keep, in_slices(base_rows, {slice_key(c, y, d) for t, c, y, d in slices if t == table}))
+            keep = pc.and_(keep, in_slices(base_rows, wanted_keys(table, slices)))
         return pa.concat_tables([base_rows.filter(keep), *parts])
 
     def _verify_originals(self, entries: list[dict], force: bool = False) -> list[str]:

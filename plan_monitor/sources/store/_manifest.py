@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from plan_monitor.errors import DataError
 from plan_monitor.sources.tables import conform
-from plan_monitor.sources.versions import Slice, State, in_slices, slice_key
+from plan_monitor.sources.versions import Slice, State, in_slices, slice_owners, wanted_keys
 
 STORE_DIR = "store"
 MANIFEST = "manifest.json"
@@ -49,12 +49,8 @@ def rows_at(folder: Path, base: dict[str, pa.Table], entries: list[dict], state:
     """The rows a state shows for one table, limited to some slices (default: all), typed as the base table.
     A version file written under an older template is read under today's (tables.conform)."""
     schema = base[table].schema
-    wanted = None if slices is None else {slice_key(c, y, d) for t, c, y, d in slices if t == table}
-    owners: dict[int, set[str]] = {}
-    for (t, county, year, as_of), owner in state.items():
-        key = slice_key(county, year, as_of)
-        if t == table and (wanted is None or key in wanted):
-            owners.setdefault(owner, set()).add(key)
+    wanted = wanted_keys(table, slices)
+    owners = slice_owners(state, table, slices)
     owned = set().union(*owners.values()) if owners else set()
     base_rows = base[table]
     keep = pc.invert(in_slices(base_rows, owned))
