@@ -45,7 +45,7 @@ PACKAGE = "plan_monitor"
 LAYERS = {
     "errors": 0, "paths": 0,
     "spec": 1,
-    "sources": 2, "engine": 2, "access": 2,
+    "sources": 2, "engine": 2, "access": 2, "ledger": 2,
     "ingest": 3, "metrics": 3,
     "present": 4,
     "outputs": 5,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from plan_monitor.access.roles import ROLES, Actor
+from plan_monitor.access.roles import ROLES, Actor, scope_of
 from plan_monitor.errors import SsoMapError
 
 MAP_ENV = "PLAN_MONITOR_SSO_MAP"
@@ -45,9 +45,8 @@ class SsoEntry:
     name: str
 
     def actor(self, address: str = "") -> Actor:
-        return Actor(self.name, role=self.role,
-                     counties=frozenset(self.counties) if self.role == "county_analyst" else None,
-                     account=ACCOUNT_PREFIX + self.identity, address=address)
+        return Actor(self.name, role=self.role, account=ACCOUNT_PREFIX + self.identity, address=address,
+                     **scope_of(self.role, self.counties))
 
 
 def normalise(identity: str) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from plan_monitor.access.roles import ROLES, Actor, names, require
+from plan_monitor.access.roles import ROLES, Actor, names, require, scope_of
 from plan_monitor.errors import AccountError, SignInFailed
 
 HOME_ENV = "PLAN_MONITOR_HOME"
@@ -44,6 +44,8 @@ MIN_PASSWORD = 8
 NAME_PATTERN = re.compile(r"^[\w.@-]{1,32}$")
 GENESIS = "0" * 64
 
+SCOPED_ROLES = ("county_analyst", "unit_reporter")  # roles whose accounts list a scope (counties, or units)
+
 # Local administrator the command line acts as; named in every audit entry it writes.
 LOCAL_ADMIN = "local-admin"
 
@@ -51,6 +53,9 @@ AUDIT_ACTIONS = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "locked": "账户锁定", "sign_out": "退出登录",
     "upload": "提交数据", "upload_refused": "拒绝提交", "upload_unchanged": "重复提交（未改动）",
     "column_map": "保存列对应",
+    "tasks_upload": "上传任务台账", "tasks_form": "填报任务进展", "tasks_report": "填报任务进展",
+    "tasks_close_request": "申请销号", "tasks_close_approve": "审核销号", "tasks_close_return": "退回销号申请",
+    "tasks_measure": "填写整改措施", "tasks_refused": "拒绝任务填报",
     "rollback": "回退", "rollback_refused": "拒绝回退",
     "export": "导出", "account_add": "新建账户", "account_disable": "停用账户", "account_enable": "启用账户",
     "password_reset": "重设密码", "account_unlock": "解锁账户", "role_change": "修改角色",
@@ -109,9 +114,8 @@ class Account:
     created: float
 
     def actor(self, address: str = "") -> Actor:
-        return Actor(self.display or self.name, role=self.role,
-                     counties=frozenset(self.counties) if self.role == "county_analyst" else None,
-                     account=self.name, address=address)
+        return Actor(self.display or self.name, role=self.role, account=self.name, address=address,
+                     **scope_of(self.role, self.counties))
 
     @property
     def role_label(self) -> str:
@@ -119,7 +123,7 @@ class Account:
 
     @property
     def scope_text(self) -> str:
-        return names(list(self.counties)) if self.role == "county_analyst" else "全部县（市、区）"
+        return names(list(self.counties)) if self.role in SCOPED_ROLES else "全部县（市、区）"
 
     def status(self, now: float) -> str:
         if self.disabled:
@@ -518,7 +522,10 @@ def _scope(role: str, counties: Iterable[str]) -> list[str]:
     county_list = sorted({c.strip() for c in counties if c and c.strip()})
     if role == "county_analyst" and not county_list:
         raise AccountError("县级分析员须指定至少一个县（市、区）", "a county analyst needs at least one county")
-    if role != "county_analyst" and county_list:
+    if role == "unit_reporter" and not county_list:
+        raise AccountError("责任单位填报员须指定至少一个单位（按计划写法，如 县委组织部）",
+                           "a unit reporter needs at least one unit")
+    if role not in SCOPED_ROLES and county_list:
         raise AccountError(f"{ROLES[role]}不限县（市、区），不能指定县", f"role {role} takes no counties")
     return county_list
 

@@ -8,10 +8,15 @@ rollback and refusal is also appended to the audit trail, with who, from where a
 
 from __future__ import annotations
 
+from datetime import date
+
+import pyarrow as pa
+
 from plan_monitor.access.roles import ROLE_LABELS, ROLES, Actor, allowed, names
 from plan_monitor.access.store import Access
 from plan_monitor.errors import AccessDenied, DataError, NothingChanged, UserError
 from plan_monitor.ingest.pipeline import Checked, map_scopes
+from plan_monitor.ledger.rules import TaskProblem, check_events
 from plan_monitor.sources import Store
 
 __all__ = ["ROLES", "AccessDenied", "Actor", "NothingChanged", "WriteService", "UNCHANGED_ZH"]
@@ -126,6 +131,78 @@ class WriteService:
             raise
         self._audit("rollback", actor, f"v{to}", version=entry["id"], counties=entry.get("counties"))
         return entry
+
+
+    # ------------------------------------------------------------------ the task ledger
+
+    def record_tasks(self, plan, geo, events: pa.Table, actor: Actor, kind: str, *, file_name: str | None = None,
+                     original: bytes | None = None, note: str = "", day: date | None = None) -> dict:
+        """Append a batch of task events (reports, a 销号 request or review, 整改措施) on behalf of the actor, after
+        the ledger rules (ledger.rules) pass on the ledger as it stands under the store's lock; refused as a whole,
+        with nothing written, on any problem: AccessDenied when the actor may not act for a reporter, else
+        DataError listing every problem. `kind` names the batch: upload (a 台账 file, kept as `original`), form,
+        close_request, close_approve, close_return, measure."""
+        day = day or date.today()
+        target = file_name or kind
+        try:
+            if not actor.name:
+                raise AccessDenied("请填写提交人姓名", "an actor name is required")
+            needed = "review_tasks" if kind in ("close_approve", "close_return") else "report_tasks"
+            if not allowed(actor, needed):
+                raise AccessDenied(f"{actor.who}无权{'审核销号' if needed == 'review_tasks' else '填报任务进展'}；"
+                                   "台账未作任何改动", f"{actor.name} ({actor.role}) may not {needed}")
+            stamped = events.append_column("plan", pa.array([plan.plan.id] * len(events))) \
+                if "plan" not in events.column_names else events
+
+            def check(current: pa.Table) -> None:
+                _refuse(check_events(plan, geo, actor, stamped, current, day), file_name)
+
+            entry = self.store.commit_tasks(events=stamped, user=actor.name, role=actor.role, kind=kind,
+                                            file_name=file_name, original=original, note=note, check=check)
+        except UserError as exc:
+            self._audit("tasks_refused", actor, target, "拒绝", reason=exc.zh, kind=kind)
+            raise
+        self._audit(f"tasks_{kind}" if kind in TASK_AUDIT else "tasks_report", actor, target, batch=entry["id"],
+                    events=entry["events"], tasks=entry["tasks"], plan=plan.plan.id)
+        return entry
+
+    def request_close(self, plan, geo, task_id: str, reporter: str, evidence: str, actor: Actor,
+                      progress: str = "", day: date | None = None) -> dict:
+        """Ask the city to close (销号) one reporter's part of a task, with its evidence."""
+        return self.record_tasks(plan, geo, _event("close_request", task_id, reporter, evidence=evidence,
+                                                   progress=progress, status="done"), actor, "close_request", day=day)
+
+    def review_close(self, plan, geo, task_id: str, reporter: str, approve: bool, actor: Actor, reason: str = "",
+                     day: date | None = None) -> dict:
+        """Close a waiting 销号 request for good, or send it back with a reason (the city only)."""
+        kind = "close_approve" if approve else "close_return"
+        return self.record_tasks(plan, geo, _event(kind, task_id, reporter, reason=reason), actor, kind, day=day)
+
+    def attach_measure(self, plan, geo, item: str, county: str, text: str, actor: Actor) -> dict:
+        """A county's 整改措施 on a 督办 item (item: the item's key, ledger.state.item_key)."""
+        return self.record_tasks(plan, geo, _event("measure", "", county, progress=text, item=item), actor, "measure")
+
+
+TASK_AUDIT = ("upload", "form", "close_request", "close_approve", "close_return", "measure")
+
+
+def _event(kind: str, task_id: str, reporter: str, **values) -> pa.Table:
+    row = {"kind": kind, "task_id": task_id, "reporter": reporter, "period": "", "status": "", "progress": "",
+           "evidence": "", "reason": "", "item": "", **values}
+    return pa.table({k: [v] for k, v in row.items()})
+
+
+def _refuse(problems: list[TaskProblem], file_name: str | None) -> None:
+    """AccessDenied for scope refusals, else DataError listing every problem (row numbers 1-based)."""
+    if not problems:
+        return
+    where = f"{file_name}：" if file_name else ""
+    lines = [f"第{p.row + 1}条：{p.message}" if p.row is not None and file_name else p.message for p in problems]
+    shown = "；".join(lines[:10]) + (f"；另有 {len(lines) - 10} 处" if len(lines) > 10 else "")
+    refused = [p for p in problems if p.refusal]
+    if refused:
+        raise AccessDenied(f"{where}{shown}；台账未作任何改动", f"{len(refused)} row(s) outside the actor's scope")
+    raise DataError(f"{where}{shown}；台账未作任何改动", f"{len(problems)} problem(s); nothing was recorded")
 
 
 def _require(actor: Actor, action: str) -> None:

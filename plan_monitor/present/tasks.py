@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from plan_monitor.metrics.cadence import periods_so_far
+from plan_monitor.ledger.cadence import periods_so_far
 from plan_monitor.present.format import fmt_date, fmt_month_day
 from plan_monitor.spec.tasks import CADENCE_LABELS, Task
 

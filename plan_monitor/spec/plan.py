@@ -146,6 +146,8 @@ class Supervision(Strict):
     """督办 from figures: a county's red (严重滞后) figure opens an item due this many days after its round."""
 
     deadline_days: int = Field(30, ge=1, le=366, description="days from the round that opens a 督办 item to its deadline")
+    report_days: int = Field(10, ge=0, le=90, description="days after a task period ends within which its report "
+                                                           "is due; later it is 逾期")
 
 
 class Split(Strict):

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 CADENCES = ("monthly", "quarterly", "half-yearly", "yearly", "stages")
+REPORT_BY_LABELS = {"unit": "各责任单位", "county": "各县（市、区）", "town": "各乡镇（街道）"}
 CADENCE_LABELS = {"monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年", "yearly": "每年", "stages": "分阶段"}
 
 
@@ -43,6 +44,9 @@ class Task(_Strict):
     start: date | None = Field(None, description="first day a cadence runs from (default: the plan's start)")
     evidence: str = Field(min_length=2, description="what closes the task or a period of it")
     applies_to: Literal["all"] | list[str] = "all"
+    report_by: Literal["unit", "county", "town"] = Field(
+        "unit", description="who reports progress: each unit named (牵头单位 and 责任单位), each county, or each town "
+                            "the task applies to")
     note: str = ""
 
     @property
@@ -109,6 +113,9 @@ def task_problems(plan, add, geo=None, only_geography: bool = False) -> None:
         for u, unit in enumerate(task.units):
             if task.units.index(unit) != u:
                 add(at + ("units", u), f"责任单位“{unit}”重复 / duplicate unit", "删除重复的一项")
+        if task.report_by == "unit" and not task.owners:
+            add(at + ("report_by",), "任务没有写牵头单位或责任单位，无人填报进展 / nobody reports on this task",
+                "写出 lead / units；或写 report_by: county（各县（市、区）填报）或 report_by: town（各乡镇填报）")
 
 
 def _applies_to_problems(plan, add, geo) -> None:
@@ -116,6 +123,9 @@ def _applies_to_problems(plan, add, geo) -> None:
     towns = list(dict.fromkeys(geo.towns["town"]))
     names = set(counties) | set(towns) | {f"{c}/{t}" for c, t in zip(geo.towns["county"], geo.towns["town"])}
     for i, task in enumerate(plan.tasks):
+        if task.report_by == "town" and not towns:
+            add(("tasks", i, "report_by"), "本地区没有乡镇（街道）名单，不能按乡镇填报 / no towns to report",
+                "改为 report_by: county 或 unit")
         if task.applies_to == "all":
             continue
         if not task.applies_to:

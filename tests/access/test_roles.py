@@ -11,14 +11,17 @@ VIEWER = Actor("张查看", role="viewer")
 COUNTY = Actor("王分析", role="county_analyst", counties={"江陵县", "公安县"})
 CITY = Actor("李统计", role="city_analyst")
 ADMIN = Actor("赵管理", role="admin")
+UNIT = Actor("周填报", role="unit_reporter", units={"县委组织部"})
 ANON = anonymous()
 
 # (actor, every action it may take); everything else is refused
 MAY = {
     "anonymous": (ANON, {"view_dashboard"}),
     "viewer": (VIEWER, {"view_dashboard", "view", "export"}),
-    "county_analyst": (COUNTY, {"view_dashboard", "view", "export", "upload", "rollback"}),
-    "city_analyst": (CITY, {"view_dashboard", "view", "export", "upload", "rollback"}),
+    "unit_reporter": (UNIT, {"view_dashboard", "view", "export", "report_tasks"}),
+    "county_analyst": (COUNTY, {"view_dashboard", "view", "export", "upload", "rollback", "report_tasks"}),
+    "city_analyst": (CITY, {"view_dashboard", "view", "export", "upload", "rollback", "report_tasks",
+                            "review_tasks"}),
     "admin": (ADMIN, set(ACTIONS)),
 }
 
@@ -47,6 +50,20 @@ def test_a_county_analyst_is_limited_to_their_counties(action):
         assert allowed(actor, action, "沙市区")
         require(actor, action, ["江陵县", "沙市区"])
     assert not allowed(VIEWER, action, "江陵县")
+
+
+def test_task_reports_are_scoped_to_units_and_places():
+    """A unit reporter reports for its units only, a county analyst for its counties (and their towns) only, the
+    city for every unit and place; nobody but the city reviews 销号."""
+    assert allowed(UNIT, "report_tasks", unit="县委组织部")
+    assert not allowed(UNIT, "report_tasks", unit="县民政局")
+    assert not allowed(UNIT, "report_tasks", county="江陵县")
+    assert not allowed(UNIT, "upload", "江陵县")
+    assert allowed(COUNTY, "report_tasks", county="江陵县") and not allowed(COUNTY, "report_tasks", county="沙市区")
+    assert not allowed(COUNTY, "report_tasks", unit="县委组织部")
+    assert allowed(CITY, "report_tasks", unit="县民政局") and allowed(CITY, "report_tasks", county="沙市区")
+    assert UNIT.scope_text == "县委组织部"
+    assert not allowed(UNIT, "review_tasks") and not allowed(COUNTY, "review_tasks") and allowed(CITY, "review_tasks")
 
 
 def test_reading_is_not_county_scoped():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from plan_monitor.metrics.cadence import cadence_periods, periods_so_far
+from plan_monitor.ledger.cadence import cadence_periods, periods_so_far
 from plan_monitor.paths import ROOT
 from plan_monitor.present.tasks import due_words, timing_words
 from plan_monitor.spec.plan import load_plan

@@ -44,8 +44,10 @@ GOOD = HEAD + """  - id: one-off
       - {name: 动员部署阶段, start: 2022-09-01, end: 2022-09-10}
       - {name: 行动实施阶段, start: 2022-09-01, end: 2022-12-31}
     evidence: 总结材料
+    report_by: county
 """
-ALLOWED = "id, title, wording, area, lead, units, deadline, cadence, stages, start, evidence, applies_to, note"
+ALLOWED = ("id, title, wording, area, lead, units, deadline, cadence, stages, start, evidence, applies_to, report_by, "
+           "note")
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -131,6 +133,18 @@ def test_every_error_reported_at_once(tmp_path):
     found = problems(tmp_path, text)
     assert sorted((p.path, p.line) for p in found) == [
         ("tasks[0].deadline", 13), ("tasks[1].applies_to[0]", 23), ("tasks[2].id", 24)]
+
+
+def test_who_reports_must_be_known(tmp_path):
+    """A task nobody is named to report on (no units, report_by unit) is an error with its line and a hint; a
+    county-level plan without towns cannot have towns report (report_by town)."""
+    text = GOOD.replace("    report_by: county\n", "")
+    (problem,) = problems(tmp_path, text)
+    assert (problem.path, problem.line) == ("tasks[2].report_by", 24)
+    assert "无人填报进展" in problem.message and "report_by: county" in problem.hint
+    (problem,) = problems(tmp_path, GOOD.replace("report_by: county", "report_by: village"))
+    assert problem.path == "tasks[2].report_by" and "Input should be 'unit', 'county' or 'town'" in problem.message
+    assert load_plan(write(tmp_path, GOOD.replace("report_by: county", "report_by: town"))).tasks[2].report_by == "town"
 
 
 def test_a_plan_needs_indicators_or_tasks(tmp_path):

@@ -61,6 +61,7 @@ from plan_monitor.errors import DataError
 from plan_monitor.sources.report_dates import with_report_dates
 from plan_monitor.sources.store import _duck
 from plan_monitor.sources.store._base import base_digest, data_files, is_demo, load_base
+from plan_monitor.sources.store._ledger import LedgerMixin
 from plan_monitor.sources.store.interface import Store, StoreBusy, StoreConflict
 from plan_monitor.sources.tables import Rosters, conform, empty_table, to_template, with_removed
 from plan_monitor.sources.versions import (
@@ -262,7 +263,7 @@ def physical(entries: list[dict] | tuple[dict, ...], at: int | None = None) -> S
     return rows
 
 
-class LakeStore(Store):
+class LakeStore(LedgerMixin, Store):
     """A data folder: its own roster files (版本 0) and the versions in the DuckLake under <folder>/store/."""
 
     def __init__(self, folder: str | Path):

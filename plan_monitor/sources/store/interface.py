@@ -101,3 +101,18 @@ class Store(ABC):
         """A new version whose data is exactly what version `to` showed (0: the base rows); `base` must be
         the latest version. `allow` is called with the exact slices the rollback rewrites, while no other
         write can land, before anything is written; whatever it raises aborts the rollback."""
+
+    # ------------------------------------------------------------------ the task ledger
+
+    @abstractmethod
+    def task_ledger(self) -> tuple[list[dict], pa.Table]:
+        """The ledger's batches (entry dicts: id, kind, user, role, at, file_name, events, original, …), oldest
+        first, and every task event (sources.task_events.EVENT_SCHEMA), the data folder's own ledger files first."""
+
+    @abstractmethod
+    def commit_tasks(self, *, events: pa.Table, user: str, role: str | None, kind: str, file_name: str | None = None,
+                     original: bytes | None = None, note: str = "",
+                     check: Callable[[pa.Table], None] | None = None, lock_timeout: float = 10) -> dict:
+        """Append one batch of task events (numbered here) and return its entry; `check(current events)` runs under
+        the store's lock first and refuses the batch by raising. For ingest.service.WriteService alone."""
+
