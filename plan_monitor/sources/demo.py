@@ -167,6 +167,10 @@ def generate(plan: Plan, out_dir: str | Path, scale: str = "municipal", seed: in
         counts["county_stats"] += _write(out / f"county_stats_{report.tag}.csv", COUNTY_STATS,
                                          (row["stats"][i] for row in county_rows))
     (out / DEMO_MARK).write_text("示例数据：由 python -m plan_monitor demo-data 生成，非真实统计数据。\n", encoding="utf-8")
+    if scale == "municipal" and plan.tasks:  # the task ledger as it stood at the last report
+        from plan_monitor.sources.demo_ledger import generate_ledger
+
+        counts["task_events"] = generate_ledger(plan, load_geography(plan), out, reports[-1].as_of, seed)
     return counts
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 
 from plan_monitor.errors import UserError
 from plan_monitor.ingest.service import Actor, WriteService
+from plan_monitor.ledger.state import Ledger, build_ledger
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.rounds import round_label
 from plan_monitor.outputs.charts import legend_html
@@ -22,6 +23,7 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
 from plan_monitor.present.reporting import round_note
 from plan_monitor.sources import Store, open_store
+from plan_monitor.spec.geography import load_geography
 from plan_monitor.spec.plan import Plan, load_plan
 from plan_monitor.spec.plans import PlanEntry, index_path, plan_entries, plan_title
 from plan_monitor.ui.auth import DEMO, visitor
@@ -158,6 +160,52 @@ def submitter(key: str, value: str = "") -> str:
     if who.actor is not None:
         st.markdown(f"提交人：**{who.actor.name}**（{who.actor.role_label}）")
     return ""
+
+
+def ledger_store() -> Store | None:
+    """The chosen plan's store, where its task ledger lives; None when the plan has no data folder yet."""
+    location = _data_location()
+    if location is None or not Path(location).is_dir():
+        return None
+    with guard():
+        return _open_store(location)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _ledger(targets: str, location: str, plan_stamp: int, data_stamp: str, day: str) -> Ledger:
+    """Computed once per plan file, store state and day; the stamps are only cache keys."""
+    plan = load_plan(targets)
+    _, events = _open_store(location).task_ledger()
+    return build_ledger(plan, load_geography(plan), events, date.fromisoformat(day))
+
+
+def ledger_day(store: Store | None = None) -> date:
+    """The day the ledger's states are judged on: ?day=YYYY-MM-DD, else the chosen 统计截至 (?asof), else for the
+    bundled demo the last day its ledger records anything (the demo's own "today"), else today."""
+    for name in ("day", "asof"):
+        try:
+            return date.fromisoformat(st.query_params.get(name, ""))
+        except ValueError:
+            pass
+    if store is not None and store.is_demo():
+        with guard():
+            _, events = store.task_ledger()
+        days = [d[:10] for d in events["at"].to_pylist() if d]
+        if days:
+            return date.fromisoformat(max(days))
+    return date.today()
+
+
+def task_ledger(day: date | None = None) -> Ledger | None:
+    """The chosen plan's task ledger as of a day (default ledger_day()); None when the plan has no store."""
+    store = ledger_store()
+    if store is None:
+        return None
+    targets = targets_path()
+    day = day or ledger_day(store)
+    with guard():
+        return _ledger(str(targets), store.location, targets.stat().st_mtime_ns if targets.exists() else 0,
+                       store.stamp(), day.isoformat())
 
 
 def may(action: str) -> bool:

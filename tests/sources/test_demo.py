@@ -13,7 +13,8 @@ from plan_monitor.sources.store._base import DEMO_MARK
 
 
 def snapshot(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and "store" not in p.relative_to(folder).parts}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def test_generator_is_deterministic(generated):
     first, second, _ = generated
     a, b = snapshot(first), snapshot(second)
     assert a == b
-    assert len(a) == 21  # 4 templates × 5 reports + the DEMO mark
+    assert len(a) == 22  # 4 templates × 5 reports, the task ledger and the DEMO mark
 
 
 def test_committed_demo_data_is_exactly_what_the_generator_writes(generated):
@@ -49,6 +50,8 @@ def test_another_seed_gives_other_data(tmp_path, plan, generated):
 
 def test_row_counts(generated):
     first, _, counts = generated
+    events = counts.pop("task_events")
+    assert len((first / "ledger" / "events.csv").read_text(encoding="utf-8").splitlines()) - 1 == events > 300
     for template, n in counts.items():
         files = sorted(first.glob(f"{template}_2*.csv"))
         assert len(files) == 5
@@ -88,3 +91,20 @@ def test_demo_uses_the_gazetteer_counties(demo_rosters, plan):
     counties = set(demo_rosters.tables["counties"].column("county").to_pylist())
     assert counties == set(load_geography(plan).county_names())
     assert len(counties) == 9
+
+
+def test_committed_county_action_ledger_is_what_the_generator_writes(tmp_path):
+    """The county action plan's demo ledger (its tasks only, no figures) as of 2026-01-20, in its stage 3."""
+    from datetime import date
+
+    from plan_monitor.paths import ROOT
+    from plan_monitor.sources.demo_ledger import generate_ledger
+    from plan_monitor.spec.geography import load_geography
+    from plan_monitor.spec.plan import load_plan
+
+    plan = load_plan(ROOT / "plans" / "county-action.yaml")
+    n = generate_ledger(plan, load_geography(plan), tmp_path, date(2026, 1, 20))
+    fresh = (tmp_path / "ledger" / "events.csv").read_bytes()
+    assert fresh == (ROOT / "data" / "county-action" / "ledger" / "events.csv").read_bytes(), \
+        "rerun generate_ledger(plan, geo, 'data/county-action', date(2026, 1, 20))"
+    assert n == 36

@@ -505,6 +505,9 @@ class LakeStore(LedgerMixin, Store):
     def history(self) -> History:
         return History.of(self._read()[0])
 
+    def is_demo(self) -> bool:
+        return is_demo(self.folder)
+
     def rosters(self) -> Rosters:
         """Every base file, concatenated per table, with the slices versions own replaced by their rows; one
         catalog read, so the rows and the history are the same version."""

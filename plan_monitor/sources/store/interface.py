@@ -68,6 +68,10 @@ class Store(ABC):
         """The slice → owning version state after version `at` (default: the latest)."""
         return replay(self.entries(), at)
 
+    def is_demo(self) -> bool:
+        """Whether the store holds the bundled 示例数据 (its figures are labelled so)."""
+        return False
+
     def check(self) -> list[str]:
         """Every problem a read could trip on (catalog, each version's data, each archived original), in Chinese;
         none when the store is whole."""
