@@ -45,8 +45,7 @@ def check_events(plan, geo, actor: Actor, new: pa.Table | pd.DataFrame, current:
         -> list[TaskProblem]:
     """Every problem of a batch `new` (event rows; kind, task_id, reporter, period, status, progress, evidence,
     reason, item) against the plan and the ledger `current` as of `day`."""
-    rows = new if isinstance(new, pd.DataFrame) else events_frame(new)
-    rows = rows.fillna("") if len(rows) else rows
+    rows = events_frame(pa.Table.from_pandas(new, preserve_index=False) if isinstance(new, pd.DataFrame) else new)
     frame = events_frame(current, plan.plan.id)
     states = assignment_states(plan, geo, frame, day).set_index(["task_id", "reporter"])
     tasks = {t.id: t for t in plan.tasks}
