@@ -16,7 +16,7 @@ from plan_monitor.present.audit import accounts_table, audit_table, filter_audit
 from plan_monitor.present.format import fmt_time
 from plan_monitor.ui.auth import DEMO, visitor
 from plan_monitor.ui.boundary import show_known
-from plan_monitor.ui.context import cached_monitor, current_plan, guard
+from plan_monitor.ui.context import current_plan, guard, plan_geography
 from plan_monitor.ui.downloads import xlsx_button
 from plan_monitor.ui.tables import dataframe
 from plan_monitor.ui.web import access
@@ -65,7 +65,7 @@ with guard():
     last = store.last_sign_ins()
     entries = store.audit()
     problems = store.verify()
-    plan_counties = cached_monitor().geo.county_names()
+    plan_counties = plan_geography().county_names()
 now = time.time()
 by_name = {a.name: a for a in accounts}
 counties = plan_counties + sorted({c for a in accounts if a.role == "county_analyst" for c in a.counties}
