@@ -35,6 +35,8 @@ DATA_PAGES = [
     st.Page("app_pages/upload.py", title="数据上传", icon=":material/upload_file:", url_path="upload"),
     st.Page("app_pages/reporting.py", title="报送情况", icon=":material/fact_check:", url_path="reporting"),
     st.Page("app_pages/versions.py", title="数据版本", icon=":material/history:", url_path="versions"),
+    st.Page("app_pages/task_report.py", title="任务填报", icon=":material/edit_note:", url_path="task-report"),
+    st.Page("app_pages/task_review.py", title="销号审核", icon=":material/task_alt:", url_path="task-review"),
 ]
 ADMIN_PAGES = [st.Page("app_pages/admin.py", title="账户与审计", icon=":material/admin_panel_settings:", url_path="admin")]
 
@@ -49,9 +51,9 @@ START = st.Page(_to_overview, title="总览", url_path="start", default=True, vi
 # The action each page needs (plan_monitor.access.allowed; others need "view"). With sign-in on, a page the visitor
 # may not open keeps its address but shows a refusal, so /upload typed by a viewer never runs the upload page.
 NEEDS = {"": "view_dashboard", "overview": "view_dashboard", "present": "view_dashboard", "upload": "upload",
-         "admin": "manage_accounts"}
+         "admin": "manage_accounts", "task-report": "report_tasks", "task-review": "review_tasks"}
 with error_boundary():
     pages = navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES, "系统管理": ADMIN_PAGES}, NEEDS)
     account_box()
     plan_picker()
-    st.navigation(pages).run()
+    st.navigation(pages, expanded=True).run()  # every page listed: no English "View N more"

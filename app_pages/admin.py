@@ -16,7 +16,7 @@ from plan_monitor.present.audit import accounts_table, audit_table, filter_audit
 from plan_monitor.present.format import fmt_time
 from plan_monitor.ui.auth import DEMO, visitor
 from plan_monitor.ui.boundary import show_known
-from plan_monitor.ui.context import cached_monitor, guard
+from plan_monitor.ui.context import current_plan, guard, plan_geography
 from plan_monitor.ui.downloads import xlsx_button
 from plan_monitor.ui.tables import dataframe
 from plan_monitor.ui.web import access
@@ -65,10 +65,14 @@ with guard():
     last = store.last_sign_ins()
     entries = store.audit()
     problems = store.verify()
-    plan_counties = cached_monitor().geo.county_names()
+    plan_counties = plan_geography().county_names()
 now = time.time()
 by_name = {a.name: a for a in accounts}
-counties = plan_counties + sorted({c for a in accounts for c in a.counties} - set(plan_counties))
+counties = plan_counties + sorted({c for a in accounts if a.role == "county_analyst" for c in a.counties}
+                                   - set(plan_counties))
+# a unit reporter's units as the plan writes them (its tasks' 牵头单位 and 责任单位), and those accounts already hold
+plan_units = list(dict.fromkeys(u for t in current_plan().tasks if t.report_by == "unit" for u in t.owners))
+units = plan_units + sorted({u for a in accounts if a.role == "unit_reporter" for u in a.counties} - set(plan_units))
 role_names = list(ROLES)
 
 tab_accounts, tab_audit = st.tabs(["账户", "审计日志"])
@@ -86,6 +90,9 @@ with tab_accounts:
             scope = st.multiselect("负责的县（市、区）", counties, key="pm_admin_add_counties",
                                    placeholder="选择县（市、区）",
                                    help="仅县级分析员需要，且至少选一个；其他角色不限县，请留空")
+            unit_scope = st.multiselect("负责的单位", units, key="pm_admin_add_units", accept_new_options=True,
+                                        placeholder="选择或输入单位名称",
+                                        help="仅责任单位填报员需要，且至少一个，按计划写法（如 县委组织部）；其他角色请留空")
             first = st.text_input("初始密码", type="password", key="pm_admin_add_pw1",
                                   help=f"至少 {MIN_PASSWORD} 个字符；请通过安全途径告知本人")
             second = st.text_input("再输入一次初始密码", type="password", key="pm_admin_add_pw2")
@@ -93,7 +100,8 @@ with tab_accounts:
                 if first != second:
                     st.error("两次输入的密码不一致，未新建")
                 else:
-                    attempt(lambda: store.add(name, first, role, me, counties=scope, display=display),
+                    given = unit_scope if role == "unit_reporter" else scope
+                    attempt(lambda: store.add(name, first, role, me, counties=given, display=display),
                             f"已新建账户 {name.strip()}（{ROLES[role]}）")
 
     if accounts:
@@ -104,14 +112,20 @@ with tab_accounts:
         st.caption(f"状态：{account.status(now)}；负责范围：{account.scope_text}")
         role_col, state_col = st.columns(2)
         with role_col, st.form(f"pm_admin_role_{chosen}"):
-            st.markdown("**角色和负责的县**")
+            st.markdown("**角色和负责范围**")
             new_role = st.selectbox("角色", role_names, index=role_names.index(account.role), format_func=ROLES.get,
                                     key=f"pm_admin_role_{chosen}_role")
-            new_scope = st.multiselect("负责的县（市、区）", counties, default=list(account.counties),
+            held = list(account.counties)
+            new_scope = st.multiselect("负责的县（市、区）", counties,
+                                       default=held if account.role == "county_analyst" else [],
                                        key=f"pm_admin_role_{chosen}_counties", help="仅县级分析员需要",
                                        placeholder="选择县（市、区）")
+            new_units = st.multiselect("负责的单位", units, default=held if account.role == "unit_reporter" else [],
+                                       key=f"pm_admin_role_{chosen}_units", accept_new_options=True,
+                                       help="仅责任单位填报员需要", placeholder="选择或输入单位名称")
             if st.form_submit_button("保存角色"):
-                attempt(lambda: store.set_role(chosen, new_role, me, counties=new_scope),
+                given = new_units if new_role == "unit_reporter" else new_scope
+                attempt(lambda: store.set_role(chosen, new_role, me, counties=given),
                         f"账户 {chosen} 现为 {ROLES[new_role]}")
         with state_col:
             st.markdown("**停用、启用、解锁**")

@@ -23,6 +23,7 @@ from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.spec.templates import TEMPLATES
 
 EXIT_INTERNAL = 1
+ROLE_CHOICES = ("viewer", "unit_reporter", "county_analyst", "city_analyst", "admin")
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE
 
@@ -93,16 +94,19 @@ def _parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="新建账户 / add an account")
     add.add_argument("name", help="账户名（登录用）")
-    add.add_argument("--role", required=True, choices=["viewer", "county_analyst", "city_analyst", "admin"],
-                     help="viewer 查看、county_analyst 县级分析员、city_analyst 市级分析员、admin 管理员")
+    add.add_argument("--role", required=True, choices=list(ROLE_CHOICES),
+                     help="viewer 查看、unit_reporter 责任单位填报员、county_analyst 县级分析员、city_analyst 市级分析员、"
+                          "admin 管理员")
     add.add_argument("--county", action="append", default=[], help="县级分析员负责的县（市、区），可重复")
+    add.add_argument("--unit", action="append", default=[], help="责任单位填报员负责的单位（按计划写法），可重复")
     add.add_argument("--display", default="", help="姓名（显示为提交人；默认同账户名）")
     add.add_argument("--targets", default=str(DEFAULT_TARGETS), help="按此计划的地区核对县名")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（默认交互输入）")
     role = users_sub.add_parser("role", help="修改角色和负责的县 / change role and counties")
     role.add_argument("name")
-    role.add_argument("--role", required=True, choices=["viewer", "county_analyst", "city_analyst", "admin"])
+    role.add_argument("--role", required=True, choices=list(ROLE_CHOICES))
     role.add_argument("--county", action="append", default=[])
+    role.add_argument("--unit", action="append", default=[])
     role.add_argument("--targets", default=str(DEFAULT_TARGETS))
     for command, text in (("disable", "停用账户（立即结束其全部会话）"), ("enable", "启用账户"),
                           ("unlock", "解除锁定")):
@@ -128,7 +132,16 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--data", default=str(DEFAULT_DATA))
     briefing.add_argument("--round", default=None, metavar="YYYY-MM-DD",
                           help="按某一轮统计截至汇报（默认各县均已报送的最新一轮）")
-    for command in (check, demo, score, ingest, add, role, briefing):
+    tasks = sub.add_parser("tasks", help="任务台账 / the task ledger")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
+    report = tasks_sub.add_parser("report", help="提交任务进展台账（.xlsx / .csv）/ submit a task progress sheet")
+    report.add_argument("file", help="台账文件（.xlsx，或 UTF-8 / GB18030 的 .csv）")
+    report.add_argument("--targets", default=str(DEFAULT_TARGETS))
+    report.add_argument("--data", default=str(DEFAULT_DATA))
+    report.add_argument("--user", default=None, help="提交人姓名（默认当前系统用户）；以本机管理员身份提交并记入审计日志")
+    report.add_argument("--day", default=None, metavar="YYYY-MM-DD", help="按哪一天判断报告期是否已开始（默认今天）")
+    report.add_argument("--dry-run", action="store_true", help="只校验和预览，不提交")
+    for command in (check, demo, score, ingest, add, role, briefing, report):
         command.add_argument("--plan", default=None, metavar="NAME",
                              help="按计划清单 plans/plans.yaml 中的名称选计划（代替 --targets，并用该计划的数据目录）")
     return parser
@@ -515,11 +528,21 @@ def _counties(args) -> list[str]:
     return out
 
 
+def _units(args) -> list[str]:
+    """--unit values (a unit reporter's units, as the plan writes them); --county is for county analysts."""
+    if args.county:
+        raise UserError("责任单位填报员负责的是单位，请用 --unit 指定（如 --unit 县委组织部），不用 --county",
+                        "a unit reporter takes --unit, not --county")
+    return [u.strip() for u in args.unit if u.strip()]
+
+
 def _users(args) -> int:
     from plan_monitor.access import ROLES, local_admin
 
     access, me = _access(args), local_admin(_os_user())
     command = args.users_command
+    if getattr(args, "unit", None) and args.role != "unit_reporter":
+        raise UserError("--unit 只用于责任单位填报员（--role unit_reporter）", "--unit is for --role unit_reporter only")
     if command == "list":
         import time
 
@@ -533,10 +556,12 @@ def _users(args) -> int:
         return 0
     if command == "add":
         counties = _counties(args)
-        account = access.add(args.name, _password(args), args.role, me, counties=counties, display=args.display)
+        scope = _units(args) if args.role == "unit_reporter" else counties
+        account = access.add(args.name, _password(args), args.role, me, counties=scope, display=args.display)
         print(f"已新建账户 {account.name}（{account.display}，{account.role_label}，{account.scope_text}）")
     elif command == "role":
-        account = access.set_role(args.name, args.role, me, counties=_counties(args))
+        scope = _units(args) if args.role == "unit_reporter" else _counties(args)
+        account = access.set_role(args.name, args.role, me, counties=scope)
         print(f"账户 {account.name} 现为 {account.role_label}（{account.scope_text}）")
     elif command == "reset":
         access.set_password(args.name, _password(args), me)
@@ -586,5 +611,51 @@ def _audit(args) -> int:
     return 0
 
 
+def _tasks(args) -> int:
+    """tasks report FILE: a 台账 read and checked (ingest.task_sheet), its problems printed with the file's line
+    numbers, then recorded through the write service as the local admin; non-zero exit on any problem."""
+    from datetime import date
+
+    from plan_monitor.ingest.service import WriteService
+    from plan_monitor.ingest.task_sheet import check_task_sheet
+    from plan_monitor.sources import open_store
+    from plan_monitor.spec.geography import load_geography
+    from plan_monitor.spec.plan import load_plan
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"文件 {path} 不存在", f"file {path} not found")
+    try:
+        day = date.fromisoformat(args.day) if args.day else date.today()
+    except ValueError:
+        raise UserError(f"--day “{args.day}”不是日期，应写成 YYYY-MM-DD", f"--day {args.day!r} is not a date") from None
+    plan = load_plan(args.targets)
+    geo = load_geography(plan)
+    store = open_store(args.data)
+    actor = _actor(args)
+    _, current = store.task_ledger()
+    sheet = check_task_sheet(path.name, path.read_bytes(), plan, geo, actor, current, day)
+    out = sys.stdout
+    out.write(f"{path.name}：{len(sheet.events)} 条记录（表头在第 {sheet.header_row} 行）\n")
+    for note in sheet.notes:
+        out.write(f"  处理：{note}\n")
+    for problem in sheet.problems:
+        where = f"第{problem.line}行 " if problem.line else ""
+        out.write(f"  问题：{where}“{problem.column}” {problem.message}\n")
+    if sheet.problems:
+        raise UserError(f"{len(sheet.problems)} 处问题，台账未作任何改动", f"{len(sheet.problems)} problem(s); nothing recorded")
+    if not len(sheet.events):
+        raise UserError("台账中没有填写进展的行，未提交", "no filled rows; nothing recorded")
+    if args.dry_run:
+        out.write("试运行：校验通过，未提交\n")
+        return 0
+    entry = WriteService(store, _access()).record_tasks(plan, geo, sheet.events, actor, "upload", file_name=path.name,
+                                                        original=sheet.original, day=day)
+    out.write(f"已记录任务台账第 {entry['id']} 批：{entry['events']} 条记录，涉及 {len(entry['tasks'])} 项任务"
+              "（以本机管理员身份，已记入审计日志）\n")
+    return 0
+
+
 _COMMANDS = {"check": _check, "demo-data": _demo, "scorecard": _scorecard, "ingest": _ingest, "versions": _versions,
-             "rollback": _rollback, "store": _store, "briefing": _briefing, "users": _users, "audit": _audit}
+             "rollback": _rollback, "store": _store, "briefing": _briefing, "users": _users, "audit": _audit,
+             "tasks": _tasks}

@@ -77,10 +77,7 @@ def check_events(plan, geo, actor: Actor, new: pa.Table | pd.DataFrame, current:
                 if row.reporter else "缺少填报单位")
             continue
         county, _town = places[(task.id, row.reporter)]
-        if task.report_by == "unit":
-            permitted = allowed(actor, "report_tasks", unit=row.reporter)
-        else:
-            permitted = allowed(actor, "report_tasks", county=county)
+        permitted = may_report(actor, task, row.reporter, county)
         if kind in ("report", "close_request") and not permitted:
             add("reporter", f"{actor.who}只能填报本单位（本地）的任务，不能代“{row.reporter}”填报", refusal=True)
             continue
@@ -133,6 +130,24 @@ def check_events(plan, geo, actor: Actor, new: pa.Table | pd.DataFrame, current:
         if len(str(row.evidence)) > EVIDENCE_LIMIT:
             add("evidence", f"佐证材料不超过 {EVIDENCE_LIMIT} 字")
     return problems
+
+
+def may_report(actor: Actor, task, reporter: str, county: str) -> bool:
+    """May the actor report on (and ask to close) this reporter's part of the task: a unit by the unit, a county
+    or town by its county."""
+    if task.report_by == "unit":
+        return allowed(actor, "report_tasks", unit=reporter)
+    return allowed(actor, "report_tasks", county=county)
+
+
+def reportable(plan, states: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """The rows of an assignments frame (Ledger.assignments) the actor may report for, in their order."""
+    if states.empty:
+        return states
+    tasks = {t.id: t for t in plan.tasks}
+    keep = [may_report(actor, tasks[t], r, c) for t, r, c in zip(states["task_id"], states["reporter"],
+                                                                    states["county"])]
+    return states[keep]
 
 
 def normalise_period(plan, task_id: str, period: str) -> str:

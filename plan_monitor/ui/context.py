@@ -208,6 +208,35 @@ def task_ledger(day: date | None = None) -> Ledger | None:
                        store.stamp(), day.isoformat())
 
 
+DAY_KEPT = "pm_ledger_day"
+
+
+def kept_ledger_day(store: Store | None = None) -> date:
+    """ledger_day, kept for the session once chosen: in the demo the day is the ledger's last entry, which a write
+    made now would move to today; a reporter who just submitted keeps looking at the day they reported on. A day
+    in the URL (?day=, ?asof=) always wins."""
+    if any(st.query_params.get(name) for name in ("day", "asof")):
+        return ledger_day(store)
+    location = store.location if store is not None else ""
+    kept = st.session_state.get(DAY_KEPT)
+    if kept is None or kept[0] != location:
+        kept = (location, ledger_day(store))
+        st.session_state[DAY_KEPT] = kept
+    return kept[1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _geography(targets: str, plan_stamp: int):
+    return load_geography(load_plan(targets))
+
+
+def plan_geography():
+    """The chosen plan's geography (counties and towns), loaded once per plan file."""
+    targets = targets_path()
+    with guard():
+        return _geography(str(targets), targets.stat().st_mtime_ns if targets.exists() else 0)
+
+
 def may(action: str) -> bool:
     """Whether this visitor may take the action (always in 演示模式)."""
     return visitor().may(action)
