@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pyarrow as pa
 import pytest
+from ledger_data import CLOSING, DAY, events, report
 
 from plan_monitor.ledger.state import build_ledger
 from plan_monitor.paths import ROOT
@@ -24,11 +24,9 @@ from plan_monitor.present.ledger import (
     rollup_table,
     unit_options,
 )
-from plan_monitor.sources.task_events import EVENT_FIELDS, EVENT_SCHEMA
 from plan_monitor.spec.geography import load_geography
 from plan_monitor.spec.plan import load_plan
 
-PLAN_ID = "county-action-2025"
 TOWNS = ["秀谷镇", "浒湾镇", "双塘镇", "何源镇", "合市镇", "琅琚镇", "左坊镇", "对桥镇", "黄通乡", "陆坊乡", "陈坊积乡",
          "琉璃乡", "石门乡"]
 
@@ -41,19 +39,6 @@ def plan():
 @pytest.fixture(scope="module")
 def geo(plan):
     return load_geography(plan)
-
-
-def events(*rows: dict) -> pa.Table:
-    """Events in the store's columns, numbered in the order given; omitted fields are empty."""
-    full = [{"batch": 1, "plan": PLAN_ID, "kind": "report", "task_id": "", "reporter": "", "period": "", "status": "",
-             "progress": "", "evidence": "", "reason": "", "item": "", "user": "", "role": "", "at": "", **row,
-             "event": i} for i, row in enumerate(rows, start=1)]
-    return pa.table({f: [r[f] for r in full] for f in EVENT_FIELDS}, schema=EVENT_SCHEMA)
-
-
-def report(task_id, reporter, period, at, status="done", progress="已按要求完成", user="填报员", **more) -> dict:
-    return {"task_id": task_id, "reporter": reporter, "period": period, "at": at, "status": status,
-            "progress": progress, "user": user, **more}
 
 
 def matrix_rows(plan, geo, evs, day, task_id, every=False) -> list[list[str]]:
@@ -138,20 +123,6 @@ def test_stages_each_end_on_their_own_day(plan, geo):
 
 
 # ---------------------------------------------------------------- the ledger table, its filters, one task
-CLOSING = events(
-    report("quarterly-scoring", "县乡村振兴局", "2025-Q3", "2025-10-05T10:00:00+08:00", progress="已完成第三季度打分"),
-    {"kind": "close_request", "task_id": "quarterly-scoring", "reporter": "县乡村振兴局", "evidence": "汇总表.pdf",
-     "user": "张三", "at": "2025-10-06T09:00:00+08:00"},
-    {"kind": "close_approve", "task_id": "quarterly-scoring", "reporter": "县乡村振兴局", "user": "李四",
-     "at": "2025-10-08T15:00:00+08:00"},
-    report("quarterly-scoring", "城市社区", "2025-Q3", "2025-10-09T11:00:00+08:00", status="in_progress",
-           progress="打分已完成，正在汇总", user="王五"),
-    {"kind": "close_request", "task_id": "quarterly-scoring", "reporter": "城市社区", "evidence": "打分表.pdf",
-     "user": "王五", "at": "2025-10-09T11:30:00+08:00"},
-    {"kind": "close_return", "task_id": "quarterly-scoring", "reporter": "城市社区", "reason": "材料不全", "user": "李四",
-     "at": "2025-10-12T16:00:00+08:00"},
-)
-DAY = date(2025, 10, 15)
 
 
 def test_the_ledger_table_puts_overdue_tasks_first(plan, geo):
