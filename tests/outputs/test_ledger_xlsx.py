@@ -20,7 +20,6 @@ from plan_monitor.spec.geography import load_geography
 from plan_monitor.spec.plan import load_plan
 
 
-
 def workbook(data: bytes):
     return load_workbook(io.BytesIO(data))
 
