@@ -56,4 +56,4 @@ with error_boundary():
     pages = navigation({"监测看板": [*PAGES, START], "数据管理": DATA_PAGES, "系统管理": ADMIN_PAGES}, NEEDS)
     account_box()
     plan_picker()
-    st.navigation(pages).run()
+    st.navigation(pages, expanded=True).run()  # every page listed: no "View more" (English) in the sidebar

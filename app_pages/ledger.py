@@ -114,9 +114,12 @@ if table.empty:
 else:
     link = "&".join(f"{k}={v}" for k, v in kept.items())
     shown = table.assign(详情=[f"ledger?task={t}" + (f"&{link}" if link else "") for t in table["task_id"]])
-    dataframe(shown.drop(columns="task_id"), hide_index=True, width="stretch",
+    # 状态 next to the task: at 1280 px the table scrolls sideways, the columns a reader scans first stay in view
+    order = ["序号", "任务", "状态", "销号", "时限", "进展", "牵头单位", "责任单位", "销号时间", "详情"]
+    dataframe(shown[order], hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 703),
               column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看记录", width="small"),
-                             "序号": st.column_config.NumberColumn(width=40), "进展": st.column_config.TextColumn(width="large")})
+                             "序号": st.column_config.NumberColumn(width=40), "任务": st.column_config.TextColumn(width="medium"),
+                             "进展": st.column_config.TextColumn(width="large")})
     st.selectbox("查看任务的填报与销号记录", ["", *table["task_id"]], key=PICK, on_change=_open_task,
                  format_func=lambda t: "请选择任务" if not t else tasks[t].title or tasks[t].wording[:30])
 

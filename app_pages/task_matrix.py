@@ -60,14 +60,14 @@ frame = matrix_table(codes)
 if frame.columns.empty:
     st.info("截至当日本任务尚未开始第一期。")
 else:
+    if task.report_by == "town":  # the towns' summary first, the towns themselves below it
+        st.markdown("### 按县（市、区）汇总")
+        st.caption("各期已报送的乡镇数 / 应报送的乡镇数（已到期的期次），括号内为逾期未报的乡镇数；“—”为尚未到期")
+        dataframe(rollup_table(codes), hide_index=True, width="stretch")
+        st.markdown("### 各乡镇（街道）")
     styled = frame.style.map(lambda v: STYLE.get(v, ""))
-    dataframe(styled, width="stretch", height=min(36 * (len(frame) + 1) + 3, 640),
-              column_config={"填报单位": st.column_config.TextColumn(pinned=True)})
-
-if task.report_by == "town" and not frame.columns.empty:
-    st.markdown("### 按县（市、区）汇总")
-    st.caption("各期已报送的乡镇数 / 应报送的乡镇数（已到期的期次），括号内为逾期未报的乡镇数；“—”为尚未到期")
-    dataframe(rollup_table(codes), hide_index=True, width="stretch")
+    dataframe(styled, width="stretch", height=min(35 * (len(frame) + 1) + 3, 640),
+              column_config={"_index": st.column_config.TextColumn("填报单位", width="medium", pinned=True)})
 
 st.page_link("app_pages/ledger.py", label="查看本任务的填报与销号记录", icon=":material/history:",
              query_params={**{k: st.query_params[k] for k in ("plan", "day") if k in st.query_params}, "task": task_id})

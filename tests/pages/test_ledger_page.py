@@ -26,7 +26,7 @@ def test_jingzhou_ledger_counts_and_order():
         in text
     assert "### 任务（19项）" in text
     tasks, items = (d.value for d in at.dataframe)
-    assert tasks.columns.tolist() == ["序号", "任务", "牵头单位", "责任单位", "时限", "进展", "状态", "销号", "销号时间", "详情"]
+    assert tasks.columns.tolist() == ["序号", "任务", "状态", "销号", "时限", "进展", "牵头单位", "责任单位", "销号时间", "详情"]
     assert tasks[["任务", "状态", "销号"]].head(4).values.tolist() == [
         ["实施“思想淬炼”工程", "逾期", "0/9，逾期3"], ["“全域创优、整体跃升”行动", "逾期", "0/9，逾期2"],
         ["党建“培优”行动", "逾期", "0/9，逾期2"], ["开展“寻忆初心”活动", "滞后", "1/9"]]

@@ -36,7 +36,7 @@ def test_town_reports_roll_up_by_county():
     at = open_routed_page("task_matrix", plan="county-action", task="town-report", day="2026-01-20")
     assert "按 2026年1月20日 计算" in at.caption[0].value
     assert metrics(at) == {"填报单位": "13个", "逾期未报": "2期次", "有逾期的单位": "2个", "逾期补报": "0期次"}
-    matrix, rollup = (d.value for d in at.dataframe)
+    rollup, matrix = (d.value for d in at.dataframe)  # the summary first
     assert rows(matrix)[-2:] == [["金溪县/琉璃乡", "逾期", "未到期"], ["金溪县/石门乡", "逾期", "未到期"]]
     assert rollup.values.tolist() == [["金溪县", 13, "11/13（逾期2）", "—"]]
     assert "### 按县（市、区）汇总" in markdown_text(at)
