@@ -28,6 +28,8 @@ PAGES = [
     st.Page("app_pages/trend.py", title="年度趋势", icon=":material/trending_up:", url_path="trend"),
     st.Page("app_pages/definitions.py", title="指标口径", icon=":material/menu_book:", url_path="definitions"),
     st.Page("app_pages/tasks.py", title="任务清单", icon=":material/checklist:", url_path="tasks"),
+    st.Page("app_pages/ledger.py", title="督办台账", icon=":material/task_alt:", url_path="ledger"),
+    st.Page("app_pages/task_matrix.py", title="任务报送情况", icon=":material/grid_on:", url_path="task-matrix"),
     st.Page("app_pages/supervision.py", title="督办", icon=":material/assignment_late:", url_path="supervision"),
     st.Page("app_pages/present.py", title="汇报模式", icon=":material/slideshow:", url_path="present"),
 ]

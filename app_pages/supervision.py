@@ -1,16 +1,21 @@
 """督办: items opened by a county's 严重滞后 (red) figure at a report round, each with a deadline, the figures that
 triggered it and its colour as of a day (?day=YYYY-MM-DD, default the chosen 统计截至 or today); closed items with
-their closing note; the list as Excel. Read-only: items open and close with the figures."""
+their closing note; the list as Excel. Items open and close with the figures; what a county does about an open item
+(整改措施) is written into the task ledger (WriteService.attach_measure, in the county's scope) and shown beside it,
+newest first."""
 
 from datetime import date
 
 import streamlit as st
 
+from plan_monitor.errors import UserError
+from plan_monitor.ledger.state import TEXT_LIMIT, item_key
 from plan_monitor.metrics.supervision import COLOUR_LABELS, NEAR_DAYS, monitor_items
 from plan_monitor.outputs.export_table import as_of_note, supervision_export
 from plan_monitor.present.format import fmt_date
-from plan_monitor.present.supervision import closed_table, counts, open_table
-from plan_monitor.ui.context import header, memo, monitor
+from plan_monitor.present.ledger import measures_by_item
+from plan_monitor.present.supervision import closed_table, counts, open_items, open_table
+from plan_monitor.ui.context import actor, data_store, header, may, memo, monitor, submitter, task_ledger, write_service
 from plan_monitor.ui.downloads import xlsx_button
 from plan_monitor.ui.tables import dataframe
 
@@ -34,11 +39,37 @@ for col, code in zip(cols[1:], ("red", "yellow", "blue", "grey")):
     col.metric(COLOUR_LABELS[code], f"{n[code]}项")
 
 st.markdown(f"### 未销号（{n['red'] + n['yellow'] + n['blue']}项）")
-opened = open_table(items, day)
+FLASH = "pm_measure_done"
+if FLASH in st.session_state:
+    st.success(st.session_state.pop(FLASH))
+ledger = task_ledger()
+opened = open_table(items, day, measures_by_item(ledger))
 if opened.empty:
     st.success("当前没有未销号的督办事项。")
 else:
-    dataframe(opened, hide_index=True, width="stretch")
+    dataframe(opened, hide_index=True, width="stretch",
+              column_config={"整改措施": st.column_config.TextColumn(width="large")})
+    if ledger is not None and may("report_tasks"):
+        rows = open_items(items, day)
+        keys = [item_key(i, c, o) for i, c, o in zip(rows["indicator_id"], rows["county"], rows["opened_at"])]
+        # an item by its words (县 · 指标（立项日期）), one each: the key holds the same three
+        keyed = {f"{c} · {n}（{fmt_date(o)}立项）": (k, c)
+                 for k, c, n, o in zip(keys, rows["county"], rows["indicator"], rows["opened_at"])}
+        with st.expander("填报整改措施"):
+            with st.form("pm_measure_form", clear_on_submit=True):
+                label = st.selectbox("督办事项", list(keyed), key="pm_measure_item")
+                text = st.text_area("整改措施", max_chars=TEXT_LIMIT, key="pm_measure_text",
+                                    placeholder="写明针对该项滞后已采取或将采取的措施、责任人和完成时间")
+                name = submitter("pm_measure_user")
+                sent = st.form_submit_button("提交整改措施")
+            if sent:
+                try:
+                    write_service(data_store()).attach_measure(m.plan, m.geo, *keyed[label], text.strip(), actor(name))
+                except UserError as exc:
+                    st.error(exc.zh)
+                else:
+                    st.session_state[FLASH] = f"已记录 {label} 的整改措施。"
+                    st.rerun()
 
 st.markdown(f"### 已销号（{n['grey']}项）")
 closed = closed_table(items)

@@ -17,3 +17,13 @@ def status_pill(status, text: str) -> str:
     return (f'<span class="pm-pill" data-status="{code or "none"}" style="display:inline-block;padding:1px 10px;'
             f'border-radius:999px;font-size:0.85em;background:{STATUS_COLORS[code]};color:{STATUS_TEXT[code]}">'
             f"{escape(text)}</span>")
+
+# 督办台账 states (ledger.state.STATES codes): 逾期 red, 滞后 amber, 已完成待销号 light green, 已销号 green; others unfilled.
+STATE_COLORS = {"overdue": "#d1242f", "behind": "#f2a900", "done": "#7bc47f", "closed": "#1a7f37"}
+STATE_TEXT = {"overdue": "#ffffff", "behind": "#231a00", "done": "#10210f", "closed": "#ffffff"}
+# A cadence matrix cell (ledger.state.CELLS codes): 已报 green, 逾期补报 light green, 未报 (still in its report window)
+# amber, 逾期 red, 未到期 light grey, 已销号 grey.
+CELL_COLORS = {"reported": "#1a7f37", "late": "#7bc47f", "missing": "#f2a900", "overdue": "#d1242f",
+               "pending": "#eceff1", "closed": "#9aa0a6"}
+CELL_TEXT = {"reported": "#ffffff", "late": "#10210f", "missing": "#231a00", "overdue": "#ffffff",
+             "pending": "#5f6368", "closed": "#ffffff"}

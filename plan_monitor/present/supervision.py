@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from plan_monitor.ledger.state import item_key
 from plan_monitor.metrics.supervision import colours
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.present.format import fmt_date, fmt_expected, fmt_rate, fmt_value
@@ -62,10 +63,16 @@ def counts(items: pd.DataFrame, day: date) -> dict[str, int]:
     return {c: int(found.get(c, 0)) for c in COLOUR_ORDER}
 
 
-def open_table(items: pd.DataFrame, day: date) -> pd.DataFrame:
+def open_items(items: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The open items in the order open_table lists them."""
     rows = ordered(items, day)
-    rows = rows[rows["open"]]
-    return pd.DataFrame({
+    return rows[rows["open"]].reset_index(drop=True)
+
+
+def open_table(items: pd.DataFrame, day: date, measures: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """Open items in words; with `measures` (an item's key → its 整改措施 lines, newest first) a 整改措施 column."""
+    rows = open_items(items, day)
+    table = pd.DataFrame({
         "颜色": rows["colour"].map(SHORT), "县（市、区）": rows["county"], "指标": rows["indicator"],
         "立项": [_round(n, a) for n, a in zip(rows["opened_no"], rows["opened_at"])],
         "时限": rows["deadline"].map(fmt_date),
@@ -73,6 +80,10 @@ def open_table(items: pd.DataFrame, day: date) -> pd.DataFrame:
         "最新状态": [f"{STATUS_LABELS.get(s, '无法判断')}（{fmt_date(a)}）"
                  for s, a in zip(rows["latest_status"], rows["latest_round"])],
     }).reset_index(drop=True)
+    if measures is not None:
+        keys = [item_key(i, c, o) for i, c, o in zip(rows["indicator_id"], rows["county"], rows["opened_at"])]
+        table["整改措施"] = ["\n".join(measures.get(k, [])) or "尚未填报" for k in keys]
+    return table
 
 
 def closed_table(items: pd.DataFrame) -> pd.DataFrame:

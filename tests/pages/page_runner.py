@@ -22,6 +22,20 @@ def open_page(page: str, **query) -> AppTest:
     return at
 
 
+def open_routed_page(page: str, **query) -> AppTest:
+    """open_page for a page whose url_path is not its file name (task_matrix.py at /task-matrix): AppTest finds such
+    a page among those st.navigation registered only after a first run, so the app runs once on 任务清单 first."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/tasks.py")
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
