@@ -17,3 +17,12 @@ def status_pill(status, text: str) -> str:
     return (f'<span class="pm-pill" data-status="{code or "none"}" style="display:inline-block;padding:1px 10px;'
             f'border-radius:999px;font-size:0.85em;background:{STATUS_COLORS[code]};color:{STATUS_TEXT[code]}">'
             f"{escape(text)}</span>")
+
+
+# 督办 items as of a day (metrics.supervision.colours): overdue red, behind or near its deadline amber, further away
+# blue, closed grey; and the text on each.
+SUPERVISION_COLORS = {"red": "#d1242f", "yellow": "#f2a900", "blue": "#0969da", "grey": "#9aa0a6"}
+SUPERVISION_TEXT = {"red": "#ffffff", "yellow": "#231a00", "blue": "#ffffff", "grey": "#ffffff"}
+# The task ledger's groups (ledger.state.GROUPS) in the status colours: 已销号 as 已完成, 推进中 as 正常推进, 滞后 as 滞后;
+# an item 逾期 as 严重滞后.
+GROUP_STATUS = {"closed": "met", "ongoing": "on_pace", "behind": "behind", "overdue": "far_behind"}
