@@ -123,7 +123,7 @@ def _detail(task, state: str, g: pd.DataFrame) -> str:
     if task.cadence is None:
         return f"超过完成时限（{fmt_date(task.deadline)}）"
     n = int(g["periods_overdue"].max())
-    return f"逾期未报 {n} 期"
+    return f"逾期未报{n}期"
 
 
 def shown_items(figures: TaskFigures, top: int = TOP_ITEMS) -> tuple[pd.DataFrame, int]:
