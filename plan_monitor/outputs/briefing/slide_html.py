@@ -162,7 +162,7 @@ def css(theme: str = "light") -> str:
 .pm-items .pm-ihead {{font-size: calc(var(--u)*1.8); font-weight: 800; color: var(--muted)}}
 .pm-item {{display: grid; grid-template-columns: auto 1fr; gap: 0 calc(var(--u)*0.9); align-items: baseline}}
 .pm-item .pm-chip {{font-size: calc(var(--u)*1.45)}}
-.pm-item .pm-ititle {{font-size: calc(var(--u)*1.9); font-weight: 800; line-height: 1.3; white-space: nowrap;
+.pm-item .pm-ititle {{font-size: calc(var(--u)*1.9); font-weight: 800; line-height: 1.45; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis}}
 .pm-item .pm-iwho {{grid-column: 2; font-size: calc(var(--u)*1.5); color: var(--muted); line-height: 1.35}}
 .pm-items .pm-more {{font-size: calc(var(--u)*1.6); font-weight: 700; color: var(--muted)}}
