@@ -132,6 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--data", default=str(DEFAULT_DATA))
     briefing.add_argument("--round", default=None, metavar="YYYY-MM-DD",
                           help="按某一轮统计截至汇报（默认各县均已报送的最新一轮）")
+    briefing.add_argument("--day", default=None, metavar="YYYY-MM-DD",
+                          help="任务台账和督办按哪一天统计（默认 --round；示例数据为台账最后一天；否则今天）")
     tasks = sub.add_parser("tasks", help="任务台账 / the task ledger")
     tasks_sub = tasks.add_subparsers(dest="tasks_command", required=True)
     report = tasks_sub.add_parser("report", help="提交任务进展台账（.xlsx / .csv）/ submit a task progress sheet")
@@ -166,8 +168,8 @@ def _choose_plan(args) -> None:
         args.data = str(entry.data)
 
 
-def _round_date(text: str | None):
-    """--round as a date; anything else is bad input. Whether it is a round the Monitor decides."""
+def _round_date(text: str | None, option: str = "--round"):
+    """--round (or --day) as a date; anything else is bad input. Whether it is a round the Monitor decides."""
     from datetime import date
 
     if text is None:
@@ -175,8 +177,22 @@ def _round_date(text: str | None):
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"--round “{text}”不是日期，应写成 YYYY-MM-DD，如 2024-09-30",
-                        f"--round {text!r} is not a date (YYYY-MM-DD)") from None
+        raise UserError(f"{option} “{text}”不是日期，应写成 YYYY-MM-DD，如 2024-09-30",
+                        f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _ledger_day(store, chosen):
+    """The day a briefing's task ledger is judged on, as the pages choose it (ui.context.ledger_day): the round
+    chosen, else for the bundled demo the last day its ledger records anything, else today."""
+    from datetime import date
+
+    if chosen is not None:
+        return chosen
+    if store.is_demo():
+        days = [d[:10] for d in store.task_ledger()[1]["at"].to_pylist() if d]
+        if days:
+            return date.fromisoformat(max(days))
+    return date.today()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -462,6 +478,8 @@ def _briefing(args) -> int:
     from plan_monitor.outputs.briefing.bulletin import slide_notes
     from plan_monitor.outputs.briefing.deck import build_deck
     from plan_monitor.outputs.briefing.pptx_export import deck_pptx
+    from plan_monitor.outputs.briefing.tasks import briefing_ledger
+    from plan_monitor.sources import open_store
     from plan_monitor.spec.geography import load_geography
     from plan_monitor.spec.plan import load_plan
 
@@ -470,6 +488,9 @@ def _briefing(args) -> int:
         raise UserError(f"输出目录 {out.parent} 不存在", f"output folder {out.parent} does not exist")
     # Checked before the scorecard is computed, so a typo fails at once.
     plan = load_plan(args.targets)
+    if not plan.indicators:
+        raise UserError(f"{plan.plan.name}没有监测指标，无法生成汇报幻灯片",
+                        "the plan has no indicators: no briefing deck to write")
     if args.year is not None and args.year not in plan.years:
         raise UserError(f"--year {args.year} 不是计划年度，可选：{'、'.join(map(str, plan.years))}",
                         f"--year must be one of {plan.years}")
@@ -485,9 +506,12 @@ def _briefing(args) -> int:
     if chosen is not None and args.year is not None and chosen.year != args.year:
         raise UserError(f"--round {chosen.isoformat()} 不在 --year {args.year} 年内",
                         f"--round {chosen.isoformat()} is not in --year {args.year}")
-    m = Monitor.build(args.targets, args.data, chosen)
+    day = _round_date(args.day, "--day")
+    store = open_store(args.data)
+    m = Monitor.build(args.targets, store, chosen)
     year = args.year if args.year is not None else (chosen.year if chosen else m.latest_year())
-    deck = build_deck(m, year, county)
+    ledger = briefing_ledger(m.plan, m.geo, store, day or _ledger_day(store, chosen))
+    deck = build_deck(m, year, county, ledger)
     out.write_bytes(deck_pptx(deck, slide_notes(deck)))
     print(f"已写入 {out}：{deck.place}{year}年汇报幻灯片，共 {len(deck.slides)} 页，含演讲者备注")
     return 0

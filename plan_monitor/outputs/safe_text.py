@@ -30,20 +30,26 @@ def printable(value):
 
 
 def printable_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every text cell (and column name) printable; the same object when nothing needs changing."""
+    """The frame with every text cell, tuples of text included (and column name) printable; the same object when nothing needs changing."""
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)
                     and not pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
-    dirty = [c for c in text_columns
-             if frame[c].map(lambda v: isinstance(v, str) and ILLEGAL.search(v) is not None).any()]
+    dirty = [c for c in text_columns if frame[c].map(_dirty).any()]
     names_dirty = any(isinstance(c, str) and ILLEGAL.search(c) for c in frame.columns)
     if not dirty and not names_dirty:
         return frame
     out = frame.copy()
     for c in dirty:
-        out[c] = out[c].map(printable)
+        out[c] = out[c].map(_printable_value)
     if names_dirty:
         out.columns = [printable(c) for c in out.columns]
     return out
+
+
+def _dirty(value) -> bool:
+    """A str with an illegal character, or a tuple (a cell listing names) holding one."""
+    if isinstance(value, tuple):
+        return any(_dirty(v) for v in value)
+    return isinstance(value, str) and ILLEGAL.search(value) is not None
 
 
 def printable_fields(obj):

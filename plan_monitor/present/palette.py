@@ -27,3 +27,11 @@ CELL_COLORS = {"reported": "#1a7f37", "late": "#7bc47f", "missing": "#f2a900", "
                "pending": "#eceff1", "closed": "#9aa0a6"}
 CELL_TEXT = {"reported": "#ffffff", "late": "#10210f", "missing": "#231a00", "overdue": "#ffffff",
              "pending": "#5f6368", "closed": "#ffffff"}
+
+# 督办 items as of a day (metrics.supervision.colours): overdue red, behind or near its deadline amber, further away
+# blue, closed grey; and the text on each.
+SUPERVISION_COLORS = {"red": "#d1242f", "yellow": "#f2a900", "blue": "#0969da", "grey": "#9aa0a6"}
+SUPERVISION_TEXT = {"red": "#ffffff", "yellow": "#231a00", "blue": "#ffffff", "grey": "#ffffff"}
+# The task ledger's groups (ledger.state.GROUPS) in the status colours: 已销号 as 已完成, 推进中 as 正常推进, 滞后 as 滞后;
+# an item 逾期 as 严重滞后.
+GROUP_STATUS = {"closed": "met", "ongoing": "on_pace", "behind": "behind", "overdue": "far_behind"}

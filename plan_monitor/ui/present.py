@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plan_monitor.ledger.state import Ledger
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.supervision import monitor_items
 from plan_monitor.outputs.briefing.deck import Deck, build_deck
 from plan_monitor.outputs.briefing.slide_html import THEMES
-from plan_monitor.ui.context import cached_monitor
+from plan_monitor.ui.context import cached_monitor, memo, task_ledger
 
 BAR_PX = 50  # height of the control bar under the slide
 # With 显示讲稿 the notes panel takes this much of the window between the slide and the bar; the slide shrinks.
@@ -109,13 +111,20 @@ def load_monitor() -> Monitor:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _deck(_m: Monitor, key: tuple, year: int, county: str | None) -> Deck:
-    return build_deck(_m, year, county)
+def _deck(_m: Monitor, key: tuple, year: int, county: str | None, _ledger: Ledger | None, _items) -> Deck:
+    return build_deck(_m, year, county, _ledger, _items)
 
 
 def deck(m: Monitor, year: int, county: str | None) -> Deck:
-    """The deck for a year and county, built once per Monitor (the Monitor itself is cached per data version)."""
-    return _deck(m, (id(m), m.card.data_version), year, county)
+    """The deck for a year and county, built once per Monitor (the Monitor itself is cached per data version) and
+    task ledger (cached per store state and day, as the task pages read it; None without a store, and a plan
+    without tasks gets no task slide). The 督办 items are the 督办 page's, memoised on the Monitor."""
+    ledger = task_ledger()
+    if ledger is not None and not ledger.plan.tasks:
+        ledger = None
+    items = None if ledger is None else memo(m, ("supervision",), lambda: monitor_items(m))
+    key = (id(m), m.card.data_version, id(ledger), None if ledger is None else ledger.day)
+    return _deck(m, key, year, county, ledger, items)
 
 
 

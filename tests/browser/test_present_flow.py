@@ -5,13 +5,16 @@ across a reload, and every slide fits a 1280×720 projector without scrolling. S
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.deck import build_deck
+from plan_monitor.outputs.briefing.tasks import briefing_ledger
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
+from plan_monitor.sources import open_store
 
 from .server import streamlit_server
 from .test_flows import SHOTS, settle
@@ -21,7 +24,8 @@ SIZES = [(1920, 1080), (1280, 720)]
 
 @pytest.fixture(scope="module")
 def deck():
-    return build_deck(Monitor.build(DEFAULT_TARGETS, DEFAULT_DATA), 2024)
+    m = Monitor.build(DEFAULT_TARGETS, DEFAULT_DATA)  # with the demo's task ledger, as the page reads it
+    return build_deck(m, 2024, None, briefing_ledger(m.plan, m.geo, open_store(DEFAULT_DATA), date(2024, 9, 30)))
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,7 @@ def test_keys_turn_slides_and_reload_keeps_the_slide(app_url, browser, deck):
             press(page, "ArrowRight")
         expect(page.locator(".st-key-pm-slide h1")).to_have_text(deck.slides[3].title)
         assert slide_param(page) == "4"
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("4 / 18")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("4 / 19")
         page.reload()
         page.wait_for_selector(".pm-foot", timeout=60000)
         settle(page)
@@ -92,11 +96,11 @@ def test_keys_turn_slides_and_reload_keeps_the_slide(app_url, browser, deck):
 def test_auto_advance_loops_for_a_lobby_screen(app_url, browser, deck):
     context, page = new_page(browser, 1280, 720)
     try:
-        open_slide(page, f"{app_url}/present?slide=18&auto=10")
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("18 / 18")
+        open_slide(page, f"{app_url}/present?slide=19&auto=10")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("19 / 19")
         # after the last slide the deck starts again from the title; while Streamlit swaps the slide, the old
         # counter may still be on the page beside the new one, so look for the new one among them
-        number = page.locator(".pm-foot .pm-num").filter(has_text=re.compile(r"^\s*1 / 18\s*$"))
+        number = page.locator(".pm-foot .pm-num").filter(has_text=re.compile(r"^\s*1 / 19\s*$"))
         expect(number.first).to_be_visible(timeout=25000)
         assert slide_param(page) == "1" and "auto=10" in page.url
     finally:
@@ -128,7 +132,7 @@ def fits(page) -> dict:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_slides_fit_the_projector_in_both_themes(app_url, browser, deck, theme):
-    kinds = {"title": 1, "overall": 2, "indicator": 10, "matrix": 16, "cards": 17, "summary": 18}
+    kinds = {"title": 1, "overall": 2, "indicator": 10, "matrix": 16, "cards": 17, "tasks": 18, "summary": 19}
     assert [deck.slides[n - 1].kind for n in kinds.values()] == list(kinds)
     for width, height in SIZES:
         context, page = new_page(browser, width, height)
@@ -212,7 +216,7 @@ def test_speaker_notes_share_the_screen_with_the_slide(app_url, browser, deck, w
             if number == 4:
                 page.locator(".st-key-pm_next button").click()
                 settle(page)
-                expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 18")
+                expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 19")
     finally:
         context.close()
 
@@ -243,7 +247,7 @@ def test_no_focus_ring_on_the_slide_after_a_click_or_the_next_button(app_url, br
         _no_ring(state, f"after a click on the title: {state}")
         page.locator(".st-key-pm_next button").click()
         settle(page)
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 18")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 19")
         page.locator(".st-key-pm-slide .pm-kpi").first.click()
         page.wait_for_timeout(200)
         state = page.evaluate(FOCUS)

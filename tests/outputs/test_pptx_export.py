@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -17,8 +18,10 @@ from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.outputs.briefing.pptx_export import deck_pptx
+from plan_monitor.outputs.briefing.tasks import briefing_ledger
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.palette import STATUS_COLORS
+from plan_monitor.sources import open_store
 
 YEAR = 2024
 
@@ -231,14 +234,16 @@ def test_notes(deck):
 def test_cli_writes_city_and_county_decks(tmp_path, capsys, monitor):
     out = tmp_path / "市.pptx"
     assert main(["briefing", "--out", str(out), "--year", "2024"]) == 0
-    city = build_deck(monitor, 2024)
+    # the CLI reads the demo's task ledger as of its last day (2024-09-30), as the page does
+    ledger = briefing_ledger(monitor.plan, monitor.geo, open_store(DEFAULT_DATA), date(2024, 9, 30))
+    city = build_deck(monitor, 2024, None, ledger)
     prs = Presentation(str(out))
     assert len(prs.slides) == len(city.slides)
     assert f"共 {len(city.slides)} 页" in capsys.readouterr().out
 
     out = tmp_path / "县.pptx"
     assert main(["briefing", "--out", str(out), "--county", "监利县"]) == 0  # the old name of 监利市
-    county = build_deck(monitor, monitor.latest_year(), "监利市")
+    county = build_deck(monitor, monitor.latest_year(), "监利市", ledger)
     prs = Presentation(str(out))
     assert [s.shapes.title.text for s in prs.slides] == [s.title for s in county.slides]
     assert "监利市" in capsys.readouterr().out

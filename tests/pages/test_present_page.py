@@ -4,6 +4,7 @@ built independently here from the bundled plan and demo data."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.outputs.briefing.deck import build_deck
 from plan_monitor.outputs.briefing.slide_html import CARD_SIZES, cards_font, css, render
+from plan_monitor.outputs.briefing.tasks import briefing_ledger
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS, ROOT
 from plan_monitor.present.format import fmt_rate
+from plan_monitor.sources import open_store
 
 APP = str(ROOT / "app.py")
 PLAN_NAME = "荆州市基层党建工作提质增效三年行动计划"
@@ -25,8 +28,14 @@ def demo() -> Monitor:
 
 
 @pytest.fixture(scope="module")
-def city_deck(demo):
-    return build_deck(demo, 2024)
+def ledger(demo):
+    """The demo's task ledger as the page reads it: as of the demo's last ledger day, its 数据截至."""
+    return briefing_ledger(demo.plan, demo.geo, open_store(DEFAULT_DATA), date(2024, 9, 30))
+
+
+@pytest.fixture(scope="module")
+def city_deck(demo, ledger):
+    return build_deck(demo, 2024, None, ledger)
 
 
 
@@ -62,7 +71,7 @@ def test_title_slide_names_plan_data_date_and_demo_mark(city_deck):
     assert heading(at) == PLAN_NAME
     assert "数据截至 2024年9月30日" in text
     assert "示例数据，非真实统计" in text
-    assert counter(at) == f"1 / {len(city_deck.slides)}" == "1 / 18"
+    assert counter(at) == f"1 / {len(city_deck.slides)}" == "1 / 19"
     assert at.query_params["slide"] == "1" and at.query_params["year"] == "2024"
     assert at.button(key="pm_prev").disabled and not at.button(key="pm_next").disabled
     assert not RAW.search(text), RAW.findall(text)
@@ -77,8 +86,8 @@ def test_the_deck_and_the_bulletin_download_from_the_bar():
 def test_slide_param_opens_that_slide(city_deck):
     at = present(slide=4)
     assert heading(at) == city_deck.slides[3].title == "示范乡镇"
-    assert counter(at) == "4 / 18"
-    assert '<span class="pm-num">4 / 18</span>' in shown(at)  # the audience's page number in the footer too
+    assert counter(at) == "4 / 19"
+    assert '<span class="pm-num">4 / 19</span>' in shown(at)  # the audience's page number in the footer too
 
 
 def test_next_and_prev_move_the_url(city_deck):
@@ -93,37 +102,38 @@ def test_next_and_prev_move_the_url(city_deck):
 
 
 def test_last_slide_cannot_go_further():
-    at = present(slide=18)
+    at = present(slide=19)
     assert at.button(key="pm_next").disabled
     at.button(key="pm_prev").click().run()
-    assert at.query_params["slide"] == "17"
+    assert at.query_params["slide"] == "18"
 
 
-@pytest.mark.parametrize("raw, expected", [("999", 18), ("0", 1), ("-3", 1), ("abc", 1), ("18", 18), (" 7 ", 7)])
+@pytest.mark.parametrize("raw, expected", [("999", 19), ("0", 1), ("-3", 1), ("abc", 1), ("19", 19), (" 7 ", 7)])
 def test_slide_index_is_clamped(raw, expected):
     at = present(slide=raw)
-    assert counter(at) == f"{expected} / 18"
+    assert counter(at) == f"{expected} / 19"
     assert at.query_params["slide"] == str(expected)
 
 
-def test_county_param_gives_the_county_deck(demo):
-    county_deck = build_deck(demo, 2024, "公安县")
+def test_county_param_gives_the_county_deck(demo, ledger):
+    county_deck = build_deck(demo, 2024, "公安县", ledger)
     at = present(county="公安县", slide=2)
     assert counter(at) == f"2 / {len(county_deck.slides)}"
-    assert len(county_deck.slides) == 16  # no matrix, one indicator fewer (示范县 has no county level)
+    # no matrix, one indicator fewer (示范县 has no county level); the county's own task slide
+    assert len(county_deck.slides) == 17 and county_deck.slides[15].kind == "tasks"
     assert heading(at) == county_deck.slides[1].title == "公安县2024年目标完成总体情况"
 
 
-def test_choosing_a_county_starts_its_deck_from_the_title(demo):
+def test_choosing_a_county_starts_its_deck_from_the_title(demo, ledger):
     at = present(slide=10)
     at.selectbox(key="pm_county").select("江陵县").run()
     assert at.query_params["county"] == "江陵县"
     assert at.query_params["slide"] == "1"
-    assert counter(at) == f"1 / {len(build_deck(demo, 2024, '江陵县').slides)}"
+    assert counter(at) == f"1 / {len(build_deck(demo, 2024, '江陵县', ledger).slides)}"
     assert "江陵县 · 2024年" in shown(at)
     at.selectbox(key="pm_county").select_index(0).run()  # 全市
     assert "county" not in at.query_params
-    assert counter(at) == "1 / 18"
+    assert counter(at) == "1 / 19"
 
 
 def test_year_and_theme_are_kept_in_the_url():
@@ -141,7 +151,7 @@ def test_unknown_params_fall_back_to_defaults():
     at = present(year=1999, county="不存在县", theme="neon", auto="7")
     assert at.query_params["year"] == "2024" and at.query_params["theme"] == "light"
     assert "county" not in at.query_params and "auto" not in at.query_params
-    assert counter(at) == "1 / 18"
+    assert counter(at) == "1 / 19"
 
 
 def test_speaker_notes_follow_the_slide(city_deck):
@@ -166,8 +176,9 @@ def test_speaker_notes_follow_the_slide(city_deck):
 # --- the slide markup -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("county", [None, "公安县", "荆州经济技术开发区"])
-def test_every_slide_renders_with_footer_and_no_raw_missing(demo, county):
-    deck = build_deck(demo, 2024, county)
+def test_every_slide_renders_with_footer_and_no_raw_missing(demo, ledger, county):
+    deck = build_deck(demo, 2024, county, ledger)
+    assert deck.slides[-2].kind == "tasks"
     for i, slide in enumerate(deck.slides):
         view = render(deck, i, "dark")
         text = view.head + view.body + view.foot
@@ -232,3 +243,19 @@ def test_cards_font_shrinks_as_the_list_grows():
 
 def test_dark_theme_changes_the_colours():
     assert "--bg:#0e1117" in css("dark") and "--bg:#ffffff" in css("light")
+
+
+def test_task_slide_shows_the_ledger_and_the_open_supervision_items(city_deck, ledger):
+    """Slide 18 on the page: the demo ledger's groups as Ledger.counts() has them, the most urgent items, and the
+    open 督办 items as of the ledger's day (2024-09-30)."""
+    at = present(slide=18)
+    assert heading(at) == city_deck.slides[17].title == "荆州市重点任务推进和督办情况"
+    text = shown(at)
+    assert "19 项任务、9 个填报单位、164 项责任事项 · 台账截至 2024年9月30日" in text
+    assert ledger.counts() == {"closed": 33, "ongoing": 102, "behind": 29}
+    for group, n in ledger.counts().items():
+        assert f'data-group="{group}" ' in text and f'<span class="pm-n">{n}</span>' in text
+    assert "其中逾期 7 个" in text and "督办事项未销号 49 项" in text
+    assert "实施“思想淬炼”工程" in text and "公安县、江陵县、石首市 · 逾期未报1期" in text
+    assert "…… 等 14 项（另 8 项见任务台账）" in text
+    assert not RAW.search(text), RAW.findall(text)

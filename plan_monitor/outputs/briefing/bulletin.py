@@ -14,6 +14,7 @@ import pandas as pd
 
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
+from plan_monitor.outputs.briefing.tasks import TaskFigures
 from plan_monitor.present.format import fmt_date, fmt_expected, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
 
@@ -28,6 +29,9 @@ PART_VERDICTS = {"met": "已完成年度目标", "on_pace": "进度正常", "beh
 CARD_STATUS = {"红牌": "far_behind", "黄牌": "behind"}
 NUMERALS = "一二三四五六七八九十"
 SECTION_HEADINGS = ("一、主要指标完成情况", "二、红黄牌情况", "三、下一步工作要求")
+# with the task ledger: its section before 下一步工作要求
+TASK_HEADINGS = ("一、主要指标完成情况", "二、红黄牌情况", "三、重点任务推进和督办情况", "四、下一步工作要求")
+ITEMS_NAMED = 5  # 逾期 / 滞后 lines the task paragraph names, the most urgent first; then 等N项
 TABLE_COLUMNS = ["指标", "单位", "年度目标", "完成值", "完成率", "时序进度", "状态"]
 DEMO_NOTE = "示例数据，非真实统计"
 SLOW_NAMED = 3  # the closing names this many slow indicators, then counts the rest
@@ -45,7 +49,9 @@ class Bulletin:
     table: pd.DataFrame  # TABLE_COLUMNS, one row per indicator, figures as text
     source: str  # 数据截至 and 数据来源, the line under the table
     is_demo: bool
-    headings: tuple[str, ...] = SECTION_HEADINGS
+    headings: tuple[str, ...] = SECTION_HEADINGS  # TASK_HEADINGS when the deck has a task slide
+    tasks_paragraph: str = ""  # the task ledger (empty without a task slide)
+    supervision_paragraph: str = ""  # the 督办 items (empty without a task slide)
 
 
 # --- formatters: the only places a number becomes text -------------------------------------------------------
@@ -335,6 +341,58 @@ def cards_paragraph(deck: Deck) -> str:
     return text
 
 
+def _task_figures(deck: Deck) -> TaskFigures | None:
+    return next((s.tasks for s in deck.slides if s.kind == "tasks"), None)
+
+
+def tasks_paragraph(deck: Deck) -> str:
+    """The task ledger in one paragraph: tasks, 填报单位 and 责任事项; each group's count as Ledger.counts() has it,
+    the 逾期 among 滞后; then the most urgent 逾期 and 滞后 items named with their 填报单位. "" without a task slide."""
+    f = _task_figures(deck)
+    if f is None:
+        return ""
+    c = f.counts
+    overdue = f"（其中逾期{_count(f.overdue)}个）" if f.overdue else ""
+    text = (f"截至{fmt_date(f.day)}，任务台账共{_count(f.tasks)}项任务、{_count(f.reporters)}个填报单位"
+            f"（{_count(f.assignments)}项责任事项）；已销号{_count(c['closed'])}个、推进中{_count(c['ongoing'])}个、"
+            f"滞后{_count(c['behind'])}个{overdue}。")
+    if f.items.empty:
+        return text + "各项任务均无逾期、滞后。"
+    named = f.items.head(ITEMS_NAMED)
+    groups = []
+    for state, label in (("overdue", "逾期的有"), ("behind", "自报滞后的有")):
+        rows = named[named["state"] == state]
+        if rows.empty:
+            continue
+        parts = []
+        for r in rows.itertuples(index=False):
+            extra = f"，{r.detail}" if state == "overdue" else ""
+            parts.append(f"{r.title}（{'、'.join(r.reporters)}{extra}）")
+        groups.append(f"{label}：{'、'.join(parts)}")
+    more = f"等{_count(len(f.items))}项" if len(f.items) > len(named) else ""
+    return text + "；".join(groups) + more + "。"
+
+
+def supervision_paragraph(deck: Deck) -> str:
+    """督办 items as of the ledger's day: opened in all, closed automatically, open by colour, and the 整改措施 filed
+    on them. "" without a task slide."""
+    f = _task_figures(deck)
+    if f is None or not f.supervision:
+        return ""
+    subject, _ = _level_words(deck)
+    s = f.supervision
+    total = sum(s.values())
+    if total == 0:
+        return f"督办方面，截至{fmt_date(f.day)}，{subject}尚无因指标严重滞后立项督办的事项。"
+    text = (f"督办方面，截至{fmt_date(f.day)}，{subject}因指标严重滞后累计立项督办{_count(total)}项，"
+            f"已恢复正常推进或完成、自动销号{_count(s['grey'])}项，未销号{_count(f.open_items)}项"
+            f"（红色{_count(s['red'])}项、黄色{_count(s['yellow'])}项、蓝色{_count(s['blue'])}项）")
+    who = "各地" if deck.county is None else ""
+    if f.measures:
+        return text + f"；{who}已报送整改措施{_count(f.measures)}条，涉及{_count(f.measured_items)}项督办事项。"
+    return text + f"；{who}尚未报送整改措施。"
+
+
 def closing(deck: Deck) -> str:
     """下一步工作要求, rule-based: who must catch up, which indicators will miss the plan at the current pace."""
     _, below = _level_words(deck)
@@ -386,8 +444,10 @@ def bulletin(deck: Deck) -> Bulletin:
     leads = [f"（{chinese_number(i)}）{s.title}。" for i, s in enumerate(slides, 1)]
     paragraphs = [lead + indicator_paragraph(deck, s) for lead, s in zip(leads, slides)]
     source = f"数据截至{fmt_date(deck.as_of)}。" + (f"{deck.round_note}。" if deck.round_note else "") + f"{deck.source}。" + (f"{DEMO_NOTE}。" if deck.is_demo else "")
+    tasks = tasks_paragraph(deck)
     return Bulletin(_title(deck), _date_line(deck), opening(deck), paragraphs, leads, cards_paragraph(deck),
-                    closing(deck), figures_table(deck), source, deck.is_demo)
+                    closing(deck), figures_table(deck), source, deck.is_demo,
+                    TASK_HEADINGS if tasks else SECTION_HEADINGS, tasks, supervision_paragraph(deck))
 
 
 def slide_notes(deck: Deck) -> list[str]:
@@ -407,6 +467,8 @@ def slide_notes(deck: Deck) -> list[str]:
             notes.append(f"下表为各{below}各项指标的进度状态，红色为严重滞后，黄色为滞后，绿色为已完成或正常推进。")
         elif s.kind == "cards":
             notes.append(cards_paragraph(deck))
+        elif s.kind == "tasks":
+            notes.append(tasks_paragraph(deck) + supervision_paragraph(deck))
         elif s.kind == "summary":
             notes.append(closing(deck))
         else:

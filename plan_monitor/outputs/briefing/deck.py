@@ -12,13 +12,16 @@ from typing import Literal
 
 import pandas as pd
 
+from plan_monitor.ledger.state import Ledger
 from plan_monitor.metrics.monitor import Monitor
+from plan_monitor.metrics.supervision import monitor_items
 from plan_monitor.metrics.trajectory import ATTENTION, STATUS_LABELS
+from plan_monitor.outputs.briefing.tasks import TaskFigures, task_figures
 from plan_monitor.present.format import fmt_carried, fmt_date, fmt_rate, fmt_value
 from plan_monitor.present.reporting import round_note
 from plan_monitor.present.views import carried_counties, county_ranking, status_matrix
 
-SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "summary"]
+SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "tasks", "summary"]
 SOURCE = "数据来源：各县（市、区）报送的村（社区）、乡镇（街道）、县级统计表，经监测看板汇总"
 
 
@@ -36,6 +39,7 @@ class Slide:
     # An indicator slide whose chart would draw nothing (every value missing or 0): the sentence shown in its
     # place, so the projector, the PPTX and a county deck never show an empty or all-zero chart. "" otherwise.
     no_chart: str = ""
+    tasks: TaskFigures | None = None  # the task slide's figures (kind "tasks")
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,11 @@ class Deck:
         return f"{self.as_of_text} · {self.source}{demo}"
 
 
-def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
-    """The slides for one year, for the whole city or (with `county`) one county's own deck."""
+def build_deck(m: Monitor, year: int, county: str | None = None, ledger: Ledger | None = None,
+               items: pd.DataFrame | None = None) -> Deck:
+    """The slides for one year, for the whole city or (with `county`) one county's own deck. With the plan's task
+    ledger (None: the plan has no tasks or no store), a task slide before the summary: the ledger's assignments
+    by group and the 督办 items (`items`, metrics.supervision.monitor_items; computed here when not given)."""
     card = m.card
     level = "county" if county else "city"
     as_of = card.data_as_of(year)
@@ -97,6 +104,10 @@ def build_deck(m: Monitor, year: int, county: str | None = None) -> Deck:
         slides.append(Slide("matrix", f"{year}年各县（市、区）指标进度状态", subtitle, rows=matrix))
     cards = _cards(m, year, county)
     slides.append(Slide("cards", "红黄牌（严重滞后、滞后）", f"{len(cards)} 项", rows=cards))
+    if ledger is not None:
+        figures = task_figures(ledger, monitor_items(m) if items is None else items, county)
+        if figures is not None:
+            slides.append(_tasks(figures, name))
     slides.append(_summary(place, cards, name, year))
     return Deck(m.plan.plan.name, m.geo.region_name, year, None if as_of is None else as_of.date(), card.is_demo,
                 county, SOURCE, tuple(slides), note, round_note(card, year, short=True))
@@ -173,6 +184,11 @@ def _cards(m: Monitor, year: int, county: str | None) -> pd.DataFrame:
     rows["responsible"] = rows[level]
     rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
     return rows.sort_values(["_rank", "completion"], na_position="last").drop(columns="_rank").reset_index(drop=True)
+
+
+def _tasks(f: TaskFigures, name: str) -> Slide:
+    return Slide("tasks", f"{name}重点任务推进和督办情况",
+                 f"{f.tasks} 项任务、{f.reporters} 个填报单位、{f.assignments} 项责任事项 · {f.day_text}", tasks=f)
 
 
 def _summary(place: pd.DataFrame, cards: pd.DataFrame, name: str, year: int) -> Slide:

@@ -224,7 +224,12 @@ def bulletin_docx(deck: Deck) -> bytes:
         _fonts(p.add_run(text[len(lead):]), BODY, BODY_PT)
     _paragraph(doc, b.headings[1], HEADING)
     _paragraph(doc, b.cards_paragraph)
-    _paragraph(doc, b.headings[2], HEADING)
+    if b.tasks_paragraph:
+        _paragraph(doc, b.headings[2], HEADING)
+        _paragraph(doc, b.tasks_paragraph)
+        if b.supervision_paragraph:
+            _paragraph(doc, b.supervision_paragraph)
+    _paragraph(doc, b.headings[-1], HEADING)
     _paragraph(doc, b.closing)
     _paragraph(doc, indent=False)
     caption = _paragraph(doc, f"附表：{deck.place}{deck.year}年主要指标完成情况", HEADING,

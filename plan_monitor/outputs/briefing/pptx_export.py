@@ -20,7 +20,6 @@ from pptx.util import Inches, Pt
 
 from plan_monitor.metrics.trajectory import ATTENTION, NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
-from plan_monitor.outputs.safe_text import printable, printable_fields
 from plan_monitor.outputs.briefing.pptx_layout import (
     BODY_H,
     BODY_TOP,
@@ -47,8 +46,12 @@ from plan_monitor.outputs.briefing.pptx_layout import (
     status_rgb,
     text_width,
 )
+from plan_monitor.outputs.briefing.tasks import TOP_ITEMS, TaskFigures, group_lines, shown_items
+from plan_monitor.outputs.safe_text import printable, printable_fields
 from plan_monitor.present.format import fmt_expected, fmt_gap, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
+from plan_monitor.present.palette import GROUP_STATUS
+from plan_monitor.present.supervision import SHORT as SUPERVISION_SHORT
 
 CHART_TYPE = XL_CHART_TYPE.BAR_CLUSTERED
 NO_VALUE = "—"
@@ -219,12 +222,12 @@ def _label_every_category(axis) -> None:
         after[0].addprevious(skip)
 
 
-def _plot_area(chart, categories: list[str], width, height) -> None:
+def _plot_area(chart, categories: list[str], width, height, name_pt: float = MIN_PT, label_pt: float = MIN_PT) -> None:
     """Give the bars every point of the frame the names, the title and the value labels leave free (an office
     suite's automatic layout keeps wide margins, and then drops names once bars are thinner than a line)."""
     width_pt, height_pt = float(width) / 12700, float(height) / 12700
-    names = max((text_width(str(c), MIN_PT) for c in categories), default=0.0) + 14
-    labels = 52  # room right of the longest bar for its value label (cliponaxis is not a thing in PPTX)
+    names = max((text_width(str(c), name_pt) for c in categories), default=0.0) + 14
+    labels = 52 * label_pt / MIN_PT  # room right of the longest bar for its value label (no cliponaxis in PPTX)
     top = 14 * LINE + 18  # the chart title
     x, y = names / width_pt, top / height_pt
     plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
@@ -457,6 +460,86 @@ def _halves(n: int) -> list[tuple[int, int]]:
     return [(0, half), (half, n)]
 
 
+TASK_COLUMNS = ["状态", "任务", "填报单位", "情况"]
+TASK_PT = 14  # the task table's type: a few rows, read from the back of the room
+TASK_ROW_H = Inches(0.5)
+WHO_NAMED = 4  # reporters a table row names; the rest are counted
+
+
+def task_chart_figures(f: TaskFigures) -> ChartFigures:
+    """The task slide's chart: the ledger's assignments per group (Ledger.counts()), in the groups' colours."""
+    lines = group_lines(f)
+    return ChartFigures([label for _, label, _ in lines], [float(n) for _, _, n in lines],
+                        [GROUP_STATUS[g] for g, _, _ in lines], "责任事项（个）", "0")
+
+
+def task_rows(f: TaskFigures, top: int) -> list[list[str]]:
+    """The first `top` 逾期 / 滞后 lines as table rows: 状态, 任务, 填报单位, 情况."""
+    shown, _ = shown_items(f, top)
+    rows = []
+    for r in shown.itertuples(index=False):
+        who = "、".join(r.reporters[:WHO_NAMED]) + (f"等{len(r.reporters)}个" if len(r.reporters) > WHO_NAMED else "")
+        rows.append([r.state_label, r.title, who, r.detail])
+    return rows
+
+
+def supervision_line(f: TaskFigures) -> str:
+    """督办事项未销号 49 项（红色 48、黄色 0、蓝色 1），已自动销号 2 项，整改措施 0 条."""
+    if not f.supervision:
+        return ""
+    colours = "、".join(f"{SUPERVISION_SHORT[c]} {f.supervision[c]}" for c in ("red", "yellow", "blue"))
+    return (f"督办事项未销号 {f.open_items} 项（{colours}），已自动销号 {f.supervision['grey']} 项，"
+            f"整改措施 {f.measures} 条")
+
+
+def _tasks_slide(slide, spec: Slide, deck: Deck) -> None:
+    """A native bar chart of the ledger's groups with the 逾期 count and the 督办 line under it; the 逾期 and 滞后
+    items, most urgent first, as a table on the right, the rest counted below it."""
+    set_title(slide, spec.title, spec.subtitle)
+    f = spec.tasks
+    chart_w = Inches(5.0)
+    chart_h = Inches(3.2)
+    frame = _bar_chart(slide, task_chart_figures(f), MARGIN, BODY_TOP, chart_w, chart_h)
+    chart = frame.chart
+    chart.plots[0].data_labels.font.size = Pt(18)
+    chart.plots[0].data_labels.font.bold = True
+    chart.category_axis.tick_labels.font.size = Pt(16)
+    _plot_area(chart, task_chart_figures(f).categories, chart_w, chart_h, 16, 18)
+    lines = []
+    if f.overdue:
+        lines.append([(f"滞后 {f.counts['behind']} 个，其中逾期 ", {"color": MUTED}),
+                      (f"{f.overdue} 个", {"bold": True, "color": status_rgb(GROUP_STATUS["overdue"])})])
+    if f.supervision:
+        lines.append([(supervision_line(f), {})])
+    lines.append([(f.day_text, {"color": MUTED})])
+    add_text(slide, MARGIN, BODY_TOP + chart_h + Inches(0.15), chart_w, BODY_H - chart_h - Inches(0.15), lines,
+             size=16, spacing=6, name="Task figures")
+    left = MARGIN + chart_w + Inches(0.35)
+    width = SLIDE_W - MARGIN - left
+    add_text(slide, left, BODY_TOP, width, Inches(0.4), [[("逾期和滞后事项（最紧急在前）", {"bold": True})]], size=16,
+             color=MUTED, name="Items heading")
+    if f.items.empty:
+        add_text(slide, left, BODY_TOP + Inches(0.5), width, Inches(1.0), ["没有逾期或滞后的任务"], size=20,
+                 color=MUTED, name="No items")
+        return
+    # in points of the 517 pt the table has: a 14-character title (curly quotes draw full width) on one line
+    weights = [46, 205, 166, 100]
+    widths = column_widths(width, weights)
+    top = BODY_TOP + Inches(0.45)
+    room = BODY_H - Inches(0.45) - Inches(0.45)  # the 等N项 line stays free below the table
+    shown = len(task_rows(f, TOP_ITEMS))  # the lines 汇报模式 lists, fewer where they would not fit
+    while shown > 1 and sum(row_heights([TASK_COLUMNS, *task_rows(f, shown)], widths, TASK_PT, TASK_ROW_H)) > room:
+        shown -= 1
+    rows = task_rows(f, shown)
+    fills = {(i, 0): status_rgb(GROUP_STATUS["overdue" if r[0] == "逾期" else "behind"]) for i, r in enumerate(rows)}
+    table = add_table(slide, left, top, width, TASK_COLUMNS, rows, weights, row_h=TASK_ROW_H, size=TASK_PT,
+                      fills=fills, aligns="clll", name="Task items")
+    if shown < len(f.items):
+        add_text(slide, left, top + table.height + Inches(0.08), width, Inches(0.4),
+                 [f"…… 等 {len(f.items)} 项（另 {len(f.items) - shown} 项见任务台账）"], size=14, color=MUTED,
+                 name="More items")
+
+
 def _summary_slide(slide, spec: Slide, deck: Deck) -> None:
     set_title(slide, spec.title, spec.subtitle)
     lines = []
@@ -470,4 +553,4 @@ def _summary_slide(slide, spec: Slide, deck: Deck) -> None:
 
 
 _RENDER = {"title": _title_slide, "overall": _overall_slide, "indicator": _indicator_slide, "matrix": _matrix_slide,
-           "cards": _cards_slide, "summary": _summary_slide}
+           "cards": _cards_slide, "tasks": _tasks_slide, "summary": _summary_slide}

@@ -14,9 +14,17 @@ import plotly.graph_objects as go
 
 from plan_monitor.metrics.trajectory import NO_TARGET_BELOW, STATUS_LABELS, TARGET_SOURCES
 from plan_monitor.outputs.briefing.deck import Deck, Slide
+from plan_monitor.outputs.briefing.tasks import group_lines, shown_items
 from plan_monitor.outputs.charts import FONT
 from plan_monitor.present.format import fmt_date, fmt_expected, fmt_gap, fmt_rate, fmt_value, is_missing
-from plan_monitor.present.palette import STATUS_COLORS, STATUS_TEXT
+from plan_monitor.present.palette import (
+    GROUP_STATUS,
+    STATUS_COLORS,
+    STATUS_TEXT,
+    SUPERVISION_COLORS,
+    SUPERVISION_TEXT,
+)
+from plan_monitor.present.supervision import SHORT as SUPERVISION_SHORT
 
 THEMES = {
     "light": {"bg": "#ffffff", "fg": "#111418", "muted": "#4a5058", "panel": "#f3f5f7", "line": "#d5d9de",
@@ -138,6 +146,26 @@ def css(theme: str = "light") -> str:
 .pm-tally .pm-label {{color: var(--muted)}}
 .pm-none {{font-size: calc(var(--u)*2.6); font-weight: 700; height: 100%; display: flex; align-items: center;
   justify-content: center; color: var(--muted)}}
+/* tasks */
+.pm-tasks {{height: 100%; display: grid; grid-template-columns: 36% 1fr; gap: calc(var(--u)*2.4); overflow: hidden}}
+.pm-tasks-left {{display: flex; flex-direction: column; gap: calc(var(--u)*0.9); min-height: 0}}
+.pm-tgroup {{border-radius: calc(var(--u)*0.6); padding: calc(var(--u)*0.6) calc(var(--u)*1.4); display: flex;
+  align-items: baseline; gap: calc(var(--u)*1.2)}}
+.pm-tgroup .pm-n {{font-size: calc(var(--u)*5); font-weight: 800; line-height: 1.05; min-width: calc(var(--u)*9)}}
+.pm-tgroup .pm-what {{font-size: calc(var(--u)*2.1); font-weight: 700}}
+.pm-tgroup .pm-extra {{font-size: calc(var(--u)*1.5); font-weight: 700; margin-left: auto; white-space: nowrap}}
+.pm-sup {{background: var(--panel); border-radius: calc(var(--u)*0.6); padding: calc(var(--u)*0.8) calc(var(--u)*1.2);
+  font-size: calc(var(--u)*1.55); line-height: 1.5}}
+.pm-sup .pm-suphead {{font-size: calc(var(--u)*1.8); font-weight: 800}}
+.pm-sup .pm-chip {{margin-right: calc(var(--u)*0.4)}}
+.pm-items {{display: flex; flex-direction: column; gap: calc(var(--u)*0.9); min-height: 0; overflow: hidden}}
+.pm-items .pm-ihead {{font-size: calc(var(--u)*1.8); font-weight: 800; color: var(--muted)}}
+.pm-item {{display: grid; grid-template-columns: auto 1fr; gap: 0 calc(var(--u)*0.9); align-items: baseline}}
+.pm-item .pm-chip {{font-size: calc(var(--u)*1.45)}}
+.pm-item .pm-ititle {{font-size: calc(var(--u)*1.9); font-weight: 800; line-height: 1.45; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis}}
+.pm-item .pm-iwho {{grid-column: 2; font-size: calc(var(--u)*1.5); color: var(--muted); line-height: 1.35}}
+.pm-items .pm-more {{font-size: calc(var(--u)*1.6); font-weight: 700; color: var(--muted)}}
 /* summary */
 .pm-summary {{height: 100%; display: flex; flex-direction: column; justify-content: center;
   padding-bottom: calc(var(--u)*4)}}
@@ -430,6 +458,45 @@ def _cards_body(deck: Deck, slide: Slide, theme: str):
     return f'{tally}<div class="pm-cards" style="font-size:calc(var(--u)*{size})">{"".join(rows)}</div>', None
 
 
+WHO_SHOWN = 5  # reporters named on an item line; the rest are counted
+
+
+def _tasks_body(deck: Deck, slide: Slide, theme: str):
+    """The ledger's assignments by group as three big tiles and the 督办 items by colour on the left; the 逾期 and
+    滞后 items, most urgent first, on the right."""
+    f = slide.tasks
+    tiles = []
+    for group, label, n in group_lines(f):
+        status = GROUP_STATUS[group]
+        extra = f'<span class="pm-extra">其中逾期 {f.overdue} 个</span>' if group == "behind" and f.overdue else ""
+        tiles.append(f'<div class="pm-tgroup" data-group="{group}" style="background:{STATUS_COLORS[status]};'
+                     f'color:{STATUS_TEXT[status]}"><span class="pm-n">{n}</span>'
+                     f'<span class="pm-what">{escape(label)}（个）</span>{extra}</div>')
+    sup = ""
+    if f.supervision:
+        chips = "".join(
+            f'<span class="pm-chip" style="background:{SUPERVISION_COLORS[c]};color:{SUPERVISION_TEXT[c]}">'
+            f'{escape(SUPERVISION_SHORT[c])} {f.supervision[c]}</span>' for c in ("red", "yellow", "blue"))
+        sup = (f'<div class="pm-sup" data-open="{f.open_items}"><div class="pm-suphead">督办事项未销号 {f.open_items} 项'
+               f'</div><div>{chips}</div><div>已自动销号 {f.supervision["grey"]} 项 · '
+               f'整改措施 {f.measures} 条</div></div>')
+    shown, more = shown_items(f)
+    lines = []
+    for r in shown.itertuples(index=False):
+        status = GROUP_STATUS["overdue" if r.state == "overdue" else "behind"]
+        who = "、".join(r.reporters[:WHO_SHOWN]) + (f" 等 {len(r.reporters)} 个" if len(r.reporters) > WHO_SHOWN else "")
+        lines.append(f'<div class="pm-item">{_chip(status, r.state_label)}'
+                     f'<div class="pm-ititle">{escape(r.title)}</div>'
+                     f'<div class="pm-iwho">{escape(who)} · {escape(r.detail)}</div></div>')
+    if not lines:
+        lines.append('<div class="pm-none">没有逾期或滞后的任务</div>')
+    if more:
+        lines.append(f'<div class="pm-more">…… 等 {len(f.items)} 项（另 {more} 项见任务台账）</div>')
+    right = (f'<div class="pm-items"><div class="pm-ihead">逾期和滞后事项（最紧急在前）</div>'
+             f'{"".join(lines)}</div>')
+    return (f'<div class="pm-tasks"><div class="pm-tasks-left">{"".join(tiles)}{sup}</div>{right}</div>'), None
+
+
 def _summary_body(deck: Deck, slide: Slide, theme: str):
     counts, lines = [], []
     by_label = {label: code for code, label in STATUS_LABELS.items()}
@@ -448,4 +515,4 @@ def _summary_body(deck: Deck, slide: Slide, theme: str):
 
 
 _BODIES = {"title": _title_body, "overall": _overall_body, "indicator": _indicator_body, "matrix": _matrix_body,
-           "cards": _cards_body, "summary": _summary_body}
+           "cards": _cards_body, "tasks": _tasks_body, "summary": _summary_body}
