@@ -183,16 +183,12 @@ def _round_date(text: str | None, option: str = "--round"):
 
 def _ledger_day(store, chosen):
     """The day a briefing's task ledger is judged on, as the pages choose it (ui.context.ledger_day): the round
-    chosen, else for the bundled demo the last day its ledger records anything, else today."""
-    from datetime import date
+    chosen, else ledger.state.default_day (the bundled demo's own "today", else today)."""
+    from plan_monitor.ledger.state import default_day
 
     if chosen is not None:
         return chosen
-    if store.is_demo():
-        days = [d[:10] for d in store.task_ledger()[1]["at"].to_pylist() if d]
-        if days:
-            return date.fromisoformat(max(days))
-    return date.today()
+    return default_day(store.task_ledger()[1], store.is_demo())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,6 +36,10 @@ EVIDENCE_LIMIT = 300
 STATES = {"overdue": "逾期", "behind": "滞后", "requested": "待审核", "returned": "退回", "done": "已完成待销号",
           "in_progress": "推进中", "not_started": "未启动", "unreported": "未报", "closed": "已销号"}
 STATE_ORDER = {s: i for i, s in enumerate(STATES)}
+# A task's own state is its least advanced assignment's: urgent ones first, then the ones furthest from done (one
+# reporter still 推进中 keeps the task 推进中 though another has finished).
+TASK_ORDER = {s: i for i, s in enumerate(["overdue", "behind", "returned", "unreported", "not_started", "in_progress",
+                                          "done", "requested", "closed"])}
 # the three groups a briefing counts
 GROUPS = {"closed": "已销号", "ongoing": "推进中", "behind": "滞后"}
 GROUP_OF = {"overdue": "behind", "behind": "behind", "closed": "closed"}
@@ -228,7 +232,7 @@ def task_states(plan, states: pd.DataFrame) -> pd.DataFrame:
         if a.empty:
             continue
         closed = a["state"].eq("closed").all()
-        state = "closed" if closed else min(a.loc[a["state"] != "closed", "state"], key=STATE_ORDER.get)
+        state = "closed" if closed else min(a.loc[a["state"] != "closed", "state"], key=TASK_ORDER.get)
         rows.append({"task_id": task.id, "area": task.area, "assigned": len(a),
                      "closed": int(a["state"].eq("closed").sum()), "overdue": int(a["overdue"].sum()),
                      "behind": int(a["group"].eq("behind").sum()), "state": state,
@@ -301,3 +305,13 @@ def item_key(indicator_id: str, county: str, opened_at) -> str:
     """The key a 督办 item's 整改措施 are filed under: indicator, county and the day the item was opened."""
     day = opened_at.date() if hasattr(opened_at, "date") else opened_at
     return f"{indicator_id}|{county}|{day.isoformat()}"
+
+
+def default_day(events: pa.Table, is_demo: bool, today: date | None = None) -> date:
+    """The day a ledger is judged on when nobody chose one: today; for the bundled demo its own "today", the last
+    day of the events its data folder ships (batch 0), so that reports made in the app since then do not move it."""
+    today = today or date.today()
+    if not is_demo:
+        return today
+    days = [at[:10] for at, batch in zip(events["at"].to_pylist(), events["batch"].to_pylist()) if at and batch == 0]
+    return date.fromisoformat(max(days)) if days else today

@@ -15,7 +15,7 @@ import streamlit as st
 
 from plan_monitor.errors import UserError
 from plan_monitor.ingest.service import Actor, WriteService
-from plan_monitor.ledger.state import Ledger, build_ledger
+from plan_monitor.ledger.state import Ledger, build_ledger, default_day
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.rounds import round_label
 from plan_monitor.outputs.charts import legend_html
@@ -181,19 +181,17 @@ def _ledger(targets: str, location: str, plan_stamp: int, data_stamp: str, day: 
 
 def ledger_day(store: Store | None = None) -> date:
     """The day the ledger's states are judged on: ?day=YYYY-MM-DD, else the chosen 统计截至 (?asof), else for the
-    bundled demo the last day its ledger records anything (the demo's own "today"), else today."""
+    bundled demo its own "today" (ledger.state.default_day), else today."""
     for name in ("day", "asof"):
         try:
             return date.fromisoformat(st.query_params.get(name, ""))
         except ValueError:
             pass
-    if store is not None and store.is_demo():
-        with guard():
-            _, events = store.task_ledger()
-        days = [d[:10] for d in events["at"].to_pylist() if d]
-        if days:
-            return date.fromisoformat(max(days))
-    return date.today()
+    if store is None:
+        return date.today()
+    with guard():
+        _, events = store.task_ledger()
+    return default_day(events, store.is_demo())
 
 
 def task_ledger(day: date | None = None) -> Ledger | None:
