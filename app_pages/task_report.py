@@ -76,7 +76,7 @@ def done(message: str) -> None:
     st.rerun()
 
 
-tab_list, tab_upload, tab_form, tab_close = st.tabs(["我的任务", "上传台账", "在线填报", "申请销号"])
+tab_list, tab_upload, tab_form, tab_close = st.tabs(["我的任务", "上传台账", "在线填报", "申请销号"], key="pm_task_tabs")
 
 with tab_list:
     st.caption("逾期、滞后的排在前面。逾期：定期任务有报告期过了应报时限仍未填报，或一次完成的任务过了时限仍未销号。")

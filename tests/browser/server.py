@@ -26,6 +26,8 @@ def demo_copy(folder: Path) -> Path:
     for path in (ROOT / "data" / "demo").iterdir():
         if path.is_file():
             shutil.copy(path, folder / path.name)
+        elif path.name == "ledger":  # the task ledger's shipped events (its batch 0)
+            shutil.copytree(path, folder / path.name)
     return folder
 
 
