@@ -17,7 +17,7 @@ from .server import streamlit_server
 PATHS = ["", "overview", "county", "town", "trend", "definitions", "tasks", "ledger", "task-matrix", "supervision",
          "present", "upload", "reporting", "versions", "task-report", "task-review"]
 ALLOWED = {"PPTX", "Excel", "PNG", "SVG", "CSV", "UTF-8", "GB18030", "GBK", "WPS", "MB", "KB", "xlsx", "csv",
-           "parquet", "xls", "docx", "pptx", "png", "svg", "txt", "tsv", "Unicode"}  # Unicode 文本: Excel's own name
+           "parquet", "xls", "docx", "pptx", "png", "svg", "txt", "tsv", "pdf", "Unicode"}  # Unicode 文本: Excel's own name
 VERSION = re.compile(r"v\d+")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 

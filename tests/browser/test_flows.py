@@ -45,9 +45,21 @@ def shot(page, name: str) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
+    """Pick a selectbox option. A click that lands while the app is still finishing a run may only focus the box
+    (the run redraws it closed): then it is clicked again."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):
+        box.click()
+        try:
+            wanted.wait_for(timeout=5000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the list did not open
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
+    wanted.click()
     settle(page)
 
 

@@ -162,7 +162,7 @@ def test_county_deck_from_the_control_bar(app_url, browser):
         page.get_by_role("option", name="公安县", exact=True).click()
         settle(page)
         assert "county=%E5%85%AC%E5%AE%89%E5%8E%BF" in page.url and slide_param(page) == "1"
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("1 / 16")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("1 / 17")
         expect(page.get_by_text("公安县 · 2024年")).to_be_visible()
         page.get_by_text("退出汇报").click()
         expect(page.get_by_role("heading", name="总览")).to_be_visible(timeout=30000)
