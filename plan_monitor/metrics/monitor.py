@@ -55,7 +55,7 @@ class Monitor:
 
         The scorecard is read back when this plan file, data version, cut-off and code already computed it
         (metrics.persisted; not with `reuse` False), else computed and persisted for the next process."""
-        plan_bytes = Path(targets).read_bytes()
+        plan_bytes = persisted.plan_bytes(targets)
         plan = load_plan(targets)
         geo = load_geography(plan)
         store = data if isinstance(data, Store) else open_store(data)
@@ -74,7 +74,7 @@ class Monitor:
         if card is None:
             card = compute_scorecard(plan, counted, geo, of_year, newer)
             # persisted only if neither the data nor the plan file moved while it was computed
-            if persisted.card_key(Path(targets).read_bytes(), store.stamp(), store.is_demo(), cutoff) == key:
+            if persisted.card_key(persisted.plan_bytes(targets), store.stamp(), store.is_demo(), cutoff) == key:
                 persisted.save(store, key, card)
         # the drill-downs' engine (one town per query) keeps plain views: no second copy of the rows in memory
         return cls(plan, geo, received, Engine.over_rosters(counted.tables, latest_once=False), card, rounds, as_of,
@@ -107,8 +107,7 @@ def scorecard(targets: str | Path, data: Store | str | Path, cutoff: date | None
     caller already loaded from `targets`, so it is not loaded again."""
     store = data if isinstance(data, Store) else open_store(data)
     if not recompute:
-        plan_bytes = Path(targets).read_bytes()
-        key = persisted.card_key(plan_bytes, store.stamp(), store.is_demo(), cutoff)
+        key = persisted.card_key(persisted.plan_bytes(targets), store.stamp(), store.is_demo(), cutoff)
         card = persisted.load(store, key, plan or load_plan(targets))
         if card is not None:
             return card

@@ -67,16 +67,28 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def card_key(plan_bytes: bytes, stamp: str, is_demo: bool, cutoff: date | None) -> str:
-    """The name a card is persisted under: everything its figures depend on, hashed."""
+def plan_bytes(targets: str | Path) -> bytes | None:
+    """The plan file's bytes, read before the plan is loaded (so the key never names a newer file than the plan the
+    card was computed from); None when unreadable (load_plan then says why)."""
+    try:
+        return Path(targets).read_bytes()
+    except OSError:
+        return None
+
+
+def card_key(plan_bytes: bytes | None, stamp: str, is_demo: bool, cutoff: date | None) -> str | None:
+    """The name a card is persisted under: everything its figures depend on, hashed (None without the plan's bytes:
+    nothing is read back or persisted)."""
+    if plan_bytes is None:
+        return None
     parts = [FORMAT, code_fingerprint(), hashlib.sha256(plan_bytes).hexdigest(), stamp, bool(is_demo),
              cutoff.isoformat() if cutoff else None]
     return "scorecard-" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40] + ".parquet"
 
 
-def load(store: Store, key: str, plan: Plan) -> Scorecard | None:
+def load(store: Store, key: str | None, plan: Plan) -> Scorecard | None:
     """The card persisted under `key`, or None (never persisted, evicted, damaged: computed again)."""
-    data = store.cached(key)
+    data = store.cached(key) if key else None
     if data is None:
         return None
     try:
@@ -86,8 +98,10 @@ def load(store: Store, key: str, plan: Plan) -> Scorecard | None:
         return None
 
 
-def save(store: Store, key: str, card: Scorecard) -> None:
+def save(store: Store, key: str | None, card: Scorecard) -> None:
     """Persist a card just computed (nothing when its frame holds a value this format cannot give back exactly)."""
+    if not key:
+        return
     try:
         data = encode(card, key)
     except Unpersistable as exc:

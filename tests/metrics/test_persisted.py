@@ -229,3 +229,12 @@ def test_scorecard_alone_equals_the_monitors(data):
     card = scorecard(DEFAULT_TARGETS, data)
     strictly_equal(card.rows, Monitor.build(DEFAULT_TARGETS, data, reuse=False).card.rows)
     strictly_equal(scorecard(DEFAULT_TARGETS, data).rows, card.rows)
+
+
+def test_a_missing_plan_file_is_still_the_plans_own_error(data, tmp_path):
+    from plan_monitor.errors import PlanError
+
+    with pytest.raises(PlanError, match="文件不存在"):
+        Monitor.build(tmp_path / "missing.yaml", data)
+    with pytest.raises(PlanError, match="文件不存在"):
+        scorecard(tmp_path / "missing.yaml", data)
