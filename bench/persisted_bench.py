@@ -84,7 +84,7 @@ def bench_scale(scale: str, folder: Path, rounds: int, tmp: Path) -> dict:
             raise SystemExit(f"{scale}: the CSV read back differs from the one computed")
         for kind in order:
             _, mem, out = run(kinds[kind][1])
-            seconds, n = out.split()
+            seconds, n = out.splitlines()[-1].split()  # DuckDB may draw a progress bar first
             build_s[kind].append(float(seconds))
             build_mem[kind].append(mem)
             rows = int(n)
