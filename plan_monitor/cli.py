@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--out", default=None, help="输出文件（默认标准输出；xlsx 必须指定）")
     score.add_argument("--round", default=None, metavar="YYYY-MM-DD",
                        help="按某一轮统计截至计算（默认各县均已报送的最新一轮）")
+    score.add_argument("--recompute", action="store_true",
+                       help="重新计算，不读取本数据版本已保存的计算结果（结果随后重新保存）")
 
     ingest = sub.add_parser("ingest", help="上传进度数据（校验、预览、提交）/ validate, preview and store a roster file")
     ingest.add_argument("file", help="报表文件：.xlsx、.csv（UTF-8 或 GB18030）、.parquet")
@@ -264,7 +266,7 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from plan_monitor.metrics.monitor import Monitor
+    from plan_monitor.metrics.monitor import scorecard
     from plan_monitor.metrics.scorecard import latest_as_of
     from plan_monitor.outputs.export_table import scorecard_csv, scorecard_table, scorecard_xlsx
     from plan_monitor.spec.plan import load_plan
@@ -274,7 +276,8 @@ def _scorecard(args) -> int:
         raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
     if args.format == "xlsx" and not args.out:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
-    card = Monitor.build(args.targets, args.data, _round_date(args.round)).card
+    # read back when this plan file, data version and round were computed before (any process), else computed
+    card = scorecard(args.targets, args.data, _round_date(args.round), recompute=args.recompute, plan=plan)
     rows = card.select(year=args.year, level=args.level)
     if args.format == "csv":
         _emit(scorecard_csv(rows), args.out)  # scorecard_table(rows).to_csv(…), formatted column by column

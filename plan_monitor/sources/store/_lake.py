@@ -6,6 +6,8 @@ Layout of `<data folder>/store/`:
   data/main/<table>/*.parquet    DuckLake's data files: the rows of every version, tagged with their version id
   originals/v000001-<sha8>-<name>  the uploaded bytes as received (their SHA-256 is in `versions`)
   .lock                          held while committing (serialises this machine's writers on the SQLite catalog)
+  cache/<name>                   bytes derived from the data (Store.keep), each checked by its own SHA-256 when read;
+                                 not versions, never swept with them, at most CACHE_KEEP files
 
 One lake table per roster table (villages, towns, …) holds the template columns, the removal flag and
 `_version`, the id of the version that wrote the row. The `versions` table holds one row per version: who
@@ -101,6 +103,10 @@ REQUIRED = ("id", "kind", "scope", "rollback_to")
 HEAD = "head"  # one row, updated by every commit: two concurrent commits conflict in DuckLake, one retries
 RACE_TRIES = 20  # commits from other machines landing between our read and our commit (PostgreSQL catalog)
 SWEEP_AGE = 3600  # shared data path: only leftovers older than this are removed (another machine may be writing)
+CACHE = "cache"  # derived bytes (persisted scorecards), Store.keep / Store.cached: never a version
+CACHE_KEEP = 12  # files kept in cache/; the least recently used go first
+CACHE_MAGIC = b"PMCACHE1"  # then the SHA-256 of name + NUL + data, then the data
+_CACHE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
 
 _attached: dict[tuple, str] = {}  # (catalog path, device, inode) → alias in the process's DuckDB
 _aliases = itertools.count(1)  # never reused: a failed ATTACH may leave its metadata database attached
@@ -645,6 +651,79 @@ class LakeStore(LedgerMixin, Store):
             raise DataError(f"列对应记录 {path} 无法读取：{exc}", f"cannot read {path}: {exc}") from exc
         maps = [m for m in saved.get("maps", []) if isinstance(m, dict) and isinstance(m.get("mapping"), dict)]
         return sorted(maps, key=lambda m: m.get("saved_at", ""), reverse=True)
+
+    # ------------------------------------------------------------------ derived bytes (not versions)
+
+    def _cache_path(self, name: str) -> Path:
+        if not _CACHE_NAME.fullmatch(name):
+            raise ValueError(f"not a plain cache file name: {name!r}")
+        return self.dir / CACHE / name
+
+    @staticmethod
+    def _cache_digest(name: str, data: bytes) -> bytes:
+        digest = hashlib.sha256(name.encode("utf-8") + b"\0")
+        digest.update(data)
+        return digest.digest()
+
+    def cached(self, name: str) -> bytes | None:
+        """The bytes kept under `name`, checked against the SHA-256 written with them (of the name and the bytes, so
+        a file copied under another name does not pass either); None when absent, unreadable or damaged."""
+        path = self._cache_path(name)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            return None
+        head = len(CACHE_MAGIC) + 32
+        data = memoryview(raw)[head:]
+        if len(raw) < head or raw[:len(CACHE_MAGIC)] != CACHE_MAGIC \
+                or self._cache_digest(name, data) != raw[len(CACHE_MAGIC):head]:
+            LOG.warning("cached file %s is damaged or foreign: ignored", path)
+            return None
+        try:
+            os.utime(path)  # recently used: evicted last
+        except OSError:
+            pass
+        return bytes(data)
+
+    def keep(self, name: str, data: bytes) -> None:
+        """Written under a temporary name and renamed into place (a reader sees the old file, the new one or none;
+        a torn write fails its checksum), then the least recently used files beyond CACHE_KEEP are removed. Not
+        synced to disk: a file lost in a power cut is only computed again."""
+        path = self._cache_path(name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp")
+            try:
+                os.fchmod(fd, 0o644)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(CACHE_MAGIC)
+                    fh.write(self._cache_digest(name, data))
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._evict(path.parent)
+        except OSError as exc:  # a read-only or full data folder: the figures are computed again next time
+            LOG.info("cache file %s not kept: %s", name, exc)
+
+    @staticmethod
+    def _evict(folder: Path) -> None:
+        """Keep the CACHE_KEEP most recently used files; temporary files of killed writers go after SWEEP_AGE."""
+        kept, now = [], time.time()
+        for path in folder.iterdir():
+            try:
+                stat = path.stat()
+                if path.name.startswith("."):
+                    if path.name.endswith(".tmp") and stat.st_mtime < now - SWEEP_AGE:
+                        path.unlink(missing_ok=True)
+                else:
+                    kept.append((stat.st_mtime_ns, path))
+            except FileNotFoundError:  # another process evicted it meanwhile
+                pass
+        for _, path in sorted(kept, reverse=True)[CACHE_KEEP:]:
+            path.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ writing
 

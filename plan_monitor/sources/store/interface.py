@@ -77,6 +77,18 @@ class Store(ABC):
         none when the store is whole."""
         return []
 
+    def cached(self, name: str) -> bytes | None:
+        """The bytes last kept under `name` (see keep), or None: never kept, evicted, unreadable or damaged. What
+        comes back is exactly what was kept, never part of it."""
+        return None
+
+    def keep(self, name: str, data: bytes) -> None:
+        """Keep bytes derived from the data (a computed scorecard) under `name`, a plain file name of letters,
+        digits, '.', '-' and '_', for a later cached(name), in this process or another. Not a version: the stamp
+        does not change and nothing is committed. Bounded (the least recently used go first) and best effort: a
+        store that cannot be written keeps nothing, silently. The caller puts in the name whatever the bytes
+        depend on (the stamp among it), so a name is never read back for other data."""
+
     @abstractmethod
     def column_maps(self) -> list[dict]:
         """The saved column mappings (列对应), newest first: dicts with scope ("county:沙市区" or "user:王分析"),

