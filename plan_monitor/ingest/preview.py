@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.corrections import rounds_of
 from plan_monitor.ingest.validate import unit_labels
 from plan_monitor.sources.versions import CHANGE_LABELS, PANDAS_TYPES, compare_slices, overlay
 from plan_monitor.spec.templates import Template
@@ -32,7 +33,7 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     kept = [k for k, ok in zip(kept or [[] for _ in placed], placed) if ok]
     incoming = incoming.filter(pa.array(placed, pa.bool_()))
     result = incoming if result is None else result
-    rounds = set(zip(incoming["county"].to_pylist(), incoming["year"].to_pylist(), incoming["as_of"].to_pylist()))
+    rounds = rounds_of(incoming)
     changes = compare_slices(current, overlay(current, result), rounds, template.unit_keys)
     keys = list(template.report_keys)
     located = (incoming.select(keys).to_pandas(types_mapper=PANDAS_TYPES.get).assign(row_no=rows, kept=kept)

@@ -128,7 +128,7 @@ def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
 
 def overlay(current: pa.Table, rows: pa.Table) -> pa.Table:
     """The current rows with the slices `rows` cover replaced by `rows`: what committing them would show."""
-    covered = set(slice_keys(rows).to_pylist())
+    covered = set(pc.unique(slice_keys(rows)).to_pylist())
     kept = current.filter(pc.invert(in_slices(current, covered)))
     if REMOVED not in rows.column_names:
         rows = rows.append_column(REMOVED, pa.array([False] * len(rows), pa.bool_()))
