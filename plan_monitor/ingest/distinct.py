@@ -47,3 +47,24 @@ def per_value(column: pa.Array | pa.ChunkedArray, fn: Callable[[pa.Array], pa.Ar
     """fn (elementwise) applied to each distinct value of the column once, one result per row."""
     distinct = Distinct(column)
     return distinct.expand(fn(distinct.values))
+
+
+def repeats(column: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether the column's first rows repeat themselves (Distinct encodes it)."""
+    sample = column.slice(0, SAMPLE)
+    return bool(len(sample)) and len(pc.unique(sample)) <= MOSTLY_DISTINCT * len(sample)
+
+
+def bool_where(column: pa.Array | pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array], where: pa.Array,
+               otherwise: bool = False) -> pa.Array:
+    """fn (elementwise, giving non-null booleans) on the rows where `where` holds, `otherwise` elsewhere: for a
+    column of mostly distinct texts, where only a few rows can still change the answer."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    at = pc.indices_nonzero(where)
+    if len(at) == len(column):
+        return per_value(column, fn)
+    out = pa.array([otherwise] * len(column), pa.bool_())
+    if not len(at):
+        return out
+    return pc.replace_with_mask(out, where, per_value(pc.take(column, at), fn))
