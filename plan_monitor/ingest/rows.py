@@ -33,8 +33,9 @@ class RowKinds:
     labels: frozenset[int] = frozenset()  # the label columns it was classified with (the first column included)
 
 
-def _column_kinds(column: pa.Array, is_label: bool) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
-    """One column's trimmed texts, filled cells, 合计 and 小计 cells, computed once per distinct text."""
+def _column_kinds(column: pa.Array, is_label: bool) -> tuple[Distinct, pa.Array, pa.Array, pa.Array, pa.Array]:
+    """One column's trimmed texts (per distinct value: spread them with the Distinct when needed), filled cells,
+    合计 and 小计 cells (per row), computed once per distinct text."""
     distinct = Distinct(column)
     text = pc.utf8_trim_whitespace(distinct.values)
     filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
@@ -46,7 +47,7 @@ def _column_kinds(column: pa.Array, is_label: bool) -> tuple[pa.Array, pa.Array,
         is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
     else:
         is_total = is_sub = pa.array([False] * len(text), pa.bool_())
-    return tuple(distinct.expand(a) for a in (text, filled, is_total, is_sub))
+    return distinct, text, *(distinct.expand(a) for a in (filled, is_total, is_sub))
 
 
 def _first_text(first: pa.Array) -> pa.Array:
@@ -71,8 +72,7 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
         empty = pa.array([], pa.bool_())
         return RowKinds(empty, empty, labels=labels)
     kinds = [_column_kinds(c, i in labels) for i, c in enumerate(body.cells.columns)]
-    texts = [k[0] for k in kinds]
-    filled_cells = [k[1] for k in kinds]
+    filled_cells = [k[2] for k in kinds]
     filled = filled_cells[0].cast(pa.int64())
     for f in filled_cells[1:]:
         filled = pc.add(filled, f.cast(pa.int64()))
@@ -81,15 +81,21 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     total = pa.array([False] * n)
     subtotal = pa.array([False] * n)
     label = pa.nulls(n, pa.string())  # the cell that says 合计 or 小计, to quote in the note
-    for i, (text, _, is_total, is_sub) in enumerate(kinds):
+    for distinct, text, _, is_total, is_sub in kinds:
         if not (pc.any(is_total).as_py() or pc.any(is_sub).as_py()):
             continue
         total = pc.or_(total, is_total)
         subtotal = pc.or_(subtotal, is_sub)
-        label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), texts[i], pa.scalar(None, pa.string())))
+        label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), distinct.expand(text),
+                                              pa.scalar(None, pa.string())))
     subtotal = pc.and_(subtotal, pc.invert(total))
 
-    first = pc.coalesce(*[pc.if_else(f, t, pa.scalar(None, pa.string())) for f, t in zip(filled_cells, texts)])
+    # the first filled cell's text; a later column is looked at only while some row has none yet
+    first = pa.nulls(n, pa.string())
+    for distinct, text, filled_cell, _, _ in kinds:
+        if not first.null_count:
+            break
+        first = pc.coalesce(first, pc.if_else(filled_cell, distinct.expand(text), pa.scalar(None, pa.string())))
     first_text = per_value(first, _first_text)
     looks_note = per_value(first_text, _looks_note)
     other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
