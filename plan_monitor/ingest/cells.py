@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.distinct import Distinct
 from plan_monitor.ingest.model import Issue, Note
 from plan_monitor.spec.templates import NO, YES, Column
 
@@ -68,29 +69,51 @@ class _Tally:
     example: tuple[int, str, str, str] | None = None  # row, column, before, after
 
 
+class At:
+    """Where a column's results land in the file. A column is normalised once per distinct text (ingest.distinct):
+    results are per distinct value, and `spread` gives them back per row, whose file row numbers are `rows`."""
+
+    def __init__(self, rows: pa.Array, distinct: Distinct | None = None):
+        self.rows = rows
+        self.distinct = distinct
+
+    def spread(self, values: pa.Array) -> pa.Array:
+        return values if self.distinct is None else self.distinct.expand(values)
+
+    def where(self, mask: pa.Array) -> pa.Array:
+        """Row positions where a per-value mask holds."""
+        return pc.indices_nonzero(pc.fill_null(self.spread(mask), False))
+
+    def take(self, values: pa.Array, positions: pa.Array) -> pa.Array:
+        """Per-value results at row positions."""
+        return pc.take(values, positions) if self.distinct is None else self.distinct.take(values, positions)
+
+
 class NoteLog:
     """Changes per kind across all columns, turned into one Note per kind."""
 
     def __init__(self) -> None:
         self._tallies: dict[str, _Tally] = {}
 
-    def record(self, kind: str, before: pa.Array, after: pa.Array, rows: pa.Array, column: str) -> None:
+    def record(self, kind: str, before: pa.Array, after: pa.Array, at: At, column: str) -> None:
         changed = pc.fill_null(pc.not_equal(before, after), False)
         if isinstance(after, pa.Array) and after.null_count:
             changed = pc.or_(changed, pc.and_(pc.is_valid(before), pc.is_null(after)))
-        count = pc.sum(changed).as_py() or 0
-        if not count:
+        if not pc.any(changed).as_py():
             return
+        changed = at.spread(changed)
+        count = pc.sum(changed).as_py() or 0
         where = pc.indices_nonzero(changed)
         tally = self._tallies.setdefault(kind, _Tally())
         tally.count += count
         tally.columns.append(column)
         first = where[:EXAMPLE_ROWS]
-        tally.rows.update(pc.take(rows, first).to_pylist())
+        tally.rows.update(pc.take(at.rows, first).to_pylist())
         if tally.example is None:
-            i = first[0].as_py()
-            shown = after[i].as_py()
-            tally.example = (rows[i].as_py(), column, before[i].as_py(), "" if shown is None else str(shown))
+            i = first[:1]
+            shown = at.take(after, i)[0].as_py()
+            tally.example = (at.rows[i[0].as_py()].as_py(), column, at.take(before, i)[0].as_py(),
+                             "" if shown is None else str(shown))
 
     def notes(self) -> list[Note]:
         out = []
@@ -109,37 +132,45 @@ class ColumnResult:
 
 
 def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: NoteLog) -> ColumnResult:
-    """One column of cell texts (nulls for empty cells) → its template type, with notes and issues."""
+    """One column of cell texts (nulls for empty cells) → its template type, with notes and issues. The work runs
+    once per distinct text (ingest.distinct); notes and issues still count and name every row."""
+    distinct = Distinct(raw)
+    at = At(rows, distinct if distinct.indices is not None else None)
+    values, issues = _normalise(col, distinct.values, at, header, log)
+    return ColumnResult(at.spread(values), issues)
+
+
+def _normalise(col: Column, raw: pa.Array, at: At, header: str, log: NoteLog) -> tuple[pa.Array, list[Issue]]:
     door: list[Issue] = []
-    text = clean_text(raw, rows, header, log, names=col.key in NAME_KEYS, issues=door)
+    text = clean_text(raw, at, header, log, names=col.key in NAME_KEYS, issues=door)
     if col.dtype == "str":
-        return ColumnResult(text, door)
-    text = _replace(text, _PLACEHOLDER, None, "placeholder", rows, header, log)
+        return text, door
+    text = _replace(text, _PLACEHOLDER, None, "placeholder", at, header, log)
     if col.dtype != "bool":  # 无 in a yes/no column is an answer (否), not a blank; there it stays unreadable
-        text = _replace(text, _MISSING_TEXT, None, "missing_text", rows, header, log)
+        text = _replace(text, _MISSING_TEXT, None, "missing_text", at, header, log)
     if col.is_year:
-        values = _year(text, rows, header, log)
+        values = _year(text, at, header, log)
     elif col.dtype in ("int", "float"):
-        values = _number(text, rows, header, log, _unit_pattern(col), col.dtype == "int")
+        values = _number(text, at, header, log, _unit_pattern(col), col.dtype == "int")
     elif col.dtype == "bool":
-        values = _bool(text, rows, header, log)
+        values = _bool(text, at, header, log)
     else:
-        values = _date(text, rows, header, log)
-    return ColumnResult(values, door + _issues(raw, text, values, rows, header, col))
+        values = _date(text, at, header, log)
+    return values, door + _issues(raw, text, values, at, header, col)
 
 
-def clean_text(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, names: bool = False,
+def clean_text(raw: pa.Array, at: At, header: str, log: NoteLog, names: bool = False,
                issues: list[Issue] | None = None) -> pa.Array:
     """Control characters refused (the cell becomes null, an error in `issues`), invisible characters removed (a
     note and a warning per cell), outer spaces (and, in names, all spaces) removed, full-width forms made half-width
     (NFKC), '' → null."""
-    raw = _door(raw, rows, header, log, issues if issues is not None else [])
+    raw = _door(raw, at, header, log, issues if issues is not None else [])
     trimmed = pc.utf8_trim_whitespace(raw)
     if names:
         trimmed = pc.replace_substring_regex(trimmed, _ANY_SPACE, "")
-    log.record("whitespace", raw, trimmed, rows, header)
+    log.record("whitespace", raw, trimmed, at, header)
     half = pc.utf8_normalize(trimmed, "NFKC")
-    log.record("fullwidth", trimmed, half, rows, header)
+    log.record("fullwidth", trimmed, half, at, header)
     return pc.if_else(pc.equal(half, ""), pa.scalar(None, pa.string()), half)
 
 
@@ -147,11 +178,11 @@ def _codes(text: str, pattern: re.Pattern) -> str:
     return "、".join(sorted({f"U+{ord(ch):04X}" for ch in pattern.findall(text)}))
 
 
-def _door(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, issues: list[Issue]) -> pa.Array:
+def _door(raw: pa.Array, at: At, header: str, log: NoteLog, issues: list[Issue]) -> pa.Array:
     control = pc.fill_null(pc.match_substring_regex(raw, CONTROL), False)
     if pc.any(control).as_py():
-        where = pc.indices_nonzero(control)
-        for row, value in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist()):
+        where = at.where(control)
+        for row, value in zip(pc.take(at.rows, where).to_pylist(), at.take(raw, where).to_pylist()):
             issues.append(Issue("error", "control_char",
                                 f"含有控制字符 {_codes(value, _CONTROL_PY)}（不可见，无法入库）；请删除该字符后重新上传"
                                 "（常见于从网页或其他系统复制的内容）", row, header, value))
@@ -159,10 +190,10 @@ def _door(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, issues: list
     invisible = pc.fill_null(pc.match_substring_regex(raw, INVISIBLE), False)
     if pc.any(invisible).as_py():
         cleaned = pc.replace_substring_regex(raw, INVISIBLE, "")
-        log.record("invisible", raw, cleaned, rows, header)
-        where = pc.indices_nonzero(invisible)
-        for row, value, after in zip(pc.take(rows, where).to_pylist(), pc.take(raw, where).to_pylist(),
-                                     pc.take(cleaned, where).to_pylist()):
+        log.record("invisible", raw, cleaned, at, header)
+        where = at.where(invisible)
+        for row, value, after in zip(pc.take(at.rows, where).to_pylist(), at.take(raw, where).to_pylist(),
+                                     at.take(cleaned, where).to_pylist()):
             issues.append(Issue("warning", "invisible_char",
                                 f"含有不可见字符 {_codes(value, _INVISIBLE_PY)}（零宽空格或文字方向控制符），已删除，"
                                 f"按“{after}”读取；请核对", row, header, value))
@@ -173,18 +204,18 @@ def _door(raw: pa.Array, rows: pa.Array, header: str, log: NoteLog, issues: list
 def numbers_quietly(raw: pa.Array, col: Column) -> pa.Array:
     """A column read as numbers with no notes or issues (for 合计 rows, which are checked, not stored)."""
     log = NoteLog()
-    rows = pa.array(range(len(raw)), pa.int64())
-    text = clean_text(raw, rows, "", log)
-    return _number(text, rows, "", log, _unit_pattern(col), False)
+    at = At(pa.array(range(len(raw)), pa.int64()))
+    text = clean_text(raw, at, "", log)
+    return _number(text, at, "", log, _unit_pattern(col), False)
 
 
-def _replace(text, pattern, replacement, kind, rows, header, log) -> pa.Array:
+def _replace(text, pattern, replacement, kind, at, header, log) -> pa.Array:
     hit = pc.fill_null(pc.match_substring_regex(text, pattern), False)
     if replacement is None:
         out = pc.if_else(hit, pa.scalar(None, pa.string()), text)
     else:
         out = pc.if_else(hit, pc.replace_substring_regex(text, pattern, replacement), text)
-    log.record(kind, text, out, rows, header)
+    log.record(kind, text, out, at, header)
     return out
 
 
@@ -201,14 +232,14 @@ def _as_float(text: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(pc.is_finite(values), False), values, pa.scalar(None, pa.float64()))
 
 
-def _number(text, rows, header, log, unit: str, integer: bool) -> pa.Array:
+def _number(text, at, header, log, unit: str, integer: bool) -> pa.Array:
     has_sep = pc.fill_null(pc.match_substring_regex(text, _THOUSANDS), False)
     no_sep = pc.if_else(has_sep, pc.replace_substring(text, ",", ""), text)
-    log.record("thousands", text, no_sep, rows, header)
+    log.record("thousands", text, no_sep, at, header)
     # Only a unit equal to the column's own is dropped: "253000元" in a 万元 column stays unreadable.
     unit_hit = pc.fill_null(pc.match_substring_regex(no_sep, r"^[+-]?(\d+\.?\d*|\.\d+)" + unit), False)
     bare = pc.if_else(unit_hit, pc.replace_substring_regex(no_sep, unit, ""), no_sep)
-    log.record("unit_suffix", no_sep, bare, rows, header)
+    log.record("unit_suffix", no_sep, bare, at, header)
     values = _as_float(bare)
     return _whole(values) if integer else values
 
@@ -219,8 +250,8 @@ def _whole(values: pa.Array) -> pa.Array:
     return pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int64())
 
 
-def _year(text, rows, header, log) -> pa.Array:
-    bare = _replace(text, _YEAR_SUFFIX, r"\1", "year_suffix", rows, header, log)
+def _year(text, at, header, log) -> pa.Array:
+    bare = _replace(text, _YEAR_SUFFIX, r"\1", "year_suffix", at, header, log)
     return _four_digits(_whole(_as_float(bare)))
 
 
@@ -230,18 +261,18 @@ def _four_digits(years: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(ok, False), years, pa.scalar(None, years.type))
 
 
-def _bool(text, rows, header, log) -> pa.Array:
+def _bool(text, at, header, log) -> pa.Array:
     lowered = pc.utf8_lower(text)
     yes = pc.is_in(lowered, pa.array(TRUE_TEXTS))
     no = pc.is_in(lowered, pa.array(FALSE_TEXTS))
     values = pc.if_else(yes, True, pc.if_else(no, False, pa.scalar(None, pa.bool_())))
     symbol = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(text, pa.array(YES + NO))))
     shown = pc.if_else(symbol, pc.if_else(values, "是", "否"), text)
-    log.record("bool_symbol", text, shown, rows, header)
+    log.record("bool_symbol", text, shown, at, header)
     return values
 
 
-def _date(text, rows, header, log) -> pa.Array:
+def _date(text, at, header, log) -> pa.Array:
     iso = pc.fill_null(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"), False)
     parts = [_ymd(text, _DATE), _ymd(text, _DATE_COMPACT)]
     y = pc.coalesce(*(p[0] for p in parts))
@@ -257,11 +288,11 @@ def _date(text, rows, header, log) -> pa.Array:
     if pc.any(month).as_py():
         y, m, _ = _ymd(text, _MONTH)
         month_values = _from_ymd(y, m, _month_length(y, pc.if_else(_valid_month(m), m, 1)))
-        log.record("date_month", pc.if_else(month, text, None), pc.cast(month_values, pa.string()), rows, header)
+        log.record("date_month", pc.if_else(month, text, None), pc.cast(month_values, pa.string()), at, header)
         values = pc.coalesce(values, month_values)
     reformatted = pc.and_(pc.is_valid(values), pc.and_(pc.invert(iso), pc.invert(month)))
     shown = pc.if_else(reformatted, pc.cast(values, pa.string()), text)
-    log.record("date_format", text, shown, rows, header)
+    log.record("date_format", text, shown, at, header)
     return values
 
 
@@ -302,16 +333,16 @@ def _mod(values: pa.Array, n: int) -> pa.Array:
     return pc.subtract(values, pc.multiply(pc.divide(values, n), n))  # integer divide truncates
 
 
-def _issues(raw, text, values, rows, header: str, col: Column) -> list[Issue]:
-    bad = pc.and_(pc.is_valid(text), pc.is_null(values))
-    where = pc.indices_nonzero(pc.fill_null(bad, False))
-    if not len(where):
+def _issues(raw, text, values, at: At, header: str, col: Column) -> list[Issue]:
+    bad = pc.fill_null(pc.and_(pc.is_valid(text), pc.is_null(values)), False)
+    if not pc.any(bad).as_py():
         return []
-    typed = pc.take(raw, where).to_pylist()
-    seen = pc.take(text, where).to_pylist()
-    at = pc.take(rows, where).to_pylist()
+    where = at.where(bad)
+    typed = at.take(raw, where).to_pylist()
+    seen = at.take(text, where).to_pylist()
+    rows = pc.take(at.rows, where).to_pylist()
     return [Issue("error", "bad_value", explain(col, shown, typed_text), row, header, typed_text)
-            for row, shown, typed_text in zip(at, seen, typed)]
+            for row, shown, typed_text in zip(rows, seen, typed)]
 
 
 def explain(col: Column, text: str, typed: str) -> str:

@@ -43,7 +43,13 @@ class Resolved:
 
 
 def rounds_of(rows: pa.Table) -> set[tuple[str, int, object]]:
-    return set(zip(rows["county"].to_pylist(), rows["year"].to_pylist(), rows["as_of"].to_pylist()))
+    """The distinct (county, year, 统计截至) of the rows, found by a group-by in Arrow (nulls included, as a set of
+    the rows' tuples has them), so 200,000 rows never become Python tuples."""
+    keys = ["county", "year", "as_of"]
+    if not len(rows):
+        return set()
+    found = rows.select(keys).group_by(keys, use_threads=False).aggregate([])
+    return set(zip(*(found[k].to_pylist() for k in keys)))
 
 
 def _report_ids(table: pa.Table, template: Template) -> pa.Array:
@@ -88,9 +94,9 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
                 out.kept[i] = []
             out.kept[i].append(col)
         filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
-    slice_rows = current.filter(in_slices(current, set(slice_keys(incoming).to_pylist())))
-    mine = set(_report_ids(incoming, template).to_pylist())
-    untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), pa.array(sorted(mine)))))
+    slice_rows = current.filter(in_slices(current, set(pc.unique(slice_keys(incoming)).to_pylist())))
+    mine = pc.unique(_report_ids(incoming, template))
+    untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), mine)))
     n_kept = sum(len(k) for k in out.kept if k)
     if n_kept:
         cols = sorted({c for k in out.kept if k for c in k}, key=values.index)
@@ -100,8 +106,8 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
 
 
 def _replace(template: Template, incoming: pa.Table, before: pa.Table) -> pa.Table:
-    mine = set(_report_ids(incoming, template).to_pylist())
-    gone = before.filter(pc.invert(pc.is_in(_report_ids(before, template), pa.array(sorted(mine), pa.string()))))
+    mine = pc.unique(_report_ids(incoming, template))
+    gone = before.filter(pc.invert(pc.is_in(_report_ids(before, template), mine)))
     markers = pa.table({name: gone[name] if name in template.report_keys else pa.nulls(len(gone), typ)
                         for name, typ in zip(before.schema.names, before.schema.types)}, schema=before.schema)
     markers = with_removed(markers, pa.array([True] * len(markers), pa.bool_()))
@@ -109,14 +115,23 @@ def _replace(template: Template, incoming: pa.Table, before: pa.Table) -> pa.Tab
     return pa.concat_tables([rows, markers.select(rows.column_names).cast(rows.schema)])
 
 
+def _round_counts(rows: pa.Table) -> dict[tuple, int]:
+    """Rows per (county, year, 统计截至), by a group-by in Arrow."""
+    keys = ["county", "year", "as_of"]
+    if not len(rows):
+        return {}
+    found = rows.select(keys).group_by(keys, use_threads=False).aggregate([([], "count_all")])
+    return dict(zip(zip(*(found[k].to_pylist() for k in keys)), found["count_all"].to_pylist()))
+
+
 def _partial_notes(template: Template, incoming: pa.Table, before: pa.Table) -> list[Note]:
     notes = []
+    counted = _round_counts(incoming), _round_counts(before)
     for county, year, as_of in sorted(rounds_of(incoming)):
-        def units(t):
-            mask = pc.and_(pc.equal(t["county"], county), pc.and_(pc.equal(t["year"], year),
-                                                                   pc.equal(t["as_of"], pa.scalar(as_of, pa.date32()))))
-            return len(t.filter(mask))
-        have, stored = units(incoming), units(before)
+        def units(counts: dict[tuple, int]) -> int:
+            # a null key part equals nothing (as a filter on it would keep no row)
+            return 0 if None in (county, year, as_of) else counts.get((county, year, as_of), 0)
+        have, stored = units(counted[0]), units(counted[1])
         if have < stored:
             notes.append(Note("merge_partial", f"本文件含 {county} {year}年 {as_of.isoformat()} 的 {have} 个单位，少于现有的 "
                                                f"{stored} 个：按“补充更正”处理，文件中没有的单位保留原值；"

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.distinct import bool_where, per_value, repeats
 from plan_monitor.ingest.header import _DROP, _UNIT, LOOKUPS, Header, find_header
 from plan_monitor.ingest.model import Note, UploadError
-from plan_monitor.ingest.rows import _HEADING, classify
+from plan_monitor.ingest.rows import _HEADING, RowKinds, classify
 from plan_monitor.ingest.sheet import Body, body_from_rows
 
 Rows = list[tuple[int, list[str | None]]]
@@ -36,6 +37,7 @@ class Table:
     rows: int  # data rows (what classify keeps)
     head: Rows  # the table's title and header rows, for find_header with a chosen template
     note: Note | None = None  # a lower header row of sub-headers, skipped
+    kinds: RowKinds | None = None  # which body rows are data (rows.classify), kept for reading the table
 
     def label(self, number: int) -> str:
         return f"表{number}（第{self.header.first_row}行起，“{self.header.match.template.title}”，{self.rows} 行）"
@@ -68,10 +70,21 @@ def _body_candidates(body: Body) -> list[int]:
     if not len(body):
         return []
     names = pa.array(NAMES, pa.string())
+
+    def is_name(texts: pa.Array) -> pa.Array:
+        return pc.fill_null(pc.is_in(_norm_column(texts), value_set=names), False)
+
     count = pa.array([0] * len(body), pa.int64())
-    for column in body.cells.columns:
-        hit = pc.is_in(_norm_column(column.combine_chunks()), value_set=names)
-        count = pc.add(count, pc.cast(pc.fill_null(hit, False), pa.int64()))
+    # repeating columns first; a column of distinct texts (village names) is read only on the rows where it can
+    # still make two: a row with no name among the others cannot reach two with one more
+    columns = sorted(body.cells.columns, key=lambda c: not repeats(c))
+    for k, column in enumerate(columns):
+        left = len(columns) - k  # this column and the ones after it
+        if repeats(column):
+            hit = per_value(column, is_name)
+        else:
+            hit = bool_where(column, is_name, pc.greater_equal(count, 2 - left))
+        count = pc.add(count, pc.cast(hit, pa.int64()))
     return pc.indices_nonzero(pc.greater_equal(count, 2)).to_pylist()
 
 
@@ -141,16 +154,26 @@ def find_tables(file_name: str, head: Rows, read_body: Callable[[int, int], Body
         rows = _python_rows(segment, list(range(len(segment))))
         header = main if first == main.first_row and not k else find_header(file_name, rows, None)
         data, note = sub_header(_slice(whole, last, end, len(header.cells)), header)
-        tables.append(Table(header, data, _count(data, header), rows, note))
+        kinds = _kinds(data, header)
+        tables.append(Table(header, data, pc.sum(kinds.data).as_py() or 0, rows, note, kinds))
         title_from = end if end is not None else last
     return tables
 
 
+def _has_text(texts: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(texts)), 0), False)
+
+
 def _blank_rows(body: Body) -> list[int]:
     filled = None
-    for column in body.cells.columns:
-        has = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0), False)
-        filled = has if filled is None else pc.or_(filled, has)
+    # repeating columns first (once per distinct text); a column of distinct texts only where still blank
+    for column in sorted(body.cells.columns, key=lambda c: not repeats(c)):
+        if filled is None:
+            filled = per_value(column, _has_text)
+        elif repeats(column):
+            filled = pc.or_(filled, per_value(column, _has_text))
+        else:
+            filled = pc.or_(filled, bool_where(column, _has_text, pc.invert(filled)))
     if filled is None:
         return []
     # rows missing from the body (an .xlsx skips empty rows) are blank too
@@ -161,9 +184,8 @@ def _blank_rows(body: Body) -> list[int]:
     return sorted(blank)
 
 
-def _count(body: Body, header: Header) -> int:
-    labels = [header.match.columns[k] for k in _NAME_KEYS if k in header.match.columns]
-    return pc.sum(classify(body, labels).data).as_py() or 0
+def _kinds(body: Body, header: Header) -> RowKinds:
+    return classify(body, [header.match.columns[k] for k in _NAME_KEYS if k in header.match.columns])
 
 
 def pick(file_name: str, tables: list[Table], number: int | None, template_key: str | None) -> int:

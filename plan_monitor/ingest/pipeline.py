@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.ingest import lists
-from plan_monitor.ingest.corrections import MERGE, MODES, resolve
+from plan_monitor.ingest.corrections import MERGE, MODES, resolve, rounds_of
 from plan_monitor.access.roles import Actor
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, Reading, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
@@ -228,7 +228,6 @@ def _saved_read(file_name: str, data: bytes, template_key: str | None, store: St
 def _new_reports(rows: pa.Table, current: pa.Table) -> int:
     """How many of the file's (county, year, 统计截至) reports the store does not hold yet."""
     def keys(table: pa.Table) -> set:
-        dated = with_report_dates(table)
-        return set(zip(dated["county"].to_pylist(), dated["year"].to_pylist(), dated["as_of"].to_pylist()))
+        return rounds_of(with_report_dates(table))
     held = keys(reports(current)) if len(current) else set()
     return len(keys(rows) - held)

@@ -13,8 +13,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.corrections import rounds_of
 from plan_monitor.ingest.validate import unit_labels
-from plan_monitor.sources.versions import CHANGE_LABELS, PANDAS_TYPES, compare_slices, overlay
+from plan_monitor.sources.versions import CHANGE_LABELS, PANDAS_TYPES, compare_slices, last_rows, overlay
 from plan_monitor.spec.templates import Template
 
 NONE_KEPT: tuple[str, ...] = ()  # one shared empty value, not 200,000 empty lists
@@ -27,16 +28,19 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     blank kept the stored value], unit, row_no. `result` is what the commit stores for the file's slices
     (default: the file's rows alone, each slice replaced); the comparison is the store's own (compare_slices)."""
     # A row without 年度 or county names no slice; it is already an error, and the preview leaves it out.
-    placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"])).to_pylist()
-    rows = [r for r, ok in zip(rows, placed) if ok]
-    kept = [k for k, ok in zip(kept or [[] for _ in placed], placed) if ok]
-    incoming = incoming.filter(pa.array(placed, pa.bool_()))
+    placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"]))
+    at = pc.indices_nonzero(placed)
+    incoming = incoming.filter(placed)
     result = incoming if result is None else result
-    rounds = set(zip(incoming["county"].to_pylist(), incoming["year"].to_pylist(), incoming["as_of"].to_pylist()))
+    rounds = rounds_of(incoming)
     changes = compare_slices(current, overlay(current, result), rounds, template.unit_keys)
     keys = list(template.report_keys)
-    located = (incoming.select(keys).to_pandas(types_mapper=PANDAS_TYPES.get).assign(row_no=rows, kept=kept)
-               .drop_duplicates(keys, keep="last"))
+    # each unit's last row in the file (drop_duplicates(keep="last")), found in Arrow: only those rows' numbers and
+    # kept lists become Python objects
+    last = last_rows(incoming, keys)
+    where = pc.take(at, last).to_pylist()
+    located = incoming.select(keys).take(last).to_pandas(types_mapper=PANDAS_TYPES.get).assign(
+        row_no=[rows[i] for i in where], kept=[kept[i] for i in where] if kept else [[] for _ in where])
     changes = changes.merge(located, on=keys, how="left")
     changes["kept"] = [k if isinstance(k, list) and k else NONE_KEPT for k in changes["kept"]]
     units = pa.Table.from_pandas(changes[list(template.unit_keys)], preserve_index=False)

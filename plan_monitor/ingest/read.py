@@ -20,7 +20,7 @@ from plan_monitor.ingest.csv_rows import CsvSheet
 from plan_monitor.ingest.decode import decode_csv_bytes
 from plan_monitor.ingest.header import Header, find_header, header_score
 from plan_monitor.ingest.model import Issue, Note, Parsed, RawRows, UploadError
-from plan_monitor.ingest.rows import classify
+from plan_monitor.ingest.rows import RowKinds, classify
 from plan_monitor.ingest.sheet import Body, too_many_rows
 from plan_monitor.ingest.xlsx_rows import XlsxSheets
 from plan_monitor.sources.tables import ARROW_TYPES
@@ -94,7 +94,8 @@ def _read_sheet(file_name: str, head, read_body, template_key: str | None, numbe
     index = layout.pick(file_name, tables, number, template_key)
     chosen = tables[index]
     header = find_header(file_name, chosen.head, template_key)
-    parsed = _assemble(file_name, header, chosen.body, encoding, [*notes, *([chosen.note] if chosen.note else [])])
+    parsed = _assemble(file_name, header, chosen.body, encoding, [*notes, *([chosen.note] if chosen.note else [])],
+                       chosen.kinds)
     if len(tables) > 1:
         zh, _ = layout.several_tables_message(tables, index)
         parsed.issues.insert(0, Issue("warning", "several_tables", zh))
@@ -149,11 +150,14 @@ def _as_text(column: pa.ChunkedArray) -> pa.Array:
         return pa.nulls(len(column), pa.string())  # nested values fit no template column
 
 
-def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, notes: list[Note]) -> Parsed:
+def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, notes: list[Note],
+              kinds: RowKinds | None = None) -> Parsed:
+    """`kinds`: the body's rows already classified (ingest.layout), reused when made with the same label columns."""
     match = header.match
     template = match.template
     labels = [match.columns[k] for k in NAME_KEYS if k in match.columns]
-    kinds = classify(body, labels)
+    if kinds is None or kinds.labels != frozenset(labels) | {0}:
+        kinds = classify(body, labels)
     data_count = pc.sum(kinds.data).as_py() or 0
     if data_count == 0:
         raise UploadError(f"{file_name}：表头下面没有数据行；请填写数据后再上传",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.distinct import Distinct, per_value
 from plan_monitor.ingest.model import Note
 from plan_monitor.ingest.sheet import Body
 
@@ -29,17 +30,49 @@ class RowKinds:
     data: pa.Array  # bool per body row
     totals: pa.Array  # bool: 合计/总计 rows, kept aside to check the data against
     notes: list[Note] = field(default_factory=list)
+    labels: frozenset[int] = frozenset()  # the label columns it was classified with (the first column included)
+
+
+def _column_kinds(column: pa.Array, is_label: bool) -> tuple[Distinct, pa.Array, pa.Array, pa.Array, pa.Array]:
+    """One column's trimmed texts (per distinct value: spread them with the Distinct when needed), filled cells,
+    合计 and 小计 cells (per row), computed once per distinct text."""
+    distinct = Distinct(column)
+    text = pc.utf8_trim_whitespace(distinct.values)
+    filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
+    # every pattern needs 计: a column without it has no 合计 or 小计 cell, and skips the regexes
+    if pc.any(pc.fill_null(pc.match_substring(text, "计"), False)).as_py():
+        compact = pc.replace_substring_regex(text, _SPACES, "")
+        patterns = (_TOTAL, _SUBTOTAL) if is_label else (_ONLY.format(_TOTAL), _ONLY.format(_SUBTOTAL))
+        is_total = pc.fill_null(pc.match_substring_regex(compact, patterns[0]), False)
+        is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
+    else:
+        is_total = is_sub = pa.array([False] * len(text), pa.bool_())
+    return distinct, text, *(distinct.expand(a) for a in (filled, is_total, is_sub))
+
+
+def _first_text(first: pa.Array) -> pa.Array:
+    return pc.utf8_normalize(pc.replace_substring_regex(first, _SPACES, ""), "NFKC")
+
+
+def _heading(first_text: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.and_(pc.match_substring_regex(first_text, _HEADING),
+                                pc.invert(pc.match_substring_regex(first_text, _NOT_HEADING))), False)
+
+
+def _looks_note(first_text: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(first_text, _NOTE_START), False)
 
 
 def classify(body: Body, label_columns: list[int]) -> RowKinds:
     """label_columns: the name columns, where 合计 or 小计 may be part of a longer text (沙市区小计);
     the first column is always one."""
     n = len(body)
+    labels = frozenset(label_columns) | {0}
     if n == 0:
         empty = pa.array([], pa.bool_())
-        return RowKinds(empty, empty)
-    texts = [pc.utf8_trim_whitespace(c) for c in body.cells.columns]
-    filled_cells = [pc.fill_null(pc.greater(pc.utf8_length(t), 0), False) for t in texts]
+        return RowKinds(empty, empty, labels=labels)
+    kinds = [_column_kinds(c, i in labels) for i, c in enumerate(body.cells.columns)]
+    filled_cells = [k[2] for k in kinds]
     filled = filled_cells[0].cast(pa.int64())
     for f in filled_cells[1:]:
         filled = pc.add(filled, f.cast(pa.int64()))
@@ -48,24 +81,25 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     total = pa.array([False] * n)
     subtotal = pa.array([False] * n)
     label = pa.nulls(n, pa.string())  # the cell that says 合计 or 小计, to quote in the note
-    labels = set(label_columns) | {0}
-    for i, text in enumerate(texts):
-        compact = pc.replace_substring_regex(text, _SPACES, "")
-        patterns = (_TOTAL, _SUBTOTAL) if i in labels else (_ONLY.format(_TOTAL), _ONLY.format(_SUBTOTAL))
-        is_total = pc.fill_null(pc.match_substring_regex(compact, patterns[0]), False)
-        is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
+    for distinct, text, _, is_total, is_sub in kinds:
+        if not (pc.any(is_total).as_py() or pc.any(is_sub).as_py()):
+            continue
         total = pc.or_(total, is_total)
         subtotal = pc.or_(subtotal, is_sub)
-        label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), texts[i], pa.scalar(None, pa.string())))
+        label = pc.coalesce(label, pc.if_else(pc.or_(is_total, is_sub), distinct.expand(text),
+                                              pa.scalar(None, pa.string())))
     subtotal = pc.and_(subtotal, pc.invert(total))
 
-    first = pc.coalesce(*[pc.if_else(f, t, pa.scalar(None, pa.string())) for f, t in zip(filled_cells, texts)])
-    first_text = pc.utf8_normalize(pc.replace_substring_regex(first, _SPACES, ""), "NFKC")
-    looks_note = pc.fill_null(pc.match_substring_regex(first_text, _NOTE_START), False)
+    # the first filled cell's text; a later column is looked at only while some row has none yet
+    first = pa.nulls(n, pa.string())
+    for distinct, text, filled_cell, _, _ in kinds:
+        if not first.null_count:
+            break
+        first = pc.coalesce(first, pc.if_else(filled_cell, distinct.expand(text), pa.scalar(None, pa.string())))
+    first_text = per_value(first, _first_text)
+    looks_note = per_value(first_text, _looks_note)
     other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
-    heading = pc.and_(pc.and_(other, pc.equal(filled, 1)),
-                      pc.fill_null(pc.and_(pc.match_substring_regex(first_text, _HEADING),
-                                           pc.invert(pc.match_substring_regex(first_text, _NOT_HEADING))), False))
+    heading = pc.and_(pc.and_(other, pc.equal(filled, 1)), per_value(first_text, _heading))
     other = pc.and_(other, pc.invert(heading))
     candidate = pc.and_(other, looks_note)
     plain = pc.and_(other, pc.invert(candidate))
@@ -98,7 +132,7 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     count, listed = _where(note, rows)
     if count:
         notes.append(Note("note_row", f"表尾说明行已跳过：{_examples(note, rows, first)}", count, listed))
-    return RowKinds(data, total, notes)
+    return RowKinds(data, total, notes, labels)
 
 
 def _where(mask: pa.Array, rows: pa.Array) -> tuple[int, tuple[int, ...]]:

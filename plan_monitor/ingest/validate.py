@@ -35,7 +35,7 @@ def unit_labels(table: pa.Table, template: Template) -> pa.Array:
 def _units(table: pa.Table, template: Template, rows: pa.Array | None) -> pa.Table:
     cols = {
         "unit": unit_labels(table, template),
-        "unit_key": pa.array([template.unit_keys[-1]] * len(table), pa.string()),
+        "unit_key": pa.repeat(pa.scalar(template.unit_keys[-1], pa.string()), len(table)),
         "unit_type": table["unit_type"] if "unit_type" in table.column_names else pa.nulls(len(table), pa.string()),
         "county": table["county"],
         "year": table["year"],
@@ -53,7 +53,7 @@ def _cells(table: pa.Table, template: Template, rows: pa.Array, unreadable: set[
         values = table[col.key]
         num = pc.cast(values, pa.float64()) if col.dtype in ("int", "float") else pa.nulls(len(table), pa.float64())
         bad_rows = pa.array([r for r, k in unreadable if k == col.key], pa.int64())
-        parts.append(pa.table({"row_no": rows, "key": pa.array([col.key] * len(table), pa.string()),
+        parts.append(pa.table({"row_no": rows, "key": pa.repeat(pa.scalar(col.key, pa.string()), len(table)),
                                "is_null": pc.is_null(values), "unreadable": pc.is_in(rows, bad_rows), "num": num}))
     return pa.concat_tables(parts)
 

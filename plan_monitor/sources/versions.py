@@ -128,7 +128,7 @@ def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
 
 def overlay(current: pa.Table, rows: pa.Table) -> pa.Table:
     """The current rows with the slices `rows` cover replaced by `rows`: what committing them would show."""
-    covered = set(slice_keys(rows).to_pylist())
+    covered = set(pc.unique(slice_keys(rows)).to_pylist())
     kept = current.filter(pc.invert(in_slices(current, covered)))
     if REMOVED not in rows.column_names:
         rows = rows.append_column(REMOVED, pa.array([False] * len(rows), pa.bool_()))
@@ -194,6 +194,15 @@ def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.take(pc.take(last["_i_max"], pc.sort_indices(last["_i_max"])))
 
 
+def last_rows(table: pa.Table, keys: list[str]) -> pa.Array:
+    """Positions of each key's last row, in row order (pandas' drop_duplicates(keep="last"), by a group-by in
+    Arrow; null keys group together as there)."""
+    order = pa.array(np.arange(len(table)), pa.int64())
+    last = table.select(keys).append_column("_i", order).group_by(keys, use_threads=False).aggregate([("_i", "max")])
+    positions = last["_i_max"].combine_chunks()
+    return pc.take(positions, pc.sort_indices(positions))
+
+
 def _reports(table: pa.Table) -> pa.Table:
     if REMOVED not in table.column_names:
         return table
@@ -218,9 +227,7 @@ def standing(rows: pa.Table, rounds: set[tuple[str, int, date]], unit_keys: tupl
         return _reports(rows.slice(0, 0))
     # the latest per unit and round: stable sort by date, then the file order within a date, keep the last
     joined = joined.sort_by([("_round", "ascending"), ("as_of", "ascending"), ("_order", "ascending")])
-    frame = joined.select([*unit_keys, "_round"]).to_pandas()
-    last = ~frame.duplicated([*unit_keys, "_round"], keep="last").to_numpy()
-    latest = joined.filter(pa.array(last))
+    latest = joined.take(last_rows(joined, [*unit_keys, "_round"]))
     latest = latest.filter(pc.invert(is_marker(latest)))
     latest = latest.set_column(latest.column_names.index("as_of"), "as_of", latest["_round"])
     latest = latest.set_column(latest.column_names.index("year"), "year", pc.cast(latest["year"], rows.schema.field("year").type))
