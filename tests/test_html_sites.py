@@ -13,6 +13,8 @@ from plan_monitor.paths import ROOT
 
 # (file, the call's first argument as ast.unparse writes it) → why it is safe. The count is how many such calls.
 REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
+    ("app_pages/task_matrix.py", "f'<div class=\"pm-legend\">{legend}</div>'"):
+        (1, "legend: the fixed CELLS labels in the palette's CELL_COLORS / CELL_TEXT, no data"),
     ("app_pages/reporting.py", "legend()"):
         (1, "outputs/reporting_chart.legend: fixed status labels and palette colours, no data"),
     ("app_pages/overview.py", "f'<div class=\"pm-summary\">{status_summary(cards)}</div>{cards_html(cards)}'"):
