@@ -249,9 +249,10 @@ def corpus() -> list[Case]:
 
 
 def folder_hash(folder: Path) -> str:
-    """Every file under `folder`, names and bytes, as one digest: the store byte for byte before and after."""
+    """Every file under `folder`, names and bytes, as one digest: the store byte for byte before and after. The
+    persisted scorecards (store/cache/) are figures kept for the next process, not data: left out."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.relative_to(folder).parts[:2] != ("store", "cache"):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
