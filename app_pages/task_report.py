@@ -94,7 +94,7 @@ with tab_upload:
     upload = file_uploader("台账文件", types=["xlsx", "csv", "txt", "tsv", "xls"], supported=["xlsx", "csv"],
                            limit_mb=MAX_BYTES // 2**20, key=f"pm_task_file_{round_no}")
     if upload is not None:
-        stamp = (upload.name, upload.size, store.stamp(), day.isoformat(), me.name, me.role)
+        stamp = (upload.name, upload.size, store.ledger_stamp(), day.isoformat(), me.name, me.role)
         if st.session_state.get("pm_task_stamp") != stamp:
             with guard():
                 _, current = store.task_ledger()

@@ -203,7 +203,7 @@ def task_ledger(day: date | None = None) -> Ledger | None:
     day = day or ledger_day(store)
     with guard():
         return _ledger(str(targets), store.location, targets.stat().st_mtime_ns if targets.exists() else 0,
-                       store.stamp(), day.isoformat())
+                       store.ledger_stamp(), day.isoformat())
 
 
 DAY_KEPT = "pm_ledger_day"

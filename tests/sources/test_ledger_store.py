@@ -137,3 +137,29 @@ def test_reporters_at_once_all_land(tmp_path):
     assert rows["event"].to_pylist() == list(range(1, 19))
     assert sorted({(u, n) for u, n in zip(rows["reporter"].to_pylist(), rows["progress"].to_pylist())}) == sorted(
         (u, f"第{i}次填报") for u in ("县乡村振兴局", "城市社区", "工业园区") for i in range(6))
+
+
+def test_a_ledger_batch_leaves_the_data_stamp_alone(tmp_path):
+    """Figures cached or persisted under stamp() stay valid when someone reports on a task; the ledger's own caches
+    key on ledger_stamp(), which moves; a data commit moves both."""
+    import shutil
+
+    from plan_monitor.sources.tables import empty_table
+    from plan_monitor.spec.templates import VILLAGE
+
+    folder = tmp_path / "d"
+    shutil.copytree(ROOT / "data" / "demo", folder, ignore=shutil.ignore_patterns("store"))
+    store = open_store(folder)
+    data, ledger = store.stamp(), store.ledger_stamp()
+    store.commit_tasks(events=events(kind="report", task_id="a", reporter="甲"), user="甲", role=None, kind="form")
+    assert store.stamp() == data and open_store(folder).stamp() == data
+    assert store.ledger_stamp() != ledger
+    ledger = store.ledger_stamp()
+    schema = empty_table(VILLAGE).select(["year", "as_of", "county", "town", "village", "unit_type"]).schema
+    from datetime import date
+
+    rows = pa.table({"year": [2024], "as_of": [date(2024, 9, 30)], "county": ["荆州区"], "town": ["纪南镇"],
+                     "village": ["新村"], "unit_type": ["村"]}).cast(schema)
+    store.commit(template_key="village", rows=rows, original=b"x", file_name="x.csv", user="王", base=0)
+    assert store.stamp() != data and store.ledger_stamp() != ledger
+    assert open_store(folder).stamp() == store.stamp()

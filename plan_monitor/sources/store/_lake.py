@@ -277,6 +277,7 @@ class LakeStore(LedgerMixin, Store):
         if not self.folder.is_dir():
             raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
         self.location = str(folder)
+        self._stamps: dict[str, str] = {}  # ledger_stamp → stamp: the data's stamp is asked of the catalog once
         self.pg = catalog_setting()
         shared = os.environ.get(LAKE_DATA_ENV, "").strip() if self.pg else ""
         self.dir = Path(shared) if shared else self.folder / STORE_DIR
@@ -481,12 +482,16 @@ class LakeStore(LedgerMixin, Store):
 
     # ------------------------------------------------------------------ reading
 
-    def stamp(self) -> str:
-        """From file stats only: the base files, and the catalog's identity, size, time and SQLite change counter
-        (bytes 24–27 of its header, one more on every committed transaction)."""
+    def ledger_stamp(self) -> str:
+        """Changes with any commit, a data version or a task-ledger batch. From file stats only: the base files, and
+        the catalog's identity, size, time and SQLite change counter (bytes 24–27 of its header, one more on every
+        committed transaction); on PostgreSQL one small query, the catalog's latest snapshot."""
         if not self.folder.is_dir():
             raise DataError(f"数据目录 {self.folder} 不存在", f"data folder {self.folder} does not exist")
         digest = base_digest(self.folder)
+        for path in sorted((self.folder / "ledger").glob("*.csv")):  # the ledger's own files (batch 0)
+            stat = path.stat()
+            digest.update(f"ledger:{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
         if self.pg:  # one small query: the catalog's latest snapshot, which every commit (on any machine) moves
             try:
                 with self._cursor() as (cur, alias):
@@ -507,6 +512,32 @@ class LakeStore(LedgerMixin, Store):
         except FileNotFoundError:
             digest.update(b"store:none;")
         return digest.hexdigest()[:16]
+
+    def stamp(self) -> str:
+        """Changes with the data: the base files, the catalog's identity and the latest data version's id (versions
+        are never rewritten, so the id names the rows). A task-ledger batch leaves it as it was, so the figures
+        cached or persisted under it stay valid. Asked of the catalog only when ledger_stamp moved."""
+        moved = self.ledger_stamp()
+        known = self._stamps.get(moved)
+        if known is not None:
+            return known
+        digest = base_digest(self.folder)
+        head = 0
+        if self._present():
+            with self._cursor() as (cur, alias):
+                try:
+                    head = _retry(lambda: cur.execute(
+                        f"SELECT coalesce(max(id), 0) FROM {alias}.main.versions").fetchone()[0])
+                except duckdb.Error as exc:
+                    self._forget(alias)
+                    raise self._damaged(exc) from None
+        where = f"pg:{redact(self.pg)}" if self.pg else f"{os.stat(self.catalog).st_ino if head else 0}"
+        digest.update(f"store:{where}:{head};".encode())
+        stamp = digest.hexdigest()[:16]
+        if len(self._stamps) > 8:
+            self._stamps.clear()
+        self._stamps[moved] = stamp
+        return stamp
 
     def history(self) -> History:
         return History.of(self._read()[0])

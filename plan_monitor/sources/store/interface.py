@@ -39,6 +39,10 @@ class Store(ABC):
         """A short string that changes whenever the data does (a commit, a rollback, a base file replaced);
         cheap enough to compute on every page rerun, so caches can key on it."""
 
+    def ledger_stamp(self) -> str:
+        """Like stamp, and it also changes with every task-ledger batch: the key of what the ledger's pages cache."""
+        return self.stamp()
+
     @abstractmethod
     def history(self) -> History:
         """Every version entry, oldest first, and the slice owners after the last, from one read."""
