@@ -15,6 +15,9 @@ validated strictly; every problem is a Chinese message naming file, line and fie
         name: 张三              # optional, shown on pages and in the audit (default: the identity)
         role: county_analyst    # viewer / county_analyst / city_analyst / admin, or 查看 / 县级分析员 / …
         counties: [江陵县]       # county analysts only, at least one
+      li.si@city.gov.cn:
+        role: unit_reporter     # 责任单位填报员
+        units: [县委组织部]      # unit reporters only, at least one: the units as the plans write them
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from plan_monitor.errors import SsoMapError
 MAP_ENV = "PLAN_MONITOR_SSO_MAP"
 IDENTITY_KEY = "email"  # the st.user key the identity is read from (trustedUserHeaders maps a header to it)
 ACCOUNT_PREFIX = "sso:"  # an SSO actor's name in the audit, never mistaken for a local account
-FIELDS = {"name", "role", "counties"}
+FIELDS = {"name", "role", "counties", "units"}
 ROLE_BY_LABEL = {label: role for role, label in ROLES.items()}
 MAX_NAME = 40
 
@@ -137,7 +140,7 @@ def load_sso_map(path: Path | str, counties: Collection[str] | None = None) -> S
         for field_key, field_value in value.value:
             field = _scalar(field_key) or ""
             if field not in FIELDS:
-                problem(field_key, f"{here}的字段“{field}”未知，只允许 name、role、counties")
+                problem(field_key, f"{here}的字段“{field}”未知，只允许 name、role、counties、units")
             elif field in fields:
                 problem(field_key, f"{here}的字段 {field} 重复")
             else:
@@ -170,13 +173,26 @@ def load_sso_map(path: Path | str, counties: Collection[str] | None = None) -> S
             problem(fields["counties"], f"{here}是县级分析员，counties 须列出至少一个县（市、区）")
         if role is not None and role != "county_analyst" and "counties" in fields:
             problem(fields["counties"], f"{here}是{ROLES[role]}，不限县（市、区），不能有 counties 字段")
+        unit_list: list[str] = []
+        if "units" in fields:
+            node = fields["units"]
+            items = node.value if isinstance(node, yaml.SequenceNode) else None
+            if items is None or any(_scalar(i) is None for i in items):
+                problem(node, f"{here}的 units 须是单位名称列表，如 [县委组织部, 县民政局]")
+            else:
+                unit_list = sorted({i.value.strip() for i in items if i.value.strip()})
+        if role == "unit_reporter" and not unit_list:
+            problem(fields.get("units", key), f"{here}是责任单位填报员，须有 units 字段，列出至少一个单位（按计划原文写法）")
+        if role is not None and role != "unit_reporter" and "units" in fields:
+            problem(fields["units"], f"{here}是{ROLES[role]}，不能有 units 字段（只有责任单位填报员列出单位）")
         display = identity
         if "name" in fields:
             display = (_scalar(fields["name"]) or "").strip()
             if not display or len(display) > MAX_NAME:
                 problem(fields["name"], f"{here}的 name 须是 1 至 {MAX_NAME} 个字的姓名")
         if role is not None:
-            entries[norm] = SsoEntry(identity, role, tuple(county_list), display)
+            scope = unit_list if role == "unit_reporter" else county_list  # as accounts keep it (roles.scope_of)
+            entries[norm] = SsoEntry(identity, role, tuple(scope), display)
     if problems:
         body = "\n".join(f"  - {p}" for p in problems)
         raise SsoMapError(f"单点登录映射文件 {name} 有 {len(problems)} 处错误：\n{body}",

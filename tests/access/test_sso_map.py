@@ -42,6 +42,15 @@ def test_a_good_file_maps_identities_to_actors(tmp_path):
     assert mapping.actor("nobody@city.gov.cn") is None and mapping.actor("") is None
 
 
+def test_a_unit_reporter_is_mapped_with_its_units(tmp_path):
+    text = "users:\n  zhou@org.gov.cn:\n    name: 周填报\n    role: 责任单位填报员\n    units: [县委组织部, 县民政局]\n"
+    zhou = load_sso_map(write(tmp_path, text), COUNTIES).actor("zhou@org.gov.cn")
+    assert (zhou.name, zhou.role, zhou.units, zhou.counties) == (
+        "周填报", "unit_reporter", frozenset({"县委组织部", "县民政局"}), frozenset())
+    assert allowed(zhou, "report_tasks", unit="县民政局") and not allowed(zhou, "report_tasks", unit="县委宣传部")
+    assert not allowed(zhou, "upload", "江陵县")
+
+
 @pytest.mark.parametrize("text, messages", [
     ("users:\n  a@b:\n    role: boss\n", ["第 3 行：“a@b”的 role“boss”无效"]),
     ("users:\n  a@b:\n    role: viewer\n    countys: [江陵县]\n", ["第 4 行：“a@b”的字段“countys”未知"]),
@@ -54,6 +63,8 @@ def test_a_good_file_maps_identities_to_actors(tmp_path):
     ("users:\n  a@b:\n    role: viewer\n    counties: [江陵县]\n", ["第 4 行：“a@b”是查看，不限县（市、区），不能有 counties 字段"]),
     ("users:\n  a@b:\n    role: viewer\n  A@B:\n    role: admin\n", ["第 4 行：“A@B”重复（第 2 行已有同一身份"]),
     ("users:\n  a@b: viewer\n", ["第 2 行：“a@b”下须有 role 字段"]),
+    ("users:\n  a@b:\n    role: unit_reporter\n", ["第 2 行：“a@b”是责任单位填报员，须有 units 字段"]),
+    ("users:\n  a@b:\n    role: viewer\n    units: [县委组织部]\n", ["第 4 行：“a@b”是查看，不能有 units 字段"]),
     ("people:\n  a@b:\n    role: viewer\n", ["第 1 行：未知的字段“people”，只允许 users", "缺少 users 字段"]),
     ("users:\n  a@b:\n    role: viewer\n    name: ''\n", ["第 4 行：“a@b”的 name 须是 1 至 40 个字的姓名"]),
     ("users:\n  a@b:\n    role: viewer\n   name: x\n", ["第 4 行不是有效的 YAML"]),
