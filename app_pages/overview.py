@@ -1,5 +1,6 @@
 """总览: one compact card per indicator (all on the first screen at 1280×720), the completion chart and the
-needs-attention list."""
+needs-attention list. Everything below the header depends only on the Monitor and the year: built once per both
+(ui.context.memo), so a rerun draws what is already built."""
 
 import streamlit as st
 
@@ -8,41 +9,52 @@ from plan_monitor.outputs.export_table import attention_export, export_note, sco
 from plan_monitor.present.cards import cards_html, overview_cards, status_summary
 from plan_monitor.present.format import fmt_expected, fmt_rate, fmt_value
 from plan_monitor.present.views import overview
-from plan_monitor.ui.context import header, monitor
+from plan_monitor.ui.context import export_note_of, header, memo, monitor
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.ui.tables import dataframe
 
+
+def build(m, year: int) -> dict:
+    """What the page shows for a year, built once per Monitor and year; shared by every session, never changed."""
+    city, attention = overview(m, year)
+    cards = overview_cards(city)
+    table = None
+    if not attention.empty:
+        table = attention.assign(
+            实际=[fmt_value(v, u, k) for v, u, k in zip(attention["actual"], attention["unit"], attention["kind"])],
+            时序要求=[fmt_expected(v, u, k, d) for v, u, k, d in
+                  zip(attention["expected"], attention["unit"], attention["kind"], attention["direction"])],
+            完成率=attention["completion"].map(fmt_rate),
+            时序进度=attention["time_progress"].map(fmt_rate),
+        ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
+        table = table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]]
+    return {"empty": bool(city["actual"].isna().all()),
+            "cards": f'<div class="pm-summary">{status_summary(cards)}</div>{cards_html(cards)}',
+            "fig": completion_bars(city), "attention": attention, "table": table}
+
+
 m, year = monitor()
 header(m, year, "总览")
-city, attention = overview(m, year)
-note = export_note(m.card, year)
+view = memo(m, ("overview_page", year), lambda: build(m, year))
+note = export_note_of(m, year)
 
-if city["actual"].isna().all():
+if view["empty"]:
     st.info(f"{year}年尚无报送数据。")
-cards = overview_cards(city)
-st.markdown(f'<div class="pm-summary">{status_summary(cards)}</div>{cards_html(cards)}', unsafe_allow_html=True)
+st.markdown(view["cards"], unsafe_allow_html=True)
 
 st.markdown("### 各指标完成率与时序进度")
-fig = completion_bars(city)
-st.plotly_chart(fig, key="completion", config={"displayModeBar": False})
-chart_buttons(fig, f"各指标完成率_{year}", f"{year}年各指标完成率与时序进度", note)
+st.plotly_chart(view["fig"], key="completion", config={"displayModeBar": False})
+chart_buttons(view["fig"], f"各指标完成率_{year}", f"{year}年各指标完成率与时序进度", note)
 
 st.markdown("### 需关注")
-if attention.empty:
+if view["table"] is None:
     st.success("本年度没有滞后的指标或县（市、区）。")
 else:
-    table = attention.assign(
-        实际=[fmt_value(v, u, k) for v, u, k in zip(attention["actual"], attention["unit"], attention["kind"])],
-        时序要求=[fmt_expected(v, u, k, d) for v, u, k, d in
-              zip(attention["expected"], attention["unit"], attention["kind"], attention["direction"])],
-        完成率=attention["completion"].map(fmt_rate),
-        时序进度=attention["time_progress"].map(fmt_rate),
-    ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
-    dataframe(table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]], hide_index=True,
-                 width="stretch")
-    xlsx_button(attention_export(attention), f"{year}年需关注的指标和县（市、区）", note, f"需关注_{year}")
+    dataframe(view["table"], hide_index=True, width="stretch")
+    attention = view["attention"]
+    xlsx_button(lambda attention=attention: attention_export(attention), f"{year}年需关注的指标和县（市、区）", note, f"需关注_{year}")
 
 st.markdown("### 全部指标完成情况")
 # the whole scorecard's table (every level and year) is built only when the file is asked for
-xlsx_button(lambda: scorecard_export(m.card.select()), f"{m.plan.plan.name} 目标完成情况（各年度、各层级）",
-            lambda: export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")
+xlsx_button(lambda m=m: scorecard_export(m.card.select()), f"{m.plan.plan.name} 目标完成情况（各年度、各层级）",
+            lambda m=m: export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")

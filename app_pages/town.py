@@ -6,9 +6,9 @@ from html import escape
 import streamlit as st
 
 from plan_monitor.outputs.charts import town_bars
-from plan_monitor.outputs.export_table import export_note, town_export
+from plan_monitor.outputs.export_table import town_export
 from plan_monitor.present.views import town_table, village_list
-from plan_monitor.ui.context import breadcrumb, header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.context import breadcrumb, export_note_of, header, indicator_picker, memo, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.ui.tables import dataframe
 
@@ -26,6 +26,15 @@ def clicked_town(event, names: list[str]) -> str | None:
             if town in names:
                 return town
     return None
+
+
+def town_view(m, year: int, indicator_id: str, county: str):
+    """A county's towns for an indicator and their chart, built once per Monitor, year, indicator and county;
+    shared by every session, never changed."""
+    towns = town_table(m, year, indicator_id, county)
+    if towns.empty or towns["actual"].isna().all():
+        return towns, None
+    return towns, town_bars(towns, m.plan.indicator(indicator_id).unit)
 
 
 def follow_url(names: list[str]) -> int:
@@ -65,8 +74,8 @@ with right:
 set_qp(county=county)
 breadcrumb(county, where=crumbs)
 ind = m.plan.indicator(indicator_id)
-towns = town_table(m, year, indicator_id, county)
-note = export_note(m.card, year)
+towns, fig = memo(m, ("town_page", year, indicator_id, county), lambda: town_view(m, year, indicator_id, county))
+note = export_note_of(m, year)
 
 if towns.empty or towns["actual"].isna().all():
     st.info(f"{county}{year}年尚无乡镇（街道）层级的“{ind.name}”数据。")
@@ -74,11 +83,10 @@ if towns.empty or towns["actual"].isna().all():
 
 st.markdown(f"### {escape(county)} · {escape(ind.name)}：各乡镇（街道）　<small>点击柱条查看村（社区）名单</small>", unsafe_allow_html=True)
 names = list(towns["town"])
-fig = town_bars(towns, ind.unit)
 event = st.plotly_chart(fig, key=f"town_bars_{follow_url(names)}", on_select="rerun", selection_mode="points",
                         config={"displayModeBar": False})
 chart_buttons(fig, f"{county}_各乡镇_{indicator_id}_{year}", f"{county} {year}年 {ind.name}：各乡镇（街道）", note)
-xlsx_button(town_export(towns, ind.unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
+xlsx_button(lambda towns=towns, unit=ind.unit: town_export(towns, unit), f"{county} {year}年 {ind.name}：各乡镇（街道）", note, f"{county}_各乡镇_{indicator_id}_{year}")
 town = st.selectbox("乡镇（街道）", names, index=None, placeholder="点击柱条或在此选择乡镇（街道）",
                     key=pick_town(clicked_town(event, names)))
 set_qp(town=town)
@@ -87,7 +95,8 @@ if town is None:
     st.stop()
 breadcrumb(county, town, where=crumbs)
 
-villages = village_list(m, year, indicator_id, county, town)
+villages = memo(m, ("village_list", year, indicator_id, county, town),
+                lambda: village_list(m, year, indicator_id, county, town))
 if villages is None:
     st.info(f"“{ind.name}”按乡镇（街道）统计，没有村级名单。")
     st.stop()

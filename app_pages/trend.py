@@ -4,12 +4,22 @@ import streamlit as st
 
 from plan_monitor.metrics.trajectory import TARGET_SOURCES
 from plan_monitor.outputs.charts import trend_chart
-from plan_monitor.outputs.export_table import export_note, reverse_schedule_export, trend_export
+from plan_monitor.outputs.export_table import reverse_schedule_export, trend_export
 from plan_monitor.present.format import fmt_need, fmt_projected, fmt_value
 from plan_monitor.present.views import reverse_schedule, trend
-from plan_monitor.ui.context import header, indicator_picker, monitor, qp, set_qp
+from plan_monitor.ui.context import export_note_of, header, indicator_picker, memo, monitor, qp, set_qp
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.ui.tables import dataframe
+
+
+def trend_view(m, indicator_id: str, place: str):
+    """The trend rows of a place and their chart (None without data), built once per Monitor, indicator and place;
+    shared by every session, never changed."""
+    rows = trend(m, indicator_id, None if place == "全市" else place)
+    if rows["actual"].isna().all():
+        return rows, None
+    return rows, trend_chart(rows, m.plan.indicator(indicator_id).unit, m.plan.years[-1])
+
 
 m, year = monitor()
 header(m, year, "年度趋势")
@@ -22,16 +32,16 @@ with right:
     place = st.selectbox("地区", places, index=places.index(qp("county", places, "全市")), key="pm_place")
 set_qp(county=None if place == "全市" else place)
 
-rows = trend(m, indicator_id, None if place == "全市" else place)
+rows, fig = memo(m, ("trend_page", indicator_id, place), lambda: trend_view(m, indicator_id, place))
 if rows["actual"].isna().all():
     st.info(f"{place}尚无“{ind.name}”数据。")
 else:
     st.markdown(f"### {place} · {ind.name}")
-    fig = trend_chart(rows, ind.unit, m.plan.years[-1])
     st.plotly_chart(fig, key="trend", config={"displayModeBar": False})
     # the trend runs through every plan year, so it is as recent as the latest report, whatever year is picked
-    chart_buttons(fig, f"年度趋势_{place}_{indicator_id}", f"{place} · {ind.name}：年度趋势", export_note(m.card))
-    xlsx_button(trend_export(rows, ind.unit), f"{place} · {ind.name}：年度趋势", export_note(m.card),
+    chart_buttons(fig, f"年度趋势_{place}_{indicator_id}", f"{place} · {ind.name}：年度趋势", export_note_of(m))
+    xlsx_button(lambda rows=rows, unit=ind.unit: trend_export(rows, unit), f"{place} · {ind.name}：年度趋势",
+                export_note_of(m),
                 f"年度趋势_{place}_{indicator_id}")
     last = rows.dropna(subset=["actual"]).iloc[-1]
     if last["pace_label"] == last["pace_label"] and last["pace_label"]:
@@ -40,8 +50,8 @@ else:
 
 if "county" in ind.levels:
     st.markdown(f"### 倒排工期：{year}年各县（市、区）还需完成")
-    plan = reverse_schedule(m, year, indicator_id)
-    note = export_note(m.card, year)
+    plan = memo(m, ("reverse_schedule", year, indicator_id), lambda: reverse_schedule(m, year, indicator_id))
+    note = export_note_of(m, year)
     unit = "个村" if ind.kind == "share" and ind.unit == "%" and "村" in ind.name else ("人" if ind.unit == "%" else ind.unit)
     if plan["target"].isna().all():
         st.info("该指标目标未分解到县（市、区），暂无各县（市、区）的年度目标可作比较，因此不倒排各县工期；"
@@ -58,5 +68,5 @@ if "county" in ind.levels:
         ).rename(columns={"county": "县（市、区）"})
         dataframe(table[["县（市、区）", "当年还需", "剩余季度", "每季度需", "期末还需", "期末前每季度需"]],
                      hide_index=True, width="stretch")
-        xlsx_button(reverse_schedule_export(plan, unit), f"倒排工期：{year}年 {ind.name} 各县（市、区）还需完成", note,
+        xlsx_button(lambda plan=plan, unit=unit: reverse_schedule_export(plan, unit), f"倒排工期：{year}年 {ind.name} 各县（市、区）还需完成", note,
                     f"倒排工期_{indicator_id}_{year}")

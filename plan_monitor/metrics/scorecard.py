@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 import numpy as np
@@ -44,6 +45,28 @@ class Scorecard:
 
     def select(self, year: int | None = None, level: str | None = None, county: str | None = None,
                indicator_id: str | None = None, include_baseline: bool = False) -> pd.DataFrame:
+        """The rows of a year, level, county and indicator (None: any), plan years only unless `include_baseline`;
+        a new frame, numbered from 0, in the scorecard's order. The year, level and indicator are looked up in an
+        index built once per scorecard (`_groups`) rather than by comparing every row on every call."""
+        if year is None and level is None and indicator_id is None:
+            return self._masked(year, level, county, indicator_id, include_baseline)
+        start = self.plan.years[0]
+        chosen = [positions for (y, lv, ind), positions in self._groups.items()
+                  if (include_baseline or y >= start) and (year is None or y == year)
+                  and (level is None or lv == level) and (indicator_id is None or ind == indicator_id)]
+        if not chosen:
+            positions = np.empty(0, dtype=np.intp)
+        elif len(chosen) == 1:
+            positions = chosen[0]
+        else:
+            positions = np.sort(np.concatenate(chosen))
+        rows = self.rows.take(positions)
+        if county is not None:
+            rows = rows[rows["county"] == county]
+        return rows.reset_index(drop=True)
+
+    def _masked(self, year, level, county, indicator_id, include_baseline) -> pd.DataFrame:
+        """select by comparing every row: what the index must give (tests/metrics/test_select_index.py)."""
         rows = self.rows
         mask = pd.Series(True, index=rows.index)
         if not include_baseline:
@@ -58,6 +81,15 @@ class Scorecard:
             mask &= rows["indicator_id"] == indicator_id
         return rows[mask].reset_index(drop=True)
 
+    @cached_property
+    def _groups(self) -> dict[tuple, np.ndarray]:
+        """Positions of the rows of each (year, level, indicator), ascending; missing keys kept (as NaN), so they
+        never equal a value asked for, as in a row-by-row comparison. Built on first use, once per scorecard (the
+        rows are never changed after the scorecard is made)."""
+        if self.rows.empty:
+            return {}
+        return dict(self.rows.groupby(["year", "level", "indicator_id"], sort=False, dropna=False).indices)
+
     def round_of(self, year: int) -> Round | None:
         """The round a year's figures are computed as of (None: computed from every report, no round)."""
         return self.rounds.get(year)
@@ -65,7 +97,7 @@ class Scorecard:
     def data_as_of(self, year: int) -> pd.Timestamp | None:
         """The 统计截至 of a year's data: the round the figures are computed as of, else the latest report date
         among the city-level figures."""
-        return latest_as_of(self.rows[(self.rows["year"] == year) & (self.rows["level"] == "city")])
+        return latest_as_of(self.select(year=year, level="city", include_baseline=True))
 
 
 def latest_as_of(rows: pd.DataFrame) -> pd.Timestamp | None:

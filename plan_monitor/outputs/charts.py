@@ -73,16 +73,20 @@ def _value_labels(fig: go.Figure, places, values, marks, texts, span: float, sta
     as annotations, which may reach into the right margin."""
     gap = 0.25 * span
     statuses = list(statuses) if statuses is not None else [None] * len(list(texts))
+    labels = []
     for place, value, mark, text, status in zip(places, values, marks, texts, statuses):
         value = 0.0 if pd.isna(value) else float(value)
         ahead = not pd.isna(mark) and value < float(mark) < value + gap
         if ahead and value >= INSIDE_SHARE * span:
             code = status if status in STATUS_TEXT else None
-            fig.add_annotation(x=value, y=place, text=text, showarrow=False, xanchor="right", xshift=-6,
-                               font=dict(size=15, color=STATUS_TEXT[code]))
+            labels.append(dict(x=value, y=place, text=text, showarrow=False, xanchor="right", xshift=-6,
+                               font=dict(size=15, color=STATUS_TEXT[code])))
             continue
-        fig.add_annotation(x=float(mark) if ahead else value, y=place, text=text, showarrow=False, xanchor="left",
-                           xshift=8, font=dict(size=15, color="#444"), bgcolor="white", borderpad=1)
+        labels.append(dict(x=float(mark) if ahead else value, y=place, text=text, showarrow=False, xanchor="left",
+                           xshift=8, font=dict(size=15, color="#444"), bgcolor="white", borderpad=1))
+    # one assignment: add_annotation per bar copies the figure's annotations each time (quadratic: 0.8 s for the
+    # ~100 counties of a province)
+    fig.layout.annotations = tuple(fig.layout.annotations) + tuple(go.layout.Annotation(a) for a in labels)
 
 
 def _status_legend(fig: go.Figure, statuses) -> None:

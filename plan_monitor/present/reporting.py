@@ -47,9 +47,9 @@ def round_note(card: Scorecard, year: int, short: bool = False) -> str | None:
             return f"{r.share} 县已报送本轮，其余沿用此前数据"
         return f"{fmt_date(newer[0].as_of)} 一轮已有 {newer[0].share} 县报送" if newer else None
     if r.missing:
-        rows = card.rows[card.rows["year"] == year]
-        then = ("沿用本年此前数据（标“沿用”）" if "carried_from" in rows and rows["carried_from"].notna().any()
-                else "暂无本轮数据")
+        rows = card.rows  # one column of the year, not a copy of all the year's rows
+        carried = "carried_from" in rows and rows["carried_from"][rows["year"] == year].notna().any()
+        then = "沿用本年此前数据（标“沿用”）" if carried else "暂无本轮数据"
         return f"{r.share} 县已报送 {fmt_date(r.as_of)} 一轮数据，{_names(r.missing)}未报送，{then}{_partial(r)}"
     newer = card.newer.get(year) or []
     if newer:

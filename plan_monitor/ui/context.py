@@ -19,6 +19,7 @@ from plan_monitor.ledger.state import Ledger, build_ledger, default_day
 from plan_monitor.metrics.monitor import Monitor
 from plan_monitor.metrics.rounds import round_label
 from plan_monitor.outputs.charts import legend_html
+from plan_monitor.outputs.export_table import export_note
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.present.format import fmt_date
 from plan_monitor.present.reporting import round_note
@@ -275,6 +276,12 @@ def memo(m: Monitor, key: tuple, build):
         while len(values) > MEMO_ENTRIES:
             del values[next(iter(values))]
     return value
+
+
+def export_note_of(m: Monitor, year: int | None = None) -> str:
+    """outputs.export_table.export_note (the 数据截至 line of a page's exports and chart images) for a year, or for
+    the latest report (None), once per Monitor and year."""
+    return memo(m, ("export_note", year), lambda: export_note(m.card, year))
 
 
 @contextmanager
