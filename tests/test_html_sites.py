@@ -17,8 +17,9 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
         (1, "legend: the fixed CELLS labels in the palette's CELL_COLORS / CELL_TEXT, no data"),
     ("app_pages/reporting.py", "legend()"):
         (1, "outputs/reporting_chart.legend: fixed status labels and palette colours, no data"),
-    ("app_pages/overview.py", "f'<div class=\"pm-summary\">{status_summary(cards)}</div>{cards_html(cards)}'"):
-        (1, "status_summary: fixed labels and counts; cards_html escapes every title, value, detail and note"),
+    ("app_pages/overview.py", "view['cards']"):
+        (1, "memoised f'<div class=\"pm-summary\">{status_summary(cards)}</div>{cards_html(cards)}': status_summary "
+            "has fixed labels and counts; cards_html escapes every title, value, detail and note"),
     ("app_pages/county.py", "f'### {escape(ind.name)}：各县（市、区）排位\\u3000<small>点击柱条查看该县乡镇</small>'"):
         (1, "the plan's indicator name escaped; the rest constant"),
     ("app_pages/town.py",
