@@ -85,10 +85,8 @@ def _unit_values(query: str, params: dict, rows: pd.DataFrame, plan_start: int) 
         units = rows[(rows["town_type"] == "街道") & _flag(rows["is_dense_center"])]
         return units.assign(num=~_flag(units["has_smart_platform"]), den=1.0, missing=0.0)
     if query in ("income_share", "income_below", "reserve_cadres_below"):
-        if query == "income_below" and not params["include_communities"]:
-            units = rows[rows["unit_type"] == "村"]
-        else:
-            units = rows if query == "income_below" else rows[rows["unit_type"] == "村"]
+        every_type = query == "income_below" and params["include_communities"]
+        units = rows if every_type else rows[rows["unit_type"] == "村"]
         if query == "reserve_cadres_below":
             value = units["reserve_cadres_u30" if params["under30"] else "reserve_cadres"]
             num = value < params["min_cadres"]
