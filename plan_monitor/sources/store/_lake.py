@@ -900,35 +900,44 @@ class LakeStore(LedgerMixin, Store):
         itself checks that the entry still follows the latest version, and updates the one-row `head` table:
         DuckLake refuses the second of two concurrent commits that both changed it. Either way _Moved tells the
         caller to read again (where the base check turns an overlapping commit into StoreConflict)."""
+        def body(cur, alias: str) -> None:
+            latest = cur.execute(f"SELECT coalesce(max(id), 0) FROM {alias}.main.versions").fetchone()[0]
+            if latest != entry["id"] - 1:
+                raise _Moved()
+            self._advance_head(cur, alias, entry["id"])
+            checks = {}
+            for table, rows in tables.items():
+                self._ensure_table(cur, alias, table, rows.schema)
+                cur.register("_pm_new", rows)
+                try:
+                    cur.execute(f"INSERT INTO {alias}.main.{_q(table)} BY NAME "
+                                f"SELECT *, ?::BIGINT AS {VERSION} FROM _pm_new", [entry["id"]])
+                finally:
+                    cur.unregister("_pm_new")
+                back = cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.main.{_q(table)} "
+                                   f"WHERE {VERSION} = ?", [entry["id"]]).to_arrow_table()
+                n, total = _checksum(cur, back, back.column_names)
+                checks[table] = {"columns": back.column_names, "rows": n, "sum": total}
+            cur.execute(
+                f"INSERT INTO {alias}.main.versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [entry["id"], entry["kind"], entry["user"], entry.get("role"), entry["at"],
+                 entry.get("file_name"), entry.get("sha256"), entry.get("size"), entry.get("template"),
+                 entry.get("table"), entry["rows"], json.dumps(entry["scope"], ensure_ascii=False),
+                 json.dumps(entry["changes"]), entry.get("original"), entry.get("rollback_to"),
+                 json.dumps(checks, ensure_ascii=False), json.dumps(entry, ensure_ascii=False)])
+            _step("inserted")
+
+        self._in_transaction(body, f"写入数据版本库 {self.catalog_name} 失败", "the catalog write failed")
+
+    def _in_transaction(self, body: Callable, failed_zh: str, failed_en: str) -> None:
+        """body(cur, alias) in one DuckLake transaction, committed, retried from the start while the SQLite catalog
+        is busy with a reader. _Moved, raised by body or by DuckLake refusing a concurrent change of the same
+        table, goes to the caller to read again; any other catalog error is a DataError (failed_zh：reason)."""
         with self._cursor() as (cur, alias):
             for attempt in range(BUSY_TRIES):
                 cur.execute("BEGIN")
                 try:
-                    latest = cur.execute(f"SELECT coalesce(max(id), 0) FROM {alias}.main.versions").fetchone()[0]
-                    if latest != entry["id"] - 1:
-                        raise _Moved()
-                    self._advance_head(cur, alias, entry["id"])
-                    checks = {}
-                    for table, rows in tables.items():
-                        self._ensure_table(cur, alias, table, rows.schema)
-                        cur.register("_pm_new", rows)
-                        try:
-                            cur.execute(f"INSERT INTO {alias}.main.{_q(table)} BY NAME "
-                                        f"SELECT *, ?::BIGINT AS {VERSION} FROM _pm_new", [entry["id"]])
-                        finally:
-                            cur.unregister("_pm_new")
-                        back = cur.execute(f"SELECT * EXCLUDE ({VERSION}) FROM {alias}.main.{_q(table)} "
-                                           f"WHERE {VERSION} = ?", [entry["id"]]).to_arrow_table()
-                        n, total = _checksum(cur, back, back.column_names)
-                        checks[table] = {"columns": back.column_names, "rows": n, "sum": total}
-                    cur.execute(
-                        f"INSERT INTO {alias}.main.versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [entry["id"], entry["kind"], entry["user"], entry.get("role"), entry["at"],
-                         entry.get("file_name"), entry.get("sha256"), entry.get("size"), entry.get("template"),
-                         entry.get("table"), entry["rows"], json.dumps(entry["scope"], ensure_ascii=False),
-                         json.dumps(entry["changes"]), entry.get("original"), entry.get("rollback_to"),
-                         json.dumps(checks, ensure_ascii=False), json.dumps(entry, ensure_ascii=False)])
-                    _step("inserted")
+                    body(cur, alias)
                     cur.execute("COMMIT")
                     return
                 except _Moved:
@@ -946,8 +955,8 @@ class LakeStore(LedgerMixin, Store):
                         continue
                     if self.pg:
                         self._forget(alias)
-                    raise DataError(f"写入数据版本库 {self.catalog_name} 失败，未提交：{redact(str(exc))}",
-                                    f"the catalog write failed: {redact(str(exc))}") from None
+                    raise DataError(f"{failed_zh}，未提交：{redact(str(exc))}",
+                                    f"{failed_en}: {redact(str(exc))}") from None
 
     @staticmethod
     def _advance_head(cur, alias: str, vid: int) -> None:

@@ -30,10 +30,6 @@ TASK_ORIGINALS = "task_originals"
 _TYPES = {pa.int64(): "BIGINT", pa.string(): "VARCHAR"}
 
 
-class _Raced(Exception):
-    """Another machine's batch landed between our read and our commit."""
-
-
 class LedgerMixin:
     """The ledger part of LakeStore (which provides _present, _cursor, _locked, _ensure_catalog, _forget,
     _damaged, _retry-wrapped reads and the _write_atomic helper)."""
@@ -101,7 +97,7 @@ class LedgerMixin:
                 try:
                     self._append_batch(entry, rows)
                     return entry
-                except _Raced:
+                except _lake._Moved:  # another machine's batch landed between our read and our commit
                     if kept:
                         (self.dir / kept).unlink(missing_ok=True)
                     if attempt >= _lake.RACE_TRIES:
@@ -113,43 +109,25 @@ class LedgerMixin:
                     raise
 
     def _append_batch(self, entry: dict, rows: pa.Table) -> None:
+        """The batch's events and its row, in one transaction (LakeStore._in_transaction), refused with _Moved when
+        another batch took its number first."""
         from plan_monitor.sources.store import _lake
 
-        with self._cursor() as (cur, alias):
-            for attempt in range(_lake.BUSY_TRIES):
-                cur.execute("BEGIN")
-                try:
-                    _ensure(cur, alias)
-                    latest = cur.execute(f"SELECT coalesce(max(id), 0) FROM {alias}.main.{BATCHES}").fetchone()[0]
-                    if latest != entry["id"] - 1:
-                        raise _Raced()
-                    cur.execute(f"UPDATE {alias}.main.{TASK_HEAD} SET batch = ?", [entry["id"]])
-                    cur.register("_pm_events", rows)
-                    try:
-                        cur.execute(f"INSERT INTO {alias}.main.{EVENTS} BY NAME SELECT * FROM _pm_events")
-                    finally:
-                        cur.unregister("_pm_events")
-                    cur.execute(f"INSERT INTO {alias}.main.{BATCHES} VALUES (?, ?)",
-                                [entry["id"], json.dumps(entry, ensure_ascii=False)])
-                    cur.execute("COMMIT")
-                    return
-                except _Raced:
-                    cur.execute("ROLLBACK")
-                    raise
-                except duckdb.Error as exc:
-                    try:
-                        cur.execute("ROLLBACK")
-                    except duckdb.Error:
-                        pass
-                    if _lake._conflicted(exc):
-                        raise _Raced() from None
-                    if _lake._busy(exc) and attempt < _lake.BUSY_TRIES - 1:
-                        time.sleep(min(0.02 * (attempt + 1), 0.3))
-                        continue
-                    if self.pg:
-                        self._forget(alias)
-                    raise DataError(f"写入任务台账失败，未提交：{_lake.redact(str(exc))}",
-                                    f"the ledger write failed: {_lake.redact(str(exc))}") from None
+        def body(cur, alias: str) -> None:
+            _ensure(cur, alias)
+            latest = cur.execute(f"SELECT coalesce(max(id), 0) FROM {alias}.main.{BATCHES}").fetchone()[0]
+            if latest != entry["id"] - 1:
+                raise _lake._Moved()
+            cur.execute(f"UPDATE {alias}.main.{TASK_HEAD} SET batch = ?", [entry["id"]])
+            cur.register("_pm_events", rows)
+            try:
+                cur.execute(f"INSERT INTO {alias}.main.{EVENTS} BY NAME SELECT * FROM _pm_events")
+            finally:
+                cur.unregister("_pm_events")
+            cur.execute(f"INSERT INTO {alias}.main.{BATCHES} VALUES (?, ?)",
+                        [entry["id"], json.dumps(entry, ensure_ascii=False)])
+
+        self._in_transaction(body, "写入任务台账失败", "the ledger write failed")
 
 
 def _ensure(cur, alias: str) -> None:
