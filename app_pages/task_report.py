@@ -17,7 +17,7 @@ from plan_monitor.ui.context import (
     actor,
     current_plan,
     guard,
-    kept_ledger_day,
+    ledger_day,
     ledger_store,
     plan_geography,
     submitter,
@@ -39,7 +39,7 @@ if not plan.tasks:
 if store is None:
     st.info("本计划还没有数据目录，暂不能填报任务进展。")
     st.stop()
-day = kept_ledger_day(store)
+day = ledger_day(store)
 ledger = task_ledger(day)
 geo = plan_geography()
 demo = visitor().mode == DEMO

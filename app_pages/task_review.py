@@ -11,7 +11,7 @@ from plan_monitor.ui.context import (
     actor,
     current_plan,
     guard,
-    kept_ledger_day,
+    ledger_day,
     ledger_store,
     plan_geography,
     submitter,
@@ -27,7 +27,7 @@ store = ledger_store()
 if not plan.tasks or store is None:
     st.info("本计划没有任务台账，无需审核销号。")
     st.stop()
-day = kept_ledger_day(store)
+day = ledger_day(store)
 ledger = task_ledger(day)
 geo = plan_geography()
 st.caption(f"{plan.plan.name} · 状态按 {fmt_date(day)} 计算 · 同意销号后该任务（该填报单位）不再填报；退回须写明理由")

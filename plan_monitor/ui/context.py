@@ -188,11 +188,16 @@ def ledger_day(store: Store | None = None) -> date:
             return date.fromisoformat(st.query_params.get(name, ""))
         except ValueError:
             pass
-    if store is None:
+    if store is None or not store.is_demo():
         return date.today()
     with guard():
-        _, events = store.task_ledger()
-    return default_day(events, store.is_demo())
+        return date.fromisoformat(_demo_day(store.location, store.ledger_stamp()))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _demo_day(location: str, ledger_stamp: str) -> str:
+    """The demo's own today, read from its ledger once per ledger state (not on every rerun)."""
+    return default_day(_open_store(location).task_ledger()[1], True).isoformat()
 
 
 def task_ledger(day: date | None = None) -> Ledger | None:
@@ -205,23 +210,6 @@ def task_ledger(day: date | None = None) -> Ledger | None:
     with guard():
         return _ledger(str(targets), store.location, targets.stat().st_mtime_ns if targets.exists() else 0,
                        store.ledger_stamp(), day.isoformat())
-
-
-DAY_KEPT = "pm_ledger_day"
-
-
-def kept_ledger_day(store: Store | None = None) -> date:
-    """ledger_day, kept for the session once chosen: in the demo the day is the ledger's last entry, which a write
-    made now would move to today; a reporter who just submitted keeps looking at the day they reported on. A day
-    in the URL (?day=, ?asof=) always wins."""
-    if any(st.query_params.get(name) for name in ("day", "asof")):
-        return ledger_day(store)
-    location = store.location if store is not None else ""
-    kept = st.session_state.get(DAY_KEPT)
-    if kept is None or kept[0] != location:
-        kept = (location, ledger_day(store))
-        st.session_state[DAY_KEPT] = kept
-    return kept[1]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
