@@ -157,11 +157,8 @@ def load_sso_map(path: Path | str, counties: Collection[str] | None = None) -> S
         county_list: list[str] = []
         well_formed = False
         if "counties" in fields:
-            node = fields["counties"]
-            items = node.value if isinstance(node, yaml.SequenceNode) else None
-            if items is None or any(_scalar(i) is None for i in items):
-                problem(node, f"{here}的 counties 须是县名列表，如 [江陵县, 松滋市]")
-            else:
+            items = _name_items(fields["counties"], problem, f"{here}的 counties 须是县名列表，如 [江陵县, 松滋市]")
+            if items is not None:
                 well_formed = True
                 county_list = sorted({i.value.strip() for i in items if i.value.strip()})
                 for item in items:
@@ -175,11 +172,8 @@ def load_sso_map(path: Path | str, counties: Collection[str] | None = None) -> S
             problem(fields["counties"], f"{here}是{ROLES[role]}，不限县（市、区），不能有 counties 字段")
         unit_list: list[str] = []
         if "units" in fields:
-            node = fields["units"]
-            items = node.value if isinstance(node, yaml.SequenceNode) else None
-            if items is None or any(_scalar(i) is None for i in items):
-                problem(node, f"{here}的 units 须是单位名称列表，如 [县委组织部, 县民政局]")
-            else:
+            items = _name_items(fields["units"], problem, f"{here}的 units 须是单位名称列表，如 [县委组织部, 县民政局]")
+            if items is not None:
                 unit_list = sorted({i.value.strip() for i in items if i.value.strip()})
         if role == "unit_reporter" and not unit_list:
             problem(fields.get("units", key), f"{here}是责任单位填报员，须有 units 字段，列出至少一个单位（按计划原文写法）")
@@ -198,6 +192,15 @@ def load_sso_map(path: Path | str, counties: Collection[str] | None = None) -> S
         raise SsoMapError(f"单点登录映射文件 {name} 有 {len(problems)} 处错误：\n{body}",
                           f"the SSO mapping file {name} has {len(problems)} error(s)")
     return SsoMap(path, entries)
+
+
+def _name_items(node, problem, message: str):
+    """A YAML list of plain names (counties, units): its items, or None after reporting `message` at the node."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else None
+    if items is None or any(_scalar(i) is None for i in items):
+        problem(node, message)
+        return None
+    return items
 
 
 _CACHE: dict[tuple, SsoMap] = {}
