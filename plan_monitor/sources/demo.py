@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -178,7 +179,8 @@ def _county_units(counties, factors, reports, villages, rng, size) -> list[dict]
     names = list(counties["county"])
     by_factor = sorted(names, key=lambda c: -factors[c])
     demo_round = {c: i // 2 + 1 for i, c in enumerate(by_factor[:5])}  # two a year, one so far this year
-    weights = {c: factors[c] * max(1, sum(v.county == c for v in villages)) for c in names}
+    per_county = Counter(v.county for v in villages)  # one pass: counting per county was O(counties × villages)
+    weights = {c: factors[c] * max(1, per_county[c]) for c in names}
     total_w = sum(weights.values())
     sites = [0, 46, 97, 118, 131]
     brands = [0, 30, 58, 70, 76]
