@@ -11,6 +11,7 @@ Status arithmetic used below (see plan_monitor/status.py), all reports at year e
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -111,8 +112,9 @@ def test_cli_check_exits_zero(name, capsys):
     assert "校验通过" in capsys.readouterr().out
 
 
-def test_cli_scorecard_runs_on_fixture(capsys):
-    assert main(["scorecard", "--targets", str(EXAMPLES / "lingyun.yaml"), "--data", str(DATA / "lingyun"),
+def test_cli_scorecard_runs_on_fixture(capsys, tmp_path):
+    data = shutil.copytree(DATA / "lingyun", tmp_path / "lingyun")  # the CLI persists its card beside the data
+    assert main(["scorecard", "--targets", str(EXAMPLES / "lingyun.yaml"), "--data", str(data),
                  "--year", "2025", "--level", "town"]) == 0
     out = capsys.readouterr().out
     assert "伶站瑶族乡" in out and "逻楼镇" in out
