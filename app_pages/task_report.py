@@ -127,7 +127,7 @@ with tab_upload:
             with guard():
                 entry = write_service(store).record_tasks(plan, geo, sheet.events, me, "upload",
                                                           file_name=sheet.file_name, original=sheet.original,
-                                                          day=day)
+                                                          day=day, lines=sheet.lines)
             st.session_state["pm_task_round"] = round_no + 1
             for key in ("pm_task_stamp", "pm_task_sheet"):
                 st.session_state.pop(key, None)

@@ -673,7 +673,7 @@ def _tasks(args) -> int:
         out.write("试运行：校验通过，未提交\n")
         return 0
     entry = WriteService(store, _access()).record_tasks(plan, geo, sheet.events, actor, "upload", file_name=path.name,
-                                                        original=sheet.original, day=day)
+                                                        original=sheet.original, day=day, lines=sheet.lines)
     out.write(f"已记录任务台账第 {entry['id']} 批：{entry['events']} 条记录，涉及 {len(entry['tasks'])} 项任务"
               "（以本机管理员身份，已记入审计日志）\n")
     return 0

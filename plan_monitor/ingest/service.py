@@ -136,12 +136,14 @@ class WriteService:
     # ------------------------------------------------------------------ the task ledger
 
     def record_tasks(self, plan, geo, events: pa.Table, actor: Actor, kind: str, *, file_name: str | None = None,
-                     original: bytes | None = None, note: str = "", day: date | None = None) -> dict:
+                     original: bytes | None = None, note: str = "", day: date | None = None,
+                     lines: list[int] | None = None) -> dict:
         """Append a batch of task events (reports, a 销号 request or review, 整改措施) on behalf of the actor, after
         the ledger rules (ledger.rules) pass on the ledger as it stands under the store's lock; refused as a whole,
         with nothing written, on any problem: AccessDenied when the actor may not act for a reporter, else
         DataError listing every problem. `kind` names the batch: upload (a 台账 file, kept as `original`), form,
-        close_request, close_approve, close_return, measure."""
+        close_request, close_approve, close_return, measure. `lines`: each event's line in the uploaded file, so a
+        problem found here is numbered as in the file and as the preview numbered it."""
         day = day or date.today()
         target = file_name or kind
         try:
@@ -155,7 +157,7 @@ class WriteService:
                 if "plan" not in events.column_names else events
 
             def check(current: pa.Table) -> None:
-                _refuse(check_events(plan, geo, actor, stamped, current, day), file_name)
+                _refuse(check_events(plan, geo, actor, stamped, current, day), file_name, lines)
 
             entry = self.store.commit_tasks(events=stamped, user=actor.name, role=actor.role, kind=kind,
                                             file_name=file_name, original=original, note=note, check=check)
@@ -192,12 +194,21 @@ def _event(kind: str, task_id: str, reporter: str, **values) -> pa.Table:
     return pa.table({k: [v] for k, v in row.items()})
 
 
-def _refuse(problems: list[TaskProblem], file_name: str | None) -> None:
-    """AccessDenied for scope refusals, else DataError listing every problem (row numbers 1-based)."""
+def _refuse(problems: list[TaskProblem], file_name: str | None, file_lines: list[int] | None = None) -> None:
+    """AccessDenied for scope refusals, else DataError listing every problem: numbered by the file's own line when
+    the events' lines are known (第N行, as the preview shows them), else by their place in the batch (第N条)."""
     if not problems:
         return
     where = f"{file_name}：" if file_name else ""
-    lines = [f"第{p.row + 1}条：{p.message}" if p.row is not None and file_name else p.message for p in problems]
+
+    def numbered(p: TaskProblem) -> str:
+        if p.row is None or not file_name:
+            return p.message
+        if file_lines is not None and p.row < len(file_lines):
+            return f"第{file_lines[p.row]}行：{p.message}"
+        return f"第{p.row + 1}条：{p.message}"
+
+    lines = list(dict.fromkeys(numbered(p) for p in problems))  # a row's two events (report + 销号 request): once
     shown = "；".join(lines[:10]) + (f"；另有 {len(lines) - 10} 处" if len(lines) > 10 else "")
     refused = [p for p in problems if p.refusal]
     if refused:

@@ -112,6 +112,12 @@ def test_scope_a_unit_cannot_report_for_another_unit_and_nothing_is_written(stor
                        day=date(2025, 12, 20))
     assert "第2条" in err.value.zh and "不能代“城市社区”填报" in err.value.zh and "台账未作任何改动" in err.value.zh
     assert store.task_ledger() == ([], store.task_ledger()[1]) and len(store.task_ledger()[1]) == 0
+    # given the events' file lines (an uploaded 台账), the refusal numbers the row as the file and the preview do
+    with pytest.raises(AccessDenied) as err:
+        w.record_tasks(COUNTY_PLAN, COUNTY_GEO, both, ORG, "upload", file_name="台账.xlsx", original=b"x",
+                       day=date(2025, 12, 20), lines=[4, 7])
+    assert "第7行：" in err.value.zh and "第2条" not in err.value.zh and "第4行" not in err.value.zh
+    assert len(store.task_ledger()[1]) == 0
     # a town's report by the county's towns: a unit reporter may not; the city may
     with pytest.raises(AccessDenied):
         w.record_tasks(COUNTY_PLAN, COUNTY_GEO, report("town-report", "金溪县/对桥镇", "2025-H2"), ORG, "form",
