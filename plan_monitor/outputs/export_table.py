@@ -210,21 +210,23 @@ def attention_export(attention: pd.DataFrame) -> ExportTable:
     return ExportTable(frame, "需关注", RATES, "状态", "单位")
 
 
-def county_export(rows: pd.DataFrame, unit: str) -> ExportTable:
+def county_export(rows: pd.DataFrame, unit: str, place: str = "县（市、区）") -> ExportTable:
+    """A ranking's table: the counties' (or, with place 市（州）, the prefectures')."""
     frame = pd.DataFrame({
-        "排位": rows["rank"], "县（市、区）": rows["county"], "实际": rows["actual"], "目标": rows["target"],
+        "排位": rows["rank"], place: rows["county"], "实际": rows["actual"], "目标": rows["target"],
         "差距": _gaps(rows, unit), "完成率": rows["completion"], "状态": _text(rows["status_label"]),
         "走势": _text(rows["pace_label"]), "说明": fmt_notes(rows),
     })
     frame = with_carried(frame, rows).reset_index(drop=True)
-    return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": gap_unit(unit), **RATES}, "状态")
+    return ExportTable(frame, "各县排位" if place == "县（市、区）" else "各市（州）排位", {"实际": unit, "目标": unit, "差距": gap_unit(unit), **RATES}, "状态")
 
 
-def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str]) -> ExportTable:
+def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str], place: str = "县（市、区）") -> ExportTable:
+    """The status matrix: the counties' (or, with place 市（州）, the prefectures') × indicators."""
     columns = [names.get(c, c) for c in matrix.columns]
     frame = pd.DataFrame([[STATUS_LABELS.get(v) for v in row] for row in matrix.itertuples(index=False)],
                          columns=columns)
-    frame.insert(0, "县（市、区）", list(matrix.index))
+    frame.insert(0, place, list(matrix.index))
     return ExportTable(frame, "状态矩阵", status_column=tuple(columns))
 
 

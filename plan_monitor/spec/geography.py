@@ -67,6 +67,16 @@ class Geography:
         """True for a province's or the nation's plan: its counties are grouped in prefectures (市（州）)."""
         return "prefecture" in self.counties and bool(self.counties["prefecture"].notna().any())
 
+    @property
+    def region_word(self) -> str:
+        """How pages name the region row: 全省 (全区 for an autonomous region) or 全国 in a plan with prefectures,
+        else 全市 (a county's plan included, as before)."""
+        if not self.has_prefectures:
+            return "全市"
+        if self.region_name == "全国":
+            return "全国"
+        return "全区" if self.region_name.endswith("自治区") else "全省"
+
     def prefecture_names(self) -> list[str]:
         """The prefectures in gazetteer order (empty without a prefecture level)."""
         if not self.has_prefectures:
