@@ -120,9 +120,10 @@ def village_list(m: Monitor, year: int, indicator_id: str, county: str, town: st
     return m.engine.run(twin.name, params).to_pandas()
 
 
-def trend(m: Monitor, indicator_id: str, county: str | None = None) -> pd.DataFrame:
-    """Baseline and plan years for one place: actual, target, expected trajectory and projection."""
-    level = "county" if county else "city"
+def trend(m: Monitor, indicator_id: str, county: str | None = None, level: str = "county") -> pd.DataFrame:
+    """Baseline and plan years for one place: actual, target, expected trajectory and projection. `county`: a
+    county, or a prefecture (市（州）) with level "prefecture"; None: the region."""
+    level = level if county else "city"
     rows = m.card.select(level=level, county=county, indicator_id=indicator_id, include_baseline=True)
     return rows[["year", "as_of", "actual", "target", "expected", "projected", "final_target", "cumulative",
                  "status", "pace", "pace_label", "measure", "unit", "kind", "direction"]].reset_index(drop=True)

@@ -69,3 +69,11 @@ def test_the_prefecture_comes_from_the_url():
 @pytest.mark.parametrize("page", ["town", "trend", "definitions", "supervision", "reporting", "present"])
 def test_other_pages_render(page):
     open_page(page, year="2024")
+
+
+def test_trend_offers_the_province_its_prefectures_and_counties():
+    at = open_page("trend", indicator="demo_villages", county="荆州市")
+    place = at.selectbox(key="pm_place")
+    assert place.value == "荆州市" and place.options[:2] == ["全省", "武汉市"] and "省直辖" in place.options
+    assert "荆州区" in place.options
+    assert "### 荆州市 · 示范村" in markdown_text(at)
