@@ -4,11 +4,11 @@ needs-attention list. Everything below the header depends only on the Monitor an
 
 import streamlit as st
 
-from plan_monitor.outputs.charts import completion_bars
-from plan_monitor.outputs.export_table import attention_export, export_note, scorecard_export
+from plan_monitor.outputs.charts import completion_bars, status_heatmap
+from plan_monitor.outputs.export_table import attention_export, export_note, scorecard_export, status_matrix_export
 from plan_monitor.present.cards import cards_html, overview_cards, status_summary
 from plan_monitor.present.format import fmt_expected, fmt_rate, fmt_value
-from plan_monitor.present.views import overview
+from plan_monitor.present.views import overview, status_matrix
 from plan_monitor.ui.context import export_note_of, header, memo, monitor
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.ui.tables import dataframe
@@ -28,7 +28,12 @@ def build(m, year: int) -> dict:
             时序进度=attention["time_progress"].map(fmt_rate),
         ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
         table = table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]]
-    return {"empty": bool(city["actual"].isna().all()),
+    prefectures = None
+    if m.geo.has_prefectures:  # a province's or the nation's plan: its prefectures × indicators
+        matrix = status_matrix(m, year, level="prefecture")
+        names = {i.id: i.name for i in m.plan.indicators}
+        prefectures = (matrix, status_heatmap(matrix, names), names) if len(matrix.columns) else None
+    return {"empty": bool(city["actual"].isna().all()), "prefectures": prefectures,
             "cards": f'<div class="pm-summary">{status_summary(cards)}</div>{cards_html(cards)}',
             "fig": completion_bars(city), "attention": attention, "table": table}
 
@@ -46,9 +51,17 @@ st.markdown("### 各指标完成率与时序进度")
 st.plotly_chart(view["fig"], key="completion", config={"displayModeBar": False})
 chart_buttons(view["fig"], f"各指标完成率_{year}", f"{year}年各指标完成率与时序进度", note)
 
+if view["prefectures"] is not None:
+    matrix, fig, names = view["prefectures"]
+    st.markdown("### 市（州）× 指标 状态矩阵（红黄绿牌）")
+    st.plotly_chart(fig, key="prefecture_matrix", config={"displayModeBar": False})
+    chart_buttons(fig, f"市州状态矩阵_{year}", f"{year}年 市（州）× 指标 状态矩阵", note)
+    xlsx_button(lambda matrix=matrix, names=names: status_matrix_export(matrix, names, "市（州）"),
+                f"{year}年 市（州）× 指标 状态矩阵", note, f"市州状态矩阵_{year}")
+
 st.markdown("### 需关注")
 if view["table"] is None:
-    st.success("本年度没有滞后的指标或县（市、区）。")
+    st.success("本年度没有滞后的指标或地区。" if m.geo.has_prefectures else "本年度没有滞后的指标或县（市、区）。")
 else:
     dataframe(view["table"], hide_index=True, width="stretch")
     attention = view["attention"]

@@ -12,10 +12,10 @@ from plan_monitor.ui.downloads import chart_buttons, xlsx_button
 from plan_monitor.ui.tables import dataframe
 
 
-def trend_view(m, indicator_id: str, place: str):
-    """The trend rows of a place and their chart (None without data), built once per Monitor, indicator and place;
-    shared by every session, never changed."""
-    rows = trend(m, indicator_id, None if place == "全市" else place)
+def trend_view(m, indicator_id: str, place: str, level: str = "county"):
+    """The trend rows of a place (the region, a prefecture or a county) and their chart (None without data), built
+    once per Monitor, indicator and place; shared by every session, never changed."""
+    rows = trend(m, indicator_id, None if place == m.geo.region_word else place, level)
     if rows["actual"].isna().all():
         return rows, None
     return rows, trend_chart(rows, m.plan.indicator(indicator_id).unit, m.plan.years[-1])
@@ -27,12 +27,18 @@ left, right = st.columns(2)
 with left:
     indicator_id = indicator_picker(m)
 ind = m.plan.indicator(indicator_id)
-places = ["全市"] + (list(m.geo.counties["county"]) if "county" in ind.levels else [])
+region = m.geo.region_word  # 全市, or 全省 / 全国 in a plan with prefectures
+counties = list(m.geo.counties["county"]) if "county" in ind.levels else []
+# a province's or the nation's prefectures (市（州）) before the counties; one named like a county (东莞市 standing in
+# as its own county) is that county's place already
+prefectures = [p for p in m.geo.prefecture_names() if p not in counties] if "prefecture" in ind.levels else []
+places = [region] + prefectures + counties
 with right:
-    place = st.selectbox("地区", places, index=places.index(qp("county", places, "全市")), key="pm_place")
-set_qp(county=None if place == "全市" else place)
+    place = st.selectbox("地区", places, index=places.index(qp("county", places, region)), key="pm_place")
+set_qp(county=None if place == region else place)
+level = "prefecture" if place in prefectures else "county"
 
-rows, fig = memo(m, ("trend_page", indicator_id, place), lambda: trend_view(m, indicator_id, place))
+rows, fig = memo(m, ("trend_page", indicator_id, place), lambda: trend_view(m, indicator_id, place, level))
 if rows["actual"].isna().all():
     st.info(f"{place}尚无“{ind.name}”数据。")
 else:

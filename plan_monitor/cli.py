@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--targets", default=str(DEFAULT_TARGETS))
     score.add_argument("--data", default=str(DEFAULT_DATA))
     score.add_argument("--year", type=int, default=None)
-    score.add_argument("--level", choices=["city", "county", "town"], default=None)
+    score.add_argument("--level", choices=["city", "prefecture", "county", "town"], default=None)
     score.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     score.add_argument("--out", default=None, help="输出文件（默认标准输出；xlsx 必须指定）")
     score.add_argument("--round", default=None, metavar="YYYY-MM-DD",

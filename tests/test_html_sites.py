@@ -20,7 +20,10 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
     ("app_pages/overview.py", "view['cards']"):
         (1, "memoised f'<div class=\"pm-summary\">{status_summary(cards)}</div>{cards_html(cards)}': status_summary "
             "has fixed labels and counts; cards_html escapes every title, value, detail and note"),
-    ("app_pages/county.py", "f'### {escape(ind.name)}：各县（市、区）排位\\u3000<small>点击柱条查看该县乡镇</small>'"):
+    ("app_pages/county.py", "f'### {escape(ind.name)}：{escape(counties_of)}排位\\u3000<small>点击柱条查看该县乡镇</small>'"):
+        (1, "the plan's indicator name and counties_of (各县（市、区）, or a gazetteer prefecture name before it) "
+            "escaped; the rest constant"),
+    ("app_pages/county.py", "f'### {escape(ind.name)}：各市（州）排位\\u3000<small>点击柱条查看该市（州）各县</small>'"):
         (1, "the plan's indicator name escaped; the rest constant"),
     ("app_pages/town.py",
      "f'### {escape(county)} · {escape(ind.name)}：各乡镇（街道）\\u3000<small>点击柱条查看村（社区）名单</small>'"):

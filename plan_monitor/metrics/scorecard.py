@@ -34,6 +34,26 @@ CSV_COLUMNS = ["indicator_id", "indicator", "unit", "level", "county", "town", "
                "actual", "target", "gap", "completion", "status", "pace", "round", "carried_from"]
 
 
+def csv_columns(rows: pd.DataFrame) -> list[str]:
+    """The CSV columns of some scorecard rows: CSV_COLUMNS, with prefecture (市（州）) after level in a plan with a
+    prefecture level (see with_prefectures)."""
+    if "prefecture" not in rows:
+        return CSV_COLUMNS
+    return CSV_COLUMNS[:4] + ["prefecture"] + CSV_COLUMNS[4:]
+
+
+def with_prefectures(rows: pd.DataFrame, geo: Geography) -> pd.DataFrame:
+    """In a plan with a prefecture level, every row's prefecture (市（州）): a prefecture row's own name (which its
+    county column also holds, as the place of the row), a county's or town's that of its county, None for the region
+    row. Plans without prefectures keep their rows as they are (no prefecture column)."""
+    if not geo.has_prefectures:
+        return rows
+    of = geo.prefecture_of()
+    prefecture = rows["county"].map(of).astype(object)
+    prefecture = prefecture.where(rows["level"] != "prefecture", rows["county"])
+    return rows.assign(prefecture=prefecture.where(prefecture.notna(), None))
+
+
 @dataclass(frozen=True)
 class Scorecard:
     plan: Plan
@@ -123,7 +143,13 @@ def _plan_tables(plan: Plan, geo: Geography, split: pd.DataFrame | None = None) 
     quota_rows = [(i.id, c, y, v, "issued") for i in ind for c, by_year in i.quotas.items() for y, v in by_year.items()]
     if split is not None:
         quota_rows += list(split.itertuples(index=False, name=None))
+    levels = ["county"] * len(quota_rows)
+    if geo.has_prefectures:
+        prefecture_rows = _prefecture_quotas(plan, geo, quota_rows)
+        quota_rows += prefecture_rows
+        levels += ["prefecture"] * len(prefecture_rows)
     quotas = pa.table({
+        "level": pa.array(levels, pa.string()),
         "indicator_id": pa.array([r[0] for r in quota_rows], pa.string()),
         "county": pa.array([r[1] for r in quota_rows], pa.string()),
         "year": pa.array([r[2] for r in quota_rows], pa.int32()),
@@ -131,13 +157,37 @@ def _plan_tables(plan: Plan, geo: Geography, split: pd.DataFrame | None = None) 
         "source": pa.array([r[4] for r in quota_rows], pa.string()),
     })
     counties = list(geo.counties["county"])
+    prefectures = geo.prefecture_names()
     places = pa.table({
-        "level": ["city"] + ["county"] * len(counties),
-        "county": pa.array([None] + counties, pa.string()),
-        "town": pa.array([None] * (1 + len(counties)), pa.string()),
+        "level": ["city"] + ["prefecture"] * len(prefectures) + ["county"] * len(counties),
+        "county": pa.array([None] + prefectures + counties, pa.string()),
+        "town": pa.array([None] * (1 + len(prefectures) + len(counties)), pa.string()),
     })
     years = pa.table({"year": pa.array([plan.plan.baseline_year] + plan.years, pa.int32())})
     return {"indicator_defs": defs, "plan_targets": targets, "quotas": quotas, "places": places, "years": years}
+
+
+def _prefecture_quotas(plan: Plan, geo: Geography, county_rows: list[tuple]) -> list[tuple]:
+    """A prefecture's target where its counties have quotas (issued or split): their sum when every county of the
+    prefecture has one for the year, else None (no target, noted as its counties' are). Source: issued when every
+    county quota is issued, else split. Only for indicators with a prefecture level."""
+    members = geo.counties.groupby("prefecture", sort=False)["county"].apply(list).to_dict()
+    wanted = {i.id for i in plan.indicators if "prefecture" in i.levels}
+    by_key: dict[tuple, dict[str, tuple]] = {}
+    for row in county_rows:
+        if row[0] in wanted:
+            by_key.setdefault((row[0], row[2]), {})[row[1]] = row
+    out = []
+    for (indicator_id, year), rows in by_key.items():
+        for prefecture, counties in members.items():
+            own = [rows[c] for c in counties if c in rows]
+            if not own:
+                continue
+            values = [r[3] for r in own]
+            whole = len(own) == len(counties) and all(v is not None and v == v for v in values)
+            source = "issued" if all(r[4] == "issued" for r in own) else "split"
+            out.append((indicator_id, prefecture, year, float(sum(values)) if whole else None, source))
+    return out
 
 
 def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
@@ -166,7 +216,13 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     try:
         measured = measure_rows(engine, plan)
         engine.register("measure_rows", measured)
-        engine.register("rolled", engine.run("engine/rollup"))
+        rolled = engine.run("engine/rollup")
+        if geo.has_prefectures:  # prefecture totals beside the region's, counties and towns
+            pairs = geo.counties.dropna(subset=["prefecture"])
+            engine.register("prefectures", pa.table({"county": pa.array(list(pairs["county"]), pa.string()),
+                                                     "prefecture": pa.array(list(pairs["prefecture"]), pa.string())}))
+            rolled = pa.concat_tables([rolled, engine.run("engine/rollup_prefecture").cast(rolled.schema)])
+        engine.register("rolled", rolled)
         for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
             engine.register(name, table)
         df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
@@ -174,7 +230,8 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
         engine.close()  # its latest rows are not kept: the scorecard is all that stays
     rounds = dict(rounds or {})
     df = _with_rounds(df, measured.to_pandas(), {year: r.as_of for year, r in rounds.items()})
-    return Scorecard(plan, _classify(plan, df), rosters.version, rosters.is_demo, rounds, dict(newer or {}))
+    rows = with_prefectures(_classify(plan, df), geo)
+    return Scorecard(plan, rows, rosters.version, rosters.is_demo, rounds, dict(newer or {}))
 
 
 def _with_rounds(df: pd.DataFrame, measured: pd.DataFrame, rounds: Mapping[int, date]) -> pd.DataFrame:
@@ -248,7 +305,7 @@ def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
         rows["target_source_label"].where(rows["target_source"].isin(["split", "issued"])))
     rows = _mark_missing(plan, rows)
     out = pd.concat([base_rows, rows], ignore_index=True)
-    level_order = {"city": 0, "county": 1, "town": 2}
+    level_order = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
     order = [i.id for i in plan.indicators]
     out = out.assign(_i=out["indicator_id"].map({k: n for n, k in enumerate(order)}), _l=out["level"].map(level_order))
     return out.sort_values(["_i", "year", "_l", "county", "town"], na_position="first").drop(columns=["_i", "_l"]).reset_index(drop=True)

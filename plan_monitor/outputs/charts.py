@@ -125,15 +125,16 @@ def completion_bars(city: pd.DataFrame) -> go.Figure:
                    margin=dict(l=10, r=LABEL_ROOM, t=40, b=10))
 
 
-def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str) -> go.Figure:
+def county_bars(rows: pd.DataFrame, unit: str, kind: str, direction: str, hint: str = "点击查看乡镇") -> go.Figure:
     """Counties' figures, ranked, coloured by status; target markers where a quota or share target applies.
-    customdata carries the county name so a click can drill into its towns."""
+    customdata carries the county name so a click can drill into its towns (or, for prefectures' bars, into the
+    prefecture's counties: `hint` says which)."""
     k = _scale(unit)
     rows = rows.iloc[::-1]
     fig = go.Figure()
     fig.add_bar(y=rows["county"], x=rows["actual"] * k, orientation="h", customdata=rows["county"],
                 marker_color=[_color(s) for s in rows["status"]], name="实际", showlegend=False,
-                hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + "<extra>点击查看乡镇</extra>")
+                hovertemplate="%{y}<br>实际 %{x:.4g}" + _axis_unit(unit) + f"<extra>{hint}</extra>")
     _mark_carried(fig, rows, "county")
     _status_legend(fig, rows.loc[rows["actual"].notna(), "status"])
     if rows["target"].notna().any():

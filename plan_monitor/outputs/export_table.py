@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.metrics.scorecard import CSV_COLUMNS, Scorecard, latest_as_of
+from plan_monitor.metrics.scorecard import Scorecard, csv_columns, latest_as_of
 from plan_monitor.metrics.supervision import COLOUR_LABELS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
 from plan_monitor.outputs.xlsx import table_xlsx
@@ -39,8 +39,15 @@ def _number(value):
     return int(value) if value.is_integer() else value
 
 
+def _own_county(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose county column names a county only: a prefecture row's place is in its prefecture column."""
+    if "prefecture" not in rows:
+        return rows
+    return rows.assign(county=rows["county"].where(rows["level"] != "prefecture", None))
+
+
 def scorecard_table(rows: pd.DataFrame) -> pd.DataFrame:
-    table = rows[CSV_COLUMNS].copy()
+    table = _own_county(rows)[csv_columns(rows)].copy()
     for col in NUMERIC:
         table[col] = pd.Series([_number(v) for v in table[col]], index=table.index, dtype=object)
     table["year"] = table["year"].astype(int)
@@ -53,8 +60,10 @@ def scorecard_csv(rows: pd.DataFrame) -> str:
     """scorecard_table(rows) as CSV text, exactly as `.to_csv(index=False, lineterminator="\n")` writes it, built
     column by column with Arrow's string kernels: a national scorecard has ~700,000 rows × 15 cells, too many to
     format one by one."""
+    columns = csv_columns(rows)
+    rows = _own_county(rows)
     cells = []
-    for col in CSV_COLUMNS:
+    for col in columns:
         values = rows[col]
         if col in NUMERIC:
             cells.append(_number_texts(values.to_numpy(dtype=float, na_value=np.nan)))
@@ -65,7 +74,7 @@ def scorecard_csv(rows: pd.DataFrame) -> str:
             cells.append(pc.fill_null(days.cast(pa.string()), ""))
         else:
             cells.append(_csv_field(values))
-    header = ",".join(_csv_field(pd.Series(CSV_COLUMNS)).to_pylist())
+    header = ",".join(_csv_field(pd.Series(columns)).to_pylist())
     if not len(rows):
         return header + "\n"
     lines = pc.binary_join_element_wise(*cells, ",")
@@ -162,11 +171,13 @@ def _text(series: pd.Series) -> pd.Series:
 def scorecard_export(rows: pd.DataFrame) -> ExportTable:
     frame = pd.DataFrame({
         "指标": rows["indicator"], "单位": rows["unit"], "层级": rows["level"].map(LEVEL_LABELS),
-        "县（市、区）": _text(rows["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
+        "县（市、区）": _text(_own_county(rows)["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
         "完成值": rows["actual"], "年度目标": rows["target"], "差距": _gaps(rows), "完成率": rows["completion"],
         "时序进度": rows["time_progress"], "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
         "说明": fmt_notes(rows),
     })[SCORECARD_COLUMNS]
+    if "prefecture" in rows:  # a province's or the nation's plan: 市（州） before 县（市、区）
+        frame.insert(3, "市（州）", _text(rows["prefecture"]))
     return ExportTable(with_carried(frame, rows).reset_index(drop=True), "目标完成情况", RATES, "状态", "单位",
                        point_columns=("差距",))
 
@@ -199,21 +210,23 @@ def attention_export(attention: pd.DataFrame) -> ExportTable:
     return ExportTable(frame, "需关注", RATES, "状态", "单位")
 
 
-def county_export(rows: pd.DataFrame, unit: str) -> ExportTable:
+def county_export(rows: pd.DataFrame, unit: str, place: str = "县（市、区）") -> ExportTable:
+    """A ranking's table: the counties' (or, with place 市（州）, the prefectures')."""
     frame = pd.DataFrame({
-        "排位": rows["rank"], "县（市、区）": rows["county"], "实际": rows["actual"], "目标": rows["target"],
+        "排位": rows["rank"], place: rows["county"], "实际": rows["actual"], "目标": rows["target"],
         "差距": _gaps(rows, unit), "完成率": rows["completion"], "状态": _text(rows["status_label"]),
         "走势": _text(rows["pace_label"]), "说明": fmt_notes(rows),
     })
     frame = with_carried(frame, rows).reset_index(drop=True)
-    return ExportTable(frame, "各县排位", {"实际": unit, "目标": unit, "差距": gap_unit(unit), **RATES}, "状态")
+    return ExportTable(frame, "各县排位" if place == "县（市、区）" else "各市（州）排位", {"实际": unit, "目标": unit, "差距": gap_unit(unit), **RATES}, "状态")
 
 
-def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str]) -> ExportTable:
+def status_matrix_export(matrix: pd.DataFrame, names: dict[str, str], place: str = "县（市、区）") -> ExportTable:
+    """The status matrix: the counties' (or, with place 市（州）, the prefectures') × indicators."""
     columns = [names.get(c, c) for c in matrix.columns]
     frame = pd.DataFrame([[STATUS_LABELS.get(v) for v in row] for row in matrix.itertuples(index=False)],
                          columns=columns)
-    frame.insert(0, "县（市、区）", list(matrix.index))
+    frame.insert(0, place, list(matrix.index))
     return ExportTable(frame, "状态矩阵", status_column=tuple(columns))
 
 

@@ -31,20 +31,29 @@ def overview(m: Monitor, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         if isinstance(r.status, str) and pd.isna(r.completion) and not pd.isna(r.expected) else None
         for r in city.itertuples()]
     rows = card.select(year=year)
-    rows = rows[rows["level"].isin(["city", "county"]) & rows["status"].isin(ATTENTION)].copy()
+    rows = rows[rows["level"].isin(["city", "prefecture", "county"]) & rows["status"].isin(ATTENTION)].copy()
     rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
     rows["place"] = [place + (f"（{fmt_carried(day)}）" if not pd.isna(day) else "")
-                     for place, day in zip(rows["county"].fillna("全市"), rows["carried_from"])]
-    attention = rows.sort_values(["_rank", "level", "completion"], na_position="last")
+                     for place, day in zip(rows["county"].fillna(m.geo.region_word), rows["carried_from"])]
+    rows["_level"] = rows["level"].map(LEVEL_ORDER)  # the region, its prefectures (市（州）), its counties
+    attention = rows.sort_values(["_rank", "_level", "completion"], na_position="last")
     return city.reset_index(drop=True), attention[["indicator_id", "indicator", "place", "level", "actual", "target",
                                                    "expected", "completion", "time_progress", "unit", "kind", "direction",
                                                    "status",
                                                    "status_label"]]
 
 
-def county_ranking(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
-    """Counties of one indicator, ranked (排位): by completion where a target applies, else by the figure itself."""
-    rows = m.card.select(year=year, level="county", indicator_id=indicator_id)
+LEVEL_ORDER = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
+
+
+def county_ranking(m: Monitor, year: int, indicator_id: str, prefecture: str | None = None,
+                   level: str = "county") -> pd.DataFrame:
+    """Counties of one indicator, ranked (排位): by completion where a target applies, else by the figure itself.
+    `prefecture`: only the counties of that 市（州）; level "prefecture": the prefectures themselves, ranked alike
+    (their names in the county column)."""
+    rows = m.card.select(year=year, level=level, indicator_id=indicator_id)
+    if prefecture is not None and "prefecture" in rows:
+        rows = rows[rows["prefecture"] == prefecture]
     ind = m.plan.indicator(indicator_id)
     sign = -1 if ind.direction == "lower" else 1
     key = rows["completion"].where(rows["completion"].notna(), sign * rows["actual"])
@@ -53,12 +62,20 @@ def county_ranking(m: Monitor, year: int, indicator_id: str) -> pd.DataFrame:
     return rows.drop(columns="_key").reset_index(drop=True)
 
 
-def status_matrix(m: Monitor, year: int) -> pd.DataFrame:
-    """County × indicator status codes for the whole plan (None where no status applies)."""
-    rows = m.card.select(year=year, level="county")
+def status_matrix(m: Monitor, year: int, prefecture: str | None = None, level: str = "county") -> pd.DataFrame:
+    """County × indicator status codes for the whole plan (None where no status applies); `prefecture`: only the
+    counties of that 市（州）; level "prefecture": prefecture × indicator."""
+    rows = m.card.select(year=year, level=level)
     matrix = rows.pivot_table(index="county", columns="indicator_id", values="status", aggfunc="first", dropna=False)
-    order = [i.id for i in m.plan.indicators if "county" in i.levels]
-    matrix = matrix.reindex(index=list(m.geo.counties["county"]), columns=order)
+    order = [i.id for i in m.plan.indicators if level in i.levels]
+    if level == "prefecture":
+        places = m.geo.prefecture_names()
+    else:
+        counties = m.geo.counties
+        if prefecture is not None and "prefecture" in counties:
+            counties = counties[counties["prefecture"] == prefecture]
+        places = list(counties["county"])
+    matrix = matrix.reindex(index=places, columns=order)
     return matrix.astype(object).where(matrix.notna(), None)
 
 
@@ -77,10 +94,10 @@ def carried_counties(m: Monitor, year: int) -> dict[str, str]:
     return {county: marks[county] for county in m.geo.county_names() if county in marks}  # gazetteer order
 
 
-def marked_matrix(m: Monitor, year: int) -> pd.DataFrame:
+def marked_matrix(m: Monitor, year: int, prefecture: str | None = None) -> pd.DataFrame:
     """status_matrix with each carried county's row named with its 沿用 mark, as the 分县 page and its export show it."""
     marks = carried_counties(m, year)
-    matrix = status_matrix(m, year)
+    matrix = status_matrix(m, year, prefecture)
     return matrix.rename(index=lambda c: f"{c}（{marks[c]}）" if c in marks else c)
 
 
@@ -103,9 +120,10 @@ def village_list(m: Monitor, year: int, indicator_id: str, county: str, town: st
     return m.engine.run(twin.name, params).to_pandas()
 
 
-def trend(m: Monitor, indicator_id: str, county: str | None = None) -> pd.DataFrame:
-    """Baseline and plan years for one place: actual, target, expected trajectory and projection."""
-    level = "county" if county else "city"
+def trend(m: Monitor, indicator_id: str, county: str | None = None, level: str = "county") -> pd.DataFrame:
+    """Baseline and plan years for one place: actual, target, expected trajectory and projection. `county`: a
+    county, or a prefecture (市（州）) with level "prefecture"; None: the region."""
+    level = level if county else "city"
     rows = m.card.select(level=level, county=county, indicator_id=indicator_id, include_baseline=True)
     return rows[["year", "as_of", "actual", "target", "expected", "projected", "final_target", "cumulative",
                  "status", "pace", "pace_label", "measure", "unit", "kind", "direction"]].reset_index(drop=True)

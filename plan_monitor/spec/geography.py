@@ -11,6 +11,15 @@ Geography as it really is:
   (大兴安岭地区, 海西州), those towns are likewise gathered under a county-level unit named after the city.
   Province-level regions include the county-level units directly under the province (仙桃市, 神农架林区) and
   the stand-ins of its county-less cities.
+- **Prefectures (市（州）)** of a province's or the nation's plan: the level between the region and its counties,
+  the county-level unit's 地级市、自治州、地区 or 盟 (`prefecture` of `Geography.counties`; None in a city's or
+  county's plan). County-level units directly under a province (仙桃市, 神农架林区) are gathered under
+  ``省直辖`` (``自治区直辖`` in an autonomous region; in the nation ``湖北省直辖`` and so on, the province's name
+  first). A city standing in as its own county-level unit (东莞市) is its own prefecture; so are the direct-controlled
+  municipalities (北京市) in the nation's plan, whose districts sit directly under them. Prefecture names are
+  unique nationwide, so none needs a prefix. A province-level region without prefectures (北京市 as a plan's
+  region) has no prefecture level. Functional zones of such a plan take the prefecture of their first managed or
+  listed town's county, else ``功能区``.
 - **Functional zones** (plan geography.functional_zones): reported like counties, absent from the gazetteer.
   `managed_towns` are gazetteer towns the plan counts under the zone; `listed_towns` are gazetteer towns real lists
   sometimes put under the zone while the plan keeps them under their gazetteer county; `towns` are units the
@@ -38,7 +47,7 @@ NATION = "000000"
 @dataclass(frozen=True)
 class Geography:
     region_name: str
-    counties: pd.DataFrame  # county, code, is_zone
+    counties: pd.DataFrame  # county, code, is_zone, is_city, prefecture (None without a prefecture level)
     towns: pd.DataFrame  # county, town, code, town_type
     aliases: dict[str, str]
     as_of: str
@@ -52,6 +61,34 @@ class Geography:
     def canonical(self, name: str) -> str:
         """Current official name for an old or informal one (监利县 → 监利市)."""
         return self.aliases.get(name.strip(), name.strip())
+
+    @property
+    def has_prefectures(self) -> bool:
+        """True for a province's or the nation's plan: its counties are grouped in prefectures (市（州）)."""
+        return "prefecture" in self.counties and bool(self.counties["prefecture"].notna().any())
+
+    @property
+    def region_word(self) -> str:
+        """How pages name the region row: 全省 (全区 for an autonomous region) or 全国 in a plan with prefectures,
+        else 全市 (a county's plan included, as before)."""
+        if not self.has_prefectures:
+            return "全市"
+        if self.region_name == "全国":
+            return "全国"
+        return "全区" if self.region_name.endswith("自治区") else "全省"
+
+    def prefecture_names(self) -> list[str]:
+        """The prefectures in gazetteer order (empty without a prefecture level)."""
+        if not self.has_prefectures:
+            return []
+        return list(dict.fromkeys(self.counties["prefecture"].dropna()))
+
+    def prefecture_of(self) -> dict[str, str]:
+        """County → its prefecture (empty without a prefecture level)."""
+        if not self.has_prefectures:
+            return {}
+        rows = self.counties.dropna(subset=["prefecture"])
+        return dict(zip(rows["county"], rows["prefecture"]))
 
     def is_stand_in(self, county: str) -> bool:
         """True for a county-level unit that is really a city without counties (中山市 as its own county)."""
@@ -99,7 +136,8 @@ def gazetteer_units(region_code: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """Region name, its counties and its towns for a city, county, province or the nation ("000000").
 
     counties: county, code, is_zone (always False here), is_city (True for a city standing in as its own
-    county-level unit because towns sit directly under it, see the module docstring)."""
+    county-level unit because towns sit directly under it, see the module docstring), prefecture (the county's
+    市（州） in a province's or the nation's plan, else None; see the module docstring)."""
     div, _ = _gazetteer()
     by_code = div.set_index("code")
     level = by_code["level"]
@@ -128,7 +166,8 @@ def gazetteer_units(region_code: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
         else:
             counties = stand_ins = div.iloc[:0]
     counties = pd.concat([counties.assign(is_city=False), stand_ins.assign(is_city=True)])
-    counties = counties[["code", "name", "parent", "is_city"]].rename(columns={"name": "county"})
+    counties = counties.assign(prefecture=_prefectures(div, counties, region_code))
+    counties = counties[["code", "name", "parent", "is_city", "prefecture"]].rename(columns={"name": "county"})
     # County names repeat across a province or the nation (朝阳区); prefix the city to keep them apart.
     dup = counties.county.duplicated(keep=False)
     if dup.any():
@@ -140,8 +179,35 @@ def gazetteer_units(region_code: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
         "county": towns.county, "town": towns.name, "code": towns.code, "town_type": towns.name.map(town_type),
     }).reset_index(drop=True)
     counties = pd.DataFrame({"county": counties.county, "code": counties.code, "is_zone": False,
-                             "is_city": counties.is_city.astype(bool)}).reset_index(drop=True)
+                             "is_city": counties.is_city.astype(bool),
+                             "prefecture": counties.prefecture.astype(object)}).reset_index(drop=True)
     return region_name, counties, towns
+
+
+def _prefectures(div: pd.DataFrame, counties: pd.DataFrame, region_code: str) -> pd.Series:
+    """Each county-level unit's prefecture (市（州）) in a province's or the nation's plan, None elsewhere (the
+    rules are in the module docstring)."""
+    none = pd.Series(None, index=counties.index, dtype=object)
+    by_code = div.set_index("code")
+    if region_code != NATION and (region_code not in by_code.index or by_code.at[region_code, "level"] != 1):
+        return none
+    has_cities = set(div.loc[div.level == 2, "parent"])
+    if region_code != NATION and region_code not in has_cities:
+        return none  # 北京市, 上海市: districts directly under the region, no prefecture level
+    names, levels = by_code["name"], by_code["level"]
+    parent_level = counties["parent"].map(levels)
+
+    def direct(province: str) -> str:
+        if province not in has_cities:
+            return names[province]  # a direct-controlled municipality in the nation's plan
+        word = "自治区直辖" if names[province].endswith("自治区") else "省直辖"
+        return word if region_code != NATION else names[province] + "直辖"
+
+    out = counties["parent"].map(names).where(parent_level == 2)  # 地级市、州、地区、盟
+    out = out.where(~counties["is_city"], counties["name"])  # a stand-in city is its own prefecture
+    under_province = (parent_level == 1) & ~counties["is_city"]
+    out[under_province] = [direct(p) for p in counties.loc[under_province, "parent"]]
+    return out.astype(object)
 
 
 def load_geography(plan) -> Geography:
@@ -172,9 +238,28 @@ def load_geography(plan) -> Geography:
                               "town_type": [t.type for t in geography.extra_towns]})
         towns = pd.concat([towns, extra], ignore_index=True)
     if zones:
+        of = dict(zip(counties["county"], counties["prefecture"]))
+        gazetteer_towns = gazetteer_units(plan.plan.region.code)[2]
+        prefectures = [_zone_prefecture(zone, gazetteer_towns, of) for zone in zones]
         counties = pd.concat([counties, pd.DataFrame({"county": [z.name for z in zones], "code": None, "is_zone": True,
-                                                      "is_city": False})], ignore_index=True)
+                                                      "is_city": False, "prefecture": prefectures})],
+                             ignore_index=True)
     return Geography(region_name, counties, towns, dict(geography.aliases), as_of, reported_under)
+
+
+ZONE_PREFECTURE = "功能区"
+
+
+def _zone_prefecture(zone, towns: pd.DataFrame, prefecture_of: dict) -> str | None:
+    """A functional zone's prefecture in a plan with a prefecture level: that of its first managed or listed town's
+    gazetteer county, else 功能区; None without a prefecture level."""
+    if not any(v is not None and v == v for v in prefecture_of.values()):
+        return None
+    for entry in [*zone.managed_towns, *zone.listed_towns]:
+        owners = towns.loc[town_rows(towns, entry), "county"]
+        if len(owners):
+            return prefecture_of.get(owners.iloc[0]) or ZONE_PREFECTURE
+    return ZONE_PREFECTURE
 
 
 def town_rows(towns: pd.DataFrame, entry: str) -> pd.Series:

@@ -16,8 +16,9 @@ from plan_monitor.spec.tasks import Task, task_problems
 from plan_monitor.spec.templates import TEMPLATES
 
 SCHEMA_VERSION = 1
-LEVELS = ("city", "county", "town")
-LEVEL_LABELS = {"city": "全市", "county": "县（市、区）", "town": "乡镇（街道）"}
+# prefecture (市（州）): only in a province's or the nation's plan, between the region (city) and its counties.
+LEVELS = ("city", "prefecture", "county", "town")
+LEVEL_LABELS = {"city": "全市", "prefecture": "市（州）", "county": "县（市、区）", "town": "乡镇（街道）"}
 KIND_LABELS = {
     "count": "数量",
     "share": "达标单位占比",
@@ -170,7 +171,7 @@ class Indicator(Strict):
     query: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     params: dict[str, str | int | float | bool] = {}
     columns: list[str] = Field(min_length=1, description="roster columns the figure is computed from")
-    levels: list[Literal["city", "county", "town"]] = Field(min_length=1)
+    levels: list[Literal["city", "prefecture", "county", "town"]] = Field(min_length=1)
     targets: dict[int, float] = Field(min_length=1)
     quotas: dict[str, dict[int, float]] = {}
     split: Split | None = None
@@ -409,6 +410,13 @@ def _semantic_problems(plan: Plan, root, name: str, check_geography: bool) -> li
             return problems
         task_problems(plan, add, geo, only_geography=True)
         _zone_problems(plan, add)
+        if not geo.has_prefectures:
+            for i, ind in enumerate(plan.indicators):
+                if "prefecture" in ind.levels:
+                    add(("indicators", i, "levels"),
+                        f"{geo.region_name}（{plan.plan.region.code}）不设市（州）一级，指标不能按 prefecture 报告 / "
+                        "the region has no prefectures",
+                        "从 levels 中删除 prefecture；市（州）一级只用于省或全国的计划（如湖北省 420000、全国 000000）")
         for i, ind in enumerate(plan.indicators):
             for field, quotas in (("quotas", ind.quotas), ("split", ind.split.quotas if ind.split else {})):
                 for county in quotas:

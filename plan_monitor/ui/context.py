@@ -381,7 +381,7 @@ def breadcrumb(county: str | None = None, town: str | None = None, where=None) -
     and the indicator. 全市 is the counties' ranking (分县); a county is its towns (分乡镇 without a town). `where`: a
     placeholder drawn earlier on the page (default: here)."""
     keep = {key: st.query_params[key] for key in CRUMB_KEEP if key in st.query_params}
-    levels = [("全市", "app_pages/county.py", keep)]
+    levels = [(plan_geography().region_word, "app_pages/county.py", keep)]  # 全市, or 全省 / 全国 with prefectures
     if county is not None:
         levels.append((county, "app_pages/town.py", {**keep, "county": county}))
     if town is not None:

@@ -1,8 +1,10 @@
 -- purpose: actual beside target for every indicator × level × place × year, with gap and completion.
 -- grain: indicator_id × level × county × town × year (the baseline year included, for trajectories)
--- Reads temp tables: rolled (rollup.sql), indicator_defs, plan_targets, quotas, places, years.
+-- Reads temp tables: rolled (rollup.sql, with rollup_prefecture.sql's rows in a plan with prefectures),
+-- indicator_defs, plan_targets, quotas, places, years.
 -- quotas.source: 'issued' (任务分解, the plan's quotas) or 'split' (测算分解, metrics/split.py; quota null where it
--- could not be estimated); target_source says where each row's target comes from.
+-- could not be estimated); target_source says where each row's target comes from. quotas.level: 'county', or
+-- 'prefecture' for a prefecture's target, the sum of its counties' quotas (metrics/scorecard.py _prefecture_quotas).
 -- Places come from the gazetteer and from the data, so a county that has not reported still gets a row.
 WITH scaffold AS (
     SELECT d.indicator_id, p.level, p.county, p.town, y.year
@@ -39,7 +41,7 @@ targeted AS (
             WHEN m.kind IN ('share', 'ratio') THEN p.target
             WHEN m.level = 'city' THEN p.target
             WHEN m.kind = 'threshold' AND p.target = 0 THEN 0
-            WHEN m.level = 'county' THEN q.quota
+            WHEN m.level IN ('county', 'prefecture') THEN q.quota
         END AS target,
         CASE
             WHEN p.target IS NULL THEN 'no_year_target'
@@ -54,7 +56,7 @@ targeted AS (
        AND b.county IS NOT DISTINCT FROM m.county AND b.town IS NOT DISTINCT FROM m.town
     LEFT JOIN plan_targets p ON p.indicator_id = m.indicator_id AND p.year = m.year
     LEFT JOIN quotas q
-        ON q.indicator_id = m.indicator_id AND q.year = m.year AND q.county = m.county AND m.level = 'county'
+        ON q.indicator_id = m.indicator_id AND q.year = m.year AND q.county = m.county AND q.level = m.level
 )
 SELECT indicator_id, level, county, town, year, as_of, num, den, missing_units, missing_counties,
     baseline, actual, target, target_note,

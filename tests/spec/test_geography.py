@@ -110,3 +110,41 @@ def test_a_city_with_counties_and_direct_towns_gathers_those_towns_under_its_own
 ])
 def test_short_forms_drop_ethnic_names(name, short):
     assert short_form(name) == short
+
+
+def test_a_provinces_counties_have_their_prefecture():
+    _, counties, _ = gazetteer_units("420000")
+    of = counties.set_index("county")["prefecture"]
+    assert of["荆州区"] == "荆州市" and of["沙市区"] == "荆州市" and of["江岸区"] == "武汉市"
+    assert of["恩施市"] == "恩施土家族苗族自治州"
+    # county-level units directly under the province are gathered under 省直辖
+    assert sorted(counties.loc[of.values == "省直辖", "county"]) == sorted(["仙桃市", "潜江市", "天门市", "神农架林区"])
+    assert of.nunique() == 14 and of.notna().all()
+
+
+def test_the_nations_prefectures_name_the_province_for_units_directly_under_it():
+    _, counties, _ = gazetteer_units(NATION)
+    of = counties.set_index("county")["prefecture"]
+    assert of["仙桃市"] == "湖北省直辖" and of["石河子市"] == "新疆维吾尔自治区直辖"
+    assert of["东城区"] == "北京市"  # a direct-controlled municipality's districts sit under it
+    assert of["东莞市"] == "东莞市"  # a city standing in as its own county is its own prefecture
+    assert of["北京市朝阳区"] == "北京市" and of["长春市朝阳区"] == "长春市"
+    assert of.notna().all()
+
+
+@pytest.mark.parametrize("code", ["421000", "421003", "442000", "110000"])
+def test_cities_counties_and_municipalities_have_no_prefecture_level(code):
+    _, counties, _ = gazetteer_units(code)
+    assert counties["prefecture"].isna().all()
+
+
+def test_the_hubei_example_has_a_prefecture_level(plan):
+    from plan_monitor.paths import ROOT
+
+    hubei = load_geography(load_plan(ROOT / "examples" / "hubei.yaml"))
+    assert hubei.has_prefectures and hubei.region_word == "全省"
+    assert hubei.prefecture_names()[0] == "武汉市" and hubei.prefecture_names()[-1] == "省直辖"
+    assert hubei.prefecture_of()["仙桃市"] == "省直辖"
+    jingzhou = load_geography(plan)
+    assert not jingzhou.has_prefectures and jingzhou.region_word == "全市" and jingzhou.prefecture_of() == {}
+    assert jingzhou.counties["prefecture"].isna().all()  # the functional zone too

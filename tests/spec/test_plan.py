@@ -75,6 +75,8 @@ SINGLE_ERRORS = [
     ("split_on_share.yaml", "indicators[1].split", 36, "share 类指标的目标对各县同样适用，无需测算分解", "删除 split"),
     ("split_with_quotas.yaml", "indicators[0].split", 25, "已有正式下达的任务分解（quotas），不能再测算分解",
      "保留 quotas（正式下达）或 split（测算分解）之一"),
+    ("prefecture_in_city_plan.yaml", "indicators[0].levels", 21, "荆州市（421000）不设市（州）一级，指标不能按 prefecture 报告",
+     "从 levels 中删除 prefecture"),
     ("split_city_only.yaml", "indicators[0].split", 23, "该指标不按县（市、区）报告，无法分解到县", "在 levels 中加入 county"),
     ("split_unknown_by.yaml", "indicators[0].split.by", 23,
      "Input should be 'villages', 'communities', 'towns', 'subdistricts' or 'equal'", "use one of the listed values"),
