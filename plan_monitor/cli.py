@@ -272,6 +272,9 @@ def _scorecard(args) -> int:
     from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
+    if not plan.indicators:
+        raise UserError("本计划只列出任务，没有量化指标，没有目标完成情况可算；任务进展见 tasks 命令",
+                        "the plan has no indicators: no scorecard to compute")
     if args.year is not None and args.year not in plan.years:
         raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
     if args.format == "xlsx" and not args.out:

@@ -39,3 +39,9 @@ def test_scorecard_of_a_plan_uses_its_data_and_a_plan_without_data_says_so(capsy
     assert by_name == default and by_name.count("\n") > 10
     code, _, err = run(capsys, "scorecard", "--plan", "suixi")
     assert code == 2 and "计划“suixi”（遂溪县“X行先锋”计划）还没有进度数据目录，只有任务清单" in err
+
+
+def test_scorecard_of_a_plan_of_tasks_alone_says_it_has_no_indicators(capsys):
+    code, out, err = run(capsys, "scorecard", "--plan", "county-action")
+    assert code == 2 and out == ""
+    assert "本计划只列出任务，没有量化指标" in err and "内部错误" not in err
