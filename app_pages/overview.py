@@ -69,5 +69,5 @@ else:
 
 st.markdown("### 全部指标完成情况")
 # the whole scorecard's table (every level and year) is built only when the file is asked for
-xlsx_button(lambda m=m: scorecard_export(m.card.select()), f"{m.plan.plan.name} 目标完成情况（各年度、各层级）",
-            lambda m=m: export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")
+xlsx_button(lambda m=m: scorecard_export(m.card.select(), m.geo.region_word),
+            f"{m.plan.plan.name} 目标完成情况（各年度、各层级）", lambda m=m: export_note(m.card), "目标完成情况_全部", label="下载全部指标完成情况（Excel）")

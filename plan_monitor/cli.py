@@ -269,6 +269,7 @@ def _scorecard(args) -> int:
     from plan_monitor.metrics.monitor import scorecard
     from plan_monitor.metrics.scorecard import latest_as_of
     from plan_monitor.outputs.export_table import scorecard_csv, scorecard_table, scorecard_xlsx
+    from plan_monitor.spec.geography import load_geography
     from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
@@ -291,7 +292,8 @@ def _scorecard(args) -> int:
         _emit(json.dumps({"meta": meta, "rows": records}, ensure_ascii=False, indent=1, default=str) + "\n", args.out)
     else:
         title = f"{plan.plan.name} 目标完成情况"
-        Path(args.out).write_bytes(scorecard_xlsx(rows, latest_as_of(rows), card.is_demo, title))
+        region = load_geography(plan).region_word  # 全省 / 全国 names the region row in a province's plan
+        Path(args.out).write_bytes(scorecard_xlsx(rows, latest_as_of(rows), card.is_demo, title, region))
         print(f"已写入 {args.out}", file=sys.stderr)
     return 0
 

@@ -168,9 +168,11 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), None)
 
 
-def scorecard_export(rows: pd.DataFrame) -> ExportTable:
+def scorecard_export(rows: pd.DataFrame, region: str = "全市") -> ExportTable:
+    """The scorecard rows as the Excel table; `region` names the region row's 层级 (Geography.region_word: 全省 or
+    全国 in a province's or the nation's plan)."""
     frame = pd.DataFrame({
-        "指标": rows["indicator"], "单位": rows["unit"], "层级": rows["level"].map(LEVEL_LABELS),
+        "指标": rows["indicator"], "单位": rows["unit"], "层级": rows["level"].map({**LEVEL_LABELS, "city": region}),
         "县（市、区）": _text(_own_county(rows)["county"]), "乡镇（街道）": _text(rows["town"]), "年度": rows["year"].astype(int),
         "完成值": rows["actual"], "年度目标": rows["target"], "差距": _gaps(rows), "完成率": rows["completion"],
         "时序进度": rows["time_progress"], "状态": _text(rows["status_label"]), "趋势": _text(rows["pace_label"]),
@@ -196,9 +198,10 @@ def _wholes(rows: pd.DataFrame, col: str, rounding, unit: str | None = None) -> 
                      index=rows.index, dtype=float)
 
 
-def scorecard_xlsx(card_rows: pd.DataFrame, as_of, is_demo: bool, title: str | None = None) -> bytes:
+def scorecard_xlsx(card_rows: pd.DataFrame, as_of, is_demo: bool, title: str | None = None,
+                   region: str = "全市") -> bytes:
     """The whole scorecard (every row given, every level and year) as one sheet with Chinese headers."""
-    return scorecard_export(card_rows).xlsx(title or "目标完成情况", as_of_note(as_of, is_demo))
+    return scorecard_export(card_rows, region).xlsx(title or "目标完成情况", as_of_note(as_of, is_demo))
 
 
 def attention_export(attention: pd.DataFrame) -> ExportTable:

@@ -128,3 +128,7 @@ def test_exports_carry_the_prefecture(card):
     assert pref["县（市、区）"] is None and pref["完成值"] == 6
     county = table[table["县（市、区）"] == "仙桃市"].iloc[0]
     assert (county["层级"], county["市（州）"]) == ("县（市、区）", "省直辖")
+    # the region row is named as the pages name it: 全省 in a province's plan (全市 stays the default)
+    assert set(scorecard_export(rows, "全省").frame["层级"]) == {"全省", "市（州）", "县（市、区）", "乡镇（街道）"} - (
+        set() if (rows["level"] == "town").any() else {"乡镇（街道）"})
+    assert "全市" in set(table["层级"])
