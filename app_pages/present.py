@@ -81,7 +81,7 @@ with st.container(key="pm-bar", horizontal=True):
     st.button("下一页", key="pm_next", on_click=turn, args=(1,), disabled=index >= total,
               icon=":material/chevron_right:", icon_position="right")
     st.selectbox("县（市、区）", [None] + counties, index=([None] + counties).index(county), key="pm_county",
-                 format_func=lambda c: "全市" if c is None else c, on_change=choose,
+                 format_func=lambda c: m.geo.region_word if c is None else c, on_change=choose,
                  args=("county", "pm_county", True),
                  width=170, label_visibility="collapsed")
     st.selectbox("年度", years, index=years.index(year), key="pm_year_present", format_func=lambda y: f"{y}年",

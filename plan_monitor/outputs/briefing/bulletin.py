@@ -17,6 +17,7 @@ from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.briefing.tasks import TaskFigures
 from plan_monitor.present.format import fmt_date, fmt_expected, fmt_rate, fmt_value
 from plan_monitor.present.format import is_missing as _missing
+from plan_monitor.spec.plan import LEVEL_LABELS
 
 STATUS_PHRASES = {"met": "已完成年度目标", "on_pace": "进度正常", "behind": "进度滞后", "far_behind": "进度严重滞后"}
 PACE_PHRASES = {
@@ -99,8 +100,14 @@ def _ahead(row) -> bool:
 
 
 def _level_words(deck: Deck) -> tuple[str, str]:
-    """(the place as the subject of a sentence, the name of the level below it)."""
-    return ("全市", "县（市、区）") if deck.county is None else (deck.county, "乡镇（街道）")
+    """(the place as the subject of a sentence, the name of the level below it): 全市 (全省, 全国) and 县（市、区）
+    (市（州）) for the region's deck, the county and 乡镇（街道） for a county's own."""
+    return deck.subject, deck.below
+
+
+def _own_level(deck: Deck, below: str) -> str:
+    """The level a place's own target was not split to: a county deck's county, the region's level below."""
+    return LEVEL_LABELS["county"] if deck.county else below
 
 
 def _verb(row) -> str:
@@ -196,11 +203,11 @@ def _no_target_clauses(row, year: int, below: str) -> list[str]:
 def _own_sentence(deck: Deck, row) -> str:
     subject, below = _level_words(deck)
     if _missing(row["actual"]):
-        note = _note(row, deck.year, "县（市、区）" if deck.county else below)
+        note = _note(row, deck.year, _own_level(deck, below))
         return f"{subject}该项指标暂无数据" + (f"（{note}）" if note else "") + "。"
     clauses = [_figure_clause(row, subject, deck.year)]
     if _missing(row["target"]):
-        clauses += _no_target_clauses(row, deck.year, "县（市、区）" if deck.county else below)
+        clauses += _no_target_clauses(row, deck.year, _own_level(deck, below))
     else:
         clauses += _target_clauses(row)
     status = row["status"]
@@ -214,12 +221,11 @@ def _own_sentence(deck: Deck, row) -> str:
     return f"截至{fmt_date(deck.as_of)}，{text}。"
 
 
-def _parts_sentence(deck: Deck, parts: pd.DataFrame, own_unsplit: bool = False) -> str:
-    """The counties (or towns) of one indicator: who finished, who is on pace, who gets a card, and where no
-    target or no data applies."""
+def _parts_sentence(deck: Deck, parts: pd.DataFrame, below: str, own_unsplit: bool = False) -> str:
+    """The prefectures, counties or towns (`below`, the slide's level name) of one indicator: who finished, who is
+    on pace, who gets a card, and where no target or no data applies."""
     if parts.empty:
         return ""
-    _, below = _level_words(deck)
     groups = []
     for status in ("met", "on_pace"):
         names = parts.loc[parts["status"] == status, "county" if deck.county is None else "town"]
@@ -270,7 +276,8 @@ def indicator_paragraph(deck: Deck, slide: Slide) -> str:
         subject, _ = _level_words(deck)
         return f"{subject}暂无{slide.title}数据。"
     own, parts = rows.iloc[0], rows.iloc[1:]
-    return _own_sentence(deck, own) + _parts_sentence(deck, parts, own_unsplit=own["target_note"] == "no_quota")
+    return _own_sentence(deck, own) + _parts_sentence(deck, parts, slide.below or deck.below,
+                                                      own_unsplit=own["target_note"] == "no_quota")
 
 
 # --- the whole bulletin --------------------------------------------------------------------------------------
@@ -314,7 +321,7 @@ def _unrated_reasons(deck: Deck, place: pd.DataFrame) -> str:
     rows = place[place["status"].isna()]
     reasons = []
     if (rows["target_note"] == "no_quota").any():
-        reasons.append("计划未分解到县（市、区）")
+        reasons.append(f"计划未分解到{_own_level(deck, deck.below)}")
     if (rows["target_note"] == "no_year_target").any():
         reasons.append(f"计划未设{deck.year}年目标")
     if (rows["target_note"] == "no_baseline").any():
@@ -464,7 +471,7 @@ def slide_notes(deck: Deck) -> list[str]:
         elif s.kind == "indicator":
             notes.append(indicator_paragraph(deck, s))
         elif s.kind == "matrix":
-            notes.append(f"下表为各{below}各项指标的进度状态，红色为严重滞后，黄色为滞后，绿色为已完成或正常推进。")
+            notes.append(f"下表为各{s.below or below}各项指标的进度状态，红色为严重滞后，黄色为滞后，绿色为已完成或正常推进。")
         elif s.kind == "cards":
             notes.append(cards_paragraph(deck))
         elif s.kind == "tasks":

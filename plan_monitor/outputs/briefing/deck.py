@@ -20,6 +20,7 @@ from plan_monitor.outputs.briefing.tasks import TaskFigures, task_figures
 from plan_monitor.present.format import fmt_carried, fmt_date, fmt_rate, fmt_value
 from plan_monitor.present.reporting import round_note
 from plan_monitor.present.views import carried_counties, county_ranking, status_matrix
+from plan_monitor.spec.plan import LEVEL_LABELS
 
 SlideKind = Literal["title", "overall", "indicator", "matrix", "cards", "tasks", "summary"]
 SOURCE = "数据来源：各县（市、区）报送的村（社区）、乡镇（街道）、县级统计表，经监测看板汇总"
@@ -32,14 +33,23 @@ class Slide:
     subtitle: str = ""
     indicator_id: str | None = None
     # The figures the slide shows, as scorecard rows (every column of Scorecard.rows is available):
-    #   overall: one row per indicator for the place; indicator: the place's row first, then one row per county
-    #   (city decks) or per town (county decks); cards: the 红黄牌 rows; matrix: county × indicator status codes.
+    #   overall: one row per indicator for the place; indicator: the place's row first, then one row per part
+    #   (prefecture, county or town, see part_level); cards: the 红黄牌 rows; matrix: part × indicator status codes.
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     bullets: tuple[str, ...] = ()  # short lines for the title and summary slides
     # An indicator slide whose chart would draw nothing (every value missing or 0): the sentence shown in its
     # place, so the projector, the PPTX and a county deck never show an empty or all-zero chart. "" otherwise.
     no_chart: str = ""
     tasks: TaskFigures | None = None  # the task slide's figures (kind "tasks")
+    # The scorecard level of the places below the deck's place that the slide shows (indicator, matrix and cards
+    # slides): prefecture, county or town; None on the other slides. An indicator without a prefecture level in a
+    # province's deck ranks its counties, so this is the slide's, not only the deck's.
+    part_level: str | None = None
+
+    @property
+    def below(self) -> str:
+        """The name of the slide's parts' level: 市（州）, 县（市、区） or 乡镇（街道）("" without parts)."""
+        return LEVEL_LABELS[self.part_level] if self.part_level else ""
 
 
 @dataclass(frozen=True)
@@ -54,11 +64,26 @@ class Deck:
     slides: tuple[Slide, ...]
     round_note: str | None = None  # the round note (present/reporting.round_note): an incomplete or newer round
     round_short: str | None = None  # the same in a few words, beside 数据截至 in the footer
-
+    # How the texts name the region as a subject: 全市, or 全省 / 全区 / 全国 in a plan with prefectures
+    # (Geography.region_word).
+    region_word: str = "全市"
+    # The scorecard level of the places below the deck's place: prefecture (a province's or the nation's deck),
+    # county (a city's) or town (a county's own deck).
+    part_level: str = "county"
 
     @property
     def place(self) -> str:
         return self.county or self.region
+
+    @property
+    def below(self) -> str:
+        """The name of the level below the deck's place: 市（州）, 县（市、区） or 乡镇（街道）."""
+        return LEVEL_LABELS[self.part_level]
+
+    @property
+    def subject(self) -> str:
+        """The deck's place as the subject of a sentence: 全市 (全省, 全国) for the region, else the county."""
+        return self.county or self.region_word
 
     @property
     def as_of_text(self) -> str:
@@ -84,6 +109,8 @@ def build_deck(m: Monitor, year: int, county: str | None = None, ledger: Ledger 
     place = place[place["indicator_id"].isin(order)].sort_values("indicator_id", key=lambda s: s.map(order))
     place = place.reset_index(drop=True)
     name = county or m.geo.region_name
+    # The places below the deck's: a county's towns; a province's (the nation's) prefectures; a city's counties.
+    below = "town" if county else "prefecture" if m.geo.has_prefectures else "county"
     note = round_note(card, year)
     slides = [_title(m, year, name, as_of, card.is_demo, note), _overall(place, name, year)]
     for ind in m.plan.indicators:
@@ -91,26 +118,44 @@ def build_deck(m: Monitor, year: int, county: str | None = None, ledger: Ledger 
             continue
         own = place[place["indicator_id"] == ind.id]
         if county:
+            part_level = "town"
             parts = card.select(year=year, level="town", county=county, indicator_id=ind.id)
         else:
-            parts = county_ranking(m, year, ind.id) if "county" in ind.levels else place.iloc[0:0]
+            # An indicator without the prefecture level in a province's plan ranks its counties, as a city's does.
+            part_level = below if below in ind.levels else "county"
+            parts = county_ranking(m, year, ind.id, level=part_level) if part_level in ind.levels else \
+                place.iloc[0:0]
         slides.append(Slide("indicator", ind.name, _indicator_subtitle(own), ind.id,
                             pd.concat([own, _marked(parts)], ignore_index=True),
-                            no_chart=no_chart_text(own, parts, "各乡镇（街道）" if county else "各县（市、区）", name)))
+                            no_chart=no_chart_text(own, parts, f"各{LEVEL_LABELS[part_level]}", name),
+                            part_level=part_level))
     if not county:
-        matrix = status_matrix(m, year)
-        carried = carried_counties(m, year)
-        subtitle = "行：县（市、区）；列：指标" + (f"；{'、'.join(carried)} 沿用此前数据" if carried else "")
-        slides.append(Slide("matrix", f"{year}年各县（市、区）指标进度状态", subtitle, rows=matrix))
-    cards = _cards(m, year, county)
-    slides.append(Slide("cards", "红黄牌（严重滞后、滞后）", f"{len(cards)} 项", rows=cards))
+        slides.append(_matrix(m, year, below))
+    cards = _cards(m, year, county, below)
+    slides.append(Slide("cards", "红黄牌（严重滞后、滞后）", f"{len(cards)} 项", rows=cards, part_level=below))
     if ledger is not None:
         figures = task_figures(ledger, monitor_items(m) if items is None else items, county)
         if figures is not None:
             slides.append(_tasks(figures, name))
     slides.append(_summary(place, cards, name, year))
     return Deck(m.plan.plan.name, m.geo.region_name, year, None if as_of is None else as_of.date(), card.is_demo,
-                county, SOURCE, tuple(slides), note, round_note(card, year, short=True))
+                county, SOURCE, tuple(slides), note, round_note(card, year, short=True), m.geo.region_word, below)
+
+
+def _matrix(m: Monitor, year: int, level: str) -> Slide:
+    """The region's parts (prefectures or counties) × indicator status codes; counties carried from an older
+    report named (a prefecture's row sums its counties, so those are counted)."""
+    matrix = status_matrix(m, year, level=level)
+    carried = carried_counties(m, year)
+    below = LEVEL_LABELS[level]
+    if not carried:
+        mark = ""
+    elif level == "county":
+        mark = f"；{'、'.join(carried)} 沿用此前数据"
+    else:
+        mark = f"；其中 {len(carried)} 个{LEVEL_LABELS['county']}沿用此前数据"
+    return Slide("matrix", f"{year}年各{below}指标进度状态", f"行：{below}；列：指标{mark}", rows=matrix,
+                 part_level=level)
 
 
 NO_REPORTS = "本年度尚无报送数据"
@@ -175,13 +220,13 @@ def _indicator_subtitle(own: pd.DataFrame) -> str:
         STATUS_LABELS[row["status"]]
 
 
-def _cards(m: Monitor, year: int, county: str | None) -> pd.DataFrame:
-    """红牌 (严重滞后) then 黄牌 (滞后): for a city deck the counties responsible; for a county deck its towns."""
-    level, rows = ("town", m.card.select(year=year, level="town", county=county)) if county else \
-        ("county", m.card.select(year=year, level="county"))
+def _cards(m: Monitor, year: int, county: str | None, level: str) -> pd.DataFrame:
+    """红牌 (严重滞后) then 黄牌 (滞后), the places at `level` responsible: for a county deck its towns; for the
+    region's deck its counties, or its prefectures in a province's (the nation's) plan."""
+    rows = m.card.select(year=year, level=level, county=county) if county else m.card.select(year=year, level=level)
     rows = _marked(rows[rows["status"].isin(ATTENTION)])
     rows["card"] = rows["status"].map({"far_behind": "红牌", "behind": "黄牌"})
-    rows["responsible"] = rows[level]
+    rows["responsible"] = rows["town" if level == "town" else "county"]  # a prefecture's name is in its county column
     rows["_rank"] = rows["status"].map({"far_behind": 0, "behind": 1})
     return rows.sort_values(["_rank", "completion"], na_position="last").drop(columns="_rank").reset_index(drop=True)
 

@@ -112,7 +112,7 @@ def chart_columns(figures: ChartFigures) -> list[ChartFigures]:
 
 
 def own_and_parts(spec: Slide, deck: Deck) -> tuple[pd.Series | None, pd.DataFrame]:
-    """An indicator slide's rows split into the place's own row and the counties (city deck) or towns."""
+    """An indicator slide's rows split into the place's own row and its parts (prefectures, counties or towns)."""
     own_level = "county" if deck.county else "city"
     rows = spec.rows
     if rows.empty:
@@ -122,13 +122,13 @@ def own_and_parts(spec: Slide, deck: Deck) -> tuple[pd.Series | None, pd.DataFra
 
 
 def indicator_figures(spec: Slide, deck: Deck) -> ChartFigures:
-    """Completion of each county (or town) where any has a target, else the figure itself; a place without
-    counties or towns below it on this indicator plots its own row."""
+    """Completion of each part (prefecture, county or town) where any has a target, else the figure itself; a place
+    without parts below it on this indicator plots its own row."""
     own, parts = own_and_parts(spec, deck)
     if len(parts):
         rows = parts
-        names = parts["town" if deck.county else "county"].tolist()
-        who = "各乡镇（街道）" if deck.county else "各县（市、区）"
+        names = parts["town" if deck.county else "county"].tolist()  # a prefecture's name is in its county column
+        who = f"各{spec.below}"
     else:
         rows = spec.rows.iloc[:1] if own is not None else spec.rows.iloc[0:0]
         names = [deck.place] * len(rows)
@@ -341,11 +341,11 @@ def _indicator_slide(slide, spec: Slide, deck: Deck) -> None:
         add_text(slide, MARGIN, BODY_TOP + height + Inches(0.02), chart_w, Inches(0.36), [status_legend()],
                  size=MIN_PT, name="Legend")
     left = MARGIN + chart_w + Inches(0.3)
-    add_text(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, BODY_H, _indicator_facts(own, parts, deck), size=15,
-             spacing=6, name="Figures")
+    add_text(slide, left, BODY_TOP, SLIDE_W - MARGIN - left, BODY_H, _indicator_facts(own, parts, spec, deck),
+             size=15, spacing=6, name="Figures")
 
 
-def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
+def _indicator_facts(own, parts: pd.DataFrame, spec: Slide, deck: Deck) -> list:
     def fact(label, value, color=INK):
         return [(f"{label}：", {"color": MUTED}), (value, {"color": color, "bold": True})]
 
@@ -366,10 +366,10 @@ def _indicator_facts(own, parts: pd.DataFrame, deck: Deck) -> list:
         if getattr(own, "target_source", None) == "split":
             lines.append(fact("目标来源", own.target_source_label))
     if len(parts) and (parts["target_source"] == "split").any():
-        lines.append([(f"{'乡镇（街道）' if deck.county else '县（市、区）'}目标：", {"color": MUTED}),
+        lines.append([(f"{spec.below}目标：", {"color": MUTED}),
                       (TARGET_SOURCES["split"], {"bold": True})])
     if len(parts):
-        unit_name = "乡镇（街道）" if deck.county else "县（市、区）"
+        unit_name = spec.below
         name_col = "town" if deck.county else "county"
         lines.append([(f"滞后的{unit_name}：", {"color": MUTED})])
         behind = parts[parts["status"].isin(ATTENTION)]
@@ -390,7 +390,7 @@ def _matrix_slide(slide, spec: Slide, deck: Deck) -> None:
     set_title(slide, spec.title, spec.subtitle)
     matrix = spec.rows
     names = indicator_names(deck)
-    header = ["县（市、区）", *[names.get(i, i) for i in matrix.columns]]
+    header = [spec.below, *[names.get(i, i) for i in matrix.columns]]
     body, fills = [], {}
     for i, (county, row) in enumerate(matrix.iterrows()):
         body.append([county, *[matrix_label(code) for code in row]])

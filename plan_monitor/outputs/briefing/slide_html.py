@@ -25,6 +25,7 @@ from plan_monitor.present.palette import (
     SUPERVISION_TEXT,
 )
 from plan_monitor.present.supervision import SHORT as SUPERVISION_SHORT
+from plan_monitor.spec.plan import LEVEL_LABELS
 
 THEMES = {
     "light": {"bg": "#ffffff", "fg": "#111418", "muted": "#4a5058", "panel": "#f3f5f7", "line": "#d5d9de",
@@ -249,15 +250,16 @@ def _overall_body(deck: Deck, slide: Slide, theme: str):
 
 
 def _parts(slide: Slide) -> tuple[pd.Series | None, pd.DataFrame, str]:
-    """The place's own row, the counties' (or towns') rows, and which of the two the parts are."""
+    """The place's own row, its parts' rows (prefectures, counties or towns), and the parts' level."""
     rows = slide.rows
     own = rows.iloc[0] if len(rows) and rows.iloc[0]["level"] in ("city", "county") else None
     parts = rows.iloc[1:] if own is not None else rows
-    level = "town" if len(parts) and parts.iloc[0]["level"] == "town" else "county"
+    level = slide.part_level or ("town" if len(parts) and parts.iloc[0]["level"] == "town" else "county")
     return own, parts.reset_index(drop=True), level
 
 
 def _place(row) -> str:
+    """A part's name: a town's, else a county's or a prefecture's (held in the county column)."""
     return row["town"] if row["level"] == "town" else row["county"]
 
 
@@ -303,8 +305,8 @@ def _own_figures(own) -> tuple[str, str]:
 
 
 def _behind_named(parts: pd.DataFrame, level: str) -> str:
-    """The counties (towns) behind the time progress, named; the worst first."""
-    who = "乡镇（街道）" if level == "town" else "县（市、区）"
+    """The parts (prefectures, counties or towns) behind the time progress, named; the worst first."""
+    who = LEVEL_LABELS[level]
     if parts["target"].isna().all():
         return f'<span class="pm-label">{NO_TARGET_BELOW.format(below=who)}，不排进度</span>'
     split = (f'<div class="pm-label">{who}目标为{TARGET_SOURCES["split"]}</div>'
@@ -375,7 +377,7 @@ def indicator_figure(slide: Slide, theme: str = "light", scale: float = 1.0) -> 
     fig.update_yaxes(tickfont=dict(size=px(22 if few else 17)), automargin=True)
     if not by_completion and (parts["kind"] == "count").all() and parts["unit"].iloc[0] != "%" and top <= 10:
         fig.update_xaxes(dtick=1)  # counts of a few units: no half-village ticks
-    who = "各乡镇（街道）" if level == "town" else "各县（市、区）"
+    who = f"各{LEVEL_LABELS[level]}"
     fig.update_layout(
         font=dict(family=FONT, size=px(18), color=t["fg"]), paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)", margin=dict(l=10, r=30, t=px(56), b=10), bargap=0.25 if few else 0.18,
@@ -395,7 +397,7 @@ def _matrix_body(deck: Deck, slide: Slide, theme: str):
             names[s.indicator_id] = s.title
     shown = [c for c in matrix.columns if matrix[c].notna().any()]
     if matrix.empty or not shown:
-        return '<div class="pm-none">各县（市、区）暂无进度状态</div>', None
+        return f'<div class="pm-none">各{escape(slide.below)}暂无进度状态</div>', None
     head = "".join(f"<th>{escape(names.get(c, c))}</th>" for c in shown)
     body = []
     for county, row in matrix[shown].iterrows():
@@ -406,7 +408,7 @@ def _matrix_body(deck: Deck, slide: Slide, theme: str):
         body.append(f'<tr><td class="pm-rowhead">{escape(county)}</td>{cells}</tr>')
     legend = "".join(_chip(s) for s in STATUS_LABELS) + _chip(None, "— 无目标/无数据")
     skipped = len(matrix.columns) - len(shown)
-    note = f"；另有 {skipped} 项指标未分解到县（市、区），不列入" if skipped else ""
+    note = f"；另有 {skipped} 项指标未分解到{escape(slide.below)}，不列入" if skipped else ""
     return (f'<div class="pm-matrix-wrap"><table class="pm-matrix"><thead><tr><th class="pm-rowhead"></th>{head}'
             f'</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'<div class="pm-legend">{legend}{note}</div></div>'), None
