@@ -23,6 +23,7 @@ from plan_monitor.outputs.briefing.deck import Deck, Slide
 from plan_monitor.outputs.briefing.pptx_layout import (
     BODY_H,
     BODY_TOP,
+    CELL_MARGIN_X,
     CONTENT_W,
     DEMO_BADGE,
     EMPTY_FILL,
@@ -396,13 +397,26 @@ def _matrix_slide(slide, spec: Slide, deck: Deck) -> None:
         body.append([county, *[matrix_label(code) for code in row]])
         for j, code in enumerate(row, start=1):
             fills[(i, j)] = EMPTY_FILL if _missing(code) else status_rgb(code)
-    weights = [2.0] + [1.0] * len(matrix.columns)
-    head_h = row_heights([header], column_widths(CONTENT_W, weights), MIN_PT, Inches(0.4))[0]
+    weights = [_name_weight([r[0] for r in body], len(matrix.columns))] + [1.0] * len(matrix.columns)
+    widths = column_widths(CONTENT_W, weights)
+    head_h = row_heights([header], widths, MIN_PT, Inches(0.4))[0]
     row_h = min(Inches(0.4), int((BODY_H - Inches(0.4) - head_h) / max(len(body), 1)))
     add_table(slide, MARGIN, BODY_TOP, CONTENT_W, header, body, weights, row_h=row_h, fills=fills,
               name="Status matrix")
-    add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.36), CONTENT_W, Inches(0.36), [status_legend()],
-             size=MIN_PT, name="Legend")
+    # The cells name their status, so where the rows leave no room for the legend line (14 市（州） under long
+    # indicator names), the legend goes rather than overlap the table.
+    if sum(row_heights([header, *body], widths, MIN_PT, row_h)) <= BODY_H - Inches(0.36):
+        add_text(slide, MARGIN, BODY_TOP + BODY_H - Inches(0.36), CONTENT_W, Inches(0.36), [status_legend()],
+                 size=MIN_PT, name="Legend")
+
+
+def _name_weight(names: list[str], columns: int) -> float:
+    """The row-name column's weight beside `columns` indicator columns of weight 1: 2, or wider where the longest
+    name (恩施土家族苗族自治州) would wrap, so each row stays one line high."""
+    need = max((Pt(text_width(str(n), MIN_PT)) + 2 * CELL_MARGIN_X + Pt(1) for n in names), default=0)
+    if need >= CONTENT_W / 2:
+        return float(max(columns, 1))  # half the table at most
+    return max(2.0, need * columns / (CONTENT_W - need))
 
 
 def matrix_label(code) -> str:
