@@ -1,7 +1,10 @@
 """The pages on a province's plan (examples/hubei.yaml, 湖北省) with its demo data: the overview's 市（州） × 指标
-matrix, and on 分县 the prefectures ranked and a 市（州） filter narrowing the counties, with no exception."""
+matrix, on 分县 the prefectures ranked and a 市（州） filter narrowing the counties, and 汇报模式's slides at the
+市（州） level, with no exception."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from page_runner import markdown_text, open_page
@@ -77,3 +80,23 @@ def test_trend_offers_the_province_its_prefectures_and_counties():
     assert place.value == "荆州市" and place.options[:2] == ["全省", "武汉市"] and "省直辖" in place.options
     assert "荆州区" in place.options
     assert "### 荆州市 · 示范村" in markdown_text(at)
+
+
+def test_the_projector_shows_the_prefectures_matrix():
+    at = open_page("present", year="2024", slide="16")
+    shown = "\n".join(h.value for h in at.get("html"))
+    assert "<h1>2024年各市（州）指标进度状态</h1>" in shown and "行：市（州）；列：指标" in shown
+    names = load_geography(load_plan(HUBEI)).prefecture_names()
+    assert all(f">{name}</td>" in shown for name in names)
+    assert "全市" not in shown
+    assert at.selectbox(key="pm_county").options[0] == "全省"  # the whole province's deck, as 全市 in a city's
+
+
+def test_the_projector_ranks_the_prefectures_on_an_indicator_slide():
+    at = open_page("present", year="2024", slide="4")
+    shown = "\n".join(h.value for h in at.get("html"))
+    assert "<h1>示范乡镇</h1>" in shown and "全市" not in shown
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    assert figure["layout"]["title"]["text"] == "各市（州）完成率"
+    assert sorted(figure["data"][0]["y"]) == sorted(load_geography(load_plan(HUBEI)).prefecture_names())
