@@ -106,3 +106,8 @@ def test_the_sentence_says_who_has_nothing():
     assert no_chart_text(own, _rows("town", [0.0, 1.0]), "各乡镇（街道）", "沙市区") == ""
     rated = _rows("town", [0.0, 2.0], completion=[0.0, 0.0])
     assert no_chart_text(own, rated, "各乡镇（街道）", "沙市区") == "各乡镇（街道）完成率均为0.0%"
+    # 完成率 0 for one part, none (a target of 0, met) for another that has a figure: the chart, no sentence
+    partly = _rows("prefecture", [0.0, 4.0], completion=[0.0, None])
+    assert no_chart_text(own, partly, "各市（州）", "湖北省") == ""
+    assert no_chart_text(own, _rows("prefecture", [0.0, 0.0], completion=[0.0, None]), "各市（州）", "湖北省") == \
+        "各市（州）完成率为0.0%"

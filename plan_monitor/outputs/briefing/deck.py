@@ -176,6 +176,11 @@ def no_chart_text(own: pd.DataFrame, parts: pd.DataFrame, below: str, place: str
     values = pd.to_numeric(rows[column], errors="coerce") if len(rows) else pd.Series(dtype=float)
     if values.notna().any() and (values.fillna(0).abs() > 1e-12).any():
         return ""
+    if column == "completion" and values.notna().any():
+        # Some parts have no 完成率 (a target of 0, met) but a figure: 完成率均为0 would not be true of them.
+        figures = pd.to_numeric(rows.loc[values.isna(), "actual"], errors="coerce")
+        if (figures.fillna(0).abs() > 1e-12).any():
+            return ""
     who = below if len(parts) else place
     if values.isna().all():
         own_reported = len(own) and own["actual"].notna().any()
