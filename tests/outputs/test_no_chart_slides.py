@@ -106,8 +106,11 @@ def test_the_sentence_says_who_has_nothing():
     assert no_chart_text(own, _rows("town", [0.0, 1.0]), "各乡镇（街道）", "沙市区") == ""
     rated = _rows("town", [0.0, 2.0], completion=[0.0, 0.0])
     assert no_chart_text(own, rated, "各乡镇（街道）", "沙市区") == "各乡镇（街道）完成率均为0.0%"
-    # 完成率 0 for one part, none (a target of 0, met) for another that has a figure: the chart, no sentence
-    partly = _rows("prefecture", [0.0, 4.0], completion=[0.0, None])
-    assert no_chart_text(own, partly, "各市（州）", "湖北省") == ""
+    # 完成率 0 for one part, none (a target of 0, met) for others that have a figure: 均为0 is not true of them
+    partly = _rows("prefecture", [0.0, 4.0, 0.0], completion=[0.0, None, None]).assign(
+        county=["武汉市", "荆州市", "十堰市"], status=["far_behind", "met", "met"])
+    assert no_chart_text(own, partly, "各市（州）", "湖北省") == "武汉市完成率为0.0%，其余2个市（州）已完成"
+    assert no_chart_text(own, partly.assign(status=["far_behind", "met", None]), "各市（州）", "湖北省") == \
+        "武汉市完成率为0.0%，其余2个市（州）无完成率"
     assert no_chart_text(own, _rows("prefecture", [0.0, 0.0], completion=[0.0, None]), "各市（州）", "湖北省") == \
         "各市（州）完成率为0.0%"

@@ -176,18 +176,32 @@ def no_chart_text(own: pd.DataFrame, parts: pd.DataFrame, below: str, place: str
     values = pd.to_numeric(rows[column], errors="coerce") if len(rows) else pd.Series(dtype=float)
     if values.notna().any() and (values.fillna(0).abs() > 1e-12).any():
         return ""
-    if column == "completion" and values.notna().any():
-        # Some parts have no 完成率 (a target of 0, met) but a figure: 完成率均为0 would not be true of them.
-        figures = pd.to_numeric(rows.loc[values.isna(), "actual"], errors="coerce")
-        if (figures.fillna(0).abs() > 1e-12).any():
-            return ""
+    zero = fmt_rate(0.0) if column == "completion" else fmt_value(0.0, rows["unit"].iloc[0], rows["kind"].iloc[0])
+    if column == "completion" and len(parts) and values.notna().any():
+        # Parts without a 完成率 (a target of 0, met) but with a figure: 完成率均为0 is not true of them, and a
+        # chart of 完成率 would be empty. Name the parts at 0 and say where the others stand.
+        rest = rows[values.isna()]
+        if (pd.to_numeric(rest["actual"], errors="coerce").fillna(0).abs() > 1e-12).any():
+            return _partly_zero(rows[values.notna()], rest, below.removeprefix("各"), zero)
     who = below if len(parts) else place
     if values.isna().all():
         own_reported = len(own) and own["actual"].notna().any()
         return f"{who}{NO_REPORTS}" if len(parts) and own_reported else NO_REPORTS
-    zero = fmt_rate(0.0) if column == "completion" else fmt_value(0.0, rows["unit"].iloc[0], rows["kind"].iloc[0])
     measure = "完成率" if column == "completion" else "完成值"
     return f"{who}{measure}{'均' if values.notna().sum() > 1 else ''}为{zero}"
+
+
+NAMED_AT_ZERO = 5  # parts a 完成率为0 sentence names; the rest are counted
+
+
+def _partly_zero(zeros: pd.DataFrame, rest: pd.DataFrame, level: str, zero: str) -> str:
+    """武汉市完成率为0.0%，其余13个市（州）已完成: the parts at 0, then the others by their one status (else 无完成率)."""
+    names = [r["town"] if r["level"] == "town" else r["county"] for _, r in zeros.iterrows()]
+    named = "、".join(names[:NAMED_AT_ZERO]) + (f"等{len(names)}个{level}" if len(names) > NAMED_AT_ZERO else "")
+    statuses = rest["status"] if "status" in rest else pd.Series([None] * len(rest), dtype=object)
+    codes = set(statuses.dropna())
+    state = STATUS_LABELS[codes.pop()] if statuses.notna().all() and len(codes) == 1 else "无完成率"
+    return f"{named}完成率{'均' if len(names) > 1 else ''}为{zero}，其余{len(rest)}个{level}{state}"
 
 
 def _marked(rows: pd.DataFrame) -> pd.DataFrame:
