@@ -125,14 +125,15 @@ def css(theme: str = "light") -> str:
 .pm-nochart .pm-asof {{font-size: calc(var(--u)*1.6); color: var(--muted); margin-top: calc(var(--u)*0.6)}}
 /* matrix */
 .pm-matrix-wrap {{height: 100%; display: flex; flex-direction: column}}
-.pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25); width: 100%; table-layout: fixed;
-  flex: 1 1 auto; max-height: calc(var(--u)*40)}}
-.pm-matrix th {{font-size: calc(var(--u)*1.2); font-weight: 700; vertical-align: bottom; line-height: 1.2;
-  padding: 0 calc(var(--u)*0.2) calc(var(--u)*0.3)}}
-.pm-matrix th.pm-rowhead, .pm-matrix td.pm-rowhead {{text-align: left; width: 15%; font-size: calc(var(--u)*1.5);
-  font-weight: 700; white-space: nowrap}}
-.pm-matrix td.pm-cell {{text-align: center; font-size: calc(var(--u)*1.4); font-weight: 700;
-  padding: calc(var(--u)*0.35) 0; border-radius: calc(var(--u)*0.25)}}
+/* --pm-k: below 1 where more rows than MATRIX_ROWS must fit (a province's 市（州）) */
+.pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25*var(--pm-k, 1)); width: 100%;
+  table-layout: fixed; flex: 1 1 auto; max-height: calc(var(--u)*40)}}
+.pm-matrix th {{font-size: calc(var(--u)*1.2*var(--pm-k, 1)); font-weight: 700; vertical-align: bottom;
+  line-height: 1.2; padding: 0 calc(var(--u)*0.2) calc(var(--u)*0.3*var(--pm-k, 1))}}
+.pm-matrix th.pm-rowhead, .pm-matrix td.pm-rowhead {{text-align: left; width: 15%;
+  font-size: calc(var(--u)*1.5*var(--pm-k, 1)); font-weight: 700; white-space: nowrap}}
+.pm-matrix td.pm-cell {{text-align: center; font-size: calc(var(--u)*1.4*var(--pm-k, 1)); font-weight: 700;
+  padding: calc(var(--u)*0.35*var(--pm-k, 1)) 0; border-radius: calc(var(--u)*0.25)}}
 .pm-legend {{font-size: calc(var(--u)*1.05); color: var(--muted); margin-top: calc(var(--u)*0.5)}}
 .pm-legend .pm-chip {{font-size: calc(var(--u)*0.95); margin-right: calc(var(--u)*0.5)}}
 /* cards */
@@ -389,6 +390,9 @@ def indicator_figure(slide: Slide, theme: str = "light", scale: float = 1.0) -> 
     return fig
 
 
+MATRIX_ROWS = 10  # rows the matrix slide shows at full size under long indicator names
+
+
 def _matrix_body(deck: Deck, slide: Slide, theme: str):
     matrix = slide.rows
     names = {}
@@ -409,7 +413,10 @@ def _matrix_body(deck: Deck, slide: Slide, theme: str):
     legend = "".join(_chip(s) for s in STATUS_LABELS) + _chip(None, "— 无目标/无数据")
     skipped = len(matrix.columns) - len(shown)
     note = f"；另有 {skipped} 项指标未分解到{escape(slide.below)}，不列入" if skipped else ""
-    return (f'<div class="pm-matrix-wrap"><table class="pm-matrix"><thead><tr><th class="pm-rowhead"></th>{head}'
+    # more rows than a slide holds at full size (a province's 市（州）): the whole table smaller, never cut off
+    scale = f' style="--pm-k:{MATRIX_ROWS / len(matrix):.3f}"' if len(matrix) > MATRIX_ROWS else ""
+    return (f'<div class="pm-matrix-wrap"{scale}><table class="pm-matrix"><thead><tr><th class="pm-rowhead"></th>'
+            f'{head}'
             f'</tr></thead><tbody>{"".join(body)}</tbody></table>'
             f'<div class="pm-legend">{legend}{note}</div></div>'), None
 
