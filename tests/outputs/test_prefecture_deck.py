@@ -118,6 +118,7 @@ def test_no_slide_or_page_says_the_city(deck, prefectures):
     assert all(sorted(f.data[0].y) == sorted(prefectures) for f in figures)
     matrix = next(v for v in html if v.kind == "matrix")
     assert all(f">{name}</td>" in matrix.body for name in prefectures)
+    assert matrix.body.startswith('<div class="pm-matrix-wrap" style="--pm-k:0.714">')  # 14 rows made to fit
     assert "市（州）" in texts  # the matrix table's row header
     assert any(t.startswith("各市（州）完成") for t in texts)  # a chart's title
     assert "滞后的市（州）：" in "\n".join(texts)
@@ -172,6 +173,8 @@ def test_a_city_deck_keeps_its_counties_and_wording(jingzhou):
     assert matrix.title == "2024年各县（市、区）指标进度状态"
     assert matrix.subtitle.startswith("行：县（市、区）；列：指标")
     assert list(matrix.rows.index) == jingzhou.geo.county_names()
+    view = render(d, d.slides.index(matrix))
+    assert view.body.startswith('<div class="pm-matrix-wrap"><table')  # 9 counties at full size
     for s in slides_of(d, "indicator"):
         assert set(s.rows["level"].iloc[1:]) <= {"county"} and s.below == "县（市、区）"
     texts = pptx_texts(d)

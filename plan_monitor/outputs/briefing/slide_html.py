@@ -64,7 +64,8 @@ def render(deck: Deck, index: int, theme: str = "light", scale: float = 1.0) -> 
 
 
 def css(theme: str = "light") -> str:
-    """The slide look for a theme; the page adds it once per run."""
+    """The slide look for a theme; the page adds it once per run. The matrix's type and spacing scale with --pm-k
+    (1 unless more than MATRIX_ROWS rows must fit, see _matrix_body)."""
     t = THEMES[theme]
     return f"""<style>
 .pm-deck {{--u: min(1vw, 1.7778vh); --bg:{t['bg']}; --fg:{t['fg']}; --muted:{t['muted']}; --panel:{t['panel']};
@@ -125,7 +126,6 @@ def css(theme: str = "light") -> str:
 .pm-nochart .pm-asof {{font-size: calc(var(--u)*1.6); color: var(--muted); margin-top: calc(var(--u)*0.6)}}
 /* matrix */
 .pm-matrix-wrap {{height: 100%; display: flex; flex-direction: column}}
-/* --pm-k: below 1 where more rows than MATRIX_ROWS must fit (a province's 市（州）) */
 .pm-matrix {{border-collapse: separate; border-spacing: calc(var(--u)*0.25*var(--pm-k, 1)); width: 100%;
   table-layout: fixed; flex: 1 1 auto; max-height: calc(var(--u)*40)}}
 .pm-matrix th {{font-size: calc(var(--u)*1.2*var(--pm-k, 1)); font-weight: 700; vertical-align: bottom;
