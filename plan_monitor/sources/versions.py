@@ -142,8 +142,18 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
     The join and the comparison stay in Arrow (a 200,000-row upload compared in pandas held the rows several times
     over); only the keys, the status and the differing values of changed rows become Python objects. Lines come in
     key order, as pandas' outer merge gave them."""
+    return _compared(before, after, unit_keys, detail)[0]
+
+
+def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True,
+              latest: bool = True) -> tuple[pd.DataFrame, pa.Table]:
+    """compare_rows, and its lines' keys (unit keys, year, as_of) as an Arrow table, line for line. latest=False:
+    the rows already hold one row per unit and report (standing's do), so none is dropped."""
     keys = [*unit_keys, *REPORT_KEYS]
-    old, new = _latest(_reports(before), keys), _latest(_reports(after), keys)
+    if latest:
+        old, new = _latest(_reports(before), keys), _latest(_reports(after), keys)
+    else:
+        old, new = _reports(before), _reports(after)
     values = [c for c in new.column_names if c not in keys]
     if old.schema != new.schema:  # a version file written before a column's type was settled
         old = old.select(new.column_names).cast(new.schema)
@@ -177,11 +187,12 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
     gone = pc.is_null(i_new).to_numpy(zero_copy_only=False)
     added = pc.is_null(i_old).to_numpy(zero_copy_only=False)
     status = np.where(changed, "changed", np.where(gone, "removed", np.where(added, "new", "unchanged")))
-    out = both.select(keys).to_pandas(types_mapper=PANDAS_TYPES.get)
+    lines = both.select(keys)
+    out = lines.to_pandas(types_mapper=PANDAS_TYPES.get)
     out.insert(0, "status", status.astype(object))
     if detail:
         out["changes"] = diffs
-    return out.reset_index(drop=True)
+    return out.reset_index(drop=True), lines
 
 
 def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
@@ -239,7 +250,15 @@ def compare_slices(before: pa.Table, after: pa.Table, slices: set[tuple[str, int
     """compare_rows on each slice's whole roster as of its round (standing): what the preview, a version's
     counts, its diff and a rollback's counts all compare, so a unit carried from an earlier round and left
     alone reads 未变, and a unit a removal marker hides reads 删除."""
-    return compare_rows(standing(before, slices, unit_keys), standing(after, slices, unit_keys), unit_keys, detail)
+    return compare_slices_keyed(before, after, slices, unit_keys, detail)[0]
+
+
+def compare_slices_keyed(before: pa.Table, after: pa.Table, slices: set[tuple[str, int, date]],
+                         unit_keys: tuple[str, ...], detail: bool = True) -> tuple[pd.DataFrame, pa.Table]:
+    """compare_slices, and its lines' keys (unit keys, year, as_of) as an Arrow table, line for line. standing
+    holds one row per unit and round, so compare_rows' latest-row pass (a group-by over every row) is skipped."""
+    return _compared(standing(before, slices, unit_keys), standing(after, slices, unit_keys), unit_keys, detail,
+                     latest=False)
 
 
 # Arrow → pandas for compared keys: one mapping, so frames merged on these keys keep Arrow-backed strings (a merge
