@@ -200,18 +200,46 @@ def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
     table = with_report_dates(table)
     if not len(table):
         return table
-    order = pa.array(np.arange(len(table)), pa.int64())
-    last = table.select(keys).append_column("_i", order).group_by(keys, use_threads=False).aggregate([("_i", "max")])
-    return table.take(pc.take(last["_i_max"], pc.sort_indices(last["_i_max"])))
+    return table.take(last_rows(table, keys))
 
 
 def last_rows(table: pa.Table, keys: list[str]) -> pa.Array:
     """Positions of each key's last row, in row order (pandas' drop_duplicates(keep="last"), by a group-by in
     Arrow; null keys group together as there)."""
+    codes = _group_codes(table, keys)
+    if codes is not None:  # each row's group as one integer: a stable sort finds the last row of each
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        last = np.ones(len(ordered), bool)
+        last[:-1] = ordered[1:] != ordered[:-1]
+        return pa.array(np.sort(order[last]), pa.int64())
     order = pa.array(np.arange(len(table)), pa.int64())
     last = table.select(keys).append_column("_i", order).group_by(keys, use_threads=False).aggregate([("_i", "max")])
     positions = last["_i_max"].combine_chunks()
     return pc.take(positions, pc.sort_indices(positions))
+
+
+def _group_codes(table: pa.Table, keys: list[str]) -> np.ndarray | None:
+    """One int64 per row, equal exactly when the rows' keys are (a null equal to a null, as a group-by has it), from
+    each key's dictionary codes; None for a key type the codes are not made for (floats: NaN), or no rows."""
+    if not len(table):
+        return None
+    codes, size = np.zeros(len(table), np.int64), 1
+    for key in keys:
+        column = table[key]
+        kind = column.type
+        if not (pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_date(kind)
+                or pa.types.is_boolean(kind)):
+            return None
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        n = max(len(encoded.dictionary), 1)
+        if size * n >= 2**62:  # renumber the groups so far from 0 before they overflow
+            _, codes = np.unique(codes, return_inverse=True)
+            size = int(codes.max()) + 1
+        codes = codes * n + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        size *= n
+    return codes
 
 
 def _reports(table: pa.Table) -> pa.Table:
