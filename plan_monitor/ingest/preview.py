@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from plan_monitor.ingest.corrections import rounds_of
 from plan_monitor.ingest.validate import unit_labels
-from plan_monitor.sources.versions import CHANGE_LABELS, compare_slices_keyed, last_rows, overlay
+from plan_monitor.sources.versions import CHANGE_LABELS, compare_slices_keyed, group_codes, last_rows, overlay
 from plan_monitor.spec.templates import Template
 
 NULL_KEY = "\x00null\x00"  # a null key part while joining (no cell holds NUL: the readers refuse it)
@@ -41,11 +41,8 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     # Arrow (a left merge on the keys, null key parts matching each other as in pandas): only the row numbers and
     # the non-empty kept lists become Python objects
     last = last_rows(incoming, keys)
-    located = _nulls_matching(incoming.select(keys).take(last), keys).append_column(
-        "_file", pc.take(at, last))
-    lined = _nulls_matching(lines, keys).append_column("_line", pa.array(np.arange(len(lines)), pa.int64()))
-    found = lined.join(located, keys, join_type="inner")
-    line_at, file_at = found["_line"].to_numpy(), found["_file"].to_numpy()
+    line_at, file_at = _located(lines.select(keys), incoming.select(keys).take(last), keys)
+    file_at = pc.take(pc.take(at, last), pa.array(file_at, pa.int64())).to_numpy()  # the file row, by position
     numbers = np.asarray(rows, dtype=np.int64)[file_at]
     if len(line_at) == len(lines):
         row_no = np.empty(len(lines), np.int64)
@@ -61,6 +58,23 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     changes["kept"] = kept_at
     changes["unit"] = unit_labels(lines, template).to_pandas().array
     return changes
+
+
+def _located(lines: pa.Table, units: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(line, unit) positions of the lines whose keys a unit has (units' keys are distinct; a null key part
+    matching a null): the keys as one integer per row, the units' sorted and searched."""
+    codes = group_codes(pa.concat_tables([lines, units.cast(lines.schema)]), keys) if len(units) else None
+    if codes is None:  # no units, or a key type without codes: a join
+        lined = _nulls_matching(lines, keys).append_column("_line", pa.array(np.arange(len(lines)), pa.int64()))
+        found = lined.join(_nulls_matching(units, keys).append_column(
+            "_unit", pa.array(np.arange(len(units)), pa.int64())), keys, join_type="inner")
+        return found["_line"].to_numpy(), found["_unit"].to_numpy()
+    line_codes, unit_codes = codes[:len(lines)], codes[len(lines):]
+    order = np.argsort(unit_codes)
+    ordered = unit_codes[order]
+    spot = np.minimum(np.searchsorted(ordered, line_codes), len(ordered) - 1)
+    hit = ordered[spot] == line_codes
+    return np.flatnonzero(hit), order[spot[hit]]
 
 
 def _nulls_matching(keys: pa.Table, names: list[str]) -> pa.Table:

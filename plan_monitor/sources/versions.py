@@ -206,7 +206,7 @@ def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
 def last_rows(table: pa.Table, keys: list[str]) -> pa.Array:
     """Positions of each key's last row, in row order (pandas' drop_duplicates(keep="last"), by a group-by in
     Arrow; null keys group together as there)."""
-    codes = _group_codes(table, keys)
+    codes = group_codes(table, keys)
     if codes is not None:  # each row's group as one integer: a stable sort finds the last row of each
         order = np.argsort(codes, kind="stable")
         ordered = codes[order]
@@ -219,7 +219,7 @@ def last_rows(table: pa.Table, keys: list[str]) -> pa.Array:
     return pc.take(positions, pc.sort_indices(positions))
 
 
-def _group_codes(table: pa.Table, keys: list[str]) -> np.ndarray | None:
+def group_codes(table: pa.Table, keys: list[str]) -> np.ndarray | None:
     """One int64 per row, equal exactly when the rows' keys are (a null equal to a null, as a group-by has it), from
     each key's dictionary codes; None for a key type the codes are not made for (floats: NaN), or no rows."""
     if not len(table):
