@@ -157,10 +157,12 @@ def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], det
     values = [c for c in new.column_names if c not in keys]
     if old.schema != new.schema:  # a version file written before a column's type was settled
         old = old.select(new.column_names).cast(new.schema)
-    left = old.select(keys).append_column("_old", pa.array(np.arange(len(old)), pa.int64()))
-    right = new.select(keys).append_column("_new", pa.array(np.arange(len(new)), pa.int64()))
-    both = left.join(right, keys, join_type="full outer", coalesce_keys=True)
-    both = both.sort_by([(k, "ascending") for k in keys])
+    both = _outer_lines(old.select(keys), new.select(keys), keys)
+    if both is None:
+        left = old.select(keys).append_column("_old", pa.array(np.arange(len(old)), pa.int64()))
+        right = new.select(keys).append_column("_new", pa.array(np.arange(len(new)), pa.int64()))
+        both = left.join(right, keys, join_type="full outer", coalesce_keys=True)
+        both = both.sort_by([(k, "ascending") for k in keys])
     i_old, i_new = both["_old"].combine_chunks(), both["_new"].combine_chunks()
     matched = pc.and_(pc.is_valid(i_old), pc.is_valid(i_new))
     pairs = pc.filter(pa.table({"o": i_old, "n": i_new}), matched)
@@ -195,6 +197,43 @@ def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], det
     return out.reset_index(drop=True), lines
 
 
+def _outer_lines(left: pa.Table, right: pa.Table, keys: list[str]) -> pa.Table | None:
+    """The full outer join of two tables' keys, each row's keys distinct on its side, in key order: the keys, and
+    each line's row on the left (_old) and on the right (_new), null on the side without it. A row with a null key
+    part matches nothing (as in a join). The keys as one integer per row (group_codes, ordered): a sorted search
+    matches them and one sort orders the lines. None when the codes are not made for a key type."""
+    both = pa.concat_tables([left, right.cast(left.schema)])
+    codes = group_codes(both, keys, ordered=True)
+    if codes is None:
+        return None
+    n_left = len(left)
+    whole = np.ones(len(both), bool)  # no null key part
+    for key in keys:
+        whole &= pc.is_valid(both[key]).to_numpy(zero_copy_only=False)
+    left_codes, right_codes = codes[:n_left], codes[n_left:]
+    right_at = np.flatnonzero(whole[n_left:])
+    order = right_at[np.argsort(right_codes[right_at], kind="stable")]
+    ordered = right_codes[order]
+    if len(ordered):
+        spot = np.minimum(np.searchsorted(ordered, left_codes), len(ordered) - 1)
+        partner = np.where(whole[:n_left] & (ordered[spot] == left_codes), order[spot], -1)
+    else:
+        partner = np.full(n_left, -1, np.int64)
+    alone = np.ones(len(right), bool)
+    alone[partner[partner >= 0]] = False
+    right_alone = np.flatnonzero(alone)
+    # every left row (with its partner or none), then the right rows without a partner; in key order, the left
+    # before the right where keys with a null part are equal
+    i_old = np.concatenate([np.arange(n_left), np.full(len(right_alone), -1)])
+    i_new = np.concatenate([partner, right_alone])
+    rows = np.where(i_old >= 0, i_old, n_left + i_new)
+    line_order = np.argsort(codes[rows], kind="stable")
+    i_old, i_new, rows = i_old[line_order], i_new[line_order], rows[line_order]
+    lines = both.take(pa.array(rows, pa.int64()))
+    return lines.append_column("_old", pa.array(i_old, pa.int64(), mask=i_old < 0)).append_column(
+        "_new", pa.array(i_new, pa.int64(), mask=i_new < 0))
+
+
 def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
     """A unit reported twice in one slice counts once, its last row, as the queries' latest-report rule picks one."""
     table = with_report_dates(table)
@@ -219,9 +258,10 @@ def last_rows(table: pa.Table, keys: list[str]) -> pa.Array:
     return pc.take(positions, pc.sort_indices(positions))
 
 
-def group_codes(table: pa.Table, keys: list[str]) -> np.ndarray | None:
+def group_codes(table: pa.Table, keys: list[str], ordered: bool = False) -> np.ndarray | None:
     """One int64 per row, equal exactly when the rows' keys are (a null equal to a null, as a group-by has it), from
-    each key's dictionary codes; None for a key type the codes are not made for (floats: NaN), or no rows."""
+    each key's dictionary codes; None for a key type the codes are not made for (floats: NaN), or no rows.
+    ordered: the codes also sort as the keys do (Table.sort_by ascending: key by key, a null after every value)."""
     if not len(table):
         return None
     codes, size = np.zeros(len(table), np.int64), 1
@@ -237,7 +277,12 @@ def group_codes(table: pa.Table, keys: list[str]) -> np.ndarray | None:
         if size * n >= 2**62:  # renumber the groups so far from 0 before they overflow
             _, codes = np.unique(codes, return_inverse=True)
             size = int(codes.max()) + 1
-        codes = codes * n + encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        if ordered:  # each dictionary entry's place among the sorted entries
+            rank = np.empty(len(encoded.dictionary), np.int64)
+            rank[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(rank))
+            indices = rank[indices]
+        codes = codes * n + indices
         size *= n
     return codes
 
