@@ -121,6 +121,14 @@ def _python_rows(body: Body, positions: list[int]) -> Rows:
 
 def _slice(body: Body, low: int, high: int | None, width: int) -> Body:
     """Rows with low < row < high (high None: to the end), the first `width` columns."""
+    rows = body.rows.to_numpy(zero_copy_only=False)
+    if len(rows) < 2 or bool(np.all(rows[1:] > rows[:-1])):  # rows in order (they always are): a slice, no copy
+        start = int(np.searchsorted(rows, low, side="right"))
+        stop = len(rows) if high is None else int(np.searchsorted(rows, high, side="left"))
+        length = max(stop - start, 0)
+        cells = body.cells.slice(start, length)
+        width = min(width, cells.num_columns)
+        return Body(cells.select(list(range(width))), body.rows.slice(start, length))
     mask = pc.greater(body.rows, low)
     if high is not None:
         mask = pc.and_(mask, pc.less(body.rows, high))
