@@ -99,6 +99,14 @@ def slice_keys(table: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(pc.fill_null(table["county"], ""), year, as_of, "|")
 
 
+def covered_slices(table: pa.Table) -> set:
+    """The distinct slice_keys of the rows (a null among them when a row names no slice), from their distinct
+    (county, year, as_of): slice_keys is row by row, so only those few rows are written out."""
+    keys = ["county", "year", "as_of"]
+    distinct = table.select(keys).group_by(keys, use_threads=False).aggregate([]) if len(table) else table.select(keys)
+    return set(pc.unique(slice_keys(distinct)).to_pylist())
+
+
 def slice_key(county: str, year: int, as_of: date) -> str:
     return f"{county}|{year}|{as_of.isoformat()}"
 
@@ -128,7 +136,7 @@ def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
 
 def overlay(current: pa.Table, rows: pa.Table) -> pa.Table:
     """The current rows with the slices `rows` cover replaced by `rows`: what committing them would show."""
-    covered = set(pc.unique(slice_keys(rows)).to_pylist())
+    covered = covered_slices(rows)
     kept = current.filter(pc.invert(in_slices(current, covered)))
     if REMOVED not in rows.column_names:
         rows = rows.append_column(REMOVED, pa.array([False] * len(rows), pa.bool_()))
