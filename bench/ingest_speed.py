@@ -1,10 +1,11 @@
 """Read + check + preview of a 200,000-row UTF-8 village CSV (issue 17), side by side with an earlier commit and with
-DuckDB's bare read_csv of the same file.
+DuckDB's bare read_csv of the same file; optionally the same roster as a GB18030 CSV and a 20,000-row .xlsx.
 
-    .venv/bin/python bench/ingest_speed.py [--baseline GIT_REF] [--rounds R] [--rows N]
+    .venv/bin/python bench/ingest_speed.py [--baseline GIT_REF] [--rounds R] [--rows N] [--files utf8,gb18030,xlsx]
+                                           [--xlsx-rows N]
 
 The file is ingest_bench.csv_bytes(N): the demo city's 2024-09-30 village roster repeated with distinct village
-names. Each measurement is a fresh process (python -c WORKER), so imports, caches and the peak memory (VmHWM, the
+names (the GB18030 file is the same text re-encoded; the .xlsx is ingest_bench.xlsx_bytes). Each measurement is a fresh process (python -c WORKER), so imports, caches and the peak memory (VmHWM, the
 process's own) are one run's; rounds alternate which tree (and DuckDB) goes first. "check" is
 pipeline.check_upload on a fresh copy of the demo data (what the 数据上传 page and `ingest --dry-run` do: decode,
 header, normalisation, gazetteer names, audits, comparison with the stored rows, preview). Both trees must give the
@@ -45,7 +46,7 @@ with tempfile.TemporaryDirectory() as tmp:
     store = open_store(folder)
     data = Path(csv_path).read_bytes()
     start, cpu = time.perf_counter(), time.process_time()
-    checked = check_upload("villages.csv", data, plan, geo, store)
+    checked = check_upload(Path(csv_path).name, data, plan, geo, store)
     summary, details = checked.summary(), checked.details()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     # the peak before the digest below turns the stored rows into Python objects
@@ -87,39 +88,56 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default=None, help="also time this git commit (e.g. 892cd07)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--files", default="utf8", help="comma-separated: utf8, gb18030, xlsx")
+    parser.add_argument("--xlsx-rows", type=int, default=20_000)
     args = parser.parse_args(argv)
-    from ingest_bench import csv_bytes  # noqa: E402
+    from ingest_bench import csv_bytes, xlsx_bytes  # noqa: E402
 
     from plan_monitor.paths import DEFAULT_DATA  # noqa: E402
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        csv = tmp / "villages.csv"
-        csv.write_bytes(csv_bytes(args.rows))
         trees = {"this tree": ROOT}
         if args.baseline:
             trees = {"baseline": extract(args.baseline, tmp / "baseline"), **trees}
-        runs: dict[str, list[dict]] = {name: [] for name in [*trees, "duckdb read_csv"]}
-        for tree in trees.values():  # untimed: byte-compiles each tree and warms the file cache
-            run(WORKER, str(tree), str(csv), str(DEFAULT_DATA))
-        for i in range(args.rounds):
-            order = list(runs) if i % 2 == 0 else list(runs)[::-1]
-            for name in order:
-                if name == "duckdb read_csv":
-                    runs[name].append(run(DUCKDB, str(csv)))
-                else:
-                    runs[name].append(run(WORKER, str(trees[name]), str(csv), str(DEFAULT_DATA)))
-        load = os.getloadavg()
-        size = csv.stat().st_size / 2**20
-    print(f"{args.rows:,}-row UTF-8 village CSV ({size:.1f} MB), {args.rounds} rounds, fresh process per run, "
-          f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
-    print("| run | median s | CPU s | rows/s | peak MiB |\n|---|---:|---:|---:|---:|")
+        text = csv_bytes(args.rows)
+        files = {"utf8": ("villages.csv", text, args.rows, f"{args.rows:,}-row UTF-8 village CSV"),
+                 "gb18030": ("villages_gb.csv", text.decode("utf-8").encode("gb18030"), args.rows,
+                             f"{args.rows:,}-row GB18030 village CSV"),
+                 "xlsx": ("villages.xlsx", xlsx_bytes(args.xlsx_rows), args.xlsx_rows,
+                          f"{args.xlsx_rows:,}-row village .xlsx")}
+        print(f"rounds: {args.rounds}, fresh process per run, load average before: "
+              + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        for kind in args.files.split(","):
+            name, data, rows, label = files[kind]
+            path = tmp / name
+            path.write_bytes(data)
+            bare = ["duckdb read_csv"] if kind == "utf8" else []
+            runs: dict[str, list[dict]] = {n: [] for n in [*trees, *bare]}
+            for tree in trees.values():  # untimed: byte-compiles each tree and warms the file cache
+                run(WORKER, str(tree), str(path), str(DEFAULT_DATA))
+            for i in range(args.rounds):
+                order = list(runs) if i % 2 == 0 else list(runs)[::-1]
+                for n in order:
+                    if n == "duckdb read_csv":
+                        runs[n].append(run(DUCKDB, str(path)))
+                    else:
+                        runs[n].append(run(WORKER, str(trees[n]), str(path), str(DEFAULT_DATA)))
+            load = os.getloadavg()
+            report(label, len(data) / 2**20, rows, runs, trees, load)
+    return 0
+
+
+def report(label: str, size: float, rows: int, runs: dict[str, list[dict]], trees: dict, load) -> None:
+    print(f"\n{label} ({size:.1f} MB), load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
+    print("| run | median s | CPU s | rows/s | peak MiB | runs s |\n|---|---:|---:|---:|---:|---|")
     medians = {}
     for name, results in runs.items():
         seconds = statistics.median(r["seconds"] for r in results)
         medians[name] = seconds
+        each = " / ".join(f"{r['seconds']:.2f}" for r in results)
         print(f"| {name} | {seconds:.2f} | {statistics.median(r['cpu'] for r in results):.2f} | "
-              f"{args.rows / seconds:,.0f} | {max(r['peak_mib'] for r in results):.0f} |")
+              f"{rows / seconds:,.0f} | {max(r['peak_mib'] for r in results):.0f} | {each} |")
     this = medians["this tree"]
     for name, seconds in medians.items():
         if name != "this tree":
@@ -131,7 +149,6 @@ def main(argv: list[str] | None = None) -> int:
                    for n in trees)
         print(f"same result in both trees (rows, issues, notes, preview lines, stored rows digest): "
               f"{'yes' if same else 'NO'}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from plan_monitor.ingest.model import Issue, Note
 from plan_monitor.sources.tables import REMOVED, reports, with_removed
-from plan_monitor.sources.versions import in_slices, slice_keys, standing
+from plan_monitor.sources.versions import covered_slices, in_slices, standing
 from plan_monitor.spec.templates import REPORT_KEYS, Template
 
 MODES = {"merge": "补充更正", "replace": "整体替换"}
@@ -94,7 +94,7 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
                 out.kept[i] = []
             out.kept[i].append(col)
         filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
-    slice_rows = current.filter(in_slices(current, set(pc.unique(slice_keys(incoming)).to_pylist())))
+    slice_rows = current.filter(in_slices(current, covered_slices(incoming)))
     mine = pc.unique(_report_ids(incoming, template))
     untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), mine)))
     n_kept = sum(len(k) for k in out.kept if k)

@@ -14,10 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.ingest.distinct import bool_where, per_value, repeats
+from plan_monitor.ingest.distinct import Distinct, bool_where, per_value, repeats
 from plan_monitor.ingest.header import _DROP, _UNIT, LOOKUPS, Header, find_header
 from plan_monitor.ingest.model import Note, UploadError
 from plan_monitor.ingest.rows import _HEADING, RowKinds, classify
@@ -28,6 +29,22 @@ NAMES = sorted({name for lookup in LOOKUPS.values() for name in lookup if name})
 _NUMBER = re.compile(r"^[-+]?[\d,，.]+%?$")
 _NAME_KEYS = ("county", "town", "village")
 _PLACE = re.compile(_HEADING)  # a place name (a heading row, not a sub-header)
+
+
+def _foreign_pattern(names: list[str]) -> str:
+    """A regex matching a text that holds a common CJK ideograph (U+4E00–U+9FFF) no column name has: such a text is
+    no column name. Those ideographs are their own NFKC form and lower case, and neither _DROP nor the brackets
+    remove them; _UNIT removes a few, which count as allowed. So norm() keeps the ideograph and cannot give a name."""
+    allowed = {ord(ch) for ch in "".join(names) + _UNIT.pattern if 0x4E00 <= ord(ch) <= 0x9FFF}
+    ranges, start = [], 0x4E00
+    for code in sorted(allowed) + [0xA000]:
+        if code > start:
+            ranges.append(f"\\x{{{start:04X}}}-\\x{{{code - 1:04X}}}" if code - 1 > start else f"\\x{{{start:04X}}}")
+        start = code + 1
+    return "[" + "".join(ranges) + "]"
+
+
+_FOREIGN = _foreign_pattern(NAMES)
 
 
 @dataclass
@@ -72,16 +89,23 @@ def _body_candidates(body: Body) -> list[int]:
     names = pa.array(NAMES, pa.string())
 
     def is_name(texts: pa.Array) -> pa.Array:
-        return pc.fill_null(pc.is_in(_norm_column(texts), value_set=names), False)
+        # only the texts without a foreign ideograph (a village name has one) go through the normalisation
+        maybe = pc.invert(pc.fill_null(pc.match_substring_regex(texts, _FOREIGN), False))
+        return bool_where(texts, lambda t: pc.fill_null(pc.is_in(_norm_column(t), value_set=names), False), maybe)
 
     count = pa.array([0] * len(body), pa.int64())
     # repeating columns first; a column of distinct texts (village names) is read only on the rows where it can
-    # still make two: a row with no name among the others cannot reach two with one more
+    # still make two: a row with no name among the others cannot reach two with one more. A column with no name
+    # at all adds nothing.
     columns = sorted(body.cells.columns, key=lambda c: not repeats(c))
     for k, column in enumerate(columns):
         left = len(columns) - k  # this column and the ones after it
         if repeats(column):
-            hit = per_value(column, is_name)
+            distinct = Distinct(column)
+            found = is_name(distinct.values)
+            if not pc.any(found).as_py():
+                continue
+            hit = distinct.expand(found)
         else:
             hit = bool_where(column, is_name, pc.greater_equal(count, 2 - left))
         count = pc.add(count, pc.cast(hit, pa.int64()))
@@ -97,6 +121,14 @@ def _python_rows(body: Body, positions: list[int]) -> Rows:
 
 def _slice(body: Body, low: int, high: int | None, width: int) -> Body:
     """Rows with low < row < high (high None: to the end), the first `width` columns."""
+    rows = body.rows.to_numpy(zero_copy_only=False)
+    if len(rows) < 2 or bool(np.all(rows[1:] > rows[:-1])):  # rows in order (they always are): a slice, no copy
+        start = int(np.searchsorted(rows, low, side="right"))
+        stop = len(rows) if high is None else int(np.searchsorted(rows, high, side="left"))
+        length = max(stop - start, 0)
+        cells = body.cells.slice(start, length)
+        width = min(width, cells.num_columns)
+        return Body(cells.select(list(range(width))), body.rows.slice(start, length))
     mask = pc.greater(body.rows, low)
     if high is not None:
         mask = pc.and_(mask, pc.less(body.rows, high))
@@ -176,12 +208,23 @@ def _blank_rows(body: Body) -> list[int]:
             filled = pc.or_(filled, bool_where(column, _has_text, pc.invert(filled)))
     if filled is None:
         return []
-    # rows missing from the body (an .xlsx skips empty rows) are blank too
-    present = body.rows.to_pylist()
-    blank = set(pc.filter(body.rows, pc.invert(filled)).to_pylist())
-    if present:
-        blank |= set(range(present[0], present[-1] + 1)) - set(present)
-    return sorted(blank)
+    # rows missing from the body (an .xlsx skips empty rows) are blank too: the gaps between the first row and the
+    # last (in body order) that no body row fills
+    rows = body.rows.to_numpy(zero_copy_only=False)
+    blank = rows[~filled.to_numpy(zero_copy_only=False)]
+    if len(rows):
+        low, high = rows[0], rows[-1]
+        present = _sorted_set(rows[(rows >= low) & (rows <= high)])
+        after = np.diff(present) > 1  # a gap follows these rows
+        gaps = [np.arange(a + 1, b) for a, b in zip(present[:-1][after], present[1:][after])]
+        blank = np.concatenate([blank, *gaps])
+    return _sorted_set(blank).tolist()
+
+
+def _sorted_set(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending (np.unique, without the hash table numpy 2 builds for it)."""
+    values = np.sort(values)
+    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
 
 
 def _kinds(body: Body, header: Header) -> RowKinds:

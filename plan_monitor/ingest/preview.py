@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.ingest.corrections import rounds_of
 from plan_monitor.ingest.validate import unit_labels
-from plan_monitor.sources.versions import CHANGE_LABELS, PANDAS_TYPES, compare_slices, last_rows, overlay
+from plan_monitor.sources.versions import CHANGE_LABELS, compare_slices_keyed, group_codes, last_rows, overlay
 from plan_monitor.spec.templates import Template
 
+NULL_KEY = "\x00null\x00"  # a null key part while joining (no cell holds NUL: the readers refuse it)
 NONE_KEPT: tuple[str, ...] = ()  # one shared empty value, not 200,000 empty lists
 DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always cover every row
 
@@ -33,19 +35,53 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     incoming = incoming.filter(placed)
     result = incoming if result is None else result
     rounds = rounds_of(incoming)
-    changes = compare_slices(current, overlay(current, result), rounds, template.unit_keys)
+    changes, lines = compare_slices_keyed(current, overlay(current, result), rounds, template.unit_keys)
     keys = list(template.report_keys)
-    # each unit's last row in the file (drop_duplicates(keep="last")), found in Arrow: only those rows' numbers and
-    # kept lists become Python objects
+    # each unit's last row in the file (drop_duplicates(keep="last")) and the line of `changes` it is on, found in
+    # Arrow (a left merge on the keys, null key parts matching each other as in pandas): only the row numbers and
+    # the non-empty kept lists become Python objects
     last = last_rows(incoming, keys)
-    where = pc.take(at, last).to_pylist()
-    located = incoming.select(keys).take(last).to_pandas(types_mapper=PANDAS_TYPES.get).assign(
-        row_no=[rows[i] for i in where], kept=[kept[i] for i in where] if kept else [[] for _ in where])
-    changes = changes.merge(located, on=keys, how="left")
-    changes["kept"] = [k if isinstance(k, list) and k else NONE_KEPT for k in changes["kept"]]
-    units = pa.Table.from_pandas(changes[list(template.unit_keys)], preserve_index=False)
-    changes["unit"] = unit_labels(units, template).to_pylist()
+    line_at, file_at = _located(lines.select(keys), incoming.select(keys).take(last), keys)
+    file_at = pc.take(pc.take(at, last), pa.array(file_at, pa.int64())).to_numpy()  # the file row, by position
+    numbers = np.asarray(rows, dtype=np.int64)[file_at]
+    if len(line_at) == len(lines):
+        row_no = np.empty(len(lines), np.int64)
+    else:  # lines of units the file does not name: NaN, as the merge gave them
+        row_no = np.full(len(lines), np.nan)
+    row_no[line_at] = numbers
+    kept_at = [NONE_KEPT] * len(lines)
+    if kept:
+        for line, i in zip(line_at.tolist(), file_at.tolist()):
+            if kept[i]:
+                kept_at[line] = kept[i]
+    changes["row_no"] = row_no
+    changes["kept"] = kept_at
+    changes["unit"] = unit_labels(lines, template).to_pandas().array
     return changes
+
+
+def _located(lines: pa.Table, units: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(line, unit) positions of the lines whose keys a unit has (units' keys are distinct; a null key part
+    matching a null): the keys as one integer per row, the units' sorted and searched."""
+    codes = group_codes(pa.concat_tables([lines, units.cast(lines.schema)]), keys) if len(units) else None
+    if codes is None:  # no units, or a key type without codes: a join
+        lined = _nulls_matching(lines, keys).append_column("_line", pa.array(np.arange(len(lines)), pa.int64()))
+        found = lined.join(_nulls_matching(units, keys).append_column(
+            "_unit", pa.array(np.arange(len(units)), pa.int64())), keys, join_type="inner")
+        return found["_line"].to_numpy(), found["_unit"].to_numpy()
+    line_codes, unit_codes = codes[:len(lines)], codes[len(lines):]
+    order = np.argsort(unit_codes)
+    ordered = unit_codes[order]
+    spot = np.minimum(np.searchsorted(ordered, line_codes), len(ordered) - 1)
+    hit = ordered[spot] == line_codes
+    return np.flatnonzero(hit), order[spot[hit]]
+
+
+def _nulls_matching(keys: pa.Table, names: list[str]) -> pa.Table:
+    """String keys with a null read as a text no cell holds, so a join matches nulls with each other."""
+    columns = [pc.fill_null(keys[n], NULL_KEY) if pa.types.is_string(keys.schema.field(n).type) else keys[n]
+               for n in names]
+    return pa.table(columns, names=names)
 
 
 def summary(changes: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,9 +34,10 @@ class RowKinds:
     labels: frozenset[int] = frozenset()  # the label columns it was classified with (the first column included)
 
 
-def _column_kinds(column: pa.Array, is_label: bool) -> tuple[Distinct, pa.Array, pa.Array, pa.Array, pa.Array]:
+def _column_kinds(column: pa.Array, is_label: bool) -> tuple[Distinct, pa.Array, pa.Array, pa.Array | None,
+                                                              pa.Array | None]:
     """One column's trimmed texts (per distinct value: spread them with the Distinct when needed), filled cells,
-    合计 and 小计 cells (per row), computed once per distinct text."""
+    合计 and 小计 cells (per row; None when the column has neither), computed once per distinct text."""
     distinct = Distinct(column)
     text = pc.utf8_trim_whitespace(distinct.values)
     filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
@@ -45,9 +47,9 @@ def _column_kinds(column: pa.Array, is_label: bool) -> tuple[Distinct, pa.Array,
         patterns = (_TOTAL, _SUBTOTAL) if is_label else (_ONLY.format(_TOTAL), _ONLY.format(_SUBTOTAL))
         is_total = pc.fill_null(pc.match_substring_regex(compact, patterns[0]), False)
         is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
-    else:
-        is_total = is_sub = pa.array([False] * len(text), pa.bool_())
-    return distinct, text, *(distinct.expand(a) for a in (filled, is_total, is_sub))
+        if pc.any(is_total).as_py() or pc.any(is_sub).as_py():
+            return distinct, text, *(distinct.expand(a) for a in (filled, is_total, is_sub))
+    return distinct, text, distinct.expand(filled), None, None
 
 
 def _first_text(first: pa.Array) -> pa.Array:
@@ -78,11 +80,11 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
         filled = pc.add(filled, f.cast(pa.int64()))
     blank = pc.equal(filled, 0)
 
-    total = pa.array([False] * n)
-    subtotal = pa.array([False] * n)
+    total = pa.array(np.zeros(n, bool))
+    subtotal = pa.array(np.zeros(n, bool))
     label = pa.nulls(n, pa.string())  # the cell that says 合计 or 小计, to quote in the note
     for distinct, text, _, is_total, is_sub in kinds:
-        if not (pc.any(is_total).as_py() or pc.any(is_sub).as_py()):
+        if is_total is None:
             continue
         total = pc.or_(total, is_total)
         subtotal = pc.or_(subtotal, is_sub)
@@ -103,7 +105,7 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     other = pc.and_(other, pc.invert(heading))
     candidate = pc.and_(other, looks_note)
     plain = pc.and_(other, pc.invert(candidate))
-    index = pa.array(range(n), pa.int64())
+    index = pa.array(np.arange(n, dtype=np.int64))
     plain_at = pc.indices_nonzero(plain)
     last_plain = plain_at[-1].as_py() if len(plain_at) else -1
     # A note with many cells filled in the middle of the data is more likely a village row with a typo.

@@ -99,6 +99,14 @@ def slice_keys(table: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(pc.fill_null(table["county"], ""), year, as_of, "|")
 
 
+def covered_slices(table: pa.Table) -> set:
+    """The distinct slice_keys of the rows (a null among them when a row names no slice), from their distinct
+    (county, year, as_of): slice_keys is row by row, so only those few rows are written out."""
+    keys = ["county", "year", "as_of"]
+    distinct = table.select(keys).group_by(keys, use_threads=False).aggregate([]) if len(table) else table.select(keys)
+    return set(pc.unique(slice_keys(distinct)).to_pylist())
+
+
 def slice_key(county: str, year: int, as_of: date) -> str:
     return f"{county}|{year}|{as_of.isoformat()}"
 
@@ -128,7 +136,7 @@ def in_slices(table: pa.Table, keys: set[str]) -> pa.Array:
 
 def overlay(current: pa.Table, rows: pa.Table) -> pa.Table:
     """The current rows with the slices `rows` cover replaced by `rows`: what committing them would show."""
-    covered = set(pc.unique(slice_keys(rows)).to_pylist())
+    covered = covered_slices(rows)
     kept = current.filter(pc.invert(in_slices(current, covered)))
     if REMOVED not in rows.column_names:
         rows = rows.append_column(REMOVED, pa.array([False] * len(rows), pa.bool_()))
@@ -142,15 +150,27 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
     The join and the comparison stay in Arrow (a 200,000-row upload compared in pandas held the rows several times
     over); only the keys, the status and the differing values of changed rows become Python objects. Lines come in
     key order, as pandas' outer merge gave them."""
+    return _compared(before, after, unit_keys, detail)[0]
+
+
+def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True,
+              latest: bool = True) -> tuple[pd.DataFrame, pa.Table]:
+    """compare_rows, and its lines' keys (unit keys, year, as_of) as an Arrow table, line for line. latest=False:
+    the rows already hold one row per unit and report (standing's do), so none is dropped."""
     keys = [*unit_keys, *REPORT_KEYS]
-    old, new = _latest(_reports(before), keys), _latest(_reports(after), keys)
+    if latest:
+        old, new = _latest(_reports(before), keys), _latest(_reports(after), keys)
+    else:
+        old, new = _reports(before), _reports(after)
     values = [c for c in new.column_names if c not in keys]
     if old.schema != new.schema:  # a version file written before a column's type was settled
         old = old.select(new.column_names).cast(new.schema)
-    left = old.select(keys).append_column("_old", pa.array(np.arange(len(old)), pa.int64()))
-    right = new.select(keys).append_column("_new", pa.array(np.arange(len(new)), pa.int64()))
-    both = left.join(right, keys, join_type="full outer", coalesce_keys=True)
-    both = both.sort_by([(k, "ascending") for k in keys])
+    both = _outer_lines(old.select(keys), new.select(keys), keys)
+    if both is None:
+        left = old.select(keys).append_column("_old", pa.array(np.arange(len(old)), pa.int64()))
+        right = new.select(keys).append_column("_new", pa.array(np.arange(len(new)), pa.int64()))
+        both = left.join(right, keys, join_type="full outer", coalesce_keys=True)
+        both = both.sort_by([(k, "ascending") for k in keys])
     i_old, i_new = both["_old"].combine_chunks(), both["_new"].combine_chunks()
     matched = pc.and_(pc.is_valid(i_old), pc.is_valid(i_new))
     pairs = pc.filter(pa.table({"o": i_old, "n": i_new}), matched)
@@ -177,11 +197,49 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
     gone = pc.is_null(i_new).to_numpy(zero_copy_only=False)
     added = pc.is_null(i_old).to_numpy(zero_copy_only=False)
     status = np.where(changed, "changed", np.where(gone, "removed", np.where(added, "new", "unchanged")))
-    out = both.select(keys).to_pandas(types_mapper=PANDAS_TYPES.get)
+    lines = both.select(keys)
+    out = lines.to_pandas(types_mapper=PANDAS_TYPES.get)
     out.insert(0, "status", status.astype(object))
     if detail:
         out["changes"] = diffs
-    return out.reset_index(drop=True)
+    return out.reset_index(drop=True), lines
+
+
+def _outer_lines(left: pa.Table, right: pa.Table, keys: list[str]) -> pa.Table | None:
+    """The full outer join of two tables' keys, each row's keys distinct on its side, in key order: the keys, and
+    each line's row on the left (_old) and on the right (_new), null on the side without it. A row with a null key
+    part matches nothing (as in a join). The keys as one integer per row (group_codes, ordered): a sorted search
+    matches them and one sort orders the lines. None when the codes are not made for a key type."""
+    both = pa.concat_tables([left, right.cast(left.schema)])
+    codes = group_codes(both, keys, ordered=True)
+    if codes is None:
+        return None
+    n_left = len(left)
+    whole = np.ones(len(both), bool)  # no null key part
+    for key in keys:
+        whole &= pc.is_valid(both[key]).to_numpy(zero_copy_only=False)
+    left_codes, right_codes = codes[:n_left], codes[n_left:]
+    right_at = np.flatnonzero(whole[n_left:])
+    order = right_at[np.argsort(right_codes[right_at], kind="stable")]
+    ordered = right_codes[order]
+    if len(ordered):
+        spot = np.minimum(np.searchsorted(ordered, left_codes), len(ordered) - 1)
+        partner = np.where(whole[:n_left] & (ordered[spot] == left_codes), order[spot], -1)
+    else:
+        partner = np.full(n_left, -1, np.int64)
+    alone = np.ones(len(right), bool)
+    alone[partner[partner >= 0]] = False
+    right_alone = np.flatnonzero(alone)
+    # every left row (with its partner or none), then the right rows without a partner; in key order, the left
+    # before the right where keys with a null part are equal
+    i_old = np.concatenate([np.arange(n_left), np.full(len(right_alone), -1)])
+    i_new = np.concatenate([partner, right_alone])
+    rows = np.where(i_old >= 0, i_old, n_left + i_new)
+    line_order = np.argsort(codes[rows], kind="stable")
+    i_old, i_new, rows = i_old[line_order], i_new[line_order], rows[line_order]
+    lines = both.take(pa.array(rows, pa.int64()))
+    return lines.append_column("_old", pa.array(i_old, pa.int64(), mask=i_old < 0)).append_column(
+        "_new", pa.array(i_new, pa.int64(), mask=i_new < 0))
 
 
 def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
@@ -189,18 +247,52 @@ def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
     table = with_report_dates(table)
     if not len(table):
         return table
-    order = pa.array(np.arange(len(table)), pa.int64())
-    last = table.select(keys).append_column("_i", order).group_by(keys, use_threads=False).aggregate([("_i", "max")])
-    return table.take(pc.take(last["_i_max"], pc.sort_indices(last["_i_max"])))
+    return table.take(last_rows(table, keys))
 
 
 def last_rows(table: pa.Table, keys: list[str]) -> pa.Array:
     """Positions of each key's last row, in row order (pandas' drop_duplicates(keep="last"), by a group-by in
     Arrow; null keys group together as there)."""
+    codes = group_codes(table, keys)
+    if codes is not None:  # each row's group as one integer: a stable sort finds the last row of each
+        order = np.argsort(codes, kind="stable")
+        ordered = codes[order]
+        last = np.ones(len(ordered), bool)
+        last[:-1] = ordered[1:] != ordered[:-1]
+        return pa.array(np.sort(order[last]), pa.int64())
     order = pa.array(np.arange(len(table)), pa.int64())
     last = table.select(keys).append_column("_i", order).group_by(keys, use_threads=False).aggregate([("_i", "max")])
     positions = last["_i_max"].combine_chunks()
     return pc.take(positions, pc.sort_indices(positions))
+
+
+def group_codes(table: pa.Table, keys: list[str], ordered: bool = False) -> np.ndarray | None:
+    """One int64 per row, equal exactly when the rows' keys are (a null equal to a null, as a group-by has it), from
+    each key's dictionary codes; None for a key type the codes are not made for (floats: NaN), or no rows.
+    ordered: the codes also sort as the keys do (Table.sort_by ascending: key by key, a null after every value)."""
+    if not len(table):
+        return None
+    codes, size = np.zeros(len(table), np.int64), 1
+    for key in keys:
+        column = table[key]
+        kind = column.type
+        if not (pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_date(kind)
+                or pa.types.is_boolean(kind)):
+            return None
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        n = max(len(encoded.dictionary), 1)
+        if size * n >= 2**62:  # renumber the groups so far from 0 before they overflow
+            _, codes = np.unique(codes, return_inverse=True)
+            size = int(codes.max()) + 1
+        indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        if ordered:  # each dictionary entry's place among the sorted entries
+            rank = np.empty(len(encoded.dictionary), np.int64)
+            rank[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(rank))
+            indices = rank[indices]
+        codes = codes * n + indices
+        size *= n
+    return codes
 
 
 def _reports(table: pa.Table) -> pa.Table:
@@ -239,7 +331,15 @@ def compare_slices(before: pa.Table, after: pa.Table, slices: set[tuple[str, int
     """compare_rows on each slice's whole roster as of its round (standing): what the preview, a version's
     counts, its diff and a rollback's counts all compare, so a unit carried from an earlier round and left
     alone reads 未变, and a unit a removal marker hides reads 删除."""
-    return compare_rows(standing(before, slices, unit_keys), standing(after, slices, unit_keys), unit_keys, detail)
+    return compare_slices_keyed(before, after, slices, unit_keys, detail)[0]
+
+
+def compare_slices_keyed(before: pa.Table, after: pa.Table, slices: set[tuple[str, int, date]],
+                         unit_keys: tuple[str, ...], detail: bool = True) -> tuple[pd.DataFrame, pa.Table]:
+    """compare_slices, and its lines' keys (unit keys, year, as_of) as an Arrow table, line for line. standing
+    holds one row per unit and round, so compare_rows' latest-row pass (a group-by over every row) is skipped."""
+    return _compared(standing(before, slices, unit_keys), standing(after, slices, unit_keys), unit_keys, detail,
+                     latest=False)
 
 
 # Arrow → pandas for compared keys: one mapping, so frames merged on these keys keep Arrow-backed strings (a merge

@@ -44,3 +44,54 @@ def test_a_version_file_with_another_number_type_compares_by_value():
     out = compare_rows(before, after, KEYS, detail=False)
     assert out["status"].tolist() == ["unchanged", "changed"]  # 一镇 (U+4E00) before 二镇 (U+4E8C)
     assert "changes" not in out
+
+
+def test_last_rows_by_codes_equal_the_group_by():
+    """last_rows groups by integer codes of the keys: the same positions as Arrow's group-by (max row per group),
+    nulls grouping together, for string, integer, date and boolean keys."""
+    import random
+
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from plan_monitor.sources.versions import last_rows
+
+    rnd = random.Random(3)
+
+    def pick(values):
+        return [rnd.choice(values) for _ in range(3000)]
+
+    rows = pa.table({"county": pick(["甲", "乙", None, ""]), "town": pick([f"镇{i}" for i in range(40)] + [None]),
+                     "year": pa.array(pick([2023, 2024, None]), pa.int64()),
+                     "as_of": pa.array(pick([D, date(2024, 9, 30), None]), pa.date32()),
+                     "flag": pa.array(pick([True, False, None]), pa.bool_())})
+    for keys in (["county"], ["county", "town", "year", "as_of"], ["town", "flag", "as_of"]):
+        order = pa.array(np.arange(len(rows)), pa.int64())
+        last = rows.select(keys).append_column("_i", order).group_by(keys, use_threads=False).aggregate(
+            [("_i", "max")])
+        want = pc.take(last["_i_max"], pc.sort_indices(last["_i_max"])).combine_chunks()
+        assert last_rows(rows, keys).equals(want)
+    assert len(last_rows(rows.slice(0, 0), ["county"])) == 0
+
+
+def test_lines_by_codes_equal_the_join(monkeypatch):
+    """compare_rows matches and orders its lines by integer codes of the keys: the same lines as Arrow's full
+    outer join sorted by the keys, with units on both sides, on one side, blank key parts and changed values."""
+    import random
+
+    from plan_monitor.sources import versions
+
+    rnd = random.Random(5)
+
+    def side(n, blanks):
+        rows = [(rnd.choice(["甲", "乙", "丙"]), rnd.choice([f"镇{i}" for i in range(30)] + ([None] if blanks else [])),
+                 float(rnd.randint(0, 3)), rnd.choice(["a", None])) for _ in range(n)]
+        return table(rows)
+
+    for _ in range(5):
+        before, after = side(60, False), side(80, True)
+        fast = compare_rows(before, after, KEYS)
+        monkeypatch.setattr(versions, "_outer_lines", lambda *a: None)
+        joined = compare_rows(before, after, KEYS)
+        monkeypatch.undo()
+        assert fast.to_dict("records") == joined.to_dict("records")
