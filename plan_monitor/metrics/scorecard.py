@@ -174,7 +174,7 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
         engine.register("rolled", engine.run("engine/rollup"))
         for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
             engine.register(name, table)
-        engine.register("card", engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}))
+        engine.keep("card", "engine/scorecard", {"baseline_year": plan.plan.baseline_year})
         small = _classify_tables(plan, {year: r.as_of for year, r in rounds.items()})
         for name, table in small.items():
             engine.register(name, table)
