@@ -16,6 +16,9 @@ STATUS_LABELS = {"met": "已完成", "on_pace": "正常推进", "behind": "滞�
 # Statuses that call for attention (红黄牌), worst first.
 ATTENTION = ("far_behind", "behind")
 PACE_LABELS = {"on_track": "按期可完成", "too_slow": "增速不足", "stagnating": "停滞不前", "backwards": "出现倒退"}
+# The codes status_codes and pace_codes return index these (-1: none), so keep each in the order of its labels.
+STATUS_KEYS = tuple(STATUS_LABELS)
+PACE_KEYS = tuple(PACE_LABELS)
 TARGET_NOTES = {
     "no_year_target": "计划未设当年目标",
     "no_quota": "计划未分解到本级",
@@ -131,13 +134,10 @@ def _is_leap(y: np.ndarray) -> np.ndarray:
 
 
 def classify_status(actual, target, final_target, expected, start, direction, red_below: float) -> pd.Series:
+    """Status of pandas columns (None: no status); the rule is status_codes."""
     codes = status_codes(actual.to_numpy(float), target.to_numpy(float), final_target.to_numpy(float),
                          expected.to_numpy(float), start.to_numpy(float), np.asarray(direction == "higher"), red_below)
     return pd.Series(labelled(codes, STATUS_KEYS), index=actual.index, dtype=object)
-
-
-STATUS_KEYS = tuple(STATUS_LABELS)  # status codes (status_codes) index these; -1 is no status
-PACE_KEYS = tuple(PACE_LABELS)
 
 
 def labelled(codes: np.ndarray, keys: tuple[str, ...]) -> np.ndarray:
