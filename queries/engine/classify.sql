@@ -1,4 +1,4 @@
--- purpose: the scorecard's rows in their final order, with the round (统计截至) each is judged at and what its blank inputs leave out.
+-- purpose: the scorecard's rows in their final order, with the round (统计截至) each is judged at and missing notes.
 -- grain: indicator_id × level × county × town × year (the rows of scorecard.sql, the baseline year included)
 -- Reads temp tables: card (scorecard.sql), measure_rows, indicator_meta (indicator_id, position, noun, sum_kind),
 -- level_order (level, rank) and year_rounds (year, round), registered by plan_monitor/metrics/scorecard.py, which
@@ -23,8 +23,11 @@ counted AS (
     FROM newest n JOIN year_rounds r ON r.year = n.year
     GROUP BY n.indicator_id, n.year
 ),
-series AS (  -- a place's key as pandas grouped it, a missing county or town as ''
-    SELECT indicator_id, level, coalesce(county, '') AS county, coalesce(town, '') AS town, row_number() OVER () - 1 AS series
+-- one number per place; a missing county or town keyed as '' so that the join back is a plain equality (written
+-- with IS NOT DISTINCT FROM plus a condition on one side only, the join ran for minutes nationally)
+series AS (
+    SELECT indicator_id, level, coalesce(county, '') AS county, coalesce(town, '') AS town,
+        row_number() OVER () - 1 AS series
     FROM card WHERE year >= $plan_start GROUP BY ALL
 ),
 joined AS (
@@ -48,13 +51,16 @@ SELECT j.position, j.level_rank, j.county, j.town, j.year, j.as_of, j.num, j.den
     CASE
         WHEN NOT j.in_plan OR NOT j.incomplete THEN NULL
         WHEN j.actual IS NULL THEN '未填报'
+        -- 不含 N 个县（未填报）: counties for a county-level roster, else the units; whole numbers, truncated
         ELSE '不含 ' || CAST(trunc(CASE WHEN j.noun = '县' THEN j.missing_counties ELSE j.missing_units END) AS BIGINT)
-             || ' 个' || j.noun || '（未填报）'
+            || ' 个' || j.noun || '（未填报）'
     END AS missing_note,
     j.in_plan AND j.incomplete AND j.sum_kind AS partial_sum,
     CASE WHEN j.in_plan THEN s.series END AS series
 FROM joined j
 LEFT JOIN counted k ON k.indicator_id = j.indicator_id AND k.year = j.year
-LEFT JOIN series s ON s.indicator_id = j.indicator_id AND s.level = j.level AND s.county = coalesce(j.county, '') AND s.town = coalesce(j.town, '')
+LEFT JOIN series s
+    ON s.indicator_id = j.indicator_id AND s.level = j.level
+   AND s.county = coalesce(j.county, '') AND s.town = coalesce(j.town, '')
 ORDER BY j.position, j.year, j.level_rank, j.county NULLS FIRST, j.town NULLS FIRST
 
