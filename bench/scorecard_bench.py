@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plan_monitor.engine import Engine  # noqa: E402
-from plan_monitor.metrics.scorecard import _classify, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
+from plan_monitor.metrics.scorecard import _classify, _classify_tables, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
 from plan_monitor.sources import load_rosters  # noqa: E402
 from plan_monitor.sources.demo import SCALES, generate  # noqa: E402
 from plan_monitor.spec.geography import load_geography  # noqa: E402
@@ -80,9 +80,15 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
                 engine.register(name, table)
 
         step("plan tables", register_plan)
-        df = step("scorecard.sql → pandas",
-                  lambda: engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas())
-        step("_classify (status, pace)", lambda: _classify(plan, df))
+        card = step("scorecard.sql",
+                    lambda: engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}))
+        engine.register("card", card)
+        small = _classify_tables(plan, {})
+        for name, table in small.items():
+            engine.register(name, table)
+        table = step("classify.sql (order, rounds, notes)",
+                     lambda: engine.run("engine/classify", {"plan_start": plan.years[0]}))
+        step("_classify (trajectory, status, pace → pandas)", lambda: _classify(plan, table, small))
         if i == 0:
             steps = {}
     return {name: statistics.median(ts) for name, ts in steps.items()}

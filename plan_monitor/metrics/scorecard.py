@@ -6,24 +6,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
 from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.split import split_quotas
 from plan_monitor.metrics.trajectory import (
+    PACE_KEYS,
     PACE_LABELS,
+    STATUS_KEYS,
     STATUS_LABELS,
     TARGET_NOTES,
     TARGET_SOURCES,
-    add_pace,
-    add_time_progress,
-    time_progress,
+    labelled,
+    pace_codes,
+    status_codes,
+    time_progress_rates,
+    year_positions,
 )
 from plan_monitor.sources.tables import Rosters
 from plan_monitor.spec.catalog import catalog
@@ -212,10 +217,10 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     report marked carried_from, the city row counting the counties whose figure is of the round. `newer`: the
     rounds sent in part after each year's round, kept for the notes that say so."""
     geo = geo or load_geography(plan)
+    rounds = dict(rounds or {})
     engine = Engine.over_rosters(rosters.tables)  # latest report wins applied once, then every measure reads it
     try:
-        measured = measure_rows(engine, plan)
-        engine.register("measure_rows", measured)
+        engine.register("measure_rows", measure_rows(engine, plan))
         rolled = engine.run("engine/rollup")
         if geo.has_prefectures:  # prefecture totals beside the region's, counties and towns
             pairs = geo.counties.dropna(subset=["prefecture"])
@@ -225,117 +230,221 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
         engine.register("rolled", rolled)
         for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
             engine.register(name, table)
-        df = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}).to_pandas()
+        engine.keep("card", "engine/scorecard", {"baseline_year": plan.plan.baseline_year})
+        small = _classify_tables(plan, {year: r.as_of for year, r in rounds.items()})
+        for name, table in small.items():
+            engine.register(name, table)
+        # order, rounds and missing notes in SQL (classify.sql); names, labels, trajectory, status, pace: _classify
+        table = engine.run("engine/classify", {"plan_start": plan.years[0]})
     finally:
         engine.close()  # its latest rows are not kept: the scorecard is all that stays
-    rounds = dict(rounds or {})
-    df = _with_rounds(df, measured.to_pandas(), {year: r.as_of for year, r in rounds.items()})
-    rows = with_prefectures(_classify(plan, df), geo)
+    rows = with_prefectures(_classify(plan, table, small), geo)
     return Scorecard(plan, rows, rosters.version, rosters.is_demo, rounds, dict(newer or {}))
 
 
-def _with_rounds(df: pd.DataFrame, measured: pd.DataFrame, rounds: Mapping[int, date]) -> pd.DataFrame:
-    """round: the 统计截至 a row is judged at; carried_from: on county and town rows whose figure comes from an
-    older report of the year (沿用), that report's date; on city rows counties_reported, the counties whose
-    figure is of the round, and counties_carried, those whose figure comes from an older report."""
-    df["round"] = _round_of(df["year"], rounds)
-    as_of = pd.to_datetime(df["as_of"])
-    older = df["level"].isin(["county", "town"]) & as_of.notna() & df["round"].notna() & (as_of < df["round"])
-    df["carried_from"] = as_of.where(older)
-    measured = measured.assign(as_of=pd.to_datetime(measured["as_of"]))  # max over timestamps, not Python dates
-    latest = measured.groupby(["indicator_id", "year", "county"])["as_of"].max().reset_index()
-    latest["round"] = _round_of(latest["year"], rounds)
-    dated = latest["round"].notna() & latest["as_of"].notna()
-    is_fresh = latest["as_of"] >= latest["round"]
-    keys = pd.MultiIndex.from_arrays([df["indicator_id"], df["year"]])
-    city = (df["level"] == "city") & df["round"].notna()
-    for column, part in (("counties_reported", latest[dated & is_fresh]), ("counties_carried", latest[dated & ~is_fresh])):
-        counts = part.groupby(["indicator_id", "year"]).size()
-        df[column] = pd.array(counts.reindex(keys, fill_value=0).to_numpy(), dtype="Int64")
-        df[column] = df[column].where(city)
-    return df
-
-
-def _round_of(years: pd.Series, rounds: Mapping[int, date]) -> pd.Series:
-    """Each row's round date (NaT without one), looked up once per distinct year."""
-    distinct = pd.unique(years)
-    lookup = pd.Series([rounds.get(int(y)) for y in distinct], index=distinct, dtype=object)
-    return pd.to_datetime(pd.Series(lookup.reindex(years).to_numpy(), index=years.index, dtype=object))
-
-
-def _meta(ids: pd.Series, values: Mapping[str, object]) -> pd.Series:
-    """One indicator attribute per row, looked up per distinct indicator (no Python call per row)."""
-    codes, uniques = pd.factorize(ids)
-    return pd.Series([values[k] for k in uniques]).take(codes).set_axis(ids.index)
-
-
-def _classify(plan: Plan, df: pd.DataFrame) -> pd.DataFrame:
-    meta = {i.id: i for i in plan.indicators}
-    for column, attr in (("indicator", "name"), ("unit", "unit"), ("kind", "kind"), ("direction", "direction"),
-                         ("measure", "measure")):
-        df[column] = _meta(df["indicator_id"], {k: getattr(i, attr) for k, i in meta.items()})
-    df["as_of"] = pd.to_datetime(df["as_of"])
-    first, last = plan.years[0], plan.years[-1]
-    base_rows = df[df["year"] < first].copy()
-    rows = df[df["year"] >= first].copy()
-
-    keys = ["indicator_id", "level", "county", "town"]
-    filled = rows[keys].fillna("")
-    last_target = rows["target"].where(rows["year"] == last).groupby([filled[k] for k in keys]).transform("max")
-    groups = [filled[k] for k in keys]
-    # A flow's final target is the sum of its yearly targets, defined only when every year has one.
-    flow_total = rows["target"].groupby(groups).transform("sum").where(
-        rows["target"].isna().groupby(groups).transform("sum") == 0)
-    rows["final_target"] = np.where(rows["measure"] == "flow", flow_total, last_target)
-
-    rules = plan.status_rules
-    stock_final = rows["final_target"].where(rows["measure"] == "stock")
-    rows = add_time_progress(rows.assign(final_target=stock_final), plan.plan.baseline_year, last, rules.red_below)
-    rows["final_target"] = np.where(rows["measure"] == "flow", flow_total.reindex(rows.index), rows["final_target"])
-    rows = add_pace(rows, plan.plan.baseline_year, last, rules.stagnation)
-    # 时序进度 is computed here once; every page, export and slide reads this column.
-    rows["time_progress"] = time_progress(rows)
-    rows["status_label"] = rows["status"].map(STATUS_LABELS)
-    rows["pace_label"] = rows["pace"].map(PACE_LABELS)
-    rows["target_note_label"] = rows["target_note"].map(TARGET_NOTES)
-    rows["target_source_label"] = rows["target_source"].map(TARGET_SOURCES)
-    # 说明: why a row has no target, or that its county target is a split or an issued quota; every export reads it.
-    rows["target_remark"] = rows["target_note_label"].where(
-        rows["target_note_label"].notna(),
-        rows["target_source_label"].where(rows["target_source"].isin(["split", "issued"])))
-    rows = _mark_missing(plan, rows)
-    out = pd.concat([base_rows, rows], ignore_index=True)
-    level_order = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
-    order = [i.id for i in plan.indicators]
-    out = out.assign(_i=out["indicator_id"].map({k: n for n, k in enumerate(order)}), _l=out["level"].map(level_order))
-    return out.sort_values(["_i", "year", "_l", "county", "town"], na_position="first").drop(columns=["_i", "_l"]).reset_index(drop=True)
-
-
+# The scorecard's order of levels, top down: classify.sql sorts each indicator's year by it.
+LEVEL_ORDER = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
 # Kinds whose figure is a sum: with members missing it is a partial sum, which no whole target can judge.
 SUM_KINDS = ("count", "multiple", "threshold")
 _MISSING_UNIT = {"county_stats": "县", "counties": "县", "towns": "乡镇街道", "villages": "村"}
 
 
-def _mark_missing(plan: Plan, rows: pd.DataFrame) -> pd.DataFrame:
-    """Missing is not zero: a figure over blank cells says so (missing_note), computed here once for every page.
+def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Table]:
+    """The small tables classify.sql joins: indicator attributes (with the plan's order and the unit its missing
+    notes count), the levels' order and each year's round."""
+    ind = plan.indicators
+    meta = pa.table({
+        "indicator_id": pa.array([i.id for i in ind], pa.string()),
+        "position": pa.array(range(len(ind)), pa.int32()),
+        "name": pa.array([i.name for i in ind], pa.string()),
+        "unit": pa.array([i.unit for i in ind], pa.string()),
+        "kind": pa.array([i.kind for i in ind], pa.string()),
+        "direction": pa.array([i.direction for i in ind], pa.string()),
+        "measure": pa.array([i.measure for i in ind], pa.string()),
+        # what a missing-input note counts: the roster the measure reads
+        "noun": pa.array([_MISSING_UNIT.get(next(iter(catalog().measure(i.query).reads), ""), "单位") for i in ind],
+                         pa.string()),
+        "sum_kind": pa.array([i.kind in SUM_KINDS for i in ind], pa.bool_()),
+    })
+    levels = pa.table({"level": pa.array(list(LEVEL_ORDER), pa.string()),
+                       "rank": pa.array(list(LEVEL_ORDER.values()), pa.int32())})
+    year_rounds = pa.table({"year": pa.array(list(rounds), pa.int32()),
+                            "round": pa.array(list(rounds.values()), pa.date32())})
+    return {"indicator_meta": meta, "level_order": levels, "year_rounds": year_rounds}
 
-    A place whose own input is blank has no actual, no status and the note 未填报. A total with members missing is
-    the sum over what was reported, labelled 不含 N 个县（未填报）; a sum gets no status, pace, gap or completion
-    while incomplete, a share or ratio (computed over the reporting units) keeps them.
-    """
-    nouns = {i.id: _MISSING_UNIT.get(next(iter(catalog().measure(i.query).reads), ""), "单位")
-             for i in plan.indicators}
-    noun = rows["indicator_id"].map(nouns)
-    by_county = noun == "县"
-    count = rows["missing_counties"].where(by_county, rows["missing_units"]).fillna(0).astype(int)
-    incomplete = rows["missing_units"].fillna(0) > 0
-    unknown = incomplete & rows["actual"].isna()
-    partial = ("不含 " + count.astype(str) + " 个" + noun.astype(str) + "（未填报）").astype(object)
-    rows["missing_note"] = pd.Series(np.where(unknown, "未填报", np.where(incomplete, partial, None)),
-                                     index=rows.index, dtype=object)
-    partial_sum = incomplete & rows["kind"].isin(SUM_KINDS)
-    for col in ("status", "status_label", "pace", "pace_label"):
-        rows[col] = rows[col].where(~partial_sum, None)
-    for col in ("gap", "completion"):
-        rows[col] = rows[col].where(~partial_sum)
-    return rows
+
+# Columns _classify computes, in the scorecard's column order after classify.sql's columns up to `measure`.
+_COMPUTED = ["final_target", "expected", "start_of_year", "time_position", "status", "pace", "projected",
+             "cumulative", "time_progress", "status_label", "pace_label"]
+
+
+def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.DataFrame:
+    """Final target, trajectory (expected, 时序进度), status and pace of every plan-year row of classify.sql's
+    result, on whole columns: a place's years are lined up in a grid (series × year) instead of grouped, so no
+    sort, group-by or per-row Python. The same rules as add_time_progress, add_pace and time_progress
+    (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's rows get
+    none of them."""
+    n = table.num_rows
+    first, last, baseline_year = plan.years[0], plan.years[-1], plan.plan.baseline_year
+    rules = plan.status_rules
+
+    def floats(name: str) -> np.ndarray:
+        return table[name].to_numpy(zero_copy_only=False).astype(float)
+
+    positions = table["position"].to_numpy(zero_copy_only=False)
+
+    def equal(name: str, value: str) -> np.ndarray:
+        """Rows whose indicator has this attribute (kind, direction, measure), looked up per indicator."""
+        return np.asarray(small["indicator_meta"][name].to_numpy(zero_copy_only=False) == value)[positions]
+
+    series = floats("series")
+    rows = np.flatnonzero(~np.isnan(series))  # plan-year rows
+    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)[rows]
+    g, k = series[rows].astype(np.intp), year - first
+    shape = (int(g.max()) + 1, int(k.max()) + 1) if len(rows) else (0, 1)
+    target, actual, baseline = (floats(c)[rows] for c in ("target", "actual", "baseline"))
+    flow, stock = equal("measure", "flow")[rows], equal("measure", "stock")[rows]
+    higher, count = equal("direction", "higher")[rows], equal("kind", "count")[rows]
+
+    def grid(values: np.ndarray) -> np.ndarray:
+        out = np.full(shape, np.nan)
+        out[g, k] = values
+        return out
+
+    present = np.zeros(shape, dtype=bool)
+    present[g, k] = True
+    targets, actuals = grid(target), grid(actual)
+    anchors = np.where(np.isnan(targets), np.nan, np.arange(shape[1]) + (first + 1.0))  # year end of each target
+
+    # Final target: a stock's target of the last year; a flow's yearly targets summed, only when every year has one
+    # (Kahan-compensated in year order, as pandas' group sum).
+    last_target = targets[:, last - first] if 0 <= last - first < shape[1] else np.full(shape[0], np.nan)
+    flow_total = _kahan(targets, present)[-1]
+    flow_total[(present & np.isnan(targets)).any(axis=1)] = np.nan
+
+    # Trajectory anchors: the last target before each year (else the baseline), the first from it on.
+    prev_val, prev_t = _carried(targets), _carried(anchors)
+    next_val = _carried(targets[:, ::-1], inclusive=True)[:, ::-1]
+    next_t = _carried(anchors[:, ::-1], inclusive=True)[:, ::-1]
+    prev_val, prev_t, next_val, next_t = (a[g, k] for a in (prev_val, prev_t, next_val, next_t))
+    start_val = np.where(np.isnan(baseline), np.where(count, 0.0, np.nan), baseline)
+    prev_val = np.where(np.isnan(prev_val), start_val, prev_val)
+    prev_t = np.where(np.isnan(prev_t), float(baseline_year + 1), prev_t)
+    prev_val = np.where(np.isnan(prev_val), next_val, prev_val)  # without any earlier anchor the target stands flat
+    yearf = year.astype(float)
+    prev_val, prev_t = np.where(flow, 0.0, prev_val), np.where(flow, yearf, prev_t)  # a flow starts from zero
+    next_val, next_t = np.where(flow, target, next_val), np.where(flow, yearf + 1.0, next_t)
+
+    # judged at the row's round when it has one (every place of a year alike), else at its own report date
+    as_of = table["as_of"].to_numpy(zero_copy_only=False)[rows]
+    judged = table["round"].to_numpy(zero_copy_only=False)[rows]
+    judged = np.where(np.isnat(judged), as_of, judged)
+    now = year_positions(judged, year)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        span_t = next_t - prev_t
+        slope = (next_val - prev_val) / np.where(span_t == 0, np.nan, span_t)
+        expected = prev_val + slope * (now - prev_t)
+        start_of_year = prev_val + slope * (yearf - prev_t)
+    stock_final = np.where(stock, last_target[g], np.nan)
+    final_target = np.where(flow, flow_total[g], stock_final)
+    status = status_codes(actual, target, stock_final, expected, start_of_year, higher, rules.red_below)
+
+    # Pace: flows compared cumulatively (what was added since the plan began against the sum of yearly targets).
+    cumulative = np.where(np.isnan(actual), np.nan, _kahan(actuals, ~np.isnan(actuals))[k, g])
+    current = np.where(flow, cumulative, actual)
+    base = np.where(flow, 0.0, baseline)
+    base = np.where(np.isnan(base) & count, 0.0, base)
+    pace, projected = pace_codes(current, base, now, np.where(higher, 1.0, -1.0), final_target,
+                                 equal("kind", "share")[rows], baseline_year, last, rules.stagnation)
+    # 时序进度 is computed here once; every page, export and slide reads this column.
+    progress = time_progress_rates(expected, target, floats("den")[rows], equal("kind", "threshold")[rows], higher)
+
+    partial = table["partial_sum"].to_numpy(zero_copy_only=False)[rows]  # a partial sum: no status or pace
+    status, pace = np.where(partial, -1, status), np.where(partial, -1, pace)
+    # Names and labels from the small tables by position (Arrow takes; classify.sql hands back numbers, not text).
+    meta = small["indicator_meta"]
+    position = table["position"]
+    ranks = dict(zip(small["level_order"]["rank"].to_pylist(), small["level_order"]["level"].to_pylist()))
+    levels = pa.array([ranks.get(r) for r in range(max(ranks) + 1)], pa.string())
+    plan_year = np.zeros(n, dtype=bool)
+    plan_year[rows] = True
+    in_plan = pa.array(plan_year)
+    labels = {}
+    for column, vocabulary in (("target_note", TARGET_NOTES), ("target_source", TARGET_SOURCES)):
+        found = pc.index_in(table[column], value_set=pa.array(list(vocabulary), pa.string()))
+        labels[column] = pc.if_else(in_plan, pa.array(list(vocabulary.values()), pa.string()).take(found), None)
+    chosen = pc.is_in(table["target_source"], value_set=pa.array(["split", "issued"], pa.string()))
+    remark = pc.coalesce(labels["target_note"], pc.if_else(pc.fill_null(chosen, False), labels["target_source"], None))
+    columns = {"indicator_id": meta["indicator_id"].take(position), "level": levels.take(table["level_rank"])}
+    for name in table.column_names[2:table.column_names.index("counties_reported")]:
+        column = table[name]
+        if pa.types.is_date(column.type):  # dates as timestamps, the type the pages compare with
+            column = pc.cast(column, pa.timestamp("s"))
+        columns[name] = column
+    columns.update({"counties_reported": table["counties_reported"], "counties_carried": table["counties_carried"]})
+    columns.update({name: meta[source].take(position) for name, source in (
+        ("indicator", "name"), ("unit", "unit"), ("kind", "kind"), ("direction", "direction"), ("measure", "measure"))})
+    computed = {"final_target": final_target, "expected": expected, "start_of_year": start_of_year,
+                "time_position": now, "projected": projected, "cumulative": current, "time_progress": progress}
+    for name, values in computed.items():
+        column = np.full(n, np.nan)
+        column[rows] = values
+        columns[name] = pa.array(column, from_pandas=False)
+    columns.update({"target_note_label": labels["target_note"], "target_source_label": labels["target_source"],
+                    "target_remark": remark})
+    out = pa.table(columns).to_pandas()
+    for name in ("counties_reported", "counties_carried"):  # counts with gaps (city rows only)
+        out[name] = out[name].astype("Int64")
+    for name, codes, keys, vocabulary in (("status", status, STATUS_KEYS, STATUS_LABELS),
+                                          ("pace", pace, PACE_KEYS, PACE_LABELS)):
+        out[name] = _objects(n, rows, labelled(codes, keys))
+        out[f"{name}_label"] = _labels(n, rows, codes, [vocabulary[key] for key in keys])
+    out["missing_note"] = _objects(n, rows, table["missing_note"].to_numpy(zero_copy_only=False)[rows])
+    return out[[*out.columns[:out.columns.get_loc("measure") + 1], *_COMPUTED,
+                "target_note_label", "target_source_label", "target_remark", "missing_note"]]
+
+
+def _carried(grid: np.ndarray, inclusive: bool = False) -> np.ndarray:
+    """Along each row of a grid, the last non-missing value before each column (`inclusive`: up to and including it),
+    NaN where there is none: pandas' shift + ffill (bfill on a reversed grid) within a group, on whole columns."""
+    out = np.full(grid.shape, np.nan)
+    carry = np.full(grid.shape[0], np.nan)
+    for j in range(grid.shape[1]):
+        if not inclusive:
+            out[:, j] = carry
+        carry = np.where(np.isnan(grid[:, j]), carry, grid[:, j])
+        if inclusive:
+            out[:, j] = carry
+    return out
+
+
+def _kahan(grid: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Running sums along each row of a grid over the cells in `use`, column by column (out[j]: the sums up to
+    column j), Kahan-compensated as pandas' group sum and cumsum are, so the figures are the same to the last bit."""
+    total = np.zeros(grid.shape[0])
+    compensation = np.zeros(grid.shape[0])
+    out = np.empty((grid.shape[1], grid.shape[0]))
+    for j in range(grid.shape[1]):
+        with np.errstate(invalid="ignore"):
+            y = grid[:, j] - compensation
+            t = total + y
+            c = t - total - y
+        c = np.where(np.isnan(c), 0.0, c)  # an infinite value (as pandas, GH#53606)
+        compensation, total = np.where(use[:, j], c, compensation), np.where(use[:, j], t, total)
+        out[j] = total
+    return out
+
+
+def _objects(n: int, rows: np.ndarray, values: np.ndarray) -> pd.Series:
+    """An object column: `values` (None where missing) on the plan-year rows, NaN on the baseline year's (as
+    concatenating the two parts gave; the persisted card keeps the difference)."""
+    out = np.full(n, np.nan, dtype=object)
+    out[rows] = values
+    return pd.Series(out, dtype=object)
+
+
+def _labels(n: int, rows: np.ndarray, codes: np.ndarray, labels: list[str]) -> pd.Series:
+    """A text column of labels from codes (-1: none), missing on the baseline year's rows."""
+    indices = np.full(n, -1, dtype=np.int64)
+    indices[rows] = codes
+    return pa.array(labels, pa.string()).take(pa.array(indices, mask=indices < 0)).to_pandas()

@@ -16,6 +16,9 @@ STATUS_LABELS = {"met": "已完成", "on_pace": "正常推进", "behind": "滞�
 # Statuses that call for attention (红黄牌), worst first.
 ATTENTION = ("far_behind", "behind")
 PACE_LABELS = {"on_track": "按期可完成", "too_slow": "增速不足", "stagnating": "停滞不前", "backwards": "出现倒退"}
+# The codes status_codes and pace_codes return index these (-1: none), so keep each in the order of its labels.
+STATUS_KEYS = tuple(STATUS_LABELS)
+PACE_KEYS = tuple(PACE_LABELS)
 TARGET_NOTES = {
     "no_year_target": "计划未设当年目标",
     "no_quota": "计划未分解到本级",
@@ -98,30 +101,65 @@ def time_progress(rows: pd.DataFrame) -> pd.Series:
 
     Needs columns: expected, target, den, kind, direction.
     """
-    expected, target, den = (rows[c].astype(float) for c in ("expected", "target", "den"))
-    rate = np.select(
-        [rows["kind"] == "threshold", rows["direction"] == "higher"],
-        [(den - expected) / den.where(den > 0), expected / target.where(target != 0)],
-        default=target / expected.where(expected != 0))
-    return pd.Series(rate, index=rows.index, dtype=float).where(target.notna() & expected.notna())
+    expected, target, den = (rows[c].to_numpy(float) for c in ("expected", "target", "den"))
+    rate = time_progress_rates(expected, target, den, np.asarray(rows["kind"] == "threshold"),
+                               np.asarray(rows["direction"] == "higher"))
+    return pd.Series(rate, index=rows.index, dtype=float)
+
+
+def time_progress_rates(expected: np.ndarray, target: np.ndarray, den: np.ndarray, threshold: np.ndarray,
+                        higher: np.ndarray) -> np.ndarray:
+    """time_progress on whole float columns."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.select(
+            [threshold, higher],
+            [(den - expected) / np.where(den > 0, den, np.nan), expected / np.where(target != 0, target, np.nan)],
+            default=target / np.where(expected != 0, expected, np.nan))
+    return np.where(~np.isnan(target) & ~np.isnan(expected), rate, np.nan)
+
+
+def year_positions(dates: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """year_position on whole columns: `dates` as datetime64[D] (NaT: the year-end report), `year` integers."""
+    year = np.asarray(year, dtype=np.int64)
+    ends = (year + 1 - 1970).astype("datetime64[Y]").astype("datetime64[D]") - np.timedelta64(1, "D")  # 12-31
+    dates = np.where(np.isnat(dates), ends, dates).astype("datetime64[D]")
+    start = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    length = np.where(_is_leap(dates.astype("datetime64[Y]").astype(np.int64) + 1970), 366.0, 365.0)
+    frac = ((dates - start).astype(np.int64) + 1) / length
+    return year.astype(float) + np.clip(frac, 0, 1)
+
+
+def _is_leap(y: np.ndarray) -> np.ndarray:
+    return (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
 
 
 def classify_status(actual, target, final_target, expected, start, direction, red_below: float) -> pd.Series:
-    sign = np.where(direction == "higher", 1.0, -1.0)
-    a, e, s = actual.astype(float), expected.astype(float), start.astype(float)
-    met = (sign * (a - target) >= 0) | (sign * (a - final_target) >= 0)
-    on_pace = sign * (a - e) >= -1e-9
-    span = sign * (e - s)
-    progress = np.where(span > 1e-12, sign * (a - s) / span.where(span > 1e-12, 1.0), np.nan)
-    # A flat stretch of trajectory has no progress to measure; fall back to plain completion.
-    plain = np.where(sign > 0, a / e.replace(0, np.nan), e / a.replace(0, np.nan))
-    progress = np.where(np.isnan(progress), plain, progress)
-    out = np.select(
-        [a.isna() | (e.isna() & target.isna()), met, e.isna(), on_pace, progress >= red_below],
-        [None, "met", None, "on_pace", "behind"],
-        default="far_behind",
-    )
-    return pd.Series(out, index=actual.index, dtype=object).where(lambda s: s != "None", None)
+    """Status of pandas columns (None: no status); the rule is status_codes."""
+    codes = status_codes(actual.to_numpy(float), target.to_numpy(float), final_target.to_numpy(float),
+                         expected.to_numpy(float), start.to_numpy(float), np.asarray(direction == "higher"), red_below)
+    return pd.Series(labelled(codes, STATUS_KEYS), index=actual.index, dtype=object)
+
+
+def labelled(codes: np.ndarray, keys: tuple[str, ...]) -> np.ndarray:
+    """Codes (-1: none) as an object array of keys, None where there is none."""
+    return np.array((*keys, None), dtype=object)[codes]
+
+
+def status_codes(a: np.ndarray, target: np.ndarray, final_target: np.ndarray, e: np.ndarray, s: np.ndarray,
+                 higher: np.ndarray, red_below: float) -> np.ndarray:
+    """Status on whole float columns, as codes into STATUS_KEYS (-1: none): the rule of classify_status."""
+    sign = np.where(higher, 1.0, -1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        met = (sign * (a - target) >= 0) | (sign * (a - final_target) >= 0)
+        on_pace = sign * (a - e) >= -1e-9
+        span = sign * (e - s)
+        progress = np.where(span > 1e-12, sign * (a - s) / np.where(span > 1e-12, span, 1.0), np.nan)
+        # A flat stretch of trajectory has no progress to measure; fall back to plain completion.
+        plain = np.where(sign > 0, a / np.where(e == 0, np.nan, e), e / np.where(a == 0, np.nan, a))
+        progress = np.where(np.isnan(progress), plain, progress)
+        return np.select(
+            [np.isnan(a) | (np.isnan(e) & np.isnan(target)), met, np.isnan(e), on_pace, progress >= red_below],
+            [-1, 0, -1, 1, 2], default=3).astype(np.int8)
 
 
 def add_pace(df: pd.DataFrame, baseline_year: int, last_year: int, stagnation: float) -> pd.DataFrame:
@@ -136,23 +174,33 @@ def add_pace(df: pd.DataFrame, baseline_year: int, last_year: int, stagnation: f
     current = df["actual"].where(~flow, cum_actual)
     base = df["baseline"].where(~flow, 0.0)
     base = base.where(base.notna() | (df["kind"] != "count"), 0.0)
-    elapsed = df["time_position"] - (baseline_year + 1)
-    remaining = (last_year + 1) - df["time_position"]
     sign = np.where(df["direction"] == "higher", 1.0, -1.0)
-    final = df["final_target"]
-    observed = sign * (current - base) / elapsed.where(elapsed > 0)
-    needed = np.where(remaining > 1e-9, sign * (final - current) / remaining.where(remaining > 1e-9, 1.0), np.inf)
-    initial_need = (sign * (final - base)).abs() / (last_year - baseline_year)
-    tolerance = (stagnation * initial_need).where(initial_need > 0, 1e-9)
-    out = np.select(
-        [current.isna() | final.isna() | base.isna() | observed.isna(),
-         sign * (current - final) >= 0, observed >= needed, observed > tolerance, observed >= -tolerance],
-        [None, "on_track", "on_track", "too_slow", "stagnating"],
-        default="backwards",
-    )
-    df["pace"] = pd.Series(out, index=df.index, dtype=object).where(lambda s: s != "None", None)
-    projected = current + sign * observed * remaining.clip(lower=0)
-    upper = np.where(df["kind"].isin(["share"]), 1.0, np.inf)
-    df["projected"] = projected.clip(lower=0).clip(upper=pd.Series(upper, index=df.index))
+    codes, projected = pace_codes(current.to_numpy(float), base.to_numpy(float), df["time_position"].to_numpy(float),
+                                  sign, df["final_target"].to_numpy(float), np.asarray(df["kind"] == "share"),
+                                  baseline_year, last_year, stagnation)
+    df["pace"] = pd.Series(labelled(codes, PACE_KEYS), index=df.index, dtype=object)
+    df["projected"] = pd.Series(projected, index=df.index)
     df["cumulative"] = current
     return df
+
+
+def pace_codes(current: np.ndarray, base: np.ndarray, time_position: np.ndarray, sign: np.ndarray,
+               final: np.ndarray, share: np.ndarray, baseline_year: int, last_year: int, stagnation: float
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Pace on whole float columns, as codes into PACE_KEYS (-1: none), and the projected end value: the rule of
+    add_pace once `current` (cumulative for flows) and `base` are known."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        elapsed = time_position - (baseline_year + 1)
+        remaining = (last_year + 1) - time_position
+        observed = sign * (current - base) / np.where(elapsed > 0, elapsed, np.nan)
+        needed = np.where(remaining > 1e-9, sign * (final - current) / np.where(remaining > 1e-9, remaining, 1.0),
+                          np.inf)
+        initial_need = np.abs(sign * (final - base)) / (last_year - baseline_year)
+        tolerance = np.where(initial_need > 0, stagnation * initial_need, 1e-9)
+        codes = np.select(
+            [np.isnan(current) | np.isnan(final) | np.isnan(base) | np.isnan(observed),
+             sign * (current - final) >= 0, observed >= needed, observed > tolerance, observed >= -tolerance],
+            [-1, 0, 0, 1, 2], default=3).astype(np.int8)
+        projected = current + sign * observed * np.maximum(remaining, 0)
+        upper = np.where(share, 1.0, np.inf)
+        return codes, np.minimum(np.maximum(projected, 0), upper)

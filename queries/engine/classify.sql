@@ -1,0 +1,66 @@
+-- purpose: the scorecard's rows in their final order, with the round (统计截至) each is judged at and missing notes.
+-- grain: indicator_id × level × county × town × year (the rows of scorecard.sql, the baseline year included)
+-- Reads temp tables: card (scorecard.sql), measure_rows, indicator_meta (indicator_id, position, noun, sum_kind),
+-- level_order (level, rank) and year_rounds (year, round), registered by plan_monitor/metrics/scorecard.py, which
+-- keeps the plan's order of indicators and levels. Indicator and level come back as their position and rank: the
+-- names, attributes and labels are looked up there on whole columns (text made here costs more to hand over).
+-- Trajectory, status and pace are arithmetic on whole columns there too: each plan-year row gets its place's
+-- series (a number per indicator × level × county × town, in no particular order), so that step can line a
+-- place's years up without a sort.
+-- On county and town rows whose figure comes from a report older than the round (沿用), carried_from is its date;
+-- on city rows with a round, counties_reported and counties_carried count the counties whose newest report of the
+-- year is of the round, or older than it.
+WITH newest AS (
+    SELECT indicator_id, year, county, max(as_of) AS as_of
+    FROM measure_rows
+    WHERE county IS NOT NULL
+    GROUP BY indicator_id, year, county
+),
+counted AS (
+    SELECT n.indicator_id, n.year,
+        count(*) FILTER (WHERE n.as_of >= r.round) AS counties_reported,
+        count(*) FILTER (WHERE n.as_of < r.round) AS counties_carried
+    FROM newest n JOIN year_rounds r ON r.year = n.year
+    GROUP BY n.indicator_id, n.year
+),
+-- one number per place; a missing county or town keyed as '' so that the join back is a plain equality (written
+-- with IS NOT DISTINCT FROM plus a condition on one side only, the join ran for minutes nationally)
+series AS (
+    SELECT indicator_id, level, coalesce(county, '') AS county, coalesce(town, '') AS town,
+        row_number() OVER () - 1 AS series
+    FROM card WHERE year >= $plan_start GROUP BY ALL
+),
+joined AS (
+    SELECT c.*, m.position, m.noun, m.sum_kind, lv.rank AS level_rank,
+        r.round, c.year >= $plan_start AS in_plan,
+        c.missing_units > 0 AS incomplete
+    FROM card c
+    JOIN indicator_meta m ON m.indicator_id = c.indicator_id
+    JOIN level_order lv ON lv.level = c.level
+    LEFT JOIN year_rounds r ON r.year = c.year
+)
+SELECT j.position, j.level_rank, j.county, j.town, j.year, j.as_of, j.num, j.den, j.missing_units, j.missing_counties,
+    j.baseline, j.actual, j.target, j.target_note, j.target_source,
+    -- a sum with members missing is a partial sum: no gap or completion (plan years; the baseline year keeps them)
+    CASE WHEN j.in_plan AND j.incomplete AND j.sum_kind THEN NULL ELSE j.gap END AS gap,
+    CASE WHEN j.in_plan AND j.incomplete AND j.sum_kind THEN NULL ELSE j.completion END AS completion,
+    j.round,
+    CASE WHEN j.level IN ('county', 'town') AND j.as_of < j.round THEN j.as_of END AS carried_from,
+    CASE WHEN j.level = 'city' AND j.round IS NOT NULL THEN coalesce(k.counties_reported, 0) END AS counties_reported,
+    CASE WHEN j.level = 'city' AND j.round IS NOT NULL THEN coalesce(k.counties_carried, 0) END AS counties_carried,
+    CASE
+        WHEN NOT j.in_plan OR NOT j.incomplete THEN NULL
+        WHEN j.actual IS NULL THEN '未填报'
+        -- 不含 N 个县（未填报）: counties for a county-level roster, else the units; whole numbers, truncated
+        ELSE '不含 ' || CAST(trunc(CASE WHEN j.noun = '县' THEN j.missing_counties ELSE j.missing_units END) AS BIGINT)
+            || ' 个' || j.noun || '（未填报）'
+    END AS missing_note,
+    j.in_plan AND j.incomplete AND j.sum_kind AS partial_sum,
+    CASE WHEN j.in_plan THEN s.series END AS series
+FROM joined j
+LEFT JOIN counted k ON k.indicator_id = j.indicator_id AND k.year = j.year
+LEFT JOIN series s
+    ON s.indicator_id = j.indicator_id AND s.level = j.level
+   AND s.county = coalesce(j.county, '') AND s.town = coalesce(j.town, '')
+ORDER BY j.position, j.year, j.level_rank, j.county NULLS FIRST, j.town NULLS FIRST
+
