@@ -110,10 +110,11 @@ class Monitor:
         plan = load_plan(targets)
         geo = load_geography(plan)
         store = data if isinstance(data, Store) else open_store(data)
+        looked, found = None, None
         if reuse:
             stamp = store.stamp()
-            found = persisted.load_with_parts(store, persisted.card_key(plan_bytes, stamp, store.is_demo(), cutoff),
-                                              plan)
+            looked = persisted.card_key(plan_bytes, stamp, store.is_demo(), cutoff)
+            found = persisted.load_with_parts(store, looked, plan)
             if found is not None and found[1] is not None:
                 card, parts = found
                 return cls(plan, geo, card, parts.year_rounds, parts.as_of_rounds, cutoff, parts.reported,
@@ -129,8 +130,9 @@ class Monitor:
         of_year = {year: r for year, year_list in rounds.items() for r in year_list if r.as_of == as_of.get(year)}
         newer = {year: [r for r in year_list if r.as_of > of_year[year].as_of]
                  for year, year_list in rounds.items() if year in of_year}
-        found = persisted.load_with_parts(store, key, plan) if reuse else None
-        card = found[0] if found is not None else None
+        if reuse and key != looked:  # the data moved since the lookup above: this version may be persisted
+            found = persisted.load_with_parts(store, key, plan)
+        card = found[0] if found is not None else None  # a card persisted without Parts: persisted again with them
         parts = persisted.Parts(rounds, as_of, reported_rounds(received))
         if card is None:
             card = compute_scorecard(plan, counted, geo, of_year, newer)
