@@ -267,8 +267,8 @@ def _demo(args) -> int:
 
 def _scorecard(args) -> int:
     from plan_monitor.metrics.monitor import scorecard
-    from plan_monitor.metrics.scorecard import latest_as_of
-    from plan_monitor.outputs.export_table import scorecard_csv, scorecard_table, scorecard_xlsx
+    from plan_monitor.metrics.scorecard import CSV_COLUMNS, latest_as_of
+    from plan_monitor.outputs.export_table import scorecard_csv_bytes, scorecard_table, scorecard_xlsx
     from plan_monitor.spec.geography import load_geography
     from plan_monitor.spec.plan import load_plan
 
@@ -281,10 +281,14 @@ def _scorecard(args) -> int:
     if args.format == "xlsx" and not args.out:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
     # read back when this plan file, data version and round were computed before (any process), else computed
-    card = scorecard(args.targets, args.data, _round_date(args.round), recompute=args.recompute, plan=plan)
+    # CSV and JSON write CSV_COLUMNS (and prefecture, in a plan with prefectures) only: a persisted card reads back
+    # just those (and what select filters on)
+    columns = None if args.format == "xlsx" else [*CSV_COLUMNS, "prefecture", "level", "county", "year", "indicator_id"]
+    card = scorecard(args.targets, args.data, _round_date(args.round), recompute=args.recompute, plan=plan,
+                     columns=columns)
     rows = card.select(year=args.year, level=args.level)
     if args.format == "csv":
-        _emit(scorecard_csv(rows), args.out)  # scorecard_table(rows).to_csv(…), formatted column by column
+        _emit_bytes(scorecard_csv_bytes(rows), args.out)  # scorecard_table(rows).to_csv(…), in UTF-8
     elif args.format == "json":
         table = scorecard_table(rows)
         records = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
@@ -303,6 +307,18 @@ def _emit(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _emit_bytes(data: bytes, out: str | None) -> None:
+    """UTF-8 text as _emit writes it, without decoding it first when it goes to a file or a UTF-8 stdout."""
+    if out:
+        Path(out).write_bytes(data)
+    elif (getattr(sys.stdout, "encoding", "") or "").lower().replace("-", "") == "utf8" and hasattr(sys.stdout, "buffer"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8"))
 
 
 def _os_user() -> str:

@@ -10,7 +10,12 @@ The card goes through the store door (Store.keep / Store.cached) as one Parquet 
 the rest of the Scorecard (data version, 示例数据, rounds, newer rounds), the key it was computed for, and each
 column's pandas dtype with the places where an object column held NaN rather than None, so the frame read back is
 the frame computed, cell for cell. Whatever does not read back exactly so (a damaged or truncated file, another
-key, another format) counts as not persisted: the card is computed again, never shown wrong."""
+key, another format) counts as not persisted: the card is computed again, never shown wrong.
+
+The same metadata carries what else Monitor.build derives from the rows and the pages read without them (Parts:
+every year's reported rounds with who sent them, the round each year's figures are computed as of, the 统计截至
+dates reported per year), so a fresh server answers from the file without loading a row; the rows are read only
+when a page asks for them (Monitor.rosters, the drill-downs)."""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ import io
 import json
 import logging
 import sys
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from plan_monitor.metrics.rounds import Round
@@ -35,7 +43,7 @@ from plan_monitor.sources import Store
 from plan_monitor.spec.plan import Plan
 
 LOG = logging.getLogger(__name__)
-FORMAT = 1  # of the file below; a new format is a new key
+FORMAT = 2  # of the file below; a new format is a new key
 META = b"plan_monitor.scorecard"
 NAN_PREFIX = "__nan__:"  # a bool column per object column that held NaN: where it did (Arrow keeps one null)
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -86,24 +94,43 @@ def card_key(plan_bytes: bytes | None, stamp: str, is_demo: bool, cutoff: date |
     return "scorecard-" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:40] + ".parquet"
 
 
-def load(store: Store, key: str | None, plan: Plan) -> Scorecard | None:
-    """The card persisted under `key`, or None (never persisted, evicted, damaged: computed again)."""
+@dataclass(frozen=True)
+class Parts:
+    """What Monitor.build derives from the rows besides the card, persisted with it (see the module docstring)."""
+
+    year_rounds: dict[int, list[Round]]  # each year's reported rounds, newest first, with who sent them
+    as_of_rounds: dict[int, date]  # the round each year's figures are computed as of
+    reported: dict[int, list[date]]  # every year's reported 统计截至 dates, newest first (Monitor.rounds)
+
+
+def load(store: Store, key: str | None, plan: Plan, columns: Collection[str] | None = None) -> Scorecard | None:
+    """The card persisted under `key` (only `columns` of its rows, if given), or None (never persisted, evicted,
+    damaged: computed again)."""
+    found = load_with_parts(store, key, plan, columns)
+    return found[0] if found else None
+
+
+def load_with_parts(store: Store, key: str | None, plan: Plan,
+                    columns: Collection[str] | None = None) -> tuple[Scorecard, Parts | None] | None:
+    """The card persisted under `key` and the Parts persisted with it (None when the file has none), or None
+    (never persisted, evicted, damaged: computed again)."""
     data = store.cached(key) if key else None
     if data is None:
         return None
     try:
-        return decode(data, key, plan)
+        return decode_with_parts(data, key, plan, columns)
     except Exception as exc:  # noqa: BLE001 - a file that does not read back is only a card to compute again
         LOG.warning("persisted scorecard %s ignored: %s", key, exc)
         return None
 
 
-def save(store: Store, key: str | None, card: Scorecard) -> None:
-    """Persist a card just computed (nothing when its frame holds a value this format cannot give back exactly)."""
+def save(store: Store, key: str | None, card: Scorecard, parts: Parts | None = None) -> None:
+    """Persist a card just computed, with the Parts computed with it (nothing when its frame holds a value this
+    format cannot give back exactly)."""
     if not key:
         return
     try:
-        data = encode(card, key)
+        data = encode(card, key, parts)
     except Unpersistable as exc:
         LOG.warning("scorecard not persisted: %s", exc)
         return
@@ -124,7 +151,19 @@ def _unround(d: dict) -> Round:
                  tuple(d["complete"]))
 
 
-def encode(card: Scorecard, key: str) -> bytes:
+def _parts(parts: Parts) -> dict:
+    return {"year_rounds": [[int(year), [_round(r) for r in rounds]] for year, rounds in parts.year_rounds.items()],
+            "as_of_rounds": [[int(year), day.isoformat()] for year, day in parts.as_of_rounds.items()],
+            "reported": [[int(year), [day.isoformat() for day in days]] for year, days in parts.reported.items()]}
+
+
+def _unparts(d: dict) -> Parts:
+    return Parts({int(year): [_unround(r) for r in rounds] for year, rounds in d["year_rounds"]},
+                 {int(year): date.fromisoformat(day) for year, day in d["as_of_rounds"]},
+                 {int(year): [date.fromisoformat(day) for day in days] for year, days in d["reported"]})
+
+
+def encode(card: Scorecard, key: str, parts: Parts | None = None) -> bytes:
     """The card as one Parquet file (see the module docstring)."""
     rows = card.rows
     if not isinstance(rows.index, pd.RangeIndex) or rows.index.start != 0 or rows.index.step != 1:
@@ -152,7 +191,8 @@ def encode(card: Scorecard, key: str) -> bytes:
             "rounds": [_round(r) for r in card.rounds.values()],
             "newer": [[int(year), [_round(r) for r in rounds]] for year, rounds in card.newer.items()],
             "round_years": [int(y) for y in card.rounds], "rows": len(rows),
-            "columns": [[name, str(rows[name].dtype)] for name in rows.columns]}
+            "columns": [[name, str(rows[name].dtype)] for name in rows.columns],
+            "parts": _parts(parts) if parts is not None else None}
     table = pa.Table.from_arrays(arrays, names=names).replace_schema_metadata(
         {META: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
     buf = io.BytesIO()
@@ -160,29 +200,52 @@ def encode(card: Scorecard, key: str) -> bytes:
     return buf.getvalue()
 
 
+def _objects(column: pa.ChunkedArray) -> np.ndarray:
+    """A text column as an object array, each distinct text one Python str (None where null)."""
+    encoded = column.combine_chunks().dictionary_encode()
+    texts = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    return texts[pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy()]
+
+
 def decode(data: bytes, key: str, plan: Plan) -> Scorecard:
     """The card of encode(), exactly; ValueError when the file is not one for `key` or does not read back whole."""
-    table = pq.read_table(io.BytesIO(data))
-    meta = json.loads((table.schema.metadata or {})[META])
+    return decode_with_parts(data, key, plan)[0]
+
+
+def decode_with_parts(data: bytes, key: str, plan: Plan,
+                      columns: Collection[str] | None = None) -> tuple[Scorecard, Parts | None]:
+    """The card and Parts of encode(), exactly (Parts None when none were persisted); ValueError as decode.
+    `columns`: only these columns of the card's rows (in the card's order), for a caller that reads no other.
+
+    Column by column, so that no second copy of the whole file's rows is held while the frame is made: text columns
+    stay in Arrow (pandas' str), an object column's repeated texts are one Python object each (status, pace: five
+    values over every row), and the frame is put together without copying its columns into blocks."""
+    source = pq.ParquetFile(io.BytesIO(data))
+    meta = json.loads((source.schema_arrow.metadata or {})[META])
     if meta.get("format") != FORMAT or meta.get("key") != key:
         raise ValueError("another format or key")
-    if table.num_rows != meta["rows"]:
+    if source.metadata.num_rows != meta["rows"]:
         raise ValueError("row count")
-    columns = {}
-    for name, dtype in meta["columns"]:
-        column = table.column(name)
+    stored = set(source.schema_arrow.names)
+    wanted = [(name, dtype) for name, dtype in meta["columns"] if columns is None or name in columns]
+    frame = {}
+    for name, dtype in wanted:
+        column = source.read(columns=[name]).column(0)
+        if len(column) != meta["rows"]:
+            raise ValueError("column length")
         if dtype == "object":
-            values = column.to_numpy(zero_copy_only=False).astype(object)
-            if NAN_PREFIX + name in table.column_names:
-                values[table.column(NAN_PREFIX + name).to_numpy(zero_copy_only=False)] = np.nan
-            columns[name] = pd.Series(values, dtype=object, name=name)
+            values = _objects(column)
+            if NAN_PREFIX + name in stored:
+                values[source.read(columns=[NAN_PREFIX + name]).column(0).to_numpy(zero_copy_only=False)] = np.nan
+            frame[name] = pd.Series(values, dtype=object, name=name)
         else:
-            columns[name] = column.to_pandas().astype(dtype)
-    rows = pd.DataFrame(columns, index=pd.RangeIndex(meta["rows"]))
-    if [str(d) for d in rows.dtypes] != [d for _, d in meta["columns"]]:
+            frame[name] = column.to_pandas().astype(dtype)
+    rows = pd.DataFrame(frame, index=pd.RangeIndex(meta["rows"]), copy=False)
+    if [str(d) for d in rows.dtypes] != [d for _, d in wanted]:
         raise ValueError("column types")
     rounds = [_unround(r) for r in meta["rounds"]]
     if [r.year for r in rounds] != meta["round_years"]:
         raise ValueError("rounds")
-    return Scorecard(plan, rows, meta["data_version"], bool(meta["is_demo"]), {r.year: r for r in rounds},
+    card = Scorecard(plan, rows, meta["data_version"], bool(meta["is_demo"]), {r.year: r for r in rounds},
                      {int(year): [_unround(r) for r in rs] for year, rs in meta["newer"]})
+    return card, _unparts(meta["parts"]) if meta.get("parts") is not None else None

@@ -82,8 +82,10 @@ def conform(table: pa.Table, schema: pa.Schema, what: str) -> pa.Table:
 
 def cut_off(rosters: Rosters, cutoff: date) -> Rosters:
     """Only the reports dated on or before the cut-off; an undated report counts as its year's 12-31 report."""
-    tables = {name: table.filter(pc.less_equal(report_dates(table), pa.scalar(cutoff, pa.date32())))
-              for name, table in rosters.tables.items()}
+    tables = {}
+    for name, table in rosters.tables.items():
+        keep = pc.fill_null(pc.less_equal(report_dates(table), pa.scalar(cutoff, pa.date32())), False)
+        tables[name] = table if pc.all(keep).as_py() is not False else table.filter(keep)  # no copy when all kept
     return Rosters(tables, f"{rosters.version}@{cutoff.isoformat()}", rosters.is_demo, rosters.files,
                    rosters.history)
 
@@ -98,6 +100,7 @@ def cut_off_rounds(rosters: Rosters, rounds: dict[int, date]) -> Rosters:
         years = pc.cast(table["year"], pa.int64())
         limit = pc.coalesce(*[pc.if_else(pc.equal(years, year), pa.scalar(day, pa.date32()), pa.scalar(None, pa.date32()))
                               for year, day in rounds.items()], pa.scalar(date.max, pa.date32()))
-        tables[name] = table.filter(pc.fill_null(pc.less_equal(report_dates(table), limit), True))
+        keep = pc.fill_null(pc.less_equal(report_dates(table), limit), True)
+        tables[name] = table if pc.all(keep).as_py() is not False else table.filter(keep)  # no copy when all kept
     stamp = ",".join(f"{y}:{d.isoformat()}" for y, d in sorted(rounds.items()))
     return Rosters(tables, f"{rosters.version}@{stamp}", rosters.is_demo, rosters.files, rosters.history)

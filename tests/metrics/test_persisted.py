@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -238,3 +239,86 @@ def test_a_missing_plan_file_is_still_the_plans_own_error(data, tmp_path):
         Monitor.build(tmp_path / "missing.yaml", data)
     with pytest.raises(PlanError, match="文件不存在"):
         scorecard(tmp_path / "missing.yaml", data)
+
+
+def test_a_fresh_monitor_reads_its_rounds_back_and_loads_no_row_until_asked(tmp_path, monkeypatch):
+    """What Monitor.build derives from the rows besides the card (persisted.Parts) reads back equal to what it
+    computed, with no row loaded; the rows, the drill-down engine and 报送情况 are read on first use and equal the
+    computed Monitor's."""
+    from plan_monitor.present.views import village_list
+
+    folder = early(tmp_path)
+    for cutoff in (None, date(2024, 12, 31)):
+        computed = Monitor.build(DEFAULT_TARGETS, folder, cutoff)
+        with monkeypatch.context() as patch:
+            no_computing(patch)
+            fresh = Monitor.build(DEFAULT_TARGETS, folder, cutoff)
+            strictly_equal(fresh.card.rows, computed.card.rows)
+            assert (fresh.year_rounds, fresh.as_of_rounds, fresh.rounds, fresh.chosen) == (
+                computed.year_rounds, computed.as_of_rounds, computed.rounds, computed.chosen)
+            assert fresh.year_rounds[2024] and fresh.rounds[2024]
+        assert fresh.rosters.version == computed.rosters.version
+        for name, table in computed.rosters.tables.items():
+            assert fresh.rosters.tables[name].equals(table), name
+        pd.testing.assert_frame_equal(fresh.reporting, computed.reporting)
+        county, town = computed.card.select(year=2024, level="town").iloc[0][["county", "town"]]
+        pd.testing.assert_frame_equal(village_list(fresh, 2024, "village_income_20w", county, town),
+                                      village_list(computed, 2024, "village_income_20w", county, town))
+
+
+def test_parts_read_back_exactly(demo_scorecard, tmp_path):
+    folder = early(tmp_path)
+    m = Monitor.build(DEFAULT_TARGETS, folder, reuse=False)
+    parts = persisted.Parts(m.year_rounds, m.as_of_rounds, m.rounds)
+    key = "scorecard-test.parquet"
+    card, back = persisted.decode_with_parts(persisted.encode(m.card, key, parts), key, m.plan)
+    assert back == parts and list(back.year_rounds) == list(parts.year_rounds)
+    assert persisted.decode_with_parts(persisted.encode(m.card, key), key, m.plan)[1] is None
+
+
+def test_a_card_without_parts_is_computed_again_and_persisted_with_them(data):
+    computed = Monitor.build(DEFAULT_TARGETS, data)
+    [path] = cache_files(data)
+    store = open_store(data)
+    store.keep(path.name, persisted.encode(computed.card, path.name))  # the card alone, as an older writer kept it
+    again = Monitor.build(DEFAULT_TARGETS, data)
+    strictly_equal(again.card.rows, computed.card.rows)
+    assert again.year_rounds == computed.year_rounds and again.rounds == computed.rounds
+    assert persisted.decode_with_parts(store.cached(path.name), path.name, computed.plan)[1] is not None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "not_parquet", "missing"])
+def test_a_damaged_or_missing_file_builds_the_monitor_from_the_rows(data, damage):
+    computed = Monitor.build(DEFAULT_TARGETS, data)
+    [path] = cache_files(data)
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:-500])
+    elif damage == "not_parquet":
+        open_store(data).keep(path.name, b"PAR1 not a parquet file")
+    else:
+        path.unlink()
+    again = Monitor.build(DEFAULT_TARGETS, data)
+    strictly_equal(again.card.rows, computed.card.rows)
+    assert (again.year_rounds, again.as_of_rounds, again.rounds) == (computed.year_rounds, computed.as_of_rounds,
+                                                                    computed.rounds)
+
+
+def test_rows_read_after_a_commit_are_refused_not_shown_under_the_old_figures(data):
+    from plan_monitor.errors import DataError
+
+    Monitor.build(DEFAULT_TARGETS, data)
+    fresh = Monitor.build(DEFAULT_TARGETS, data)  # from the persisted version: no row read yet
+    store = open_store(data)
+    store.commit(template_key="village", rows=zeroed_incomes(), original=b"x", file_name="village.csv", user="test",
+                 base=0)
+    with pytest.raises(DataError, match="刷新"):
+        fresh.rosters
+
+
+def test_a_card_read_back_for_some_columns_holds_exactly_those(data):
+    full = scorecard(DEFAULT_TARGETS, data)
+    wanted = ["status", "county", "actual", "indicator_id", "year", "level"]
+    part = scorecard(DEFAULT_TARGETS, data, columns=wanted)
+    assert list(part.rows.columns) == [c for c in full.rows.columns if c in wanted]
+    strictly_equal(part.rows, full.rows[list(part.rows.columns)])
+    strictly_equal(part.select(year=2024, level="county"), full.select(year=2024, level="county")[list(part.rows.columns)])
