@@ -278,6 +278,9 @@ def main() -> None:
     parser.add_argument("--scales", default="municipal,provincial,national")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2, help="warm computations per process after the first")
+    parser.add_argument("--pages", action="store_true",
+                        help="then bench/page_bench.py on the same data and scales: a fresh server's first 总览 and a "
+                             "rerun in Chromium, the server's peak memory")
     args = parser.parse_args()
     scales = [s for s in args.scales.split(",") if s]
     print(f"# scale bench {datetime.now().isoformat(timespec='seconds')}  {platform.machine()}, {os.cpu_count()} CPU, "
@@ -295,7 +298,11 @@ def main() -> None:
                 print(f"  {scale}: demo data generated in {time.perf_counter() - start:.0f} s", flush=True)
             results.append(bench_scale(scale, data, args.rounds, args.repeats, tmp))
     report(results, args.rounds, args.repeats)
-    print(f"\nload average at the end {loadavg()}")
+    print(f"\nload average at the end {loadavg()}", flush=True)
+    if args.pages:  # the same data and scales, served: one command for every figure of the goals
+        print("\n# pages", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "page_bench.py"), "--data", args.data, "--scales",
+                        ",".join(scales), "--rounds", str(args.rounds)], cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":
