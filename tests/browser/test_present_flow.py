@@ -183,6 +183,10 @@ BOXES = """() => {
 }"""
 
 
+NOTES_SHOWN = """t => { const e = document.querySelector('.st-key-pm-notes [data-testid="stMarkdownContainer"]');
+                          return !!e && e.innerText.includes(t); }"""
+
+
 @pytest.mark.parametrize("width,height", SIZES)
 def test_speaker_notes_share_the_screen_with_the_slide(app_url, browser, deck, width, height):
     from plan_monitor.outputs.briefing.bulletin import slide_notes
@@ -199,6 +203,8 @@ def test_speaker_notes_share_the_screen_with_the_slide(app_url, browser, deck, w
         page.screenshot(path=str(SHOTS / f"present-notes-{width}x{height}.png"))
         for number in (4, 5):
             expect(page.locator(".st-key-pm-notes")).to_contain_text(notes[number - 1][:40])
+            # the panel's own text, not a transient element of a rerun still being drawn (once seen: 上一页)
+            page.wait_for_function(NOTES_SHOWN, arg=notes[number - 1][:40], timeout=30000)
             b = page.evaluate(BOXES)
             where = f"{width}x{height} slide {number}: {b}"
             assert notes[number - 1][:40] in b["notesText"], where
