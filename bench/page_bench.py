@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from browser_bench import OVERVIEW_DONE, Bench  # noqa: E402
+from scale_bench import linked  # noqa: E402
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -68,15 +69,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def linked(source: Path, into: Path) -> Path:
-    """A folder of symbolic links to the data's files (not its store/): the data stays untouched."""
-    into.mkdir(parents=True)
-    for entry in source.iterdir():
-        if entry.name != "store":
-            (into / entry.name).symlink_to(entry.resolve())
-    return into
 
 
 def vm_hwm_mib(pid: int) -> float:

@@ -56,13 +56,19 @@ class Engine:
         with self._lock:
             self._con.register(name, data)
 
-    def run(self, query: str, params: dict | None = None) -> pa.Table:
-        """Run queries/<query>.sql (e.g. measures/income_share), binding only the parameters it names."""
+    @staticmethod
+    def _bound(query: str, params: dict | None):
+        """The catalog query and the parameters it names (KeyError when one is not given)."""
         sql = catalog().get(query)
         bound = {k: v for k, v in (params or {}).items() if k in sql.params}
         missing = sql.params - set(bound)
         if missing:
             raise KeyError(f"query {query} needs parameters {sorted(missing)}")
+        return sql, bound
+
+    def run(self, query: str, params: dict | None = None) -> pa.Table:
+        """Run queries/<query>.sql (e.g. measures/income_share), binding only the parameters it names."""
+        sql, bound = self._bound(query, params)
         with self._lock:
             self._materialise(sql.views)
             # execute, not sql(…, params=…): the same rows, but DuckDB plans a relation with bound parameters far
@@ -73,11 +79,7 @@ class Engine:
         """Run queries/<query>.sql into a temporary table `name` that later queries read: for intermediate rows
         (the scorecard's, hundreds of thousands at national scale) that no Python code needs, so they never go
         through Arrow and back. `name` is the caller's identifier, never input."""
-        sql = catalog().get(query)
-        bound = {k: v for k, v in (params or {}).items() if k in sql.params}
-        missing = sql.params - set(bound)
-        if missing:
-            raise KeyError(f"query {query} needs parameters {sorted(missing)}")
+        sql, bound = self._bound(query, params)
         if not name.isidentifier():
             raise ValueError(f"not a table name: {name!r}")
         with self._lock:
