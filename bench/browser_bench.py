@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
+os.environ.setdefault("PLAN_MONITOR_AUTH", "off")  # 演示模式 for the server-side AppTest runs, as the browser server
 OUT = ROOT / "bench" / "out"
 QUIET_MS = 400
 TIMEOUT_MS = 90_000
