@@ -6,6 +6,7 @@ import streamlit as st
 
 from plan_monitor.outputs.charts import completion_bars, status_heatmap
 from plan_monitor.outputs.export_table import attention_export, export_note, scorecard_export, status_matrix_export
+from plan_monitor.present.bars import completion_bars_html
 from plan_monitor.present.cards import cards_html, overview_cards, status_summary
 from plan_monitor.present.format import fmt_expected, fmt_rate, fmt_value
 from plan_monitor.present.views import overview, status_matrix
@@ -35,7 +36,8 @@ def build(m, year: int) -> dict:
         prefectures = (matrix, status_heatmap(matrix, names), names) if len(matrix.columns) else None
     return {"empty": bool(city["actual"].isna().all()), "prefectures": prefectures,
             "cards": f'<div class="pm-summary">{status_summary(cards)}</div>{cards_html(cards)}',
-            "fig": completion_bars(city), "attention": attention, "table": table}
+            # drawn as HTML (no Plotly JavaScript on the first page); the figure is for the image downloads
+            "bars": completion_bars_html(city), "fig": completion_bars(city), "attention": attention, "table": table}
 
 
 m, year = monitor()
@@ -48,7 +50,7 @@ if view["empty"]:
 st.markdown(view["cards"], unsafe_allow_html=True)
 
 st.markdown("### 各指标完成率与时序进度")
-st.plotly_chart(view["fig"], key="completion", config={"displayModeBar": False})
+st.markdown(view["bars"], unsafe_allow_html=True)
 chart_buttons(view["fig"], f"各指标完成率_{year}", f"{year}年各指标完成率与时序进度", note)
 
 if view["prefectures"] is not None:

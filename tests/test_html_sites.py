@@ -20,6 +20,9 @@ REVIEWED: dict[tuple[str, str], tuple[int, str]] = {
     ("app_pages/overview.py", "view['cards']"):
         (1, "memoised f'<div class=\"pm-summary\">{status_summary(cards)}</div>{cards_html(cards)}': status_summary "
             "has fixed labels and counts; cards_html escapes every title, value, detail and note"),
+    ("app_pages/overview.py", "view['bars']"):
+        (1, "memoised present/bars.completion_bars_html(city): escapes every indicator name and tooltip; the rest "
+            "are numbers it formats, palette colours and constant labels"),
     ("app_pages/county.py", "f'### {escape(ind.name)}：{escape(counties_of)}排位\\u3000<small>点击柱条查看该县乡镇</small>'"):
         (1, "the plan's indicator name and counties_of (各县（市、区）, or a gazetteer prefecture name before it) "
             "escaped; the rest constant"),

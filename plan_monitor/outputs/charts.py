@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plan_monitor.metrics.trajectory import STATUS_LABELS
+from plan_monitor.present.bars import LEGEND_ORDER, completion_span, label_places, legend_entries
 from plan_monitor.present.format import fmt_carried
 from plan_monitor.present.palette import STATUS_COLORS, STATUS_TEXT
 from plan_monitor.sources.report_dates import report_timestamps, year_end
@@ -13,8 +14,6 @@ from plan_monitor.sources.report_dates import report_timestamps, year_end
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 NO_STATUS = STATUS_COLORS[None]
 LABEL_ROOM = 80  # right margin (px) for a value label printed past the longest bar
-INSIDE_SHARE = 0.18  # a bar at least this share of the axis holds its label inside its end
-LEGEND_ORDER = ["met", "on_pace", "behind", "far_behind"]
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
@@ -71,18 +70,16 @@ def _value_labels(fig: go.Figure, places, values, marks, texts, span: float, sta
     the mark would read as the mark's value), or past the mark when the bar is too short to hold it. Outside the
     bar on a white ground, so a grid or reference line behind the label does not strike through it either. Drawn
     as annotations, which may reach into the right margin."""
-    gap = 0.25 * span
     statuses = list(statuses) if statuses is not None else [None] * len(list(texts))
     labels = []
-    for place, value, mark, text, status in zip(places, values, marks, texts, statuses):
-        value = 0.0 if pd.isna(value) else float(value)
-        ahead = not pd.isna(mark) and value < float(mark) < value + gap
-        if ahead and value >= INSIDE_SHARE * span:
+    # present.bars.label_places: the one rule, shared with the overview's HTML chart
+    for place, text, status, (x, inside) in zip(places, texts, statuses, label_places(values, marks, span)):
+        if inside:
             code = status if status in STATUS_TEXT else None
-            labels.append(dict(x=value, y=place, text=text, showarrow=False, xanchor="right", xshift=-6,
+            labels.append(dict(x=x, y=place, text=text, showarrow=False, xanchor="right", xshift=-6,
                                font=dict(size=15, color=STATUS_TEXT[code])))
             continue
-        labels.append(dict(x=float(mark) if ahead else value, y=place, text=text, showarrow=False, xanchor="left",
+        labels.append(dict(x=x, y=place, text=text, showarrow=False, xanchor="left",
                            xshift=8, font=dict(size=15, color="#444"), bgcolor="white", borderpad=1))
     # one assignment: add_annotation per bar copies the figure's annotations each time (quadratic: 0.8 s for the
     # ~100 counties of a province)
@@ -93,10 +90,7 @@ def _status_legend(fig: go.Figure, statuses) -> None:
     """Legend entries in the status colours for bars coloured by status (the bar trace itself stays out of the
     legend: its one swatch would show whichever colour its first bar has). Only the statuses of bars drawn are
     listed: a place without data has no bar, so its grey is not explained."""
-    drawn = set(statuses)
-    entries = [(STATUS_LABELS[c], STATUS_COLORS[c]) for c in LEGEND_ORDER if c in drawn]
-    if any(not isinstance(s, str) or s not in STATUS_COLORS for s in drawn):
-        entries.append(("无目标/无数据", NO_STATUS))
+    entries = legend_entries(statuses)
     for label, color in entries:  # no points: a legend entry only, nothing drawn, no category added
         fig.add_bar(x=[None], y=[None], orientation="h", name=label, marker_color=color,
                     hoverinfo="skip")
@@ -117,7 +111,7 @@ def completion_bars(city: pd.DataFrame) -> go.Figure:
     _status_legend(fig, rows.loc[comp.notna(), "status"])
     fig.add_vline(x=100, line_dash="dot", line_color="#888", layer="below")
     top = _top(comp, progress)
-    span = max(120.0, top * 1.12) if top == top else 120.0
+    span = completion_span(comp, progress)
     _value_labels(fig, rows["indicator"], comp, progress, [("—" if pd.isna(v) else f"{v:.1f}%") for v in comp], span,
                   rows["status"])
     fig.update_xaxes(title="完成率", range=[0, span], gridcolor="#eee", **_value_axis("%", top))

@@ -27,7 +27,7 @@ def open_page(page, url: str) -> float:
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid='stExpander']", timeout=60000)
+    page.wait_for_selector(".js-plotly-plot .main-svg, .pm-bars, [data-testid='stExpander']", timeout=60000)
     settle(page)
     return time.perf_counter() - start
 

@@ -27,7 +27,35 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 # (page, viewport) combinations known to fail for a reason outside this test's reach; strict=False.
 KNOWN = {}
 # pages that draw charts, and how many at least: a check over no chart passes vacuously
-WITH_CHARTS = {"overview": 1, "county": 2, "town": 1, "trend": 1}
+WITH_CHARTS = {"county": 2, "town": 1, "trend": 1}
+# pages that draw HTML bar charts (present/bars.py) instead: 总览's 完成率 chart
+WITH_HTML_BARS = {"overview": 1}
+
+HTML_BARS = r"""() => {
+  const problems = [];
+  const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  const meets = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom && b.top < a.bottom;
+  const charts = [...document.querySelectorAll('.pm-bars')];
+  charts.forEach((chart, n) => {
+    const box = chart.getBoundingClientRect();
+    chart.querySelectorAll('.pm-bars-name, .pm-bars-value, .pm-bars-axis span, .pm-bars-key').forEach(el => {
+      if (!inside(el.getBoundingClientRect(), box)) problems.push(`bars ${n + 1}: "${el.textContent}" reaches past the chart`);
+    });
+    chart.querySelectorAll('.pm-bars-name').forEach(el => {
+      if (el.scrollWidth > el.clientWidth + 1) problems.push(`bars ${n + 1}: the name "${el.textContent}" is cut`);
+    });
+    chart.querySelectorAll('.pm-bars-plot').forEach(plot => {
+      const label = plot.querySelector('.pm-bars-value'), tick = plot.querySelector('.pm-bars-tick');
+      const bar = plot.querySelector('.pm-bars-bar');
+      if (!label) { problems.push(`bars ${n + 1}: a row without its value`); return; }
+      const lb = label.getBoundingClientRect();
+      if (tick && meets(lb, tick.getBoundingClientRect())) problems.push(`bars ${n + 1}: "${label.textContent}" crosses its mark`);
+      if (label.classList.contains('pm-bars-in') && !(bar && inside(lb, bar.getBoundingClientRect())))
+        problems.push(`bars ${n + 1}: "${label.textContent}" is not inside its bar`);
+    });
+  });
+  return {charts: charts.length, problems};
+}"""
 
 OVERFLOW = r"""() => {
   const problems = [];
@@ -242,11 +270,14 @@ def test_page_fits_and_no_text_overlaps(app_url, browser, request, name, size):
         drawn = wait_for_charts(page)
         overflow = page.evaluate(OVERFLOW)
         charts = page.evaluate(CHARTS)
+        bars = page.evaluate(HTML_BARS)
         screenshot(page, SHOTS / f"{name}_{width}x{height}.png", width, height)
         assert charts["charts"] == drawn, charts
         if name in WITH_CHARTS:
             assert drawn >= WITH_CHARTS[name], f"{name}: {drawn} charts"
-        problems = overflow + charts["problems"]
+        if name in WITH_HTML_BARS:
+            assert bars["charts"] >= WITH_HTML_BARS[name], f"{name}: {bars['charts']} HTML bar charts"
+        problems = overflow + charts["problems"] + bars["problems"]
         assert not problems, f"{name} at {width}×{height}:\n" + "\n".join(problems[:40])
     finally:
         context.close()

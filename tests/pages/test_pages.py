@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html import escape
 
 import pytest
 from page_runner import open_page as run_page
@@ -73,6 +74,23 @@ def test_overview_shows_one_card_per_indicator_with_the_city_figures(demo):
     assert metric_values(at) == city_values(demo, year)
     # the card titles are the plan's indicators, in plan order
     assert card_titles(at) == [i.name for i in demo.plan.indicators]
+
+
+def test_overview_completion_chart_is_html_with_the_city_figures(demo):
+    """The 完成率 chart is drawn in HTML (no Plotly on the first page): one bar per indicator with its value label,
+    for the year chosen."""
+    at = open_page("overview")
+    assert not at.get("plotly_chart")
+    charts = [m.value for m in at.markdown if 'data-testid="pm-completion-bars"' in m.value]
+    assert len(charts) == 1
+    city = demo.card.select(year=2024, level="city")
+    assert charts[0].count('class="pm-bars-name"') == 13
+    for name, completion in zip(city["indicator"], city["completion"]):
+        assert f">{escape(name)}</div>" in charts[0]
+        assert (f">{completion * 100:.1f}%</span>" if completion == completion else ">—</span>") in charts[0]
+    at.sidebar.selectbox(key="pm_year").set_value(2023).run()
+    chart = next(m.value for m in at.markdown if 'data-testid="pm-completion-bars"' in m.value)
+    assert chart != charts[0] and chart.count('class="pm-bars-name"') == 13
 
 
 def test_overview_header_names_the_plan_the_report_date_and_the_demo_mark(demo):
