@@ -67,7 +67,7 @@ INIT_JS = """
   const pm = window.__pm = {t0: null, armed: false, lastMut: 0, lastPaint: 0, long: []};
   const inChart = (node) => {
     const el = node && (node.nodeType === 1 ? node : node.parentElement);
-    return !!(el && el.closest && el.closest('[data-testid="stPlotlyChart"], .js-plotly-plot'));
+    return !!(el && el.closest && el.closest('[data-testid="stPlotlyChart"], .js-plotly-plot, .pm-bars'));
   };
   new MutationObserver((records) => {
     for (const r of records) {
@@ -101,13 +101,15 @@ DONE_JS = """
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   const drawn = plots.every(p => p.querySelector('.main-svg')
       && p.querySelector('.main-svg g.trace, .main-svg .hm, .main-svg g.heatmaplayer image'));
-  if (!plots.length || !drawn) { pm.ready = null; return false; }
+  // a page's charts: Plotly's, or the HTML bars of 总览's 完成率 chart (present/bars.py), drawn once in the DOM
+  const html = document.querySelectorAll('.pm-bars').length;
+  if (!(plots.length + html) || !drawn) { pm.ready = null; return false; }
   if (pm.ready == null) pm.ready = now;
   if (now - Math.max(pm.ready, pm.lastPaint) < quiet) return false;
   const t0 = pm.t0 == null ? 0 : pm.t0;
   const end = Math.max(pm.ready, pm.lastPaint);
   const longMs = pm.long.filter(([s]) => s >= t0).reduce((a, [, d]) => a + d, 0);
-  return {ms: end - t0, plots: plots.length, longMs};
+  return {ms: end - t0, plots: plots.length + html, longMs};
 }
 """
 
