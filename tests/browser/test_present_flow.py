@@ -71,7 +71,7 @@ def test_keys_turn_slides_and_reload_keeps_the_slide(app_url, browser, deck):
             press(page, "ArrowRight")
         expect(page.locator(".st-key-pm-slide h1")).to_have_text(deck.slides[3].title)
         assert slide_param(page) == "4"
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("4 / 19")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("4 / 19", timeout=30000)
         page.reload()
         page.wait_for_selector(".pm-foot", timeout=60000)
         settle(page)
@@ -97,7 +97,7 @@ def test_auto_advance_loops_for_a_lobby_screen(app_url, browser, deck):
     context, page = new_page(browser, 1280, 720)
     try:
         open_slide(page, f"{app_url}/present?slide=19&auto=10")
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("19 / 19")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("19 / 19", timeout=30000)
         # after the last slide the deck starts again from the title; while Streamlit swaps the slide, the old
         # counter may still be on the page beside the new one, so look for the new one among them
         number = page.locator(".pm-foot .pm-num").filter(has_text=re.compile(r"^\s*1 / 19\s*$"))
@@ -162,12 +162,12 @@ def test_county_deck_from_the_control_bar(app_url, browser):
         page.get_by_role("option", name="公安县", exact=True).click()
         settle(page)
         assert "county=%E5%85%AC%E5%AE%89%E5%8E%BF" in page.url and slide_param(page) == "1"
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("1 / 17")
-        expect(page.get_by_text("公安县 · 2024年")).to_be_visible()
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("1 / 17", timeout=30000)
+        expect(page.get_by_text("公安县 · 2024年")).to_be_visible(timeout=30000)
         page.get_by_text("退出汇报").click()
         expect(page.get_by_role("heading", name="总览")).to_be_visible(timeout=30000)
         # the chrome the slides hid is back on the dashboard
-        expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=30000)
         expect(page.locator(".st-key-pm-bar")).to_have_count(0)
     finally:
         context.close()
@@ -222,7 +222,7 @@ def test_speaker_notes_share_the_screen_with_the_slide(app_url, browser, deck, w
             if number == 4:
                 page.locator(".st-key-pm_next button").click()
                 settle(page)
-                expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 19")
+                expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 19", timeout=30000)
     finally:
         context.close()
 
@@ -253,7 +253,7 @@ def test_no_focus_ring_on_the_slide_after_a_click_or_the_next_button(app_url, br
         _no_ring(state, f"after a click on the title: {state}")
         page.locator(".st-key-pm_next button").click()
         settle(page)
-        expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 19")
+        expect(page.locator(".pm-foot .pm-num")).to_have_text("5 / 19", timeout=30000)
         page.locator(".st-key-pm-slide .pm-kpi").first.click()
         page.wait_for_timeout(200)
         state = page.evaluate(FOCUS)
