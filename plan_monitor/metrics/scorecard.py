@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
+from plan_monitor.metrics.card_table import CSV_COLUMNS, csv_column_names  # noqa: F401 - CSV_COLUMNS re-exported
 from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.split import split_quotas
 from plan_monitor.metrics.trajectory import (
@@ -35,16 +36,11 @@ from plan_monitor.spec.catalog import catalog
 from plan_monitor.spec.geography import Geography, load_geography
 from plan_monitor.spec.plan import ENGINE_PARAMS, Plan
 
-CSV_COLUMNS = ["indicator_id", "indicator", "unit", "level", "county", "town", "year",
-               "actual", "target", "gap", "completion", "status", "pace", "round", "carried_from"]
-
 
 def csv_columns(rows: pd.DataFrame) -> list[str]:
     """The CSV columns of some scorecard rows: CSV_COLUMNS, with prefecture (市（州）) after level in a plan with a
     prefecture level (see with_prefectures)."""
-    if "prefecture" not in rows:
-        return CSV_COLUMNS
-    return CSV_COLUMNS[:4] + ["prefecture"] + CSV_COLUMNS[4:]
+    return csv_column_names(list(rows.columns))
 
 
 def with_prefectures(rows: pd.DataFrame, geo: Geography) -> pd.DataFrame:

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from plan_monitor.metrics.scorecard import Scorecard, csv_columns, latest_as_of
 from plan_monitor.metrics.supervision import COLOUR_LABELS
 from plan_monitor.metrics.trajectory import STATUS_LABELS
-from plan_monitor.outputs.xlsx import table_xlsx
+from plan_monitor.outputs.scorecard_csv import DAYS, NUMERIC, csv_bytes, day_texts, number, number_texts, text_cells
 from plan_monitor.present.format import (
     expected_whole,
     fmt_carried,
@@ -28,15 +27,10 @@ from plan_monitor.present.reporting import round_note
 from plan_monitor.present.supervision import ordered
 from plan_monitor.spec.plan import LEVEL_LABELS
 
-NUMERIC = ("actual", "target", "gap", "completion")
-
 
 def _number(value):
     """Whole numbers print without a decimal point; others keep six decimals. Missing stays empty."""
-    if pd.isna(value):
-        return None
-    value = round(float(value), 6)
-    return int(value) if value.is_integer() else value
+    return None if pd.isna(value) else number(value)
 
 
 def _own_county(rows: pd.DataFrame) -> pd.DataFrame:
@@ -65,63 +59,27 @@ def scorecard_csv(rows: pd.DataFrame) -> str:
 
 def scorecard_csv_bytes(rows: pd.DataFrame) -> bytes:
     """scorecard_csv(rows) encoded as UTF-8, straight from Arrow's buffer (a national CSV is 40 MB: making it a
-    Python str and encoding it again costs more than formatting it)."""
+    Python str and encoding it again costs more than formatting it). The cells are outputs.scorecard_csv's, which
+    also formats a persisted card's Arrow table without making a frame (table_csv_bytes)."""
     columns = csv_columns(rows)
     rows = _own_county(rows)
     cells = []
     for col in columns:
         values = rows[col]
         if col in NUMERIC:
-            cells.append(_number_texts(values.to_numpy(dtype=float, na_value=np.nan)))
+            cells.append(number_texts(values.to_numpy(dtype=float, na_value=np.nan)))
         elif col == "year":
             cells.append(pa.array(values.astype(int).to_numpy()).cast(pa.string()))
-        elif col in ("round", "carried_from"):  # ISO days, empty when none
-            days = pa.array(pd.to_datetime(values).to_numpy().astype("datetime64[D]"), pa.date32(), from_pandas=True)
-            cells.append(pc.fill_null(days.cast(pa.string()), ""))
+        elif col in DAYS:  # ISO days, empty when none
+            cells.append(day_texts(pd.to_datetime(values).to_numpy()))
         else:
             cells.append(_csv_field(values))
-    header = ",".join(_csv_field(pd.Series(columns)).to_pylist()).encode("utf-8")
-    if not len(rows):
-        return header + b"\n"
-    lines = pc.binary_join_element_wise(*cells, ",")
-    lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
-    body = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(lines)], pa.int32()), lines), "\n")
-    return b"".join([header, b"\n", body[0].as_buffer(), b"\n"])
-
-
-_QUOTE = r'[,"\n]'  # what Python's csv writer (QUOTE_MINIMAL, "\n" line ends) quotes
+    return csv_bytes(columns, cells, len(rows))
 
 
 def _csv_field(values: pd.Series) -> pa.Array:
     """Text cells as the csv writer writes them: missing as empty, a cell with a comma, quote or line end quoted."""
-    text = pa.array(values, pa.string(), from_pandas=True)
-    text = pc.fill_null(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text, "")
-    quoted = pc.match_substring_regex(text, _QUOTE)
-    if pc.any(quoted).as_py():
-        wrapped = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-        text = pc.if_else(quoted, wrapped, text)
-    return text
-
-
-def _number_texts(x: np.ndarray) -> pa.Array:
-    """str(_number(v)) for each value, vectorised: missing empty, whole numbers without a decimal point, others
-    rounded to six decimals in Python's shortest form. numpy's rint(v × 10⁶) is Python's round(v, 6) except within
-    rounding error of a half, and Arrow writes a float as Python does between 1e-4 and 1e9; other cells (a half,
-    a tiny or huge or infinite value) go through _number itself."""
-    scaled = x * 1e6
-    with np.errstate(invalid="ignore"):
-        near_half = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) <= np.abs(scaled) * 1e-15 + 1e-9
-        micro = np.where(np.isfinite(x) & (np.abs(scaled) < 2.0 ** 50) & ~near_half, np.rint(scaled), np.nan)
-        whole = micro % 1_000_000 == 0
-        rounded = micro / 1e6
-        fast = whole | ((np.abs(rounded) >= 1e-4) & (np.abs(rounded) < 1e9))
-    whole_text = pa.array(np.where(whole, micro // 1_000_000, 0).astype(np.int64)).cast(pa.string())
-    text = pc.if_else(pa.array(whole), whole_text, pa.array(rounded).cast(pa.string()))
-    slow = ~fast & ~np.isnan(x)
-    text = pc.if_else(pa.array(np.isnan(x)), "", text)
-    if slow.any():
-        text = pc.replace_with_mask(text, pa.array(slow), pa.array([str(_number(v)) for v in x[slow]], pa.string()))
-    return text
+    return text_cells(pa.array(values, pa.string(), from_pandas=True))
 
 
 # ---------------------------------------------------------------- Excel exports of the scorecard and page tables
@@ -144,6 +102,8 @@ class ExportTable:
     point_columns: tuple[str, ...] = ()  # gaps: where the row's unit is %, the figure is in 个百分点
 
     def xlsx(self, title: str | None, as_of_line: str) -> bytes:
+        from plan_monitor.outputs.xlsx import table_xlsx  # openpyxl only for a workbook, not for the CSV
+
         return table_xlsx(self.frame, self.sheet, self.units, self.status_column, title, as_of_line,
                           unit_column=self.unit_column, point_columns=self.point_columns)
 

@@ -6,10 +6,13 @@ columns through report_timestamps, SQL through the macro report_date(as_of, year
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:  # imported by report_timestamps, its one pandas reader: the stores read rows without it
+    import pandas as pd
 
 YEAR_END = "12-31"  # the year-end 统计截至 as a month-day: what a blank date reads as, the round targets are set on
 
@@ -42,6 +45,8 @@ def with_report_dates(table: pa.Table) -> pa.Table:
 def report_timestamps(as_of, year) -> pd.Series:
     """report_dates for pandas: a 统计截至 column (dates, timestamps or ISO texts) as timestamps, a blank read
     as its year's 12-31. `year` is a column beside it or one year for every row; a row without a year stays NaT."""
+    import pandas as pd
+
     dates = pd.to_datetime(pd.Series(as_of))
     years = pd.Series(year, index=dates.index) if pd.api.types.is_scalar(year) else pd.Series(year).set_axis(dates.index)
     ends = pd.to_datetime(years.astype("Int64").astype("string") + f"-{YEAR_END}", errors="coerce")

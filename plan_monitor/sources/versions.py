@@ -18,15 +18,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.errors import DataError
 from plan_monitor.sources.report_dates import report_dates, with_report_dates
 from plan_monitor.spec.templates import REPORT_KEYS
+
+if TYPE_CHECKING:  # pandas is imported where a comparison makes a frame: reading a version needs none
+    import pandas as pd
 
 Slice = tuple[str, str, int, date]  # table, county, year, as_of
 State = dict[Slice, int]  # slice → id of the upload that owns it
@@ -198,7 +202,7 @@ def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], det
     added = pc.is_null(i_old).to_numpy(zero_copy_only=False)
     status = np.where(changed, "changed", np.where(gone, "removed", np.where(added, "new", "unchanged")))
     lines = both.select(keys)
-    out = lines.to_pandas(types_mapper=PANDAS_TYPES.get)
+    out = lines.to_pandas(types_mapper=pandas_types().get)
     out.insert(0, "status", status.astype(object))
     if detail:
         out["changes"] = diffs
@@ -344,8 +348,12 @@ def compare_slices_keyed(before: pa.Table, after: pa.Table, slices: set[tuple[st
 
 # Arrow → pandas for compared keys: one mapping, so frames merged on these keys keep Arrow-backed strings (a merge
 # of two string dtypes that differ falls back to Python objects, three times the memory)
-PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
-                 pa.string(): pd.StringDtype()}
+@lru_cache(maxsize=1)
+def pandas_types() -> dict:
+    import pandas as pd
+
+    return {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(),
+            pa.string(): pd.StringDtype()}
 
 
 def change_counts(compared: pd.DataFrame) -> dict[str, int]:

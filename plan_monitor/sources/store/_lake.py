@@ -51,10 +51,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import filelock
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -83,6 +83,9 @@ from plan_monitor.sources.versions import (
     wanted_keys,
 )
 from plan_monitor.spec.templates import TEMPLATES
+
+if TYPE_CHECKING:  # diff's frame: pandas is imported there, so a store opened to read rows or a card needs none
+    import pandas as pd
 
 CATALOG_ENV = "PLAN_MONITOR_CATALOG"  # postgresql://user@host:port/db or libpq key=value: the catalog in PostgreSQL
 LAKE_DATA_ENV = "PLAN_MONITOR_LAKE_DATA"  # with a PostgreSQL catalog: the shared folder of data files and originals
@@ -566,6 +569,8 @@ class LakeStore(LedgerMixin, Store):
     def diff(self, version: int) -> pd.DataFrame:
         """What a version changed against the state before it: one line per unit that is new, changed or
         removed, with its table, unit keys, year, 统计截至 and the (column, old, new) values that changed."""
+        import pandas as pd
+
         entries, checks = self._read()
         if not 1 <= version <= len(entries):
             raise DataError(f"版本 {version} 不存在", f"version {version} does not exist")

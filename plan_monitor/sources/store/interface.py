@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 from plan_monitor.errors import UserError
 from plan_monitor.sources.tables import Rosters
 from plan_monitor.sources.versions import History, Slice, State, replay
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class StoreConflict(UserError):
