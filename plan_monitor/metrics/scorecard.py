@@ -234,7 +234,7 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
         small = _classify_tables(plan, {year: r.as_of for year, r in rounds.items()})
         for name, table in small.items():
             engine.register(name, table)
-        # order, rounds and missing notes in SQL (classify.sql); names, labels, trajectory, status, pace: _classify
+        # rounds and missing notes in SQL (classify.sql); order, names, labels, trajectory, status, pace: _classify
         table = engine.run("engine/classify", {"plan_start": plan.years[0]})
     finally:
         engine.close()  # its latest rows are not kept: the scorecard is all that stays
@@ -242,7 +242,7 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     return Scorecard(plan, rows, rosters.version, rosters.is_demo, rounds, dict(newer or {}))
 
 
-# The scorecard's order of levels, top down: classify.sql sorts each indicator's year by it.
+# The scorecard's order of levels, top down: each indicator's year is sorted by it (_order).
 LEVEL_ORDER = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
 # Kinds whose figure is a sum: with members missing it is a partial sum, which no whole target can judge.
 SUM_KINDS = ("count", "multiple", "threshold")
@@ -279,11 +279,13 @@ _COMPUTED = ["final_target", "expected", "start_of_year", "time_position", "stat
 
 
 def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.DataFrame:
-    """Final target, trajectory (expected, 时序进度), status and pace of every plan-year row of classify.sql's
-    result, on whole columns: a place's years are lined up in a grid (series × year) instead of grouped, so no
-    sort, group-by or per-row Python. The same rules as add_time_progress, add_pace and time_progress
-    (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's rows get
-    none of them."""
+    """classify.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected, 时序进度),
+    status and pace of every plan-year row, on whole columns: a place's years are lined up in a grid (series ×
+    year) instead of grouped, so no group-by or per-row Python. The same rules as add_time_progress, add_pace and
+    time_progress (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's
+    rows get none of them."""
+    order, place = _order(table)
+    table, place = table.take(order), place[order]
     n = table.num_rows
     first, last, baseline_year = plan.years[0], plan.years[-1], plan.plan.baseline_year
     rules = plan.status_rules
@@ -297,10 +299,10 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
         """Rows whose indicator has this attribute (kind, direction, measure), looked up per indicator."""
         return np.asarray(small["indicator_meta"][name].to_numpy(zero_copy_only=False) == value)[positions]
 
-    series = floats("series")
-    rows = np.flatnonzero(~np.isnan(series))  # plan-year rows
-    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)[rows]
-    g, k = series[rows].astype(np.intp), year - first
+    years = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    rows = np.flatnonzero(years >= first)  # plan-year rows
+    year = years[rows]
+    g, k = place[rows].astype(np.intp), year - first
     shape = (int(g.max()) + 1, int(k.max()) + 1) if len(rows) else (0, 1)
     target, actual, baseline = (floats(c)[rows] for c in ("target", "actual", "baseline"))
     flow, stock = equal("measure", "flow")[rows], equal("measure", "stock")[rows]
@@ -402,6 +404,47 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
     out["missing_note"] = _objects(n, rows, table["missing_note"].to_numpy(zero_copy_only=False)[rows])
     return out[[*out.columns[:out.columns.get_loc("measure") + 1], *_COMPUTED,
                 "target_note_label", "target_source_label", "target_remark", "missing_note"]]
+
+
+def _order(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """The scorecard's order of classify.sql's rows (positions to take them in) and each row's place, numbered.
+
+    The order: the plan's order of indicators (position), year, level (level_rank), county, town; a missing county
+    or town first, texts compared by their bytes (as DuckDB's ORDER BY … NULLS FIRST compared them). A place is an
+    indicator × level × county × town (its years lined up by _classify), numbered in that order without the year.
+    Sorted on integer columns only: each text stands for its rank among the distinct texts of its column."""
+    position, level = (table[name].to_numpy(zero_copy_only=False).astype(np.int64) for name in ("position", "level_rank"))
+    county, town = (_text_ranks(table[name]) for name in ("county", "town"))
+    place = np.unique(_lexicographic([position, level, county, town]), return_inverse=True)[1].reshape(-1)
+    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    year = year - (year.min() if len(year) else 0)
+    return np.argsort(_lexicographic([position, year, place]), kind="stable"), place
+
+
+def _text_ranks(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Each value's rank among the column's distinct texts in byte order (1, 2, …), 0 where missing (first)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    ranks = np.zeros(len(encoded.dictionary) + 1, dtype=np.int64)  # the last one: missing (index -1)
+    ranks[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(1, len(encoded.dictionary) + 1)
+    return ranks[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)]
+
+
+def _lexicographic(keys: list[np.ndarray], limit: int = 2 ** 62) -> np.ndarray:
+    """One integer per row ordered as the rows' keys (non-negative integer columns) compared left to right: the
+    keys combined as digits, the combination replaced by its dense rank whenever the next digit would pass
+    `limit`."""
+    combined = np.zeros(len(keys[0]) if keys else 0, dtype=np.int64)
+    span = 1
+    for key in keys:
+        width = int(key.max()) + 1 if len(key) else 1
+        if span * width > limit:
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * width + key
+        span *= width
+    return combined
 
 
 def _carried(grid: np.ndarray, inclusive: bool = False) -> np.ndarray:
