@@ -196,7 +196,8 @@ def _prefecture_quotas(plan: Plan, geo: Geography, county_rows: list[tuple]) -> 
 
 
 def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
-    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of."""
+    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of; one row
+    per indicator × year × county × town (each measure's grain, checked: rollup.sql takes a town's row as it is)."""
     common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
     assert set(common) == set(ENGINE_PARAMS)
     parts = []
@@ -205,8 +206,22 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
         table = table.select(["year", "county", "town", "num", "den", "missing", "as_of"]).cast(pa.schema([
             ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
             ("num", pa.float64()), ("den", pa.float64()), ("missing", pa.float64()), ("as_of", pa.date32())]))
+        _check_grain(ind.query, table)
         parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
     return pa.concat_tables(parts)
+
+
+def _check_grain(query: str, table: pa.Table) -> None:
+    """A measure's rows with a town are one per year × county × town (ValueError naming the query if not)."""
+    has_town = pc.is_valid(table["town"]).to_numpy(zero_copy_only=False)
+    if not has_town.any():
+        return
+    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    keys = _lexicographic([year - year.min(), _text_codes(table["county"]), _text_codes(table["town"])])
+    keys = np.sort(keys[has_town])
+    if (keys[1:] == keys[:-1]).any():
+        raise ValueError(f"度量 queries/measures/{query}.sql 对同一 年度 × 县 × 乡镇 返回了多行 / "
+                         f"measure {query} returned more than one row for a year × county × town")
 
 
 def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None,
@@ -279,9 +294,9 @@ _COMPUTED = ["final_target", "expected", "start_of_year", "time_position", "stat
 
 
 def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.DataFrame:
-    """classify.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected, 时序进度),
-    status and pace of every plan-year row, on whole columns: a place's years are lined up in a grid (series ×
-    year) instead of grouped, so no group-by or per-row Python. The same rules as add_time_progress, add_pace and
+    """classify.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected,
+    时序进度), status and pace of every plan-year row, on whole columns: a place's years are lined up in a grid
+    (place × year) instead of grouped, so no group-by or per-row Python. The same rules as add_time_progress, add_pace and
     time_progress (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's
     rows get none of them."""
     order, place = _order(table)
@@ -413,12 +428,19 @@ def _order(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
     or town first, texts compared by their bytes (as DuckDB's ORDER BY … NULLS FIRST compared them). A place is an
     indicator × level × county × town (its years lined up by _classify), numbered in that order without the year.
     Sorted on integer columns only: each text stands for its rank among the distinct texts of its column."""
-    position, level = (table[name].to_numpy(zero_copy_only=False).astype(np.int64) for name in ("position", "level_rank"))
+    position, level = (table[c].to_numpy(zero_copy_only=False).astype(np.int64) for c in ("position", "level_rank"))
     county, town = (_text_ranks(table[name]) for name in ("county", "town"))
     place = np.unique(_lexicographic([position, level, county, town]), return_inverse=True)[1].reshape(-1)
     year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
     year = year - (year.min() if len(year) else 0)
     return np.argsort(_lexicographic([position, year, place]), kind="stable"), place
+
+
+def _text_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A number per distinct text of the column (1, 2, … in no particular order), 0 where missing."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return pc.fill_null(pc.dictionary_encode(column).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
 
 
 def _text_ranks(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
