@@ -245,12 +245,13 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
         engine.register("rolled", rolled)
         for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
             engine.register(name, table)
-        engine.keep("card", "engine/scorecard", {"baseline_year": plan.plan.baseline_year})
         small = _classify_tables(plan, {year: r.as_of for year, r in rounds.items()})
         for name, table in small.items():
             engine.register(name, table)
-        # rounds and missing notes in SQL (classify.sql); order, names, labels, trajectory, status, pace: _classify
-        table = engine.run("engine/classify", {"plan_start": plan.years[0]})
+        # figures, rounds and missing notes in SQL (scorecard.sql); order, names, labels, trajectory, status, pace:
+        # _classify
+        table = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year,
+                                                "plan_start": plan.years[0]})
     finally:
         engine.close()  # its latest rows are not kept: the scorecard is all that stays
     rows = with_prefectures(_classify(plan, table, small), geo)
@@ -265,7 +266,7 @@ _MISSING_UNIT = {"county_stats": "县", "counties": "县", "towns": "乡镇街�
 
 
 def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Table]:
-    """The small tables classify.sql joins: indicator attributes (with the plan's order and the unit its missing
+    """The small tables scorecard.sql joins: indicator attributes (with the plan's order and the unit its missing
     notes count), the levels' order and each year's round."""
     ind = plan.indicators
     meta = pa.table({
@@ -288,13 +289,13 @@ def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Tab
     return {"indicator_meta": meta, "level_order": levels, "year_rounds": year_rounds}
 
 
-# Columns _classify computes, in the scorecard's column order after classify.sql's columns up to `measure`.
+# Columns _classify computes, in the scorecard's column order after scorecard.sql's columns up to `measure`.
 _COMPUTED = ["final_target", "expected", "start_of_year", "time_position", "status", "pace", "projected",
              "cumulative", "time_progress", "status_label", "pace_label"]
 
 
 def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.DataFrame:
-    """classify.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected,
+    """scorecard.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected,
     时序进度), status and pace of every plan-year row, on whole columns: a place's years are lined up in a grid
     (place × year) instead of grouped, so no group-by or per-row Python. The same rules as add_time_progress, add_pace and
     time_progress (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's
@@ -378,7 +379,7 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
 
     partial = table["partial_sum"].to_numpy(zero_copy_only=False)[rows]  # a partial sum: no status or pace
     status, pace = np.where(partial, -1, status), np.where(partial, -1, pace)
-    # Names and labels from the small tables by position (Arrow takes; classify.sql hands back numbers, not text).
+    # Names and labels from the small tables by position (Arrow takes; scorecard.sql hands back numbers, not text).
     meta = small["indicator_meta"]
     position = table["position"]
     ranks = dict(zip(small["level_order"]["rank"].to_pylist(), small["level_order"]["level"].to_pylist()))
@@ -422,7 +423,7 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
 
 
 def _order(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """The scorecard's order of classify.sql's rows (positions to take them in) and each row's place, numbered.
+    """The scorecard's order of scorecard.sql's rows (positions to take them in) and each row's place, numbered.
 
     The order: the plan's order of indicators (position), year, level (level_rank), county, town; a missing county
     or town first, texts compared by their bytes (as DuckDB's ORDER BY … NULLS FIRST compared them). A place is an
