@@ -1,7 +1,7 @@
-"""The scorecard's computation paths of issue 17 (bench/README.md, "issue 17, computation"), pinned to what they
-replaced: the order and place numbers computed on integer columns (`_order`) to the ORDER BY classify.sql ran; the
-roll-up that takes a town's measure row as it is to the grouping sets that summed it again; split_units' count(*)
-to the DISTINCT count of (town, village). On the demo city's rows, exactly."""
+"""The scorecard's computation paths of issue 17 (bench/README.md, "issue 17, computing a new version's
+figures"), pinned to what they replaced: the order and place numbers computed on integer columns (`_order`) to the
+ORDER BY classify.sql ran; the roll-up that takes a town's measure row as it is to the grouping sets that summed it
+again; split_units' count(*) to the DISTINCT count of (town, village). On the demo city's rows, exactly."""
 
 from __future__ import annotations
 
