@@ -80,15 +80,13 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
                 engine.register(name, table)
 
         step("plan tables", register_plan)
-        card = step("scorecard.sql",
-                    lambda: engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year}))
-        engine.register("card", card)
         small = _classify_tables(plan, {})
         for name, table in small.items():
             engine.register(name, table)
-        table = step("classify.sql (order, rounds, notes)",
-                     lambda: engine.run("engine/classify", {"plan_start": plan.years[0]}))
-        step("_classify (trajectory, status, pace → pandas)", lambda: _classify(plan, table, small))
+        table = step("scorecard.sql (figures, rounds, notes)",
+                     lambda: engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year,
+                                                             "plan_start": plan.years[0]}))
+        step("_classify (order, trajectory, status, pace → pandas)", lambda: _classify(plan, table, small))
         if i == 0:
             steps = {}
     return {name: statistics.median(ts) for name, ts in steps.items()}

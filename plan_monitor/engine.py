@@ -75,17 +75,6 @@ class Engine:
             # worse (the national scorecard.sql took 5.5 s of CPU that way, 1.5 s this way; bench/README.md)
             return self._con.execute(sql.text, bound).to_arrow_table()
 
-    def keep(self, name: str, query: str, params: dict | None = None) -> None:
-        """Run queries/<query>.sql into a temporary table `name` that later queries read: for intermediate rows
-        (the scorecard's, hundreds of thousands at national scale) that no Python code needs, so they never go
-        through Arrow and back. `name` is the caller's identifier, never input."""
-        sql, bound = self._bound(query, params)
-        if not name.isidentifier():
-            raise ValueError(f"not a table name: {name!r}")
-        with self._lock:
-            self._materialise(sql.views)
-            self._con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS " + sql.text, bound)
-
     def close(self) -> None:
         with self._lock:
             self._con.close()

@@ -192,7 +192,8 @@ def _prefecture_quotas(plan: Plan, geo: Geography, county_rows: list[tuple]) -> 
 
 
 def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
-    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of."""
+    """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of; one row
+    per indicator × year × county × town (each measure's grain, checked: rollup.sql takes a town's row as it is)."""
     common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
     assert set(common) == set(ENGINE_PARAMS)
     parts = []
@@ -201,8 +202,22 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
         table = table.select(["year", "county", "town", "num", "den", "missing", "as_of"]).cast(pa.schema([
             ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
             ("num", pa.float64()), ("den", pa.float64()), ("missing", pa.float64()), ("as_of", pa.date32())]))
+        _check_grain(ind.query, table)
         parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
     return pa.concat_tables(parts)
+
+
+def _check_grain(query: str, table: pa.Table) -> None:
+    """A measure's rows with a town are one per year × county × town (ValueError naming the query if not)."""
+    has_town = pc.is_valid(table["town"]).to_numpy(zero_copy_only=False)
+    if not has_town.any():
+        return
+    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    keys = _lexicographic([year - year.min(), _text_codes(table["county"]), _text_codes(table["town"])])
+    keys = np.sort(keys[has_town])
+    if (keys[1:] == keys[:-1]).any():
+        raise ValueError(f"度量 queries/measures/{query}.sql 对同一 年度 × 县 × 乡镇 返回了多行 / "
+                         f"measure {query} returned more than one row for a year × county × town")
 
 
 def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None,
@@ -226,19 +241,20 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
         engine.register("rolled", rolled)
         for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
             engine.register(name, table)
-        engine.keep("card", "engine/scorecard", {"baseline_year": plan.plan.baseline_year})
         small = _classify_tables(plan, {year: r.as_of for year, r in rounds.items()})
         for name, table in small.items():
             engine.register(name, table)
-        # order, rounds and missing notes in SQL (classify.sql); names, labels, trajectory, status, pace: _classify
-        table = engine.run("engine/classify", {"plan_start": plan.years[0]})
+        # figures, rounds and missing notes in SQL (scorecard.sql); order, names, labels, trajectory, status, pace:
+        # _classify
+        table = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year,
+                                                "plan_start": plan.years[0]})
     finally:
         engine.close()  # its latest rows are not kept: the scorecard is all that stays
     rows = with_prefectures(_classify(plan, table, small), geo)
     return Scorecard(plan, rows, rosters.version, rosters.is_demo, rounds, dict(newer or {}))
 
 
-# The scorecard's order of levels, top down: classify.sql sorts each indicator's year by it.
+# The scorecard's order of levels, top down: each indicator's year is sorted by it (_order).
 LEVEL_ORDER = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
 # Kinds whose figure is a sum: with members missing it is a partial sum, which no whole target can judge.
 SUM_KINDS = ("count", "multiple", "threshold")
@@ -246,7 +262,7 @@ _MISSING_UNIT = {"county_stats": "县", "counties": "县", "towns": "乡镇街�
 
 
 def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Table]:
-    """The small tables classify.sql joins: indicator attributes (with the plan's order and the unit its missing
+    """The small tables scorecard.sql joins: indicator attributes (with the plan's order and the unit its missing
     notes count), the levels' order and each year's round."""
     ind = plan.indicators
     meta = pa.table({
@@ -269,17 +285,19 @@ def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Tab
     return {"indicator_meta": meta, "level_order": levels, "year_rounds": year_rounds}
 
 
-# Columns _classify computes, in the scorecard's column order after classify.sql's columns up to `measure`.
+# Columns _classify computes, in the scorecard's column order after scorecard.sql's columns up to `measure`.
 _COMPUTED = ["final_target", "expected", "start_of_year", "time_position", "status", "pace", "projected",
              "cumulative", "time_progress", "status_label", "pace_label"]
 
 
 def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.DataFrame:
-    """Final target, trajectory (expected, 时序进度), status and pace of every plan-year row of classify.sql's
-    result, on whole columns: a place's years are lined up in a grid (series × year) instead of grouped, so no
-    sort, group-by or per-row Python. The same rules as add_time_progress, add_pace and time_progress
-    (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's rows get
-    none of them."""
+    """scorecard.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected,
+    时序进度), status and pace of every plan-year row, on whole columns: a place's years are lined up in a grid
+    (place × year) instead of grouped, so no group-by or per-row Python. The same rules as add_time_progress, add_pace and
+    time_progress (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's
+    rows get none of them."""
+    order, place = _order(table)
+    table, place = table.take(order), place[order]
     n = table.num_rows
     first, last, baseline_year = plan.years[0], plan.years[-1], plan.plan.baseline_year
     rules = plan.status_rules
@@ -293,10 +311,10 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
         """Rows whose indicator has this attribute (kind, direction, measure), looked up per indicator."""
         return np.asarray(small["indicator_meta"][name].to_numpy(zero_copy_only=False) == value)[positions]
 
-    series = floats("series")
-    rows = np.flatnonzero(~np.isnan(series))  # plan-year rows
-    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)[rows]
-    g, k = series[rows].astype(np.intp), year - first
+    years = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    rows = np.flatnonzero(years >= first)  # plan-year rows
+    year = years[rows]
+    g, k = place[rows].astype(np.intp), year - first
     shape = (int(g.max()) + 1, int(k.max()) + 1) if len(rows) else (0, 1)
     target, actual, baseline = (floats(c)[rows] for c in ("target", "actual", "baseline"))
     flow, stock = equal("measure", "flow")[rows], equal("measure", "stock")[rows]
@@ -357,7 +375,7 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
 
     partial = table["partial_sum"].to_numpy(zero_copy_only=False)[rows]  # a partial sum: no status or pace
     status, pace = np.where(partial, -1, status), np.where(partial, -1, pace)
-    # Names and labels from the small tables by position (Arrow takes; classify.sql hands back numbers, not text).
+    # Names and labels from the small tables by position (Arrow takes; scorecard.sql hands back numbers, not text).
     meta = small["indicator_meta"]
     position = table["position"]
     ranks = dict(zip(small["level_order"]["rank"].to_pylist(), small["level_order"]["level"].to_pylist()))
@@ -398,6 +416,54 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
     out["missing_note"] = _objects(n, rows, table["missing_note"].to_numpy(zero_copy_only=False)[rows])
     return out[[*out.columns[:out.columns.get_loc("measure") + 1], *_COMPUTED,
                 "target_note_label", "target_source_label", "target_remark", "missing_note"]]
+
+
+def _order(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """The scorecard's order of scorecard.sql's rows (positions to take them in) and each row's place, numbered.
+
+    The order: the plan's order of indicators (position), year, level (level_rank), county, town; a missing county
+    or town first, texts compared by their bytes (as DuckDB's ORDER BY … NULLS FIRST compared them). A place is an
+    indicator × level × county × town (its years lined up by _classify), numbered in that order without the year.
+    Sorted on integer columns only: each text stands for its rank among the distinct texts of its column."""
+    position, level = (table[c].to_numpy(zero_copy_only=False).astype(np.int64) for c in ("position", "level_rank"))
+    county, town = (_text_ranks(table[name]) for name in ("county", "town"))
+    place = np.unique(_lexicographic([position, level, county, town]), return_inverse=True)[1].reshape(-1)
+    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    year = year - (year.min() if len(year) else 0)
+    return np.argsort(_lexicographic([position, year, place]), kind="stable"), place
+
+
+def _text_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A number per distinct text of the column (1, 2, … in no particular order), 0 where missing."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return pc.fill_null(pc.dictionary_encode(column).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+
+
+def _text_ranks(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Each value's rank among the column's distinct texts in byte order (1, 2, …), 0 where missing (first)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    ranks = np.zeros(len(encoded.dictionary) + 1, dtype=np.int64)  # the last one: missing (index -1)
+    ranks[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(1, len(encoded.dictionary) + 1)
+    return ranks[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)]
+
+
+def _lexicographic(keys: list[np.ndarray], limit: int = 2 ** 62) -> np.ndarray:
+    """One integer per row ordered as the rows' keys (non-negative integer columns) compared left to right: the
+    keys combined as digits, the combination replaced by its dense rank whenever the next digit would pass
+    `limit`."""
+    combined = np.zeros(len(keys[0]) if keys else 0, dtype=np.int64)
+    span = 1
+    for key in keys:
+        width = int(key.max()) + 1 if len(key) else 1
+        if span * width > limit:
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * width + key
+        span *= width
+    return combined
 
 
 def _carried(grid: np.ndarray, inclusive: bool = False) -> np.ndarray:

@@ -1,0 +1,166 @@
+"""The scorecard's computation paths of issue 17 (bench/README.md, "issue 17, computing a new version's
+figures"), pinned to what they replaced: the order and place numbers computed on integer columns (`_order`) to the
+ORDER BY classify.sql ran; the roll-up that takes a town's measure row as it is to the grouping sets that summed it
+again; split_units' count(*) to the DISTINCT count of (town, village). On the demo city's rows, exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from plan_monitor.engine import Engine
+from plan_monitor.metrics.scorecard import _check_grain, _lexicographic, _order, measure_rows
+from plan_monitor.spec.catalog import catalog
+
+# rollup.sql before issue 17's computation session: one DISTINCT count over grouping sets, towns summed again
+OLD_ROLLUP = """
+SELECT indicator_id, year::INTEGER AS year,
+    CASE WHEN grouping(county) = 1 THEN 'city' WHEN grouping(town) = 1 THEN 'county' ELSE 'town' END AS level,
+    county, town, sum(num) AS num, sum(den) AS den, sum(missing) AS missing_units,
+    count(DISTINCT county) FILTER (WHERE missing > 0) AS missing_counties, max(as_of) AS as_of
+FROM measure_rows
+GROUP BY GROUPING SETS ((indicator_id, year), (indicator_id, year, county), (indicator_id, year, county, town))
+HAVING NOT (grouping(town) = 0 AND town IS NULL)
+"""
+KEYS = ["indicator_id", "year", "level", "county", "town"]
+
+
+def _sorted_rows(table: pa.Table) -> list[tuple]:
+    rows = [tuple(r[c] for c in table.column_names) for r in table.to_pylist()]
+    return sorted(rows, key=lambda t: tuple((x is None, repr(x)) for x in t))
+
+
+def _bits(table: pa.Table) -> pa.Table:
+    """Float columns as their bit patterns, so -0.0 and 0.0 differ and NaN equals NaN."""
+    return pa.table({name: (pa.array(np.asarray(table[name].to_numpy(zero_copy_only=False), float).view(np.int64),
+                                     mask=table[name].is_null().to_numpy(zero_copy_only=False))
+                            if pa.types.is_floating(table[name].type) else table[name])
+                     for name in table.column_names})
+
+
+@pytest.fixture(scope="module")
+def measured(plan, demo_rosters):
+    engine = Engine.over_rosters(demo_rosters.tables)
+    rows = measure_rows(engine, plan)
+    engine.register("measure_rows", rows)
+    yield engine, rows
+    engine.close()
+
+
+def test_rollup_is_the_grouping_sets_it_replaced(measured):
+    engine, rows = measured
+    new = engine.run("engine/rollup")
+    old = engine._con.execute(OLD_ROLLUP).to_arrow_table()
+    assert new.schema == old.schema
+    assert new.num_rows == old.num_rows > 1000
+    assert _sorted_rows(_bits(new)) == _sorted_rows(_bits(old))
+    levels = set(new["level"].to_pylist())
+    assert levels == {"city", "county", "town"}
+
+
+def test_rollup_of_negative_zero_and_missing_values_as_a_sum_gave():
+    engine = Engine()
+    engine.register("measure_rows", pa.table({
+        "indicator_id": ["a", "a", "a", "b"], "year": pa.array([2023] * 4, pa.int32()),
+        "county": ["A", "A", None, "B"], "town": ["a1", "a2", "x", "b1"],
+        "num": pa.array([-0.0, None, float("nan"), 2.0]), "den": pa.array([1.0, None, 1.0, -0.0]),
+        "missing": pa.array([0.0, 1.0, None, float("nan")]), "as_of": pa.array([None] * 4, pa.date32()),
+    }))
+    new = engine.run("engine/rollup")
+    old = engine._con.execute(OLD_ROLLUP).to_arrow_table()
+    assert _sorted_rows(_bits(new)) == _sorted_rows(_bits(old))
+    towns = {(r["county"], r["town"]): r for r in new.to_pylist() if r["level"] == "town"}
+    assert np.copysign(1.0, towns[("A", "a1")]["num"]) == 1.0  # -0.0 summed alone is 0.0
+    assert [towns[k]["missing_counties"] for k in [("A", "a1"), ("A", "a2"), (None, "x"), ("B", "b1")]] == [0, 1, 0, 1]
+    engine.close()
+
+
+def test_a_measure_with_two_rows_for_one_town_is_refused():
+    table = pa.table({"year": pa.array([2023, 2023, 2023], pa.int32()), "county": ["A", "A", "A"],
+                      "town": ["a1", "a2", "a1"]})
+    with pytest.raises(ValueError, match="income_share"):
+        _check_grain("income_share", table)
+    _check_grain("income_share", table.slice(0, 2))
+    county_grain = pa.table({"year": pa.array([2023, 2023], pa.int32()), "county": ["A", "A"],
+                             "town": pa.array([None, None], pa.string())})
+    _check_grain("shared_sites", county_grain)  # no towns: a county-grain measure
+
+
+def test_split_units_counts_what_the_distinct_count_counted(demo_rosters):
+    engine = Engine.over_rosters(demo_rosters.tables)
+    new = engine.run("engine/split_units")
+    old = engine._con.execute(
+        "SELECT county, unit_type, year, count(DISTINCT (town, village))::BIGINT AS units FROM villages "
+        "WHERE county IS NOT NULL AND unit_type IN ('村', '社区') GROUP BY ALL ORDER BY county, unit_type, year"
+    ).to_arrow_table()
+    engine.close()
+    assert new.num_rows > 10 and new.equals(old)
+
+
+def test_order_is_the_order_by_it_replaced(plan, demo_rosters, demo_scorecard):
+    """Order and places of the scorecard rows of the demo city, shuffled, against DuckDB's ORDER BY … NULLS FIRST."""
+    card = demo_scorecard.rows
+    levels = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
+    position = {ind.id: i for i, ind in enumerate(plan.indicators)}
+    table = pa.table({"position": pa.array(card["indicator_id"].map(position), pa.int32()),
+                      "level_rank": pa.array(card["level"].map(levels), pa.int32()),
+                      "county": pa.array(card["county"].astype(object), pa.string()),
+                      "town": pa.array(card["town"].astype(object), pa.string()),
+                      "year": pa.array(card["year"], pa.int32())})
+    shuffled = table.take(np.random.default_rng(17).permutation(table.num_rows))
+    order, place = _order(shuffled)
+    engine = Engine({"t": shuffled.append_column("i", pa.array(np.arange(shuffled.num_rows)))})
+    want = engine._con.execute(
+        "SELECT i FROM t ORDER BY position, year, level_rank, county NULLS FIRST, town NULLS FIRST").to_arrow_table()
+    engine.close()
+    assert order.tolist() == want["i"].to_pylist()
+    assert shuffled.take(order).equals(table)  # the scorecard's own order
+    _assert_places(shuffled, place)
+
+
+def test_order_of_missing_empty_and_non_ascii_texts():
+    table = pa.table({"position": pa.array([0] * 8, pa.int32()), "level_rank": pa.array([2] * 8, pa.int32()),
+                      "county": ["乙", None, "", "甲", "B", "a", "甲", "乙"],
+                      "town": ["x", None, None, "b", None, None, "a", None],
+                      "year": pa.array([2023, 2023, 2023, 2022, 2023, 2023, 2023, 2022], pa.int32())})
+    order, place = _order(table)
+    engine = Engine({"t": table.append_column("i", pa.array(np.arange(8)))})
+    want = engine._con.execute(
+        "SELECT i FROM t ORDER BY position, year, level_rank, county NULLS FIRST, town NULLS FIRST").to_arrow_table()
+    engine.close()
+    assert order.tolist() == want["i"].to_pylist() == [7, 3, 1, 2, 4, 5, 0, 6]
+    _assert_places(table, place)
+
+
+def _assert_places(table: pa.Table, place: np.ndarray) -> None:
+    """One number per indicator × level × county × town (the year left out), numbered in the scorecard's order."""
+    keys = list(zip(*(table[c].to_pylist() for c in ("position", "level_rank", "county", "town"))))
+    numbers = {}
+    for key, number in zip(keys, place.tolist()):
+        assert numbers.setdefault(key, number) == number
+    assert len(set(numbers.values())) == len(numbers)
+    assert sorted(numbers.values()) == list(range(len(numbers)))
+    in_order = sorted(numbers, key=lambda k: (k[0], k[1], k[2] is not None, (k[2] or "").encode(),
+                                              k[3] is not None, (k[3] or "").encode()))
+    assert [numbers[k] for k in in_order] == list(range(len(numbers)))
+
+
+def test_lexicographic_keys_compressed_past_the_limit_keep_the_order():
+    rng = np.random.default_rng(3)
+    keys = [rng.integers(0, n, 500) for n in (7, 1000, 3, 50_000)]
+    whole = _lexicographic(keys)
+    squeezed = _lexicographic(keys, limit=10_000)  # compressed to dense ranks twice on the way
+    assert squeezed.max() < whole.max()
+    want = np.lexsort(keys[::-1])
+    assert np.array_equal(np.argsort(whole, kind="stable"), want)
+    assert np.array_equal(np.argsort(squeezed, kind="stable"), want)
+    assert len(np.unique(whole)) == len(np.unique(squeezed))
+
+
+def test_one_statement_gives_the_scorecard_rows(plan, demo_scorecard):
+    sql = catalog().get("engine/scorecard")
+    assert sql.params == {"baseline_year", "plan_start"}
+    assert "classify" not in catalog().in_folder("engine") and "rollup" in catalog().in_folder("engine")
+    rows = demo_scorecard.rows
+    assert len(rows) == len(rows.drop_duplicates(KEYS))
