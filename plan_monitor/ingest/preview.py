@@ -32,7 +32,8 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     # A row without 年度 or county names no slice; it is already an error, and the preview leaves it out.
     placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"]))
     at = pc.indices_nonzero(placed)
-    incoming = incoming.filter(placed)
+    if len(at) < len(incoming):  # else every row is placed: no copy of the table
+        incoming = incoming.filter(placed)
     result = incoming if result is None else result
     rounds = rounds_of(incoming)
     changes, lines = compare_slices_keyed(current, overlay(current, result), rounds, template.unit_keys)
