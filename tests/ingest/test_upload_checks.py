@@ -156,3 +156,20 @@ def test_preview_counts_new_changed_unchanged_removed():
     counts = summary(changes)
     assert counts.to_dict("records") == [{"县（市、区）": "沙市区", "年度": 2024, "统计截至": "2024-09-30",
                                           "新增": 1, "修改": 1, "未变": 1, "删除": 1}]
+
+
+def test_upload_cells_hold_the_blank_cells_of_required_and_quantity_columns_and_those_out_of_bounds():
+    """upload_cells, the cell audits' table: a blank 示范命名年度 (optional, no quantity) is a cell no audit names and
+    is left out; blank required and quantity cells and a negative count are in, column by column, in row order."""
+    from plan_monitor.ingest.validate import _cells
+
+    template = TEMPLATES["village"]
+    table = table_of("village", [village(), village(village="甲村", income_wan=None, reserve_cadres=-1),
+                                 village(village=None, demo_year=2021, reserve_cadres_u30=None)])
+    cells = _cells(table, template, pa.array([3, 4, 5], pa.int64()), {(4, "income_wan")})
+    assert [(r["row_no"], r["key"], r["is_null"], r["unreadable"], r["num"]) for r in cells.to_pylist()] == [
+        (5, "village", True, False, None),
+        (4, "income_wan", True, True, None),
+        (4, "reserve_cadres", False, False, -1.0),
+        (5, "reserve_cadres_u30", True, False, None),
+    ]
