@@ -123,8 +123,11 @@ def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
     """The new, changed and removed units with what changed (列：旧值 → 新值), and the units whose blank cells
     kept their stored values (列：未填，保留原值), the first DETAIL_LIMIT of them."""
     kept = changes["kept"] if "kept" in changes else pd.Series([[]] * len(changes), index=changes.index)
-    shown = changes[(changes["status"] != "unchanged") | kept.map(bool)].head(DETAIL_LIMIT)
-    kept = kept[shown.index]
+    # the first DETAIL_LIMIT lines to show, found on arrays: only they are copied out of the frame
+    listed = changes["status"].to_numpy(dtype=object) != "unchanged"
+    listed |= np.fromiter(map(bool, kept.to_numpy(dtype=object)), bool, len(kept))
+    at = np.flatnonzero(listed)[:DETAIL_LIMIT]
+    shown, kept = changes.iloc[at], kept.iloc[at]
     headers = template.header_of
     return pd.DataFrame({
         "状态": shown["status"].map(CHANGE_LABELS).to_list(),
