@@ -196,7 +196,9 @@ def _renames(template: Template, incoming: pa.Table, row_numbers: list[int], bef
     given = incoming.select(unit).append_column("_i", pa.array(np.arange(len(incoming)), pa.int64()))
     given = given.filter(pc.is_valid(given[name]))
     stored = before.select(unit).cast(given.select(unit).schema)
-    gone = stored.join(given.select(unit), unit, join_type="left anti")
+    # the stored units the file lacks: a right anti join builds its hash table on the few stored rows, not the file's
+    # (the order of `gone` does not matter: it is grouped and sorted below)
+    gone = given.select(unit).join(stored, unit, join_type="right anti")
     if not len(gone):
         return []
     fresh = given.join(stored, unit, join_type="left anti").join(
