@@ -173,3 +173,27 @@ def test_upload_cells_hold_the_blank_cells_of_required_and_quantity_columns_and_
         (4, "reserve_cadres", False, False, -1.0),
         (5, "reserve_cadres_u30", True, False, None),
     ]
+
+
+def test_preview_details_list_the_first_lines_not_unchanged_or_with_kept_cells(monkeypatch):
+    """details: the new, changed and removed lines and the unchanged ones whose blank cells kept a stored value, in
+    line order, the first DETAIL_LIMIT of them, with the frame's own row numbers and texts."""
+    import pandas as pd
+
+    from plan_monitor.ingest import preview
+
+    monkeypatch.setattr(preview, "DETAIL_LIMIT", 3)
+    d = date(2024, 9, 30)
+    changes = pd.DataFrame({
+        "status": ["unchanged", "changed", "unchanged", "new", "removed", "new"],
+        "county": ["沙市区"] * 6, "year": [2024] * 6, "as_of": [d] * 6,
+        "unit": ["甲村", "乙村", "丙村", "丁村", "戊村", "己村"],
+        "row_no": [2.0, 3.0, 4.0, 5.0, float("nan"), 7.0],
+        "changes": [None, [("income_wan", 20.0, 25.0)], None, None, None, None],
+        "kept": [(), (), ["reserve_cadres"], (), (), ()],
+    }, index=[10, 11, 12, 13, 14, 15])
+    shown = preview.details(TEMPLATES["village"], changes)
+    assert shown.to_dict("list") == {
+        "状态": ["修改", "未变", "新增"], "县（市、区）": ["沙市区"] * 3, "年度": [2024] * 3,
+        "统计截至": ["2024-09-30"] * 3, "单位": ["乙村", "丙村", "丁村"], "文件行号": [3, 4, 5],
+        "变化": ["村集体经济收入（万元）：20 → 25", "后备干部人数：未填，保留原值", ""]}
