@@ -131,10 +131,12 @@ class ColumnResult:
     issues: list[Issue]
 
 
-def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: NoteLog) -> ColumnResult:
+def normalise(col: Column, raw: pa.Array, rows: pa.Array, header: str, log: NoteLog,
+              distinct: Distinct | None = None) -> ColumnResult:
     """One column of cell texts (nulls for empty cells) → its template type, with notes and issues. The work runs
-    once per distinct text (ingest.distinct); notes and issues still count and name every row."""
-    distinct = Distinct(raw)
+    once per distinct text (ingest.distinct); notes and issues still count and name every row. `distinct`: raw's
+    Distinct when already made."""
+    distinct = Distinct(raw) if distinct is None else distinct
     at = At(rows, distinct if distinct.indices is not None else None)
     values, issues = _normalise(col, distinct.values, at, header, log)
     return ColumnResult(at.spread(values), issues)

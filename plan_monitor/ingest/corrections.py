@@ -81,13 +81,19 @@ def resolve(template: Template, incoming: pa.Table, row_numbers: list[int], pres
 def _merge(template: Template, incoming: pa.Table, present: set[str], current: pa.Table, before: pa.Table,
            values: list[str], out: Resolved) -> pa.Table:
     keys = list(template.report_keys)
-    old = before.select([*keys, *values]).rename_columns([*keys, *(f"{c}__old" for c in values)])
-    joined = (incoming.append_column("_idx", pa.array(np.arange(len(incoming)), pa.int64()))
-              .join(old, keys, join_type="left outer").sort_by("_idx"))
+    partner = _stored_rows(incoming, before, keys)
+    if partner is None:  # keys that repeat in the stored rows: the join as it gives them
+        old = before.select([*keys, *values]).rename_columns([*keys, *(f"{c}__old" for c in values)])
+        joined = (incoming.append_column("_idx", pa.array(np.arange(len(incoming)), pa.int64()))
+                  .join(old, keys, join_type="left outer").sort_by("_idx"))
     filled = incoming
     for col in values:
-        stored = joined[f"{col}__old"].combine_chunks()
-        given = joined[col].combine_chunks() if col in present else pa.nulls(len(joined), stored.type)
+        if partner is None:
+            stored = joined[f"{col}__old"].combine_chunks()
+            given = joined[col].combine_chunks() if col in present else pa.nulls(len(joined), stored.type)
+        else:
+            stored = before[col].combine_chunks().take(partner)
+            given = incoming[col].combine_chunks() if col in present else pa.nulls(len(incoming), stored.type)
         kept = pc.and_(pc.is_null(given), pc.is_valid(stored)).to_numpy(zero_copy_only=False)
         for i in kept.nonzero()[0].tolist():
             if out.kept[i] is None:
@@ -95,7 +101,7 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
             out.kept[i].append(col)
         filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
     slice_rows = current.filter(in_slices(current, covered_slices(incoming)))
-    mine = pc.unique(_report_ids(incoming, template))
+    mine = _report_ids(incoming, template)  # is_in takes repeated values as they are: no unique pass
     untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), mine)))
     n_kept = sum(len(k) for k in out.kept if k)
     if n_kept:
@@ -103,6 +109,20 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
         out.notes.append(Note("kept_blank", f"补充更正：{n_kept} 个单元格未填（或文件无此列），保留原值；涉及列 "
                                             + "、".join(template.header_of[c] for c in cols), n_kept))
     return pa.concat_tables([untouched, with_removed(filled).select(untouched.column_names).cast(untouched.schema)])
+
+
+def _stored_rows(incoming: pa.Table, before: pa.Table, keys: list[str]) -> pa.Array | None:
+    """Each file row's stored row (its position in `before`, null where none) by a left outer join of the keys
+    alone, the positions put back in file order: the left outer join of the whole rows sorted by file row, without
+    carrying every column through the join and the sort. None when some file row meets several stored rows."""
+    left = incoming.select(keys).append_column("_idx", pa.array(np.arange(len(incoming)), pa.int64()))
+    right = before.select(keys).append_column("_old", pa.array(np.arange(len(before)), pa.int64()))
+    joined = left.join(right, keys, join_type="left outer")
+    if len(joined) != len(incoming):
+        return None
+    partner = np.full(len(incoming), -1, np.int64)
+    partner[joined["_idx"].to_numpy()] = pc.fill_null(joined["_old"], -1).to_numpy()
+    return pa.array(partner, pa.int64(), mask=partner < 0)
 
 
 def _replace(template: Template, incoming: pa.Table, before: pa.Table) -> pa.Table:
@@ -176,7 +196,9 @@ def _renames(template: Template, incoming: pa.Table, row_numbers: list[int], bef
     given = incoming.select(unit).append_column("_i", pa.array(np.arange(len(incoming)), pa.int64()))
     given = given.filter(pc.is_valid(given[name]))
     stored = before.select(unit).cast(given.select(unit).schema)
-    gone = stored.join(given.select(unit), unit, join_type="left anti")
+    # the stored units the file lacks: a right anti join builds its hash table on the few stored rows, not the file's
+    # (the order of `gone` does not matter: it is grouped and sorted below)
+    gone = given.select(unit).join(stored, unit, join_type="right anti")
     if not len(gone):
         return []
     fresh = given.join(stored, unit, join_type="left anti").join(

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.ingest.distinct import Distinct, bool_where, per_value, repeats
+from plan_monitor.ingest.distinct import bool_where
 from plan_monitor.ingest.header import _DROP, _UNIT, LOOKUPS, Header, find_header
 from plan_monitor.ingest.model import Note, UploadError
 from plan_monitor.ingest.rows import _HEADING, RowKinds, classify
@@ -97,11 +97,12 @@ def _body_candidates(body: Body) -> list[int]:
     # repeating columns first; a column of distinct texts (village names) is read only on the rows where it can
     # still make two: a row with no name among the others cannot reach two with one more. A column with no name
     # at all adds nothing.
-    columns = sorted(body.cells.columns, key=lambda c: not repeats(c))
-    for k, column in enumerate(columns):
+    columns = sorted(range(body.cells.num_columns), key=lambda i: body.distinct(i).indices is None)
+    for k, i in enumerate(columns):
         left = len(columns) - k  # this column and the ones after it
-        if repeats(column):
-            distinct = Distinct(column)
+        column = body.cells.column(i)
+        distinct = body.distinct(i)
+        if distinct.indices is not None:  # it repeats itself
             found = is_name(distinct.values)
             if not pc.any(found).as_py():
                 continue
@@ -126,6 +127,8 @@ def _slice(body: Body, low: int, high: int | None, width: int) -> Body:
         start = int(np.searchsorted(rows, low, side="right"))
         stop = len(rows) if high is None else int(np.searchsorted(rows, high, side="left"))
         length = max(stop - start, 0)
+        if start == 0 and length == len(rows):  # every row: the same Body, its Distincts kept
+            return body.narrowed(width)
         cells = body.cells.slice(start, length)
         width = min(width, cells.num_columns)
         return Body(cells.select(list(range(width))), body.rows.slice(start, length))
@@ -175,7 +178,7 @@ def find_tables(file_name: str, head: Rows, read_body: Callable[[int, int], Body
     every = [(n, c) for n, c in head if n <= main.last_row]
     head_body = body_from_rows([(n, list(c)) for n, c in every], width)
     whole = Body(pa.concat_tables([head_body.cells, body.cells]), pa.concat_arrays([head_body.rows, body.rows]))
-    blank = _blank_rows(whole)
+    blank = _blank_rows(whole, [head_body, body])
     tables = []
     title_from = 0  # rows after this may be the table's title rows
     for k, (first, last) in enumerate(starts):
@@ -185,7 +188,8 @@ def find_tables(file_name: str, head: Rows, read_body: Callable[[int, int], Body
         segment = _slice(whole, title_from, last + 1, width)
         rows = _python_rows(segment, list(range(len(segment))))
         header = main if first == main.first_row and not k else find_header(file_name, rows, None)
-        data, note = sub_header(_slice(whole, last, end, len(header.cells)), header)
+        # a table below the main header lies in the body: sliced from it, it keeps the body's Distincts
+        data, note = sub_header(_slice(body if last >= main.last_row else whole, last, end, len(header.cells)), header)
         kinds = _kinds(data, header)
         tables.append(Table(header, data, pc.sum(kinds.data).as_py() or 0, rows, note, kinds))
         title_from = end if end is not None else last
@@ -196,16 +200,29 @@ def _has_text(texts: pa.Array) -> pa.Array:
     return pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(texts)), 0), False)
 
 
-def _blank_rows(body: Body) -> list[int]:
+def _filled_rows(body: Body) -> pa.Array | None:
+    """Whether each row has a cell with text (None without columns)."""
     filled = None
     # repeating columns first (once per distinct text); a column of distinct texts only where still blank
-    for column in sorted(body.cells.columns, key=lambda c: not repeats(c)):
-        if filled is None:
-            filled = per_value(column, _has_text)
-        elif repeats(column):
-            filled = pc.or_(filled, per_value(column, _has_text))
+    for i in sorted(range(body.cells.num_columns), key=lambda i: body.distinct(i).indices is None):
+        distinct = body.distinct(i)
+        if filled is None or distinct.indices is not None:
+            has = distinct.expand(_has_text(distinct.values))
+            filled = has if filled is None else pc.or_(filled, has)
         else:
-            filled = pc.or_(filled, bool_where(column, _has_text, pc.invert(filled)))
+            filled = pc.or_(filled, bool_where(body.cells.column(i), _has_text, pc.invert(filled)))
+    return filled
+
+
+def _blank_rows(body: Body, parts: list[Body] | None = None) -> list[int]:
+    """The blank rows of `body`; `parts`: bodies whose rows, one after the other, are body's (each part's
+    Distincts are used; whether a row is blank depends on that row alone)."""
+    if parts is None:
+        filled = _filled_rows(body)
+    else:
+        pieces = [_filled_rows(part) for part in parts]
+        filled = None if any(p is None for p in pieces) else pa.concat_arrays(
+            [p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p for p in pieces])
     if filled is None:
         return []
     # rows missing from the body (an .xlsx skips empty rows) are blank too: the gaps between the first row and the

@@ -140,9 +140,17 @@ def match_names(table: pa.Table, rows: list[int], headers: dict[str, str], geo: 
 
     names = table.column_names
 
+    made: list[_Pairs] = []  # the rows' pairs, made again only after a county or town column changed
+
     def replace(key: str, values: pa.Array) -> None:
         nonlocal table
         table = table.set_column(names.index(key), key, values)
+        made.clear()
+
+    def pairs() -> _Pairs:
+        if not made:
+            made.append(_Pairs(table, names))
+        return made[0]
 
     def note(kind: str, text: str, changed: dict, hit_rows: list[int]) -> None:
         pairs = "；".join(f"{old} → {new}" for old, new in sorted(changed.items()))
@@ -169,7 +177,7 @@ def match_names(table: pa.Table, rows: list[int], headers: dict[str, str], geo: 
                  _hit_rows(table["county"], renamed, row_numbers))
             replace("county", _mapped(table["county"], renamed))
     if "county" in names and "town" in names:
-        found = _Pairs(table, names)
+        found = pairs()
         shorts_of = {county: _short_forms(own) for county, own in towns_of.items()}
         officials = []
         for county, town in found.pairs:
@@ -190,7 +198,7 @@ def match_names(table: pa.Table, rows: list[int], headers: dict[str, str], geo: 
     # A town the plan lets be reported under either its gazetteer county or a functional zone: read as the plan's
     # unit, so it is counted once.
     if geo.reported_under and "county" in names and "town" in names:
-        found = _Pairs(table, names)
+        found = pairs()
         targets = []
         for county, town in found.pairs:
             target = geo.reported_under.get((county, town))
@@ -222,7 +230,7 @@ def match_names(table: pa.Table, rows: list[int], headers: dict[str, str], geo: 
                                 row, header, name))
     if "town" in names:
         theader = headers.get("town", "乡镇（街道）")
-        found = _Pairs(table, names)
+        found = pairs()
         problems = [None if town is None or county is None or county not in counties else
                     _town_problem(county, town, towns_of.get(county, []), county_of_town.get(town, []))
                     for county, town in found.pairs]

@@ -169,18 +169,26 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
         notes.append(Note("year_end", f"统计截至为空的 {blank_as_of} 行按该年度 12月31日（年末）入库", blank_as_of))
     rows = with_report_dates(table)
     placed = pc.and_(pc.is_valid(rows["year"]), pc.is_valid(rows["county"]))
-    numbers = [r for r, ok in zip(parsed.row_numbers, placed.to_pylist()) if ok]
+    everywhere = placed.null_count == 0 and bool(pc.all(placed).as_py())  # the usual file: no Python list per row
+    if everywhere:
+        numbers, placed_rows = parsed.row_numbers, rows
+    else:
+        numbers = [r for r, ok in zip(parsed.row_numbers, placed.to_pylist()) if ok]
+        placed_rows = rows.filter(placed)
     if not numbers:  # no row names its year and county (a wrong header row read as data): nothing to compare
         return Checked(file_name, sha, len(data), parsed, rows, issues, notes, None, base, data, mode, None, 0,
                        parsed.reading, saved_map=saved, **given)
     # a 名单's other columns were filled from the store (lists.complete): the merge keeps exactly those values
     present = {c.key for c in template.columns} if parsed.listing else set(parsed.headers)
-    resolved = resolve(template, rows.filter(placed), numbers, present, current, mode)
+    resolved = resolve(template, placed_rows, numbers, present, current, mode)
     issues += resolved.issues
     notes += resolved.notes
-    kept = iter(resolved.kept)
-    changes = compare(template, rows, parsed.row_numbers, current, resolved.rows,
-                      [next(kept) if ok else [] for ok in placed.to_pylist()])
+    if everywhere:
+        kept_per_row = resolved.kept
+    else:
+        kept = iter(resolved.kept)
+        kept_per_row = [next(kept) if ok else [] for ok in placed.to_pylist()]
+    changes = compare(template, rows, parsed.row_numbers, current, resolved.rows, kept_per_row)
     removed = changes[changes["status"] == "removed"]
     if len(removed):
         examples = "、".join(removed["unit"].head(5))
@@ -188,7 +196,7 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
                             f"整体替换将删除 {len(removed)} 个单位（如 {examples}）：本文件没有，提交后自该统计截至起"
                             f"（本年度以后各期）不再计入；提交时须输入删除数 {len(removed)} 确认（可在“数据版本”中回退）"))
     return Checked(file_name, sha, len(data), parsed, rows, issues, notes, changes, base, data, mode, resolved.rows,
-                   _new_reports(rows.filter(placed), current), parsed.reading, saved_map=saved, **given)
+                   _new_reports(placed_rows, current), parsed.reading, saved_map=saved, **given)
 
 
 MAX_SAVED_TRIES = 12  # saved mappings tried on one file

@@ -32,7 +32,8 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     # A row without 年度 or county names no slice; it is already an error, and the preview leaves it out.
     placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"]))
     at = pc.indices_nonzero(placed)
-    incoming = incoming.filter(placed)
+    if len(at) < len(incoming):  # else every row is placed: no copy of the table
+        incoming = incoming.filter(placed)
     result = incoming if result is None else result
     rounds = rounds_of(incoming)
     changes, lines = compare_slices_keyed(current, overlay(current, result), rounds, template.unit_keys)
@@ -40,8 +41,7 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     # each unit's last row in the file (drop_duplicates(keep="last")) and the line of `changes` it is on, found in
     # Arrow (a left merge on the keys, null key parts matching each other as in pandas): only the row numbers and
     # the non-empty kept lists become Python objects
-    last = last_rows(incoming, keys)
-    line_at, file_at = _located(lines.select(keys), incoming.select(keys).take(last), keys)
+    line_at, file_at, last = _located_last(lines.select(keys), incoming.select(keys), keys)
     file_at = pc.take(pc.take(at, last), pa.array(file_at, pa.int64())).to_numpy()  # the file row, by position
     numbers = np.asarray(rows, dtype=np.int64)[file_at]
     if len(line_at) == len(lines):
@@ -60,6 +60,36 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     return changes
 
 
+def _located_last(lines: pa.Table, incoming: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """_located of each unit's last file row (last_rows), and those rows: the keys of the lines and of the file
+    rows made integer codes once, for both."""
+    codes = group_codes(pa.concat_tables([lines, incoming.cast(lines.schema)]), keys) if len(incoming) else None
+    if codes is None:  # no rows, or a key type without codes
+        last = last_rows(incoming, keys)
+        return *_located(lines, incoming.take(last), keys), last
+    line_codes, file_codes = codes[:len(lines)], codes[len(lines):]
+    last = _last_of(file_codes)
+    return *_search(line_codes, file_codes[last]), pa.array(last, pa.int64())
+
+
+def _last_of(codes: np.ndarray) -> np.ndarray:
+    """Positions of each code's last row, in row order (versions.last_rows on the codes)."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    last = np.ones(len(ordered), bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
+    return np.sort(order[last])
+
+
+def _search(line_codes: np.ndarray, unit_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(line, unit) positions where a line's code is a unit's (the units' codes are distinct)."""
+    order = np.argsort(unit_codes)
+    ordered = unit_codes[order]
+    spot = np.minimum(np.searchsorted(ordered, line_codes), len(ordered) - 1)
+    hit = ordered[spot] == line_codes
+    return np.flatnonzero(hit), order[spot[hit]]
+
+
 def _located(lines: pa.Table, units: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(line, unit) positions of the lines whose keys a unit has (units' keys are distinct; a null key part
     matching a null): the keys as one integer per row, the units' sorted and searched."""
@@ -69,12 +99,7 @@ def _located(lines: pa.Table, units: pa.Table, keys: list[str]) -> tuple[np.ndar
         found = lined.join(_nulls_matching(units, keys).append_column(
             "_unit", pa.array(np.arange(len(units)), pa.int64())), keys, join_type="inner")
         return found["_line"].to_numpy(), found["_unit"].to_numpy()
-    line_codes, unit_codes = codes[:len(lines)], codes[len(lines):]
-    order = np.argsort(unit_codes)
-    ordered = unit_codes[order]
-    spot = np.minimum(np.searchsorted(ordered, line_codes), len(ordered) - 1)
-    hit = ordered[spot] == line_codes
-    return np.flatnonzero(hit), order[spot[hit]]
+    return _search(codes[:len(lines)], codes[len(lines):])
 
 
 def _nulls_matching(keys: pa.Table, names: list[str]) -> pa.Table:
@@ -98,8 +123,11 @@ def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
     """The new, changed and removed units with what changed (列：旧值 → 新值), and the units whose blank cells
     kept their stored values (列：未填，保留原值), the first DETAIL_LIMIT of them."""
     kept = changes["kept"] if "kept" in changes else pd.Series([[]] * len(changes), index=changes.index)
-    shown = changes[(changes["status"] != "unchanged") | kept.map(bool)].head(DETAIL_LIMIT)
-    kept = kept[shown.index]
+    # the first DETAIL_LIMIT lines to show, found on arrays: only they are copied out of the frame
+    listed = changes["status"].to_numpy(dtype=object) != "unchanged"
+    listed |= np.fromiter(map(bool, kept.to_numpy(dtype=object)), bool, len(kept))
+    at = np.flatnonzero(listed)[:DETAIL_LIMIT]
+    shown, kept = changes.iloc[at], kept.iloc[at]
     headers = template.header_of
     return pd.DataFrame({
         "状态": shown["status"].map(CHANGE_LABELS).to_list(),

@@ -165,8 +165,9 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
     if data_count > MAX_ROWS:
         raise too_many_rows(file_name, MAX_ROWS)
 
-    cells = body.cells.filter(kinds.data)
-    rows = body.rows.filter(kinds.data)
+    every = data_count == len(body) and not kinds.data.null_count  # every row is data: the body as it is
+    cells = body.cells if every else body.cells.filter(kinds.data)
+    rows = body.rows if every else body.rows.filter(kinds.data)
     log = NoteLog()
     arrays: list[pa.Array] = []
     issues: list[Issue] = []
@@ -175,7 +176,8 @@ def _assemble(file_name: str, header: Header, body: Body, encoding: str | None, 
         if index is None:
             arrays.append(pa.nulls(len(rows), ARROW_TYPES[col.dtype]))
             continue
-        result = normalise(col, cells.column(index).combine_chunks(), rows, header.cells[index].text, log)
+        result = normalise(col, cells.column(index).combine_chunks(), rows, header.cells[index].text, log,
+                           body.distinct(index) if every else None)
         arrays.append(pc.cast(result.values, ARROW_TYPES[col.dtype]))
         issues.extend(result.issues)
     issues.sort(key=lambda i: (i.row or 0, _column_order(header, i.column)))

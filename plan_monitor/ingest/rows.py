@@ -34,11 +34,10 @@ class RowKinds:
     labels: frozenset[int] = frozenset()  # the label columns it was classified with (the first column included)
 
 
-def _column_kinds(column: pa.Array, is_label: bool) -> tuple[Distinct, pa.Array, pa.Array, pa.Array | None,
-                                                              pa.Array | None]:
+def _column_kinds(distinct: Distinct, is_label: bool) -> tuple[Distinct, pa.Array, pa.Array, pa.Array | None,
+                                                                pa.Array | None]:
     """One column's trimmed texts (per distinct value: spread them with the Distinct when needed), filled cells,
     合计 and 小计 cells (per row; None when the column has neither), computed once per distinct text."""
-    distinct = Distinct(column)
     text = pc.utf8_trim_whitespace(distinct.values)
     filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
     # every pattern needs 计: a column without it has no 合计 or 小计 cell, and skips the regexes
@@ -73,7 +72,7 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
     if n == 0:
         empty = pa.array([], pa.bool_())
         return RowKinds(empty, empty, labels=labels)
-    kinds = [_column_kinds(c, i in labels) for i, c in enumerate(body.cells.columns)]
+    kinds = [_column_kinds(body.distinct(i), i in labels) for i in range(body.cells.num_columns)]
     filled_cells = [k[2] for k in kinds]
     filled = filled_cells[0].cast(pa.int64())
     for f in filled_cells[1:]:

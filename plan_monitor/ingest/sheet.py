@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from plan_monitor.ingest.distinct import Distinct
 from plan_monitor.ingest.model import UploadError
 
 
@@ -13,9 +14,25 @@ from plan_monitor.ingest.model import UploadError
 class Body:
     cells: pa.Table  # columns c0, c1, … as in the file; null for an empty cell
     rows: pa.Array  # int64 file row number of each row
+    # each column's Distinct, made on first use: the header search, the blank rows, the row kinds and the
+    # normalisation all read the same columns of the same rows, and encode each once
+    _distinct: dict[int, Distinct] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return self.cells.num_rows
+
+    def distinct(self, i: int) -> Distinct:
+        """Column i as its distinct texts (ingest.distinct), made once per Body."""
+        if i not in self._distinct:
+            self._distinct[i] = Distinct(self.cells.column(i))
+        return self._distinct[i]
+
+    def narrowed(self, width: int) -> "Body":
+        """The same rows, the first `width` columns, sharing the columns' Distincts."""
+        if width >= self.cells.num_columns:
+            return self
+        return Body(self.cells.select(list(range(width))), self.rows,
+                    {i: d for i, d in self._distinct.items() if i < width})
 
 
 def body_from_rows(rows: list[tuple[int, list[str | None]]], width: int) -> Body:

@@ -314,6 +314,10 @@ def standing(rows: pa.Table, rounds: set[tuple[str, int, date]], unit_keys: tupl
         return _reports(rows.slice(0, 0))
     wanted = pa.table({"county": [c for c, _, _ in rounds], "year": pa.array([y for _, y, _ in rounds], pa.int64()),
                        "_round": pa.array([d for _, _, d in rounds], pa.date32())})
+    if pa.types.is_integer(rows.schema.field("year").type):
+        fast = _standing_one_round(rows, rounds, unit_keys)
+        if fast is not None:
+            return fast
     typed = rows.set_column(rows.column_names.index("year"), "year", pc.cast(rows["year"], pa.int64()))
     # every row joined to each round of its county and year it is not later than
     joined = typed.append_column("_order", pa.array(np.arange(len(typed)), pa.int64())).join(
@@ -328,6 +332,59 @@ def standing(rows: pa.Table, rounds: set[tuple[str, int, date]], unit_keys: tupl
     latest = latest.set_column(latest.column_names.index("as_of"), "as_of", latest["_round"])
     latest = latest.set_column(latest.column_names.index("year"), "year", pc.cast(latest["year"], rows.schema.field("year").type))
     return _reports(latest.select(rows.column_names))
+
+
+_NO_ROUND = np.iinfo(np.int64).min
+
+
+def _standing_one_round(rows: pa.Table, rounds: set[tuple[str, int, date]],
+                        unit_keys: tuple[str, ...]) -> pa.Table | None:
+    """standing when each (county, year) has one round (an upload of one 统计截至 per county): a row meets at most
+    that round, so the join is a filter; the sort, the latest row per unit and the markers are found on row
+    positions, and the rows are copied once, at the end. The same rows in the same order as the join; None when
+    some (county, year) has several rounds, or for key types the positions are not found for."""
+    by_pair: dict[tuple[str, int], date] = {}
+    for county, year, as_of in rounds:
+        if county is None or year is None or as_of is None:  # matches no row (a null key part joins nothing)
+            continue
+        if (county, year) in by_pair:
+            return None
+        by_pair[(county, year)] = as_of
+    if not by_pair or not (pa.types.is_string(rows.schema.field("county").type)
+                           and rows.schema.field("as_of").type == pa.date32()):
+        return None
+    # each row's round as days since 1970 (_NO_ROUND: none), by a grid of county code × year
+    county = pc.dictionary_encode(rows["county"].combine_chunks())
+    where = {name: i for i, name in enumerate(county.dictionary.to_pylist())}
+    years = np.array(sorted({y for _, y in by_pair}), np.int64)
+    grid = np.full((max(len(where), 1), len(years)), _NO_ROUND, np.int64)
+    epoch = date(1970, 1, 1)
+    for (name, year), as_of in by_pair.items():
+        if name in where:
+            grid[where[name], int(np.searchsorted(years, year))] = (as_of - epoch).days
+    year = pc.cast(rows["year"], pa.int64()).combine_chunks()
+    as_of = rows["as_of"].combine_chunks()
+    valid = pc.and_(pc.and_(pc.is_valid(county.indices), pc.is_valid(year)), pc.is_valid(as_of))
+    y = pc.fill_null(year, 0).to_numpy(zero_copy_only=False)
+    slot = np.minimum(np.searchsorted(years, y), len(years) - 1)
+    c = pc.fill_null(county.indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    round_days = np.where(valid.to_numpy(zero_copy_only=False) & (years[slot] == y), grid[c, slot], _NO_ROUND)
+    days = pc.fill_null(pc.cast(as_of, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    at = np.flatnonzero((round_days != _NO_ROUND) & (days <= round_days))
+    if not len(at):
+        return _reports(rows.slice(0, 0))
+    # the join's sort: by round, then date, then file order
+    order = np.lexsort((at, days[at], round_days[at]))
+    at, their_round = at[order], round_days[at][order]
+    dates = pc.cast(pa.array(their_round.astype(np.int32), pa.int32()), pa.date32())
+    keyed = rows.select(list(unit_keys)).take(pa.array(at, pa.int64())).append_column("_round", dates)
+    last = last_rows(keyed, [*unit_keys, "_round"])
+    latest = rows.take(pa.array(at, pa.int64()).take(last))
+    their_round = dates.take(last)
+    report = pc.invert(is_marker(latest))
+    latest, their_round = latest.filter(report), their_round.filter(report)
+    latest = latest.set_column(latest.column_names.index("as_of"), "as_of", their_round)
+    return _reports(latest)
 
 
 def compare_slices(before: pa.Table, after: pa.Table, slices: set[tuple[str, int, date]],

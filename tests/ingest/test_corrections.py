@@ -204,3 +204,27 @@ def test_cli_replace_needs_the_number_of_removals(capsys, data, tmp_path):
     assert main(["ingest", str(file), "--data", str(data), "--user", "测试员"]) == 0
     assert "沙市区.csv：内容与当前数据相同，未生成新版本" in capsys.readouterr().out
     assert open_store(data).head() == 1
+
+
+def test_stored_rows_by_a_join_of_the_keys_equal_the_join_of_the_rows():
+    """Each file row's stored row, from a join of the keys alone put back in file order: exactly the left outer
+    join of the whole rows sorted by file row (what _merge joined before), blank key parts matching nothing."""
+    import numpy as np
+    import pyarrow as pa
+
+    from plan_monitor.ingest.corrections import _stored_rows
+
+    keys = ["county", "town", "year", "as_of"]
+    incoming = pa.table({"county": ["甲", "甲", "乙", None, "甲", "乙"], "town": ["一镇", "二镇", "一镇", "一镇", None, "三镇"],
+                         "year": pa.array([2024] * 6, pa.int64()), "as_of": pa.array([Q3] * 6, pa.date32()),
+                         "income": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    before = pa.table({"county": ["乙", "甲", None, "甲", "丙"], "town": ["一镇", "一镇", "一镇", None, "一镇"],
+                       "year": pa.array([2024] * 5, pa.int64()), "as_of": pa.array([Q3] * 5, pa.date32()),
+                       "income": [30.0, 10.0, 40.0, 50.0, 60.0]})
+    at = _stored_rows(incoming, before, keys)
+    assert at.to_pylist() == [1, None, 0, None, None, None]
+    joined = (incoming.append_column("_idx", pa.array(np.arange(6), pa.int64()))
+              .join(before.rename_columns([*keys, "old"]), keys, join_type="left outer").sort_by("_idx"))
+    assert before["income"].take(at).to_pylist() == joined["old"].to_pylist() == [10.0, None, 30.0, None, None, None]
+    # a key the stored rows hold twice: the join's own rows are used instead
+    assert _stored_rows(incoming, pa.concat_tables([before, before.slice(1, 1)]), keys) is None

@@ -82,3 +82,25 @@ def test_distinct_values_change_nothing(monkeypatch, tmp_path, plan, mode):
     assert every.summary().equals(none.summary())
     assert every.details().equals(none.details())
     assert every.new_reports == none.new_reports
+
+
+def test_distincts_shared_between_the_reading_steps_change_nothing(monkeypatch, tmp_path, plan):
+    """The header search, blank rows, row kinds and normalisation share each body column's Distinct (sheet.Body):
+    the whole check equals the one where every step encodes the column again."""
+    from plan_monitor.ingest.sheet import Body
+
+    folder = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, folder)
+    store = open_store(folder)
+    data = problem_file()
+    shared = check_upload("villages.csv", data, plan, load_geography(plan), store, today=date(2026, 11, 1))
+    monkeypatch.setattr(Body, "distinct", lambda self, i: distinct.Distinct(self.cells.column(i)))
+    fresh = check_upload("villages.csv", data, plan, load_geography(plan), store, today=date(2026, 11, 1))
+    assert shared.issues == fresh.issues and len(shared.issues) > 100
+    assert shared.notes == fresh.notes
+    assert shared.parsed.table.equals(fresh.parsed.table)
+    assert shared.parsed.row_numbers == fresh.parsed.row_numbers
+    assert shared.parsed.totals == fresh.parsed.totals
+    assert shared.result.equals(fresh.result)
+    assert shared.changes.equals(fresh.changes)
+    assert shared.details().equals(fresh.details())

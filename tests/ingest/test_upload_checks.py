@@ -156,3 +156,44 @@ def test_preview_counts_new_changed_unchanged_removed():
     counts = summary(changes)
     assert counts.to_dict("records") == [{"县（市、区）": "沙市区", "年度": 2024, "统计截至": "2024-09-30",
                                           "新增": 1, "修改": 1, "未变": 1, "删除": 1}]
+
+
+def test_upload_cells_hold_the_blank_cells_of_required_and_quantity_columns_and_those_out_of_bounds():
+    """upload_cells, the cell audits' table: a blank 示范命名年度 (optional, no quantity) is a cell no audit names and
+    is left out; blank required and quantity cells and a negative count are in, column by column, in row order."""
+    from plan_monitor.ingest.validate import _cells
+
+    template = TEMPLATES["village"]
+    table = table_of("village", [village(), village(village="甲村", income_wan=None, reserve_cadres=-1),
+                                 village(village=None, demo_year=2021, reserve_cadres_u30=None)])
+    cells = _cells(table, template, pa.array([3, 4, 5], pa.int64()), {(4, "income_wan")})
+    assert [(r["row_no"], r["key"], r["is_null"], r["unreadable"], r["num"]) for r in cells.to_pylist()] == [
+        (5, "village", True, False, None),
+        (4, "income_wan", True, True, None),
+        (4, "reserve_cadres", False, False, -1.0),
+        (5, "reserve_cadres_u30", True, False, None),
+    ]
+
+
+def test_preview_details_list_the_first_lines_not_unchanged_or_with_kept_cells(monkeypatch):
+    """details: the new, changed and removed lines and the unchanged ones whose blank cells kept a stored value, in
+    line order, the first DETAIL_LIMIT of them, with the frame's own row numbers and texts."""
+    import pandas as pd
+
+    from plan_monitor.ingest import preview
+
+    monkeypatch.setattr(preview, "DETAIL_LIMIT", 3)
+    d = date(2024, 9, 30)
+    changes = pd.DataFrame({
+        "status": ["unchanged", "changed", "unchanged", "new", "removed", "new"],
+        "county": ["沙市区"] * 6, "year": [2024] * 6, "as_of": [d] * 6,
+        "unit": ["甲村", "乙村", "丙村", "丁村", "戊村", "己村"],
+        "row_no": [2.0, 3.0, 4.0, 5.0, float("nan"), 7.0],
+        "changes": [None, [("income_wan", 20.0, 25.0)], None, None, None, None],
+        "kept": [(), (), ["reserve_cadres"], (), (), ()],
+    }, index=[10, 11, 12, 13, 14, 15])
+    shown = preview.details(TEMPLATES["village"], changes)
+    assert shown.to_dict("list") == {
+        "状态": ["修改", "未变", "新增"], "县（市、区）": ["沙市区"] * 3, "年度": [2024] * 3,
+        "统计截至": ["2024-09-30"] * 3, "单位": ["乙村", "丙村", "丁村"], "文件行号": [3, 4, 5],
+        "变化": ["村集体经济收入（万元）：20 → 25", "后备干部人数：未填，保留原值", ""]}

@@ -95,3 +95,66 @@ def test_lines_by_codes_equal_the_join(monkeypatch):
         joined = compare_rows(before, after, KEYS)
         monkeypatch.undo()
         assert fast.to_dict("records") == joined.to_dict("records")
+
+
+def roster(rows):
+    county, town, year, as_of, income, removed = zip(*rows)
+    return pa.table({"county": list(county), "town": list(town), "year": pa.array(year, pa.int64()),
+                     "as_of": pa.array(as_of, pa.date32()), "income": pa.array(income, pa.float64()),
+                     "removed": pa.array(removed, pa.bool_())})
+
+
+Q2, Q3 = date(2024, 6, 30), date(2024, 9, 30)
+
+
+def test_standing_of_one_round_per_county_keeps_each_units_latest_report():
+    """standing with one round per (county, year) (a filter on row positions, not the join): each unit's latest
+    report on or before the round, the file order breaking a tie of dates, a unit whose latest is a marker gone,
+    later reports and other years left out, re-dated to the round, in the join's order (round, date, file row)."""
+    from plan_monitor.sources.versions import standing
+
+    rows = roster([
+        ("甲", "一镇", 2024, Q2, 1.0, None),
+        ("甲", "一镇", 2024, Q3, 2.0, False),
+        ("甲", "一镇", 2024, Q3, 3.0, None),   # same date, later row: this one counts
+        ("甲", "二镇", 2024, Q2, 4.0, None),
+        ("甲", "二镇", 2024, Q3, None, True),  # removed at Q3
+        ("甲", "三镇", 2024, Q2, 5.0, None),
+        ("甲", "三镇", 2024, date(2024, 12, 31), 6.0, None),  # after the round
+        ("甲", "四镇", 2023, Q2, 7.0, None),   # another year
+        ("乙", "一镇", 2024, Q2, 8.0, None),
+        (None, "五镇", 2024, Q2, 9.0, None),   # no county: in no round
+        ("乙", None, 2024, Q3, 10.0, None),    # a blank key part groups on its own
+    ])
+    got = standing(rows, {("甲", 2024, Q3), ("乙", 2024, Q3), ("丙", 2024, Q3)}, KEYS)
+    assert got.column_names == ["county", "town", "year", "as_of", "income"]
+    assert got.to_pylist() == [
+        {"county": "甲", "town": "三镇", "year": 2024, "as_of": Q3, "income": 5.0},
+        {"county": "乙", "town": "一镇", "year": 2024, "as_of": Q3, "income": 8.0},
+        {"county": "甲", "town": "一镇", "year": 2024, "as_of": Q3, "income": 3.0},
+        {"county": "乙", "town": None, "year": 2024, "as_of": Q3, "income": 10.0},
+    ]
+
+
+def test_standing_by_positions_equals_the_join(monkeypatch):
+    """The positions path gives the join's table exactly (values, order, types) on random rosters with several
+    dates, markers, blank key parts and file-order ties; with two rounds of one county and year the join runs."""
+    import random
+
+    from plan_monitor.sources import versions
+
+    rnd = random.Random(11)
+    dates = [date(2024, 3, 31), Q2, Q3, date(2024, 12, 31)]
+    for k in range(6):
+        rows = roster([(rnd.choice(["甲", "乙", "丙", None]), rnd.choice([f"镇{i}" for i in range(12)] + [None]),
+                        rnd.choice([2023, 2024, None]), rnd.choice(dates + [None]), float(rnd.randint(0, 5)),
+                        rnd.choice([None, False, True] if k % 2 else [None])) for _ in range(300)])
+        rounds = {(c, 2024, rnd.choice(dates)) for c in ("甲", "乙", "丁")} | {(None, 2024, Q2), ("丙", None, Q3)}
+        assert versions._standing_one_round(versions.with_report_dates(rows), rounds, KEYS) is not None
+        fast = versions.standing(rows, rounds, KEYS)
+        monkeypatch.setattr(versions, "_standing_one_round", lambda *a: None)
+        joined = versions.standing(rows, rounds, KEYS)
+        monkeypatch.undo()
+        assert fast.equals(joined) and len(fast)
+    several = {("甲", 2024, Q2), ("甲", 2024, Q3)}
+    assert versions._standing_one_round(versions.with_report_dates(rows), several, KEYS) is None
