@@ -304,7 +304,8 @@ def _scorecard_checks(plan, args) -> None:
         raise UserError("本计划只列出任务，没有量化指标，没有目标完成情况可算；任务进展见 tasks 命令",
                         "the plan has no indicators: no scorecard to compute")
     if args.year is not None and args.year not in plan.years:
-        raise UserError(f"--year {args.year} 不在计划年度 {plan.years} 内", f"--year must be one of {plan.years}")
+        years = list(plan.years)  # a Plan's list, or a persisted card's PlanFacts tuple: written the same
+        raise UserError(f"--year {args.year} 不在计划年度 {years} 内", f"--year must be one of {years}")
     if args.format == "xlsx" and not args.out:
         raise UserError("xlsx 格式须用 --out 指定输出文件", "--format xlsx needs --out FILE")
 
@@ -326,7 +327,7 @@ def _persisted_csv(args) -> bool:
     found = read_rows(args.targets, args.data, cutoff, [*CSV_COLUMNS, "prefecture"])
     if found is None:
         return False
-    plan, rows = found
+    plan, rows = found  # the plan's years and indicators (PlanFacts), as the card's file names them
     _scorecard_checks(plan, args)
     _emit_bytes(table_csv_bytes(select_table(rows, plan.years[0], args.year, args.level)), args.out)
     return True

@@ -15,7 +15,9 @@ key, another format) counts as not persisted: the card is computed again, never 
 The same metadata carries what else Monitor.build derives from the rows and the pages read without them (Parts:
 every year's reported rounds with who sent them, the round each year's figures are computed as of, the 统计截至
 dates reported per year), so a fresh server answers from the file without loading a row; the rows are read only
-when a page asks for them (Monitor.rosters, the drill-downs)."""
+when a page asks for them (Monitor.rosters, the drill-downs). It also names the plan's years and indicators
+(PlanFacts), all the CLI's CSV asks of the plan, so that a cold `scorecard` reads the card back without parsing the
+plan file (the key already stands for these very bytes having loaded)."""
 
 from __future__ import annotations
 
@@ -36,17 +38,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from plan_monitor.errors import DataError, PlanError
+from plan_monitor.errors import DataError
 from plan_monitor.paths import QUERIES_DIR
 from plan_monitor.sources import Store, open_store
-from plan_monitor.spec.plan import Plan, load_plan
 
 if TYPE_CHECKING:  # imported where a card is encoded or decoded, with pandas: read_rows (the CLI's CSV) needs none
     from plan_monitor.metrics.rounds import Round
     from plan_monitor.metrics.scorecard import Scorecard
+    from plan_monitor.spec.plan import Plan  # read_rows needs no plan: the card's file says what the CLI asks of it
 
 LOG = logging.getLogger(__name__)
-FORMAT = 2  # of the file below; a new format is a new key
+FORMAT = 3  # of the file below; a new format is a new key (3: the plan's years and indicators in the metadata)
 META = b"plan_monitor.scorecard"
 NAN_PREFIX = "__nan__:"  # a bool column per object column that held NaN: where it did (Arrow keeps one null)
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -130,17 +132,26 @@ def load_with_parts(store: Store, key: str | None, plan: Plan,
         return None
 
 
-def read_rows(targets: str | Path, data: str | Path, cutoff: date | None,
-              columns: Collection[str]) -> tuple[Plan, pa.Table] | None:
-    """A persisted card's rows as an Arrow table of the given `columns` (those it has, in the card's order), and the
-    plan, without pandas and without loading a row: what the CLI's CSV needs. None when this plan file, data
-    version, cut-off and code have no card persisted (or it does not read back, or the store or plan cannot be read
-    here): the caller then goes the way of scorecard(), which says why or computes the card.
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the CLI's checks ask of the plan a persisted card was computed from (its years and indicators), kept in
+    the card's file, so that reading the card back needs neither the plan's parser and model nor its gazetteer."""
 
-    The plan is loaded from the file without its geography check (spec.plan.load_plan, check_geography=False): a
-    card under this key was computed by Monitor.build after load_plan checked these very plan bytes, with the same
-    spec code, gazetteer, pydantic and PyYAML (all in the key, see code_fingerprint), so that check passed then and
-    would pass again; it is the part of loading a plan that needs pandas and the whole gazetteer."""
+    years: tuple[int, ...]
+    indicators: tuple[str, ...]  # the indicators' ids, in the plan's order
+
+
+def read_rows(targets: str | Path, data: str | Path, cutoff: date | None,
+              columns: Collection[str]) -> tuple[PlanFacts, pa.Table] | None:
+    """A persisted card's rows as an Arrow table of the given `columns` (those it has, in the card's order), and the
+    plan's years and indicators, without pandas, without loading a row and without loading the plan: what the
+    CLI's CSV needs. None when this plan file, data version, cut-off and code have no card persisted (or it does
+    not read back, or the store cannot be read here): the caller then goes the way of scorecard(), which says why or
+    computes the card.
+
+    The plan file is not parsed: a card under this key was computed by Monitor.build after load_plan read and
+    checked these very plan bytes with the same spec code, gazetteer, pydantic and PyYAML (all in the key, see
+    code_fingerprint), and its years and indicators were written into the card's file then."""
     raw = plan_bytes(targets)
     if raw is None:
         return None
@@ -153,21 +164,22 @@ def read_rows(targets: str | Path, data: str | Path, cutoff: date | None,
     if found is None:
         return None
     try:
-        rows = rows_table(found, key, columns)
+        source, meta = _opened(found, key)
+        rows = _rows_of(source, meta, columns)
+        facts = PlanFacts(tuple(int(y) for y in meta["plan"]["years"]), tuple(meta["plan"]["indicators"]))
     except Exception as exc:  # noqa: BLE001 - as in load_with_parts: computed again
         LOG.warning("persisted scorecard %s ignored: %s", key, exc)
         return None
-    try:
-        plan = load_plan(targets, check_geography=False)
-    except PlanError:  # the file changed since its bytes were read: the caller loads it and says what is wrong
-        return None
-    return plan, rows
+    return facts, rows
 
 
 def rows_table(data: bytes, key: str, columns: Collection[str]) -> pa.Table:
     """The card's rows of encode() as an Arrow table of the given `columns` (in the card's order); ValueError as
     decode. Nulls stand for both None and NaN of an object column (the frame decode gives tells them apart)."""
-    source, meta = _opened(data, key)
+    return _rows_of(*_opened(data, key), columns)
+
+
+def _rows_of(source: pq.ParquetFile, meta: dict, columns: Collection[str]) -> pa.Table:
     wanted = [name for name, _ in meta["columns"] if name in columns]
     table = source.read(columns=wanted)
     if table.column_names != wanted or table.num_rows != meta["rows"]:
@@ -258,7 +270,8 @@ def encode(card: Scorecard, key: str, parts: Parts | None = None) -> bytes:
             "newer": [[int(year), [_round(r) for r in rounds]] for year, rounds in card.newer.items()],
             "round_years": [int(y) for y in card.rounds], "rows": len(rows),
             "columns": [[name, str(rows[name].dtype)] for name in rows.columns],
-            "parts": _parts(parts) if parts is not None else None}
+            "parts": _parts(parts) if parts is not None else None,
+            "plan": {"years": [int(y) for y in card.plan.years], "indicators": [i.id for i in card.plan.indicators]}}
     table = pa.Table.from_arrays(arrays, names=names).replace_schema_metadata(
         {META: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
     buf = io.BytesIO()

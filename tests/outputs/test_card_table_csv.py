@@ -114,10 +114,12 @@ def test_plain_text_goes_unquoted_and_a_selection_is_sliced_or_filtered_alike(de
 
 def test_the_persisted_cli_csv_imports_no_pandas(tmp_path):
     """One CLI run computes and persists the card; the next, in a fresh process, reads it back: the same bytes,
-    and none of pandas, openpyxl, plotly or streamlit imported on the way."""
+    and none of pandas, openpyxl, plotly or streamlit imported on the way, nor the plan's parser and model (the
+    card's file names the plan's years and indicators)."""
     data = Path(shutil.copytree(DEFAULT_DATA, tmp_path / "demo", ignore=shutil.ignore_patterns("store")))
     probe = ("import sys; from plan_monitor.cli import main; code = main(sys.argv[1:]); "
-             "print(code, sorted(m for m in ('pandas', 'openpyxl', 'plotly', 'streamlit') if m in sys.modules))")
+             "print(code, sorted(m for m in ('pandas', 'openpyxl', 'plotly', 'streamlit', 'plan_monitor.spec.plan', "
+             "'pydantic', 'yaml') if m in sys.modules))")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     outputs = []
     for name in ("computed.csv", "persisted.csv"):
@@ -125,6 +127,21 @@ def test_the_persisted_cli_csv_imports_no_pandas(tmp_path):
         run = subprocess.run([sys.executable, "-c", probe, "scorecard", "--targets", str(DEFAULT_TARGETS), "--data",
                               str(data), "--out", str(out)], capture_output=True, text=True, env=env, cwd=ROOT)
         outputs.append((run.stdout.strip(), out.read_bytes()))
-    assert outputs[0][0] == "0 ['pandas']"  # computed: the Monitor needs pandas
+    assert outputs[0][0] == "0 ['pandas', 'plan_monitor.spec.plan', 'pydantic', 'yaml']"  # computed: the Monitor
     assert outputs[1][0] == "0 []"  # read back: no pandas
     assert outputs[0][1] == outputs[1][1] and outputs[0][1].startswith(",".join(CSV_COLUMNS).encode())
+
+
+def test_the_card_file_names_its_plans_years_and_indicators(tmp_path):
+    """read_rows gives the years and indicators of the plan the card was computed from, as the plan file has them
+    (what the CLI checks --year against), from the card's file alone; a file without them is computed again."""
+    data = Path(shutil.copytree(DEFAULT_DATA, tmp_path / "demo", ignore=shutil.ignore_patterns("store")))
+    plan = load_plan(DEFAULT_TARGETS)
+    assert persisted.read_rows(DEFAULT_TARGETS, data, None, COLUMNS) is None  # nothing persisted yet
+    from plan_monitor.metrics.monitor import scorecard
+
+    card = scorecard(DEFAULT_TARGETS, data)  # computed and persisted
+    facts, rows = persisted.read_rows(DEFAULT_TARGETS, data, None, COLUMNS)
+    assert facts == persisted.PlanFacts(tuple(plan.years), tuple(i.id for i in plan.indicators))
+    assert facts.years == (2022, 2023, 2024) and len(facts.indicators) == 13
+    assert rows.num_rows == len(card.rows)
