@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 from html import unescape
 
@@ -105,15 +104,16 @@ def test_overview_page_shows_the_scorecard_figures(monitor, year, city):
         shown = {"完成值": value, **caption.fullmatch(text).groupdict()}
         assert shown == want[name], name
 
-    # the completion chart: one 时序进度 mark per indicator, at the same rate
-    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
-    # (the traces after these two are its status legend entries, with no points)
-    (chart,) = [s for s in specs if [d.get("name") for d in s["data"]][:2] == ["完成率", "时序进度"]]
-    bars, marks = chart["data"][:2]
-    assert dict(zip(marks["y"], (fmt_rate(x / 100) for x in _chart_x(marks)))) == \
-        {name: w["时序进度"] for name, w in want.items()}
-    labels = {a["y"]: a["text"] for a in chart["layout"]["annotations"]}  # each bar's value label
-    assert set(bars["y"]) == set(labels) and labels == {name: w["完成率"] for name, w in want.items()}
+    # the completion chart (HTML, present/bars.py): one 时序进度 mark per indicator, at the same rate, and each
+    # bar's value label
+    (chart,) = [m.value for m in at.markdown if 'data-testid="pm-completion-bars"' in m.value]
+    tips = [unescape(t) for t in re.findall(r'<div class="pm-bars-name" title="([^"]*)">', chart)]
+    names = [unescape(n) for n in re.findall(r'<div class="pm-bars-name" title="[^"]*">(.*?)</div>', chart)]
+    labels = dict(zip(names, re.findall(r'<span class="pm-bars-value[^"]*"[^>]*>(.*?)</span>', chart)))
+    marks = {name: re.search(r"时序进度 (.+)", tip)[1] for name, tip in zip(names, tips)}
+    assert names == list(city.index) and len(re.findall('class="pm-bars-tick"', chart)) == len(names)
+    assert marks == {name: w["时序进度"] for name, w in want.items()}
+    assert labels == {name: w["完成率"] for name, w in want.items()}
 
 
 # ---------------------------------------------------------------- Excel
