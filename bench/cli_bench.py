@@ -30,16 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from scale_bench import linked  # a folder of symbolic links to a scale's files (bench/ is the script's folder)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path("/tmp/persist/bench-data")
-
-
-def linked(source: Path, into: Path) -> Path:
-    into.mkdir(parents=True)
-    for entry in source.iterdir():
-        if entry.name != "store":
-            (into / entry.name).symlink_to(entry.resolve())
-    return into
 
 
 def run(tree: Path, folder: Path, out: Path, env: dict) -> tuple[float, float, int]:
