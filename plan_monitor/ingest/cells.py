@@ -33,6 +33,9 @@ INVISIBLE = r"[\x{00AD}\x{061C}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{206
 CONTROL = r"[\x{0}-\x{8}\x{B}\x{C}\x{E}-\x{1F}\x{7F}-\x{9F}]"
 _CONTROL_PY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INVISIBLE_PY = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Texts clean_text leaves as they are: printable ASCII without space and the CJK unified ideographs (basic block and
+# extension A), which have no NFKC mapping, compose with nothing, and are neither spaces, controls nor invisible.
+_PLAIN = r"^[\x{21}-\x{7E}\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}]*$"
 _PLACEHOLDER = r"^[-—–―－/\\~～]+$"  # an analyst's "not applicable"; the cell is blank
 # Texts that say "no value" in a number or date column (after NFKC, so full-width ＮＡ matches too): blank, noted.
 _MISSING_TEXT = r"(?i)^(na|n/a|n\.a\.|null|none|nan|#n/a|无|空|暂无)$"
@@ -166,6 +169,14 @@ def clean_text(raw: pa.Array, at: At, header: str, log: NoteLog, names: bool = F
     """Control characters refused (the cell becomes null, an error in `issues`), invisible characters removed (a
     note and a warning per cell), outer spaces (and, in names, all spaces) removed, full-width forms made half-width
     (NFKC), '' → null."""
+    if _plain(raw):  # nothing to refuse, remove, trim or fold (village names): only '' → null
+        return pc.if_else(pc.equal(raw, ""), pa.scalar(None, pa.string()), raw)
+    return _cleaned(raw, at, header, log, names, issues)
+
+
+def _cleaned(raw: pa.Array, at: At, header: str, log: NoteLog, names: bool = False,
+             issues: list[Issue] | None = None) -> pa.Array:
+    """clean_text, every pass run."""
     raw = _door(raw, at, header, log, issues if issues is not None else [])
     trimmed = pc.utf8_trim_whitespace(raw)
     if names:
@@ -174,6 +185,15 @@ def clean_text(raw: pa.Array, at: At, header: str, log: NoteLog, names: bool = F
     half = pc.utf8_normalize(trimmed, "NFKC")
     log.record("fullwidth", trimmed, half, at, header)
     return pc.if_else(pc.equal(half, ""), pa.scalar(None, pa.string()), half)
+
+
+def _plain(raw: pa.Array) -> bool:
+    """Whether every text is _PLAIN (nulls aside): then the door, the trims and NFKC would change none of them, and
+    one regex pass replaces their five passes and comparisons."""
+    if not pa.types.is_string(raw.type):
+        return False
+    plain = pc.match_substring_regex(raw, _PLAIN)
+    return plain.null_count == len(raw) or bool(pc.all(plain).as_py())
 
 
 def _codes(text: str, pattern: re.Pattern) -> str:
