@@ -15,9 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.access.roles import Actor
 from plan_monitor.ingest import lists
 from plan_monitor.ingest.corrections import MERGE, MODES, resolve, rounds_of
-from plan_monitor.access.roles import Actor
 from plan_monitor.ingest.model import SEVERITY_LABELS, Issue, Note, Parsed, Reading, UploadError, sorted_issues
 from plan_monitor.ingest.names import match_names
 from plan_monitor.ingest.preview import compare, details, summary
@@ -188,7 +188,8 @@ def check_upload(file_name: str, data: bytes, plan: Plan, geo: Geography, store:
     else:
         kept = iter(resolved.kept)
         kept_per_row = [next(kept) if ok else [] for ok in placed.to_pylist()]
-    changes = compare(template, rows, parsed.row_numbers, current, resolved.rows, kept_per_row)
+    # the same rows and rounds as the resolution's (compare leaves out the rows not placed): its standing serves
+    changes = compare(template, rows, parsed.row_numbers, current, resolved.rows, kept_per_row, resolved.before)
     removed = changes[changes["status"] == "removed"]
     if len(removed):
         examples = "、".join(removed["unit"].head(5))

@@ -25,10 +25,12 @@ DETAIL_LIMIT = 2000  # rows listed one by one in the preview; the counts always 
 
 
 def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa.Table,
-            result: pa.Table | None = None, kept: list[list[str]] | None = None) -> pd.DataFrame:
+            result: pa.Table | None = None, kept: list[list[str]] | None = None,
+            before: pa.Table | None = None) -> pd.DataFrame:
     """One line per unit in scope: status, unit keys, year, as_of, changes [(key, old, new)], kept [keys whose
     blank kept the stored value], unit, row_no. `result` is what the commit stores for the file's slices
-    (default: the file's rows alone, each slice replaced); the comparison is the store's own (compare_slices)."""
+    (default: the file's rows alone, each slice replaced); the comparison is the store's own (compare_slices).
+    `before`: the slices' standing rosters in `current` (corrections.Resolved.before), when already made."""
     # A row without 年度 or county names no slice; it is already an error, and the preview leaves it out.
     placed = pc.and_(pc.is_valid(incoming["year"]), pc.is_valid(incoming["county"]))
     at = pc.indices_nonzero(placed)
@@ -36,7 +38,8 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
         incoming = incoming.filter(placed)
     result = incoming if result is None else result
     rounds = rounds_of(incoming)
-    changes, lines = compare_slices_keyed(current, overlay(current, result), rounds, template.unit_keys)
+    changes, lines = compare_slices_keyed(current, overlay(current, result), rounds, template.unit_keys,
+                                          standing_before=before)
     keys = list(template.report_keys)
     # each unit's last row in the file (drop_duplicates(keep="last")) and the line of `changes` it is on, found in
     # Arrow (a left merge on the keys, null key parts matching each other as in pandas): only the row numbers and

@@ -396,11 +396,15 @@ def compare_slices(before: pa.Table, after: pa.Table, slices: set[tuple[str, int
 
 
 def compare_slices_keyed(before: pa.Table, after: pa.Table, slices: set[tuple[str, int, date]],
-                         unit_keys: tuple[str, ...], detail: bool = True) -> tuple[pd.DataFrame, pa.Table]:
+                         unit_keys: tuple[str, ...], detail: bool = True,
+                         standing_before: pa.Table | None = None) -> tuple[pd.DataFrame, pa.Table]:
     """compare_slices, and its lines' keys (unit keys, year, as_of) as an Arrow table, line for line. standing
-    holds one row per unit and round, so compare_rows' latest-row pass (a group-by over every row) is skipped."""
-    return _compared(standing(before, slices, unit_keys), standing(after, slices, unit_keys), unit_keys, detail,
-                     latest=False)
+    holds one row per unit and round, so compare_rows' latest-row pass (a group-by over every row) is skipped.
+    `standing_before`: standing(before, slices, unit_keys) when the caller has it already (an upload's resolution
+    made it), so it is not made twice."""
+    if standing_before is None:
+        standing_before = standing(before, slices, unit_keys)
+    return _compared(standing_before, standing(after, slices, unit_keys), unit_keys, detail, latest=False)
 
 
 # Arrow → pandas for compared keys: one mapping, so frames merged on these keys keep Arrow-backed strings (a merge
