@@ -101,14 +101,24 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
             out.kept[i].append(col)
         filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
     slice_rows = current.filter(in_slices(current, covered_slices(incoming)))
-    mine = _report_ids(incoming, template)  # is_in takes repeated values as they are: no unique pass
-    untouched = slice_rows.filter(pc.invert(pc.is_in(_report_ids(slice_rows, template), mine)))
+    if len(slice_rows):  # (a new round has no stored rows: none of them can be the file's)
+        mine = _report_ids(incoming, template)
+        untouched = slice_rows.filter(pc.invert(_among(_report_ids(slice_rows, template), mine)))
+    else:
+        untouched = slice_rows
     n_kept = sum(len(k) for k in out.kept if k)
     if n_kept:
         cols = sorted({c for k in out.kept if k for c in k}, key=values.index)
         out.notes.append(Note("kept_blank", f"补充更正：{n_kept} 个单元格未填（或文件无此列），保留原值；涉及列 "
                                             + "、".join(template.header_of[c] for c in cols), n_kept))
     return pa.concat_tables([untouched, with_removed(filled).select(untouched.column_names).cast(untouched.schema)])
+
+
+def _among(ids: pa.Array, others: pa.Array) -> pa.Array:
+    """pc.is_in(ids, value_set=others) with the hash table built on `ids`, the slices' few stored rows, not on the
+    file's 200,000: the file's ids that are some stored row's are found first, then the stored ids among those."""
+    named = pc.filter(others, pc.is_in(others, value_set=ids))
+    return pc.is_in(ids, value_set=pc.unique(named))
 
 
 def _stored_rows(incoming: pa.Table, before: pa.Table, keys: list[str]) -> pa.Array | None:

@@ -102,3 +102,50 @@ def test_preview_with_the_resolutions_standing_is_the_preview_without_it(tmp_pat
         assert counts == {"unchanged": len(checked.changes) - 2, "changed": 1, "new": 1}
     else:
         assert counts == {"unchanged": len(checked.changes) - 4, "changed": 1, "new": 1, "removed": 2}
+
+
+def test_stored_ids_among_the_files_equal_is_in():
+    """corrections._among is pc.is_in with the hash table on the other side: the same booleans, repeats and
+    empty sides included."""
+    from plan_monitor.ingest.corrections import _among
+
+    stored = pa.array(["甲|一|2024", "甲|二|2024", "甲|一|2024", "乙|一|2024", ""])
+    file_ids = pa.array(["甲|一|2024", "丙|一|2024", "甲|一|2024", "", "乙|一|2023"])
+    cases = [(stored, file_ids, [True, False, True, False, True]), (stored, pa.array([], pa.string()), [False] * 5),
+             (pa.array([], pa.string()), file_ids, []), (stored, pa.array(["丁"]), [False] * 5)]
+    for ids, others, want in cases:
+        got = _among(ids, others)
+        assert got.to_pylist() == want
+        assert got.equals(pc.is_in(ids, value_set=others))
+
+
+def test_reports_without_markers_are_the_table_itself():
+    """versions._reports leaves a table without markers as it is (the column dropped) instead of filtering it; with
+    markers it filters them out as before."""
+    from plan_monitor.sources.versions import REMOVED, _reports
+
+    plain = pa.table({"town": ["一镇", "二镇", None], REMOVED: pa.array([None, False, None], pa.bool_())})
+    assert _reports(plain).to_pylist() == [{"town": "一镇"}, {"town": "二镇"}, {"town": None}]
+    assert _reports(plain).equals(plain.filter(pa.array([True] * 3)).drop_columns([REMOVED]))
+    marked = plain.set_column(1, REMOVED, pa.array([None, True, False], pa.bool_()))
+    assert _reports(marked).to_pylist() == [{"town": "一镇"}, {"town": None}]
+    assert _reports(plain.slice(0, 0)).num_rows == 0 and _reports(plain.slice(0, 0)).column_names == ["town"]
+
+
+def test_cell_lengths_counted_in_characters_as_before(tmp_path):
+    """csv_rows._check_lengths clears a column by its byte lengths first: a cell of MAX_CELL_CHARS ideographs (three
+    times as many bytes) still passes, one character more is refused, ASCII likewise."""
+    from plan_monitor.ingest.model import MAX_CELL_CHARS, UploadError
+    from plan_monitor.ingest.read import read_upload
+
+    def upload(note: str) -> bytes:
+        lines = (DEFAULT_DATA / "village_2024-09-30.csv").read_text(encoding="utf-8").splitlines()[:4]
+        return "\n".join([lines[0] + ",备注", *(line + "," + (note if k == 1 else "") for k, line in
+                                                  enumerate(lines[1:]))]).encode("utf-8")
+
+    for char in ("谭", "a"):
+        parsed = read_upload("villages.csv", upload(char * MAX_CELL_CHARS))
+        assert len(parsed.table) == 3
+        with pytest.raises(UploadError) as refused:
+            read_upload("villages.csv", upload(char * (MAX_CELL_CHARS + 1)))
+        assert "第 3 行第 12 列" in refused.value.zh and "实际 32,768 个字符" in refused.value.zh
