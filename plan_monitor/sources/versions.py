@@ -302,7 +302,10 @@ def group_codes(table: pa.Table, keys: list[str], ordered: bool = False) -> np.n
 def _reports(table: pa.Table) -> pa.Table:
     if REMOVED not in table.column_names:
         return table
-    return table.filter(pc.invert(is_marker(table))).drop_columns([REMOVED])
+    marker = is_marker(table)
+    if not pc.any(marker).as_py():  # no marker (the usual table): no copy of every row
+        return table.drop_columns([REMOVED])
+    return table.filter(pc.invert(marker)).drop_columns([REMOVED])
 
 
 def standing(rows: pa.Table, rounds: set[tuple[str, int, date]], unit_keys: tuple[str, ...]) -> pa.Table:
@@ -381,8 +384,10 @@ def _standing_one_round(rows: pa.Table, rounds: set[tuple[str, int, date]],
     last = last_rows(keyed, [*unit_keys, "_round"])
     latest = rows.take(pa.array(at, pa.int64()).take(last))
     their_round = dates.take(last)
-    report = pc.invert(is_marker(latest))
-    latest, their_round = latest.filter(report), their_round.filter(report)
+    marker = is_marker(latest)
+    if pc.any(marker).as_py():  # else every latest row is a report: no copy
+        report = pc.invert(marker)
+        latest, their_round = latest.filter(report), their_round.filter(report)
     latest = latest.set_column(latest.column_names.index("as_of"), "as_of", their_round)
     return _reports(latest)
 
