@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from plan_monitor.ingest.corrections import rounds_of
 from plan_monitor.ingest.validate import unit_labels
-from plan_monitor.sources.versions import CHANGE_LABELS, compare_slices_keyed, group_codes, last_rows, overlay
+from plan_monitor.sources.versions import CHANGE_LABELS, Coded, compare_slices_coded, group_codes, last_rows, overlay
 from plan_monitor.spec.templates import Template
 
 NULL_KEY = "\x00null\x00"  # a null key part while joining (no cell holds NUL: the readers refuse it)
@@ -38,13 +38,14 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
         incoming = incoming.filter(placed)
     result = incoming if result is None else result
     rounds = rounds_of(incoming)
-    changes, lines = compare_slices_keyed(current, overlay(current, result), rounds, template.unit_keys,
-                                          standing_before=before)
     keys = list(template.report_keys)
+    # the file rows' keys are coded with the lines' (one dictionary encoding of the 200,000 names, not two)
+    changes, lines, coded = compare_slices_coded(current, overlay(current, result), rounds, template.unit_keys,
+                                                 standing_before=before, extra=incoming.select(keys))
     # each unit's last row in the file (drop_duplicates(keep="last")) and the line of `changes` it is on, found in
     # Arrow (a left merge on the keys, null key parts matching each other as in pandas): only the row numbers and
     # the non-empty kept lists become Python objects
-    line_at, file_at, last = _located_last(lines.select(keys), incoming.select(keys), keys)
+    line_at, file_at, last = _located_last(lines.select(keys), incoming.select(keys), keys, coded)
     file_at = pc.take(pc.take(at, last), pa.array(file_at, pa.int64())).to_numpy()  # the file row, by position
     numbers = np.asarray(rows, dtype=np.int64)[file_at]
     if len(line_at) == len(lines):
@@ -63,14 +64,18 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
     return changes
 
 
-def _located_last(lines: pa.Table, incoming: pa.Table, keys: list[str]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+def _located_last(lines: pa.Table, incoming: pa.Table, keys: list[str],
+                  coded: Coded | None = None) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """_located of each unit's last file row (last_rows), and those rows: the keys of the lines and of the file
-    rows made integer codes once, for both."""
-    codes = group_codes(pa.concat_tables([lines, incoming.cast(lines.schema)]), keys) if len(incoming) else None
-    if codes is None:  # no rows, or a key type without codes
-        last = last_rows(incoming, keys)
-        return *_located(lines, incoming.take(last), keys), last
-    line_codes, file_codes = codes[:len(lines)], codes[len(lines):]
+    rows made integer codes once, for both. `coded`: those codes, made with the lines (versions.Coded)."""
+    if coded is not None and len(incoming):
+        line_codes, file_codes = coded.lines, coded.extra
+    else:
+        codes = group_codes(pa.concat_tables([lines, incoming.cast(lines.schema)]), keys) if len(incoming) else None
+        if codes is None:  # no rows, or a key type without codes
+            last = last_rows(incoming, keys)
+            return *_located(lines, incoming.take(last), keys), last
+        line_codes, file_codes = codes[:len(lines)], codes[len(lines):]
     last = _last_of(file_codes)
     return *_search(line_codes, file_codes[last]), pa.array(last, pa.int64())
 

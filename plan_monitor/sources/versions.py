@@ -158,9 +158,10 @@ def compare_rows(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], 
 
 
 def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], detail: bool = True,
-              latest: bool = True) -> tuple[pd.DataFrame, pa.Table]:
+              latest: bool = True, extra: pa.Table | None = None) -> tuple[pd.DataFrame, pa.Table, Coded | None]:
     """compare_rows, and its lines' keys (unit keys, year, as_of) as an Arrow table, line for line. latest=False:
-    the rows already hold one row per unit and report (standing's do), so none is dropped."""
+    the rows already hold one row per unit and report (standing's do), so none is dropped. `extra`: more rows of
+    those keys coded with the lines (Coded; None when the lines were not found by codes)."""
     keys = [*unit_keys, *REPORT_KEYS]
     if latest:
         old, new = _latest(_reports(before), keys), _latest(_reports(after), keys)
@@ -169,7 +170,8 @@ def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], det
     values = [c for c in new.column_names if c not in keys]
     if old.schema != new.schema:  # a version file written before a column's type was settled
         old = old.select(new.column_names).cast(new.schema)
-    both = _outer_lines(old.select(keys), new.select(keys), keys)
+    outer = _outer_lines(old.select(keys), new.select(keys), keys, extra)
+    both, coded = outer if outer is not None else (None, None)
     if both is None:
         left = old.select(keys).append_column("_old", pa.array(np.arange(len(old)), pa.int64()))
         right = new.select(keys).append_column("_new", pa.array(np.arange(len(new)), pa.int64()))
@@ -206,18 +208,34 @@ def _compared(before: pa.Table, after: pa.Table, unit_keys: tuple[str, ...], det
     out.insert(0, "status", status.astype(object))
     if detail:
         out["changes"] = diffs
-    return out.reset_index(drop=True), lines
+    return out.reset_index(drop=True), lines, coded
 
 
-def _outer_lines(left: pa.Table, right: pa.Table, keys: list[str]) -> pa.Table | None:
+@dataclass(frozen=True)
+class Coded:
+    """The lines' keys and some other rows' keys as integers of one coding (group_codes, ordered): equal exactly
+    when the keys are, so the other rows are matched to the lines without coding the lines' keys again."""
+
+    lines: np.ndarray
+    extra: np.ndarray
+
+
+def _outer_lines(left: pa.Table, right: pa.Table, keys: list[str],
+                 extra: pa.Table | None = None) -> tuple[pa.Table, Coded | None] | None:
     """The full outer join of two tables' keys, each row's keys distinct on its side, in key order: the keys, and
     each line's row on the left (_old) and on the right (_new), null on the side without it. A row with a null key
     part matches nothing (as in a join). The keys as one integer per row (group_codes, ordered): a sorted search
-    matches them and one sort orders the lines. None when the codes are not made for a key type."""
+    matches them and one sort orders the lines. None when the codes are not made for a key type. `extra`: rows of
+    the same keys coded in the same pass (their values only widen each key's dictionary: the lines' codes keep
+    their order and equalities), returned with the lines' codes."""
     both = pa.concat_tables([left, right.cast(left.schema)])
-    codes = group_codes(both, keys, ordered=True)
+    if not len(both):
+        return None
+    coded = both if extra is None or not len(extra) else pa.concat_tables([both, extra.cast(left.schema)])
+    codes = group_codes(coded, keys, ordered=True)
     if codes is None:
         return None
+    codes, extra_codes = codes[:len(both)], codes[len(both):]
     n_left = len(left)
     whole = np.ones(len(both), bool)  # no null key part
     for key in keys:
@@ -242,8 +260,9 @@ def _outer_lines(left: pa.Table, right: pa.Table, keys: list[str]) -> pa.Table |
     line_order = np.argsort(codes[rows], kind="stable")
     i_old, i_new, rows = i_old[line_order], i_new[line_order], rows[line_order]
     lines = both.take(pa.array(rows, pa.int64()))
-    return lines.append_column("_old", pa.array(i_old, pa.int64(), mask=i_old < 0)).append_column(
+    lines = lines.append_column("_old", pa.array(i_old, pa.int64(), mask=i_old < 0)).append_column(
         "_new", pa.array(i_new, pa.int64(), mask=i_new < 0))
+    return lines, (Coded(codes[rows], extra_codes) if coded is not both else None)
 
 
 def _latest(table: pa.Table, keys: list[str]) -> pa.Table:
@@ -407,9 +426,18 @@ def compare_slices_keyed(before: pa.Table, after: pa.Table, slices: set[tuple[st
     holds one row per unit and round, so compare_rows' latest-row pass (a group-by over every row) is skipped.
     `standing_before`: standing(before, slices, unit_keys) when the caller has it already (an upload's resolution
     made it), so it is not made twice."""
+    return compare_slices_coded(before, after, slices, unit_keys, detail, standing_before)[:2]
+
+
+def compare_slices_coded(before: pa.Table, after: pa.Table, slices: set[tuple[str, int, date]],
+                         unit_keys: tuple[str, ...], detail: bool = True, standing_before: pa.Table | None = None,
+                         extra: pa.Table | None = None) -> tuple[pd.DataFrame, pa.Table, Coded | None]:
+    """compare_slices_keyed, and `extra` (rows of the lines' keys: an upload's file rows) coded with the lines'
+    keys in one pass, so a caller matching them to the lines does not code the 200,000 keys again."""
     if standing_before is None:
         standing_before = standing(before, slices, unit_keys)
-    return _compared(standing_before, standing(after, slices, unit_keys), unit_keys, detail, latest=False)
+    return _compared(standing_before, standing(after, slices, unit_keys), unit_keys, detail, latest=False,
+                     extra=extra)
 
 
 # Arrow → pandas for compared keys: one mapping, so frames merged on these keys keep Arrow-backed strings (a merge

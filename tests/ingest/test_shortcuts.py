@@ -149,3 +149,36 @@ def test_cell_lengths_counted_in_characters_as_before(tmp_path):
         with pytest.raises(UploadError) as refused:
             read_upload("villages.csv", upload(char * (MAX_CELL_CHARS + 1)))
         assert "第 3 行第 12 列" in refused.value.zh and "实际 32,768 个字符" in refused.value.zh
+
+
+def test_file_rows_coded_with_the_lines_are_located_as_before():
+    """preview._located_last with the codes compare_slices_coded made for the file rows alongside the lines gives
+    the positions it finds coding lines and file rows itself: a unit twice in the file (its last row), a blank town
+    (matching a blank town), a unit the file lacks, one the store lacks."""
+    import numpy as np
+
+    from plan_monitor.ingest.preview import _located_last
+    from plan_monitor.sources.versions import compare_slices_coded
+
+    q3 = date(2024, 9, 30)
+
+    def rows(towns, income):
+        return pa.table({"county": ["甲"] * len(towns), "town": towns, "year": pa.array([2024] * len(towns), pa.int64()),
+                         "as_of": pa.array([q3] * len(towns), pa.date32()), "income": pa.array(income, pa.float64())})
+
+    stored = rows(["一镇", "二镇", None, "四镇"], [1.0, 2.0, 3.0, 4.0])
+    file_rows = rows(["二镇", "一镇", None, "二镇", "五镇"], [2.0, 9.0, 3.0, 7.0, 5.0])
+    keys = ["county", "town", "year", "as_of"]
+    changes, lines, coded = compare_slices_coded(stored, file_rows, {("甲", 2024, q3)}, ("county", "town"),
+                                                 extra=file_rows.select(keys))
+    assert coded is not None and len(coded.lines) == len(lines) and len(coded.extra) == len(file_rows)
+    # a blank town matches nothing in the comparison (removed and new), but the file's blank-town row in the preview
+    assert list(changes["status"]) == ["changed", "changed", "new", "removed", "removed", "new"]
+    assert lines["town"].to_pylist() == ["一镇", "二镇", "五镇", "四镇", None, None]
+    shared = _located_last(lines.select(keys), file_rows.select(keys), keys, coded)
+    alone = _located_last(lines.select(keys), file_rows.select(keys), keys)
+    for a, b in zip(shared, alone):
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+    line_at, unit_at, last = shared
+    assert last.to_pylist() == [1, 2, 3, 4]  # each unit's last file row: 二镇 is row 3, not row 0
+    assert line_at.tolist() == [0, 1, 2, 4, 5] and last.take(pa.array(unit_at)).to_pylist() == [1, 3, 4, 2, 2]
