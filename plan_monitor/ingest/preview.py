@@ -54,10 +54,10 @@ def compare(template: Template, incoming: pa.Table, rows: list[int], current: pa
         row_no = np.full(len(lines), np.nan)
     row_no[line_at] = numbers
     kept_at = [NONE_KEPT] * len(lines)
-    if kept:
-        for line, i in zip(line_at.tolist(), file_at.tolist()):
-            if kept[i]:
-                kept_at[line] = kept[i]
+    if kept:  # only the lines whose file row kept something are visited (a few among 200,000)
+        has = np.fromiter(map(bool, kept), bool, len(kept))[file_at]
+        for line, i in zip(line_at[has].tolist(), file_at[has].tolist()):
+            kept_at[line] = kept[i]
     changes["row_no"] = row_no
     changes["kept"] = kept_at
     changes["unit"] = unit_labels(lines, template).to_pandas().array
@@ -132,8 +132,8 @@ def details(template: Template, changes: pd.DataFrame) -> pd.DataFrame:
     kept their stored values (列：未填，保留原值), the first DETAIL_LIMIT of them."""
     kept = changes["kept"] if "kept" in changes else pd.Series([[]] * len(changes), index=changes.index)
     # the first DETAIL_LIMIT lines to show, found on arrays: only they are copied out of the frame
-    listed = changes["status"].to_numpy(dtype=object) != "unchanged"
-    listed |= np.fromiter(map(bool, kept.to_numpy(dtype=object)), bool, len(kept))
+    listed = ((changes["status"] != "unchanged").to_numpy(dtype=bool)  # on the column's Arrow strings
+              | np.fromiter(map(bool, kept.to_numpy(dtype=object)), bool, len(kept)))
     at = np.flatnonzero(listed)[:DETAIL_LIMIT]
     shown, kept = changes.iloc[at], kept.iloc[at]
     headers = template.header_of

@@ -16,6 +16,7 @@ from plan_monitor.ingest.pipeline import check_upload
 from plan_monitor.ingest.preview import compare
 from plan_monitor.paths import DEFAULT_DATA
 from plan_monitor.sources import open_store
+from plan_monitor.sources.versions import CHANGE_LABELS
 from plan_monitor.spec.geography import load_geography
 
 # every character _PLAIN lets through: printable ASCII without space, CJK ideographs of the basic block and ext. A
@@ -102,6 +103,15 @@ def test_preview_with_the_resolutions_standing_is_the_preview_without_it(tmp_pat
         assert counts == {"unchanged": len(checked.changes) - 2, "changed": 1, "new": 1}
     else:
         assert counts == {"unchanged": len(checked.changes) - 4, "changed": 1, "new": 1, "removed": 2}
+    # the status column as the frame always had it (one str per line), the kept lists on their lines only, and
+    # the details listing exactly the lines that are not unchanged or kept a value
+    assert str(checked.changes["status"].dtype) == "str"
+    kept_lines = [(row, keep) for row, keep in zip(checked.changes["row_no"], kept) if keep]
+    assert kept_lines == ([(2, ["reserve_cadres"])] if mode == "merge" else [])
+    shown = checked.details()
+    listed = checked.changes[(checked.changes["status"] != "unchanged").to_numpy(bool) | [bool(k) for k in kept]]
+    assert shown["单位"].tolist() == listed["unit"].tolist() and len(shown) == (2 if mode == "merge" else 4)
+    assert shown["状态"].tolist() == [CHANGE_LABELS[s] for s in listed["status"]]
 
 
 def test_stored_ids_among_the_files_equal_is_in():
