@@ -102,7 +102,7 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
         filled = filled.set_column(filled.column_names.index(col), col, pc.coalesce(given, stored))
     slice_rows = current.filter(in_slices(current, covered_slices(incoming)))
     if len(slice_rows):  # (a new round has no stored rows: none of them can be the file's)
-        mine = _report_ids(incoming, template)
+        mine = _report_ids(_may_name(incoming, slice_rows, template), template)
         untouched = slice_rows.filter(pc.invert(_among(_report_ids(slice_rows, template), mine)))
     else:
         untouched = slice_rows
@@ -112,6 +112,21 @@ def _merge(template: Template, incoming: pa.Table, present: set[str], current: p
         out.notes.append(Note("kept_blank", f"补充更正：{n_kept} 个单元格未填（或文件无此列），保留原值；涉及列 "
                                             + "、".join(template.header_of[c] for c in cols), n_kept))
     return pa.concat_tables([untouched, with_removed(filled).select(untouched.column_names).cast(untouched.schema)])
+
+
+def _may_name(incoming: pa.Table, stored: pa.Table, template: Template) -> pa.Table:
+    """The file rows whose _report_ids may equal a stored row's: when no name on either side holds the separator
+    "|", two ids are equal exactly when every part is, so a row whose unit name no stored row has cannot match and
+    its id is not written out (a correction of a few units among 200,000). Otherwise every row."""
+    name = template.unit_keys[-1]
+    names = [k for k in template.unit_keys if pa.types.is_string(incoming.schema.field(k).type)]
+    if name not in names or not pa.types.is_string(stored.schema.field(name).type):
+        return incoming
+    for table in (incoming, stored):  # a year or a date written as text has no "|"
+        if any(pc.any(pc.fill_null(pc.match_substring(table[k], "|"), False)).as_py() for k in names):
+            return incoming
+    maybe = pc.is_in(pc.fill_null(incoming[name], ""), value_set=pc.fill_null(stored[name], ""))
+    return incoming.filter(maybe)
 
 
 def _among(ids: pa.Array, others: pa.Array) -> pa.Array:

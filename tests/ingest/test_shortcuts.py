@@ -192,3 +192,33 @@ def test_file_rows_coded_with_the_lines_are_located_as_before():
     line_at, unit_at, last = shared
     assert last.to_pylist() == [1, 2, 3, 4]  # each unit's last file row: 二镇 is row 3, not row 0
     assert line_at.tolist() == [0, 1, 2, 4, 5] and last.take(pa.array(unit_at)).to_pylist() == [1, 3, 4, 2, 2]
+
+
+def test_file_ids_written_only_for_rows_that_may_name_a_stored_row():
+    """corrections._may_name leaves out the file rows whose unit name no stored row has; the stored rows the file
+    names (_among on the ids) are the same as with every file row's id: blank names matching blank names, a name
+    under another town, and, once a name holds "|", two ids equal by the separator alone (every row kept)."""
+    from plan_monitor.ingest.corrections import _among, _may_name, _report_ids
+    from plan_monitor.spec.templates import VILLAGE
+
+    q3 = date(2024, 9, 30)
+
+    def keys(rows):
+        county, town, village, year, as_of = zip(*rows)
+        return pa.table({"county": list(county), "town": list(town), "village": list(village),
+                         "year": pa.array(year, pa.int64()), "as_of": pa.array(as_of, pa.date32())})
+
+    stored = keys([("甲", "一镇", "谭场村", 2024, q3), ("甲", "二镇", None, 2024, q3), ("甲", "三镇", "史庙村", 2024, q3),
+                   ("乙", "一镇", "谭场村", 2024, q3)])
+    file_rows = keys([("甲", "一镇", "谭场村", 2024, q3), ("甲", "二镇", None, 2024, q3), ("甲", "四镇", "史庙村", 2024, q3),
+                      *[("甲", "五镇", f"新村{i}", 2024, q3) for i in range(50)]])
+    may = _may_name(file_rows, stored, VILLAGE)
+    assert may["village"].to_pylist() == ["谭场村", None, "史庙村"]
+    ids = _report_ids(stored, VILLAGE)
+    assert _among(ids, _report_ids(may, VILLAGE)).to_pylist() == [True, True, False, False]
+    assert _among(ids, _report_ids(may, VILLAGE)).equals(_among(ids, _report_ids(file_rows, VILLAGE)))
+
+    barred = keys([("甲", "a|b", "c", 2024, q3), ("甲", "一镇", "谭场村", 2024, q3)])
+    colliding = keys([("甲", "a", "b|c", 2024, q3), ("甲", "九镇", "九村", 2024, q3)])
+    assert _may_name(colliding, barred, VILLAGE) is colliding  # a "|" somewhere: every row
+    assert _among(_report_ids(barred, VILLAGE), _report_ids(colliding, VILLAGE)).to_pylist() == [True, False]
