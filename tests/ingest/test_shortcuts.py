@@ -53,6 +53,18 @@ def test_texts_any_pass_changes_take_the_full_path():
     assert [(i.check, i.row) for i in issues] == [("control_char", 10), ("invisible_char", 9)]
 
 
+def test_plain_is_every_text_plain():
+    """_plain matches the texts joined into one: the answer of matching each (nulls aside), wherever the odd text
+    sits, and on sliced arrays."""
+    names = [f"谭场村{i}组" for i in range(60_000)]
+    for at in (0, 30_000, 59_999):
+        odd = pa.array([*names[:at], "谭场村\u3000", *names[at + 1:]])
+        assert not cells._plain(odd)
+        assert cells._plain(odd.slice(at + 1)) and cells._plain(odd.slice(0, at))
+    assert cells._plain(pa.array([None, *names, None, ""]))
+    assert not cells._plain(pa.array([None, "（", None]))
+
+
 def test_all_null_and_empty_columns():
     for texts in (pa.array([None, None], pa.string()), pa.array([], pa.string()), pa.array(["", None])):
         got = cells.clean_text(texts, _rows(len(texts)), "村（社区）", cells.NoteLog(), True, [])
