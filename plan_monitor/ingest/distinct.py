@@ -27,6 +27,7 @@ class Distinct:
         if isinstance(column, pa.ChunkedArray):
             column = column.combine_chunks()
         self.length = len(column)
+        self._filled: pa.Array | None = None
         sample = column.slice(0, SAMPLE)
         if not len(sample) or len(pc.unique(sample)) > MOSTLY_DISTINCT * len(sample):
             self.values, self.indices = column, None
@@ -38,9 +39,20 @@ class Distinct:
         """A result computed on `values`, one per row."""
         return values if self.indices is None else pc.take(values, self.indices)
 
+    def filled(self) -> pa.Array:
+        """has_text per row, made once: the blank rows (ingest.layout) and the row kinds (ingest.rows) both ask."""
+        if self._filled is None:
+            self._filled = self.expand(has_text(self.values))
+        return self._filled
+
     def take(self, values: pa.Array, rows: pa.Array) -> pa.Array:
         """A result computed on `values`, at the given row positions."""
         return pc.take(values, rows if self.indices is None else pc.take(self.indices, rows))
+
+
+def has_text(texts: pa.Array) -> pa.Array:
+    """Whether each text has a character other than whitespace (false for a null)."""
+    return pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(texts)), 0), False)
 
 
 def per_value(column: pa.Array | pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.Array:

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.ingest.distinct import bool_where
+from plan_monitor.ingest.distinct import bool_where, has_text
 from plan_monitor.ingest.header import _DROP, _UNIT, LOOKUPS, Header, find_header
 from plan_monitor.ingest.model import Note, UploadError
 from plan_monitor.ingest.rows import _HEADING, RowKinds, classify
@@ -196,10 +196,6 @@ def find_tables(file_name: str, head: Rows, read_body: Callable[[int, int], Body
     return tables
 
 
-def _has_text(texts: pa.Array) -> pa.Array:
-    return pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(texts)), 0), False)
-
-
 def _filled_rows(body: Body) -> pa.Array | None:
     """Whether each row has a cell with text (None without columns)."""
     filled = None
@@ -207,10 +203,10 @@ def _filled_rows(body: Body) -> pa.Array | None:
     for i in sorted(range(body.cells.num_columns), key=lambda i: body.distinct(i).indices is None):
         distinct = body.distinct(i)
         if filled is None or distinct.indices is not None:
-            has = distinct.expand(_has_text(distinct.values))
+            has = distinct.filled()
             filled = has if filled is None else pc.or_(filled, has)
         else:
-            filled = pc.or_(filled, bool_where(body.cells.column(i), _has_text, pc.invert(filled)))
+            filled = pc.or_(filled, bool_where(body.cells.column(i), has_text, pc.invert(filled)))
     return filled
 
 

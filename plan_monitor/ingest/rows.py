@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plan_monitor.ingest.distinct import Distinct, per_value
+from plan_monitor.ingest.distinct import Distinct
 from plan_monitor.ingest.model import Note
 from plan_monitor.ingest.sheet import Body
 
@@ -39,7 +39,6 @@ def _column_kinds(distinct: Distinct, is_label: bool) -> tuple[Distinct, pa.Arra
     """One column's trimmed texts (per distinct value: spread them with the Distinct when needed), filled cells,
     合计 and 小计 cells (per row; None when the column has neither), computed once per distinct text."""
     text = pc.utf8_trim_whitespace(distinct.values)
-    filled = pc.fill_null(pc.greater(pc.utf8_length(text), 0), False)
     # every pattern needs 计: a column without it has no 合计 or 小计 cell, and skips the regexes
     if pc.any(pc.fill_null(pc.match_substring(text, "计"), False)).as_py():
         compact = pc.replace_substring_regex(text, _SPACES, "")
@@ -47,8 +46,8 @@ def _column_kinds(distinct: Distinct, is_label: bool) -> tuple[Distinct, pa.Arra
         is_total = pc.fill_null(pc.match_substring_regex(compact, patterns[0]), False)
         is_sub = pc.fill_null(pc.match_substring_regex(compact, patterns[1]), False)
         if pc.any(is_total).as_py() or pc.any(is_sub).as_py():
-            return distinct, text, *(distinct.expand(a) for a in (filled, is_total, is_sub))
-    return distinct, text, distinct.expand(filled), None, None
+            return distinct, text, distinct.filled(), *(distinct.expand(a) for a in (is_total, is_sub))
+    return distinct, text, distinct.filled(), None, None
 
 
 def _first_text(first: pa.Array) -> pa.Array:
@@ -97,10 +96,13 @@ def classify(body: Body, label_columns: list[int]) -> RowKinds:
         if not first.null_count:
             break
         first = pc.coalesce(first, pc.if_else(filled_cell, distinct.expand(text), pa.scalar(None, pa.string())))
-    first_text = per_value(first, _first_text)
-    looks_note = per_value(first_text, _looks_note)
+    # the first cell's compact text, whether it opens a note and whether it is a heading, each per distinct first
+    # cell (elementwise all three, so one encoding of the first cells serves them)
+    firsts = Distinct(first)
+    compact = _first_text(firsts.values)
+    looks_note = firsts.expand(_looks_note(compact))
     other = pc.and_(pc.invert(blank), pc.invert(pc.or_(total, subtotal)))
-    heading = pc.and_(pc.and_(other, pc.equal(filled, 1)), per_value(first_text, _heading))
+    heading = pc.and_(pc.and_(other, pc.equal(filled, 1)), firsts.expand(_heading(compact)))
     other = pc.and_(other, pc.invert(heading))
     candidate = pc.and_(other, looks_note)
     plain = pc.and_(other, pc.invert(candidate))
