@@ -193,10 +193,17 @@ def _plain(raw: pa.Array) -> bool:
     separator: _PLAIN is one character class repeated), a third of the time of matching 200,000 texts one by one."""
     if not pa.types.is_string(raw.type):
         return False
-    if not len(raw):
-        return True
-    texts = pa.ListArray.from_arrays(pa.array([0, len(raw)], pa.int32()), pc.fill_null(raw, ""))
-    return bool(pc.match_substring_regex(pc.binary_join(texts, ""), _PLAIN)[0].as_py())
+    return not len(raw) or bool(pc.match_substring_regex(joined(raw), _PLAIN)[0].as_py())
+
+
+def joined(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A column of strings as one text (nulls as empty texts), in an array of one: a pattern that is one character
+    class repeated, or one character searched for, holds for every text (some text) exactly when it holds for
+    this one text, and one match of it costs a third of 200,000 matches."""
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    whole = pa.ListArray.from_arrays(pa.array([0, len(texts)], pa.int32()), pc.fill_null(texts, ""))
+    return pc.binary_join(whole, "")
 
 
 def _codes(text: str, pattern: re.Pattern) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plan_monitor.ingest.cells import joined
 from plan_monitor.ingest.model import Issue, Note
 from plan_monitor.sources.tables import REMOVED, reports, with_removed
 from plan_monitor.sources.versions import covered_slices, in_slices, standing
@@ -123,7 +124,7 @@ def _may_name(incoming: pa.Table, stored: pa.Table, template: Template) -> pa.Ta
     if name not in names or not pa.types.is_string(stored.schema.field(name).type):
         return incoming
     for table in (incoming, stored):  # a year or a date written as text has no "|"
-        if any(pc.any(pc.fill_null(pc.match_substring(table[k], "|"), False)).as_py() for k in names):
+        if any(len(table) and pc.match_substring(joined(table[k]), "|")[0].as_py() for k in names):
             return incoming
     maybe = pc.is_in(pc.fill_null(incoming[name], ""), value_set=pc.fill_null(stored[name], ""))
     return incoming.filter(maybe)

@@ -234,3 +234,38 @@ def test_file_ids_written_only_for_rows_that_may_name_a_stored_row():
     colliding = keys([("甲", "a", "b|c", 2024, q3), ("甲", "九镇", "九村", 2024, q3)])
     assert _may_name(colliding, barred, VILLAGE) is colliding  # a "|" somewhere: every row
     assert _among(_report_ids(barred, VILLAGE), _report_ids(colliding, VILLAGE)).to_pylist() == [True, False]
+
+
+def test_joined_texts_and_shared_filled_cells():
+    """cells.joined: a chunked column with nulls as one text; Distinct.filled: has_text per row, the same whether
+    the column is encoded or not, made once for the blank rows and the row kinds."""
+    from plan_monitor.ingest import distinct
+
+    chunked = pa.chunked_array([["谭场村", None], ["a|b", ""], []], pa.string())
+    assert cells.joined(chunked).to_pylist() == ["谭场村a|b"]
+    assert cells.joined(pa.array([], pa.string())).to_pylist() == [""]
+    texts = pa.array(["谭场村", "  ", None, "\u3000", " 史庙村 ", "", "谭场村"] * 1000)
+    want = [True, False, False, False, True, False, True] * 1000
+    encoded = distinct.Distinct(texts)
+    assert encoded.indices is not None and encoded.filled().to_pylist() == want
+    assert encoded.filled() is encoded.filled()
+    plain = distinct.Distinct(pa.array([f"村{i}" for i in range(5000)] + ["  ", None]))
+    assert plain.indices is None and plain.filled().to_pylist() == [True] * 5000 + [False, False]
+
+
+def test_row_kinds_from_one_encoding_of_the_first_cells():
+    """rows.classify reads the first filled cells once per distinct text for the heading and note tests (one
+    Distinct for both): headings, a community alone (data), notes at the bottom, a long note in the data."""
+    from plan_monitor.ingest.rows import classify
+    from plan_monitor.ingest.sheet import body_from_rows
+
+    village = ["2024", "2024-09-30", "沙市区", "中山路街道", "谭场村", "村", "否", None, "155.2", "2", "1"]
+    rows = [(3, [None, None, "一、沙市区", *[None] * 8]), (4, village), (5, [None, None, None, None, "桥河社区", *[None] * 6]),
+            *[(6 + i, village) for i in range(3000)], (3006, [None, None, "岑河镇", *[None] * 8]),
+            (3007, ["填表人：张三", *[None] * 10]), (3008, ["注：收入单位万元", *[None] * 10])]
+    kinds = classify(body_from_rows(rows, 11), [2, 3, 4])
+    data = kinds.data.to_pylist()
+    assert [n for (n, _), d in zip(rows, data) if not d] == [3, 3006, 3007, 3008]
+    notes = {n.kind: n for n in kinds.notes}
+    assert notes["heading_row"].rows == (3, 3006) and "第3行“一、沙市区”" in notes["heading_row"].message
+    assert notes["note_row"].rows == (3007, 3008)
