@@ -1,17 +1,30 @@
 """The scorecard's computation paths of issue 17 (bench/README.md, "issue 17, computing a new version's
-figures"), pinned to what they replaced: the order and place numbers computed on integer columns (`_order`) to the
-ORDER BY classify.sql ran; the roll-up that takes a town's measure row as it is to the grouping sets that summed it
-again; split_units' count(*) to the DISTINCT count of (town, village). On the demo city's rows, exactly."""
+figures", sessions 2 and 3), pinned to what they replaced: the order and place numbers computed on integer columns
+(`_order`) to the ORDER BY classify.sql ran; the roll-up that takes a town's measure row as it is to the grouping
+sets that summed it again; split_units' count(*) to the DISTINCT count of (town, village); the card's rows on whole
+columns (metrics/card_rows.py) to the statement they replaced (scorecard_before.sql, the last
+queries/engine/scorecard.sql, ordered by `_order`). On the demo city's rows (with and without rounds) and a
+province's plan with prefectures, exactly."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
+from inline_rosters import DATA, make_rosters
 
 from plan_monitor.engine import Engine
-from plan_monitor.metrics.scorecard import _check_grain, _lexicographic, _order, measure_rows
+from plan_monitor.metrics.card_rows import _text_ranks, card_rows
+from plan_monitor.metrics.scorecard import _check_grain, _lexicographic, card_inputs, measure_rows
 from plan_monitor.spec.catalog import catalog
+from plan_monitor.spec.geography import load_geography
+from plan_monitor.spec.plan import load_plan
+
+# The statement card_rows replaced (queries/engine/scorecard.sql before issue 17's third computation session).
+SCORECARD_BEFORE = (Path(__file__).parent / "scorecard_before.sql").read_text(encoding="utf-8")
 
 # rollup.sql before issue 17's computation session: one DISTINCT count over grouping sets, towns summed again
 OLD_ROLLUP = """
@@ -24,6 +37,19 @@ GROUP BY GROUPING SETS ((indicator_id, year), (indicator_id, year, county), (ind
 HAVING NOT (grouping(town) = 0 AND town IS NULL)
 """
 KEYS = ["indicator_id", "year", "level", "county", "town"]
+
+
+def _order(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """The scorecard's order of the statement's rows (positions to take them in) and each row's place, numbered, as
+    metrics/scorecard.py ordered them before card_rows: the plan's order of indicators (position), year, level
+    (level_rank), county, town; a missing county or town first, texts compared by their bytes. A place is an
+    indicator × level × county × town, numbered in that order without the year."""
+    position, level = (table[c].to_numpy(zero_copy_only=False).astype(np.int64) for c in ("position", "level_rank"))
+    county, town = (_text_ranks(table[name]) for name in ("county", "town"))
+    place = np.unique(_lexicographic([position, level, county, town]), return_inverse=True)[1].reshape(-1)
+    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
+    year = year - (year.min() if len(year) else 0)
+    return np.argsort(_lexicographic([position, year, place]), kind="stable"), place
 
 
 def _sorted_rows(table: pa.Table) -> list[tuple]:
@@ -158,9 +184,79 @@ def test_lexicographic_keys_compressed_past_the_limit_keep_the_order():
     assert len(np.unique(whole)) == len(np.unique(squeezed))
 
 
-def test_one_statement_gives_the_scorecard_rows(plan, demo_scorecard):
-    sql = catalog().get("engine/scorecard")
-    assert sql.params == {"baseline_year", "plan_start"}
-    assert "classify" not in catalog().in_folder("engine") and "rollup" in catalog().in_folder("engine")
+def _before(tables: dict[str, pa.Table], rolled: pa.Table, measured: pa.Table, plan) -> tuple[pa.Table, np.ndarray]:
+    """The statement card_rows replaced, run on the same tables, in the scorecard's order."""
+    engine = Engine({**tables, "rolled": rolled, "measure_rows": measured})
+    try:
+        table = engine._con.execute(SCORECARD_BEFORE, {"baseline_year": plan.plan.baseline_year,
+                                                       "plan_start": plan.years[0]}).to_arrow_table()
+    finally:
+        engine.close()
+    order, place = _order(table)
+    return table.take(order), place[order]
+
+
+def _assert_card_rows_as_before(plan, rosters, rounds: dict) -> pa.Table:
+    geo = load_geography(plan)
+    tables, rolled, measured = card_inputs(plan, rosters, geo, rounds)
+    got, place = card_rows(tables, rolled, measured, rounds, plan.plan.baseline_year, plan.years[0])
+    want, want_place = _before(tables, rolled, measured, plan)
+    assert got.schema == want.schema
+    assert got.num_rows == want.num_rows
+    for name in want.column_names:  # every value, floats bit for bit, nulls in the same places
+        assert _bits(got.select([name])).equals(_bits(want.select([name]))), name
+    assert np.array_equal(place, want_place)
+    return got
+
+
+@pytest.mark.parametrize("with_rounds", [False, True])
+def test_card_rows_are_the_statement_they_replaced(plan, demo_rosters, demo_scorecard, with_rounds):
+    rounds = {}
+    if with_rounds:  # each year judged at a date some counties' newest reports are older than (carried, counted)
+        as_of = pd.to_datetime(demo_scorecard.rows["as_of"]).groupby(demo_scorecard.rows["year"]).max().dropna()
+        rounds = {int(y): d.date() for y, d in as_of.items()}
+    got = _assert_card_rows_as_before(plan, demo_rosters, rounds)
+    levels = set(got["level_rank"].to_pylist())
+    assert levels == {0, 2, 3} and got.num_rows > 1000
+    notes = set(got["target_note"].drop_null().to_pylist()) | set(got["target_source"].drop_null().to_pylist())
+    assert {"no_year_target", "no_quota", "plan", "city"} <= notes
+    if with_rounds:
+        assert got["counties_reported"].null_count < got.num_rows
+
+
+def test_card_rows_with_blanks_and_silent_places_are_the_statement_they_replaced(plan):
+    """Blank cells (partial sums, 未填报 and 不含 N 个…), counties and towns that sent nothing (gazetteer rows without
+    figures), a multiple without its baseline, reports older than the round (carried_from)."""
+    from test_missing import STATS
+
+    def village(year, county, town, name, income, unit_type="村", as_of=None):
+        return {"year": year, "as_of": as_of, "county": county, "town": town, "village": name,
+                "unit_type": unit_type, "income_wan": income, "reserve_cadres": None, "is_demo": name.startswith("甲")}
+
+    villages = [village(2021, "荆州区", "川店镇", "甲村", 25.0), village(2024, "荆州区", "川店镇", "甲村", 30.0),
+                village(2024, "荆州区", "川店镇", "乙村", None), village(2024, "沙市区", "立新街道", "丙村", 5.0,
+                                                                   as_of=pd.Timestamp("2024-06-30").date()),
+                village(2024, "沙市区", "立新街道", "某社区", None, "社区"), village(2024, None, "无县镇", "丁村", 1.0)]
+    stats = [r for r in STATS if r["county"] != "荆州区" or r["year"] != 2021]  # 荆州区: no baseline
+    rosters = make_rosters(village=villages, county_stats=stats)
+    got = _assert_card_rows_as_before(plan, rosters, {2024: pd.Timestamp("2024-09-30").date()})
+    notes = got["missing_note"].drop_null().to_pylist()
+    assert "未填报" in notes and any(n.startswith("不含 ") for n in notes)
+    assert "no_baseline" in got["target_note"].drop_null().to_pylist()
+    assert got["carried_from"].null_count < got.num_rows
+    assert got["as_of"].null_count > 0  # places without figures
+
+
+def test_card_rows_of_a_province_with_prefectures_are_the_statement_they_replaced():
+    from test_prefecture import STATS  # county figures with blanks; quotas and splits summed to prefectures
+
+    plan = load_plan(DATA / "prefecture_plan.yaml")
+    got = _assert_card_rows_as_before(plan, make_rosters(county_stats=STATS), {})
+    assert 1 in set(got["level_rank"].to_pylist())  # prefecture rows
+    assert {"issued", "split"} <= set(got["target_source"].drop_null().to_pylist())
+
+
+def test_the_card_has_one_row_per_place_and_year(plan, demo_scorecard):
+    assert "scorecard" not in catalog().in_folder("engine") and "rollup" in catalog().in_folder("engine")
     rows = demo_scorecard.rows
     assert len(rows) == len(rows.drop_duplicates(KEYS))
