@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
-from plan_monitor.metrics.card_rows import LEVELS, _lexicographic, card_rows
+from plan_monitor.metrics.card_rows import LEVELS, card_rows
 from plan_monitor.metrics.card_table import CSV_COLUMNS, csv_column_names  # noqa: F401 - CSV_COLUMNS re-exported
 from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.split import split_quotas
@@ -194,7 +194,8 @@ def _prefecture_quotas(plan: Plan, geo: Geography, county_rows: list[tuple]) -> 
 
 def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
     """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of; one row
-    per indicator × year × county × town (each measure's grain, checked: rollup.sql takes a town's row as it is)."""
+    per indicator × year × county × town (each measure's grain, which rollup.sql relies on: a town's row taken as it
+    is; card_rows.check_grain checks it on the roll-up's town rows)."""
     common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
     assert set(common) == set(ENGINE_PARAMS)
     parts = []
@@ -203,22 +204,8 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
         table = table.select(["year", "county", "town", "num", "den", "missing", "as_of"]).cast(pa.schema([
             ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
             ("num", pa.float64()), ("den", pa.float64()), ("missing", pa.float64()), ("as_of", pa.date32())]))
-        _check_grain(ind.query, table)
         parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
     return pa.concat_tables(parts)
-
-
-def _check_grain(query: str, table: pa.Table) -> None:
-    """A measure's rows with a town are one per year × county × town (ValueError naming the query if not)."""
-    has_town = pc.is_valid(table["town"]).to_numpy(zero_copy_only=False)
-    if not has_town.any():
-        return
-    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
-    keys = _lexicographic([year - year.min(), _text_codes(table["county"]), _text_codes(table["town"])])
-    keys = np.sort(keys[has_town])
-    if (keys[1:] == keys[:-1]).any():
-        raise ValueError(f"度量 queries/measures/{query}.sql 对同一 年度 × 县 × 乡镇 返回了多行 / "
-                         f"measure {query} returned more than one row for a year × county × town")
 
 
 def card_inputs(plan: Plan, rosters: Rosters, geo: Geography, rounds: Mapping[int, date]
@@ -283,6 +270,7 @@ def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Tab
         "noun": pa.array([_MISSING_UNIT.get(next(iter(catalog().measure(i.query).reads), ""), "单位") for i in ind],
                          pa.string()),
         "sum_kind": pa.array([i.kind in SUM_KINDS for i in ind], pa.bool_()),
+        "query": pa.array([i.query for i in ind], pa.string()),  # named when a measure's grain is wrong
     })
     levels = pa.table({"level": pa.array(list(LEVEL_ORDER), pa.string()),
                        "rank": pa.array(list(LEVEL_ORDER.values()), pa.int32())})
@@ -307,7 +295,7 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table], place:
     rules = plan.status_rules
 
     def floats(name: str) -> np.ndarray:
-        return table[name].to_numpy(zero_copy_only=False).astype(float)
+        return np.asarray(table[name].to_numpy(zero_copy_only=False), dtype=float)
 
     positions = table["position"].to_numpy(zero_copy_only=False)
 
@@ -422,13 +410,6 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table], place:
     out["missing_note"] = _objects(n, rows, table["missing_note"].to_numpy(zero_copy_only=False)[rows])
     return out[[*out.columns[:out.columns.get_loc("measure") + 1], *_COMPUTED,
                 "target_note_label", "target_source_label", "target_remark", "missing_note"]]
-
-
-def _text_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """A number per distinct text of the column (1, 2, … in no particular order), 0 where missing."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    return pc.fill_null(pc.dictionary_encode(column).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
 
 
 def _carried(grid: np.ndarray, inclusive: bool = False) -> np.ndarray:
