@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
-from plan_monitor.metrics.card_rows import LEVELS, card_rows
+from plan_monitor.metrics.card_rows import LEVELS, POOL, card_rows
 from plan_monitor.metrics.card_table import CSV_COLUMNS, csv_column_names  # noqa: F401 - CSV_COLUMNS re-exported
 from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.split import split_quotas
@@ -371,24 +371,29 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table], place:
     meta = small["indicator_meta"]
     position = table["position"]
     ranks = dict(zip(small["level_order"]["rank"].to_pylist(), small["level_order"]["level"].to_pylist()))
-    levels = pa.array([ranks.get(r) for r in range(max(ranks) + 1)], pa.string())
+    levels = pa.array([ranks.get(r) for r in range(max(ranks) + 1)], pa.large_string())
     plan_year = np.zeros(n, dtype=bool)
     plan_year[rows] = True
     in_plan = pa.array(plan_year)
     labels = {}
     for column, vocabulary in (("target_note", TARGET_NOTES), ("target_source", TARGET_SOURCES)):
         found = pc.index_in(table[column], value_set=pa.array(list(vocabulary), pa.string()))
-        labels[column] = pc.if_else(in_plan, pa.array(list(vocabulary.values()), pa.string()).take(found), None)
+        texts = pc.take(pa.array(list(vocabulary.values()), pa.large_string()), found, memory_pool=POOL)
+        labels[column] = pc.if_else(in_plan, texts, None, memory_pool=POOL)
     chosen = pc.is_in(table["target_source"], value_set=pa.array(["split", "issued"], pa.string()))
-    remark = pc.coalesce(labels["target_note"], pc.if_else(pc.fill_null(chosen, False), labels["target_source"], None))
-    columns = {"indicator_id": meta["indicator_id"].take(position), "level": levels.take(table["level_rank"])}
+    remark = pc.coalesce(labels["target_note"], pc.if_else(pc.fill_null(chosen, False), labels["target_source"], None,
+                                                           memory_pool=POOL), memory_pool=POOL)
+    # texts as large_string, what the frame's str columns hold (pandas cast every string column again, in new memory)
+    meta = meta.cast(pa.schema([f.with_type(pa.large_string()) if f.type == pa.string() else f for f in meta.schema]))
+    columns = {"indicator_id": pc.take(meta["indicator_id"], position, memory_pool=POOL),
+               "level": pc.take(levels, table["level_rank"], memory_pool=POOL)}
     for name in table.column_names[2:table.column_names.index("counties_reported")]:
         column = table[name]
         if pa.types.is_date(column.type):  # dates as timestamps, the type the pages compare with
-            column = pc.cast(column, pa.timestamp("s"))
+            column = pc.cast(column, pa.timestamp("s"), memory_pool=POOL)
         columns[name] = column
     columns.update({"counties_reported": table["counties_reported"], "counties_carried": table["counties_carried"]})
-    columns.update({name: meta[source].take(position) for name, source in (
+    columns.update({name: pc.take(meta[source], position, memory_pool=POOL) for name, source in (
         ("indicator", "name"), ("unit", "unit"), ("kind", "kind"), ("direction", "direction"), ("measure", "measure"))})
     computed = {"final_target": final_target, "expected": expected, "start_of_year": start_of_year,
                 "time_position": now, "projected": projected, "cumulative": current, "time_progress": progress}
@@ -400,7 +405,7 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table], place:
                     "target_remark": remark})
     # one block per column: consolidating ~40 columns of ~700k rows into 2-D blocks copied them all again (~0.3 s
     # of CPU nationally, most of it the kernel handing out fresh memory); the frame's values and dtypes are the same
-    out = pa.table(columns).to_pandas(split_blocks=True)
+    out = pa.table(columns).to_pandas(split_blocks=True, memory_pool=POOL)
     for name in ("counties_reported", "counties_carried"):  # counts with gaps (city rows only)
         out[name] = out[name].astype("Int64")
     for name, codes, keys, vocabulary in (("status", status, STATUS_KEYS, STATUS_LABELS),
@@ -455,4 +460,5 @@ def _labels(n: int, rows: np.ndarray, codes: np.ndarray, labels: list[str]) -> p
     """A text column of labels from codes (-1: none), missing on the baseline year's rows."""
     indices = np.full(n, -1, dtype=np.int64)
     indices[rows] = codes
-    return pa.array(labels, pa.string()).take(pa.array(indices, mask=indices < 0)).to_pandas()
+    taken = pc.take(pa.array(labels, pa.large_string()), pa.array(indices, mask=indices < 0), memory_pool=POOL)
+    return taken.to_pandas(memory_pool=POOL)
