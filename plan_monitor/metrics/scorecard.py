@@ -204,7 +204,8 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
         table = table.select(["year", "county", "town", "num", "den", "missing", "as_of"]).cast(pa.schema([
             ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
             ("num", pa.float64()), ("den", pa.float64()), ("missing", pa.float64()), ("as_of", pa.date32())]))
-        parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
+        # the id repeated by Arrow (a Python list of it, one item per row, took ~0.4 s of CPU nationally)
+        parts.append(table.add_column(0, "indicator_id", pa.repeat(pa.scalar(ind.id, pa.string()), len(table))))
     return pa.concat_tables(parts)
 
 
