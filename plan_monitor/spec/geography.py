@@ -137,16 +137,7 @@ def gazetteer_units(region_code: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
 
     counties: county, code, is_zone (always False here), is_city (True for a city standing in as its own
     county-level unit because towns sit directly under it, see the module docstring), prefecture (the county's
-    市（州） in a province's or the nation's plan, else None; see the module docstring).
-
-    Worked out once per region and process (~0.07 s of CPU each time: a plan's check, each load_geography and its
-    functional zones all ask); every caller gets frames of its own to change."""
-    region_name, counties, towns = _gazetteer_units(region_code)
-    return region_name, counties.copy(), towns.copy()
-
-
-@lru_cache(maxsize=8)
-def _gazetteer_units(region_code: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    市（州） in a province's or the nation's plan, else None; see the module docstring)."""
     div, _ = _gazetteer()
     by_code = div.set_index("code")
     level = by_code["level"]
