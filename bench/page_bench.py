@@ -12,7 +12,8 @@ Per scale and tree (this checkout; with --baseline also another checkout's folde
 `git archive main | tar -x -C /tmp/base`, served by its own code): one untimed CLI `scorecard` run of that tree,
 which persists the version, then N rounds (default 3, the trees' order alternating), each:
 
-  1. a fresh server: `streamlit run app.py` on a free 127.0.0.1 port, the default plan's data pointed at the scale's
+  1. a fresh server: `streamlit run serve.py` (what scripts/app.sh starts; app.py for a tree without it) on a free
+     127.0.0.1 port, the default plan's data pointed at the scale's
      folder (PLAN_MONITOR_DATA; PLAN_MONITOR_TARGETS = the tree's targets.yaml; sign-in off);
   2. first 总览: Debian's Chromium (Playwright, headless) opens /overview in a new context; the time from the
      navigation start to the first animation frame at which `[data-testid="stApp"]` is there, the overview's header
@@ -85,7 +86,8 @@ def persist(root: Path, folder: Path) -> float:
 
 
 class Server:
-    """`streamlit run app.py` of the tree at `root` on a free loopback port, stopped by its PID."""
+    """`streamlit run serve.py` (as scripts/app.sh; app.py in a tree without serve.py) of the tree at `root` on a free
+    loopback port, stopped by its PID."""
 
     def __init__(self, root: Path, folder: Path, log: Path):
         self.port = free_port()
@@ -93,8 +95,9 @@ class Server:
         env = {**os.environ, "PLAN_MONITOR_DATA": str(folder), "PLAN_MONITOR_TARGETS": str(root / "targets.yaml"),
                "PLAN_MONITOR_AUTH": "off", "PLAN_MONITOR_PLANS": str(folder / "no-plans-index.yaml")}
         self.log = open(log, "wb")
+        entry = root / "serve.py" if (root / "serve.py").exists() else root / "app.py"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"], cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + START_TIMEOUT
