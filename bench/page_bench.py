@@ -29,6 +29,10 @@ which persists the version, then N rounds (default 3, the trees' order alternati
   5. peak memory: VmHWM of the streamlit process (/proc/PID/status) after all of the above, then the server is
      stopped by its PID.
 
+With --settle S the first 总览 is opened S seconds after the server answers its health check instead of at once:
+the first reader after a restart rather than one waiting at the door (serve.py starts loading the default plan's
+figures as the server starts; see ui.context.warm).
+
 Times are medians of the rounds; the load average is printed before and after each scale.
 """
 
@@ -126,10 +130,11 @@ class Server:
 
 
 def one_round(browser, root: Path, folder: Path, scale: str, runs: int, drill: tuple[str, str] | None,
-              log: Path) -> dict:
+              log: Path, settle: float = 0.0) -> dict:
     server = Server(root, folder, log)
     step = "first 总览"
     try:
+        time.sleep(settle)
         bench = Bench(browser, server.url)
         bench.new_page()
         bench.ws_bytes = 0
@@ -184,6 +189,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="year changes timed per server")
     parser.add_argument("--baseline", metavar="CHECKOUT", help="another checkout's folder, served the same way")
     parser.add_argument("--drill", action="store_true", help="also open one town's village list (reads the rows)")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="seconds between the server's health check and the first 总览 (default 0: at once)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs, screenshots)")
     args = parser.parse_args()
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
@@ -191,7 +198,7 @@ def main() -> None:
     if args.baseline:
         trees = {"baseline": Path(args.baseline).resolve(), "this": ROOT}
     print(f"# page bench {datetime.now():%Y-%m-%d %H:%M}  {os.cpu_count()} CPU  python {platform.python_version()}  "
-          f"rounds={args.rounds} runs={args.runs}  trees: " + ", ".join(f"{k}={v}" for k, v in trees.items()),
+          f"rounds={args.rounds} runs={args.runs} settle={args.settle:g} s  trees: " + ", ".join(f"{k}={v}" for k, v in trees.items()),
           flush=True)
     from playwright.sync_api import sync_playwright
 
@@ -215,7 +222,7 @@ def main() -> None:
                 order = list(trees) if r % 2 == 0 else list(trees)[::-1]
                 for label in order:
                     sample = one_round(browser, trees[label], folders[label], scale, args.runs, place,
-                                       Path(tmp) / f"{label}-{scale}-{r}.log")
+                                       Path(tmp) / f"{label}-{scale}-{r}.log", args.settle)
                     results.setdefault((scale, label), []).append(sample)
                     print(f"  {scale} {label} round {r + 1}: first 总览 {sample['first_ms']:.0f} ms, rerun "
                           f"{sample['rerun_ms']:.0f} ms ({' '.join(f'{x:.0f}' for x in sample['rerun_samples'])}), "
