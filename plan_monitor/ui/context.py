@@ -326,7 +326,12 @@ def warm() -> None:
     serve.py runs it in a thread when the server starts; a page asking meanwhile waits for the same value (each
     cached value is computed once). Failures are left for the page to show, with its own message."""
     try:
-        # the first page's own modules (总览), imported here rather than in its first run
+        # the first page's own modules (总览), imported here rather than in its first run; and Streamlit's emoji
+        # catalogue (~0.35 s), which it loads on the first alert or page icon with a non-ASCII text (all of ours)
+        try:
+            import streamlit.emojis  # noqa: F401
+        except ImportError:  # moved in another Streamlit: only a warm-up lost
+            pass
         import plan_monitor.outputs.charts  # noqa: F401
         import plan_monitor.present.views  # noqa: F401
         import plan_monitor.ui.downloads  # noqa: F401
