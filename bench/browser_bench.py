@@ -29,6 +29,10 @@ Interactions:
   indicator  分县: the 指标 selectbox, alternating three indicators
   county     分乡镇: the 县（市、区）selectbox, alternating counties
   drill      分县: click a county's bar → 分乡镇 of that county drawn (the county page is opened before, not timed)
+
+With --floor, bench/floor_app/app.py (a bare Streamlit page with only what the done-check looks for) is served and
+timed beside the app for `load` and `year`: Streamlit's own cost of a first page and a selectbox rerun on this
+machine, the floor under the app's figures.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ OUT = ROOT / "bench" / "out"
 QUIET_MS = 400
 TIMEOUT_MS = 90_000
 INTERACTIONS = ("load", "revisit", "year", "indicator", "county", "drill")
+FLOOR = ("floor (bare Streamlit)", ROOT / "bench" / "floor_app", ("load", "year"))
 YEARS = ["2023", "2024"]
 INDICATORS = [("village_income_20w", "村集体经济收入过20万元的村占比"), ("demo_villages", None), ("reserve_cadre_u30", None)]
 COUNTIES = ["江陵县", "公安县", "监利市"]
@@ -248,14 +253,16 @@ def browser_side(interactions: list[str], runs: int, env: dict, roots: dict[str,
             bench.new_page()
             bench.goto("/overview", "数据截至")  # the server builds its Monitor here: not part of any interaction
         for name in interactions:
-            for label, bench in benches.items():
+            # the floor app has only 总览's year selectbox
+            timed = {label: bench for label, bench in benches.items() if label != FLOOR[0] or name in FLOOR[2]}
+            for label in timed:
                 results[label][name] = []
             for i in range(runs + 1):  # run 0 is the warm-up
-                for label, bench in benches.items():
+                for label, bench in timed.items():
                     sample = getattr(bench, name)(i)
                     if i:
                         results[label][name].append(sample)
-            for label, bench in benches.items():
+            for label, bench in timed.items():
                 if shots:
                     OUT.mkdir(parents=True, exist_ok=True)
                     bench.page.screenshot(path=str(OUT / f"browser_bench_{label}_{name}.png"), full_page=True)
@@ -365,6 +372,8 @@ def main() -> None:
                         help="interactions to time, comma-separated: " + ",".join(INTERACTIONS))
     parser.add_argument("--baseline", metavar="GIT_REF",
                         help="also serve this git revision and time it side by side (runs alternate between the two)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time a bare Streamlit page (bench/floor_app) for load and year: Streamlit's own cost")
     parser.add_argument("--no-server-side", action="store_true", help="skip the AppTest timing of the same reruns")
     parser.add_argument("--server-only", metavar="JSON", help=argparse.SUPPRESS)
     parser.add_argument("--shots", action="store_true", help="screenshot each page's last state into bench/out/")
@@ -390,19 +399,26 @@ def main() -> None:
         roots = {"current": ROOT}
         if args.baseline:
             roots = {f"baseline {args.baseline}": checkout(args.baseline, Path(tmp)), "current": ROOT}
+        if args.floor:
+            roots[FLOOR[0]] = FLOOR[1]
         browser = browser_side(interactions, args.runs, env, roots, args.shots)
         server = {} if args.no_server_side else {
             label: (server_side(interactions, args.runs) if root == ROOT else server_side_of(root, interactions, args.runs))
-            for label, root in roots.items()}
+            for label, root in roots.items() if label != FLOOR[0]}
     end_load = os.getloadavg()[0]
     print()
     for label in roots:
         print(f"{label}:\n")
-        print_table(interactions, browser[label], server.get(label, {}))
+        print_table([n for n in interactions if n in browser[label]], browser[label], server.get(label, {}))
         print()
-    if len(roots) == 2:
-        (a, b) = roots
-        print(f"current / baseline, browser p50: " + "  ".join(
+    if FLOOR[0] in roots:
+        print("current / floor, browser p50: " + "  ".join(
+            f"{name} {statistics.median(s['ms'] for s in browser['current'][name]) / statistics.median(s['ms'] for s in browser[FLOOR[0]][name]):.2f}"
+            for name in interactions if name in browser[FLOOR[0]]))
+    compared = [label for label in roots if label != FLOOR[0]]
+    if len(compared) == 2:
+        (a, b) = compared
+        print("current / baseline, browser p50: " + "  ".join(
             f"{name} {statistics.median(s['ms'] for s in browser[b][name]) / statistics.median(s['ms'] for s in browser[a][name]):.2f}"
             for name in interactions))
     print(f"\nwall {time.perf_counter() - started:.0f} s, load average {load[0]:.2f} at start, {end_load:.2f} at end")

@@ -12,7 +12,8 @@ Per scale and tree (this checkout; with --baseline also another checkout's folde
 `git archive main | tar -x -C /tmp/base`, served by its own code): one untimed CLI `scorecard` run of that tree,
 which persists the version, then N rounds (default 3, the trees' order alternating), each:
 
-  1. a fresh server: `streamlit run app.py` on a free 127.0.0.1 port, the default plan's data pointed at the scale's
+  1. a fresh server: `streamlit run serve.py` (what scripts/app.sh starts; app.py for a tree without it) on a free
+     127.0.0.1 port, the default plan's data pointed at the scale's
      folder (PLAN_MONITOR_DATA; PLAN_MONITOR_TARGETS = the tree's targets.yaml; sign-in off);
   2. first 总览: Debian's Chromium (Playwright, headless) opens /overview in a new context; the time from the
      navigation start to the first animation frame at which `[data-testid="stApp"]` is there, the overview's header
@@ -27,6 +28,10 @@ which persists the version, then N rounds (default 3, the trees' order alternati
      persisted version reads here; timed from the navigation start;
   5. peak memory: VmHWM of the streamlit process (/proc/PID/status) after all of the above, then the server is
      stopped by its PID.
+
+With --settle S the first 总览 is opened S seconds after the server answers its health check instead of at once:
+the first reader after a restart rather than one waiting at the door (serve.py starts loading the default plan's
+figures as the server starts; see ui.context.warm).
 
 Times are medians of the rounds; the load average is printed before and after each scale.
 """
@@ -85,7 +90,8 @@ def persist(root: Path, folder: Path) -> float:
 
 
 class Server:
-    """`streamlit run app.py` of the tree at `root` on a free loopback port, stopped by its PID."""
+    """`streamlit run serve.py` (as scripts/app.sh; app.py in a tree without serve.py) of the tree at `root` on a free
+    loopback port, stopped by its PID."""
 
     def __init__(self, root: Path, folder: Path, log: Path):
         self.port = free_port()
@@ -93,8 +99,9 @@ class Server:
         env = {**os.environ, "PLAN_MONITOR_DATA": str(folder), "PLAN_MONITOR_TARGETS": str(root / "targets.yaml"),
                "PLAN_MONITOR_AUTH": "off", "PLAN_MONITOR_PLANS": str(folder / "no-plans-index.yaml")}
         self.log = open(log, "wb")
+        entry = root / "serve.py" if (root / "serve.py").exists() else root / "app.py"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"], cwd=root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + START_TIMEOUT
@@ -123,10 +130,11 @@ class Server:
 
 
 def one_round(browser, root: Path, folder: Path, scale: str, runs: int, drill: tuple[str, str] | None,
-              log: Path) -> dict:
+              log: Path, settle: float = 0.0) -> dict:
     server = Server(root, folder, log)
     step = "first 总览"
     try:
+        time.sleep(settle)
         bench = Bench(browser, server.url)
         bench.new_page()
         bench.ws_bytes = 0
@@ -181,6 +189,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="year changes timed per server")
     parser.add_argument("--baseline", metavar="CHECKOUT", help="another checkout's folder, served the same way")
     parser.add_argument("--drill", action="store_true", help="also open one town's village list (reads the rows)")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="seconds between the server's health check and the first 总览 (default 0: at once)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs, screenshots)")
     args = parser.parse_args()
     scales = [s.strip() for s in args.scales.split(",") if s.strip()]
@@ -188,7 +198,7 @@ def main() -> None:
     if args.baseline:
         trees = {"baseline": Path(args.baseline).resolve(), "this": ROOT}
     print(f"# page bench {datetime.now():%Y-%m-%d %H:%M}  {os.cpu_count()} CPU  python {platform.python_version()}  "
-          f"rounds={args.rounds} runs={args.runs}  trees: " + ", ".join(f"{k}={v}" for k, v in trees.items()),
+          f"rounds={args.rounds} runs={args.runs} settle={args.settle:g} s  trees: " + ", ".join(f"{k}={v}" for k, v in trees.items()),
           flush=True)
     from playwright.sync_api import sync_playwright
 
@@ -212,7 +222,7 @@ def main() -> None:
                 order = list(trees) if r % 2 == 0 else list(trees)[::-1]
                 for label in order:
                     sample = one_round(browser, trees[label], folders[label], scale, args.runs, place,
-                                       Path(tmp) / f"{label}-{scale}-{r}.log")
+                                       Path(tmp) / f"{label}-{scale}-{r}.log", args.settle)
                     results.setdefault((scale, label), []).append(sample)
                     print(f"  {scale} {label} round {r + 1}: first 总览 {sample['first_ms']:.0f} ms, rerun "
                           f"{sample['rerun_ms']:.0f} ms ({' '.join(f'{x:.0f}' for x in sample['rerun_samples'])}), "

@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plan_monitor.engine import Engine  # noqa: E402
+from plan_monitor.metrics.card_rows import card_rows  # noqa: E402
 from plan_monitor.metrics.scorecard import _classify, _classify_tables, _plan_tables, compute_scorecard, measure_rows  # noqa: E402
+from plan_monitor.metrics.split import split_quotas  # noqa: E402
 from plan_monitor.sources import load_rosters  # noqa: E402
 from plan_monitor.sources.demo import SCALES, generate  # noqa: E402
 from plan_monitor.spec.geography import load_geography  # noqa: E402
@@ -73,20 +75,12 @@ def breakdown(plan, rosters, repeats: int) -> dict[str, float]:
                     lambda: measure_rows(engine, plan))
         engine.register("measure_rows", rows)
         rolled = step("rollup.sql", lambda: engine.run("engine/rollup"))
-        engine.register("rolled", rolled)
-
-        def register_plan():
-            for name, table in _plan_tables(plan, geo).items():
-                engine.register(name, table)
-
-        step("plan tables", register_plan)
-        small = _classify_tables(plan, {})
-        for name, table in small.items():
-            engine.register(name, table)
-        table = step("scorecard.sql (figures, rounds, notes)",
-                     lambda: engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year,
-                                                             "plan_start": plan.years[0]}))
-        step("_classify (order, trajectory, status, pace → pandas)", lambda: _classify(plan, table, small))
+        tables = step("plan tables and split", lambda: _plan_tables(plan, geo, split_quotas(plan, geo, engine)))
+        engine.close()
+        tables = {**tables, **_classify_tables(plan, {})}
+        table, place = step("card_rows (figures, rounds, notes, order)",
+                            lambda: card_rows(tables, rolled, rows, {}, plan.plan.baseline_year, plan.years[0]))
+        step("_classify (trajectory, status, pace → pandas)", lambda: _classify(plan, table, tables, place))
         if i == 0:
             steps = {}
     return {name: statistics.median(ts) for name, ts in steps.items()}

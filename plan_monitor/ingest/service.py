@@ -9,15 +9,19 @@ rollback and refusal is also appended to the audit trail, with who, from where a
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from plan_monitor.access.roles import ROLE_LABELS, ROLES, Actor, allowed, names
 from plan_monitor.access.store import Access
 from plan_monitor.errors import AccessDenied, DataError, NothingChanged, UserError
-from plan_monitor.ingest.pipeline import Checked, map_scopes
 from plan_monitor.ledger.rules import TaskProblem, check_events
 from plan_monitor.sources import Store
+
+if TYPE_CHECKING:  # the reader (openpyxl, the upload checks) is imported by the pages that read a file, not by
+    # every page's chrome that holds a WriteService: a server's first 总览 does not pay for it
+    from plan_monitor.ingest.pipeline import Checked
 
 __all__ = ["ROLES", "AccessDenied", "Actor", "NothingChanged", "WriteService", "UNCHANGED_ZH"]
 
@@ -69,6 +73,8 @@ class WriteService:
         if others:
             raise AccessDenied(f"{actor.name}（{ROLE_LABELS[actor.role]}）只能保存 {actor.scope_text} 的列对应",
                                f"{actor.name} may not save a column mapping for {others}")
+        from plan_monitor.ingest.pipeline import map_scopes
+
         scope = f"county:{next(iter(counties))}" if len(counties) == 1 else map_scopes(actor)[-1]
         entry = self.store.save_column_map(scope=scope, template_key=wanted["template"], mapping=wanted["mapping"],
                                            header_row=wanted["header_row"], user=actor.name)

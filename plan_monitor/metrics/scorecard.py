@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plan_monitor.engine import Engine
+from plan_monitor.metrics.card_rows import LEVELS, POOL, card_rows
 from plan_monitor.metrics.card_table import CSV_COLUMNS, csv_column_names  # noqa: F401 - CSV_COLUMNS re-exported
 from plan_monitor.metrics.rounds import Round
 from plan_monitor.metrics.split import split_quotas
@@ -193,7 +194,8 @@ def _prefecture_quotas(plan: Plan, geo: Geography, county_rows: list[tuple]) -> 
 
 def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
     """Every indicator's measure query, stacked: indicator_id, year, county, town, num, den, missing, as_of; one row
-    per indicator × year × county × town (each measure's grain, checked: rollup.sql takes a town's row as it is)."""
+    per indicator × year × county × town (each measure's grain, which rollup.sql relies on: a town's row taken as it
+    is; card_rows.check_grain checks it on the roll-up's town rows)."""
     common = {"plan_start": plan.years[0], "baseline_year": plan.plan.baseline_year}
     assert set(common) == set(ENGINE_PARAMS)
     parts = []
@@ -202,22 +204,30 @@ def measure_rows(engine: Engine, plan: Plan) -> pa.Table:
         table = table.select(["year", "county", "town", "num", "den", "missing", "as_of"]).cast(pa.schema([
             ("year", pa.int32()), ("county", pa.string()), ("town", pa.string()),
             ("num", pa.float64()), ("den", pa.float64()), ("missing", pa.float64()), ("as_of", pa.date32())]))
-        _check_grain(ind.query, table)
-        parts.append(table.add_column(0, "indicator_id", pa.array([ind.id] * len(table), pa.string())))
+        # the id repeated by Arrow (a Python list of it, one item per row, took ~0.4 s of CPU nationally)
+        parts.append(table.add_column(0, "indicator_id", pa.repeat(pa.scalar(ind.id, pa.string()), len(table))))
     return pa.concat_tables(parts)
 
 
-def _check_grain(query: str, table: pa.Table) -> None:
-    """A measure's rows with a town are one per year × county × town (ValueError naming the query if not)."""
-    has_town = pc.is_valid(table["town"]).to_numpy(zero_copy_only=False)
-    if not has_town.any():
-        return
-    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
-    keys = _lexicographic([year - year.min(), _text_codes(table["county"]), _text_codes(table["town"])])
-    keys = np.sort(keys[has_town])
-    if (keys[1:] == keys[:-1]).any():
-        raise ValueError(f"度量 queries/measures/{query}.sql 对同一 年度 × 县 × 乡镇 返回了多行 / "
-                         f"measure {query} returned more than one row for a year × county × town")
+def card_inputs(plan: Plan, rosters: Rosters, geo: Geography, rounds: Mapping[int, date]
+                ) -> tuple[dict[str, pa.Table], pa.Table, pa.Table]:
+    """What card_rows reads: the plan's tables (targets, quotas with the monitoring split, places, indicator
+    attributes, levels, each year's round), the roll-up (with the prefectures' rows in a plan with prefectures) and
+    the measures' rows, computed in one engine that is closed before the card is made."""
+    engine = Engine.over_rosters(rosters.tables)  # latest report wins applied once, then every measure reads it
+    try:
+        measured = measure_rows(engine, plan)
+        engine.register("measure_rows", measured)
+        rolled = engine.run("engine/rollup")
+        if geo.has_prefectures:  # prefecture totals beside the region's, counties and towns
+            pairs = geo.counties.dropna(subset=["prefecture"])
+            engine.register("prefectures", pa.table({"county": pa.array(list(pairs["county"]), pa.string()),
+                                                     "prefecture": pa.array(list(pairs["prefecture"]), pa.string())}))
+            rolled = pa.concat_tables([rolled, engine.run("engine/rollup_prefecture").cast(rolled.schema)])
+        tables = _plan_tables(plan, geo, split_quotas(plan, geo, engine))
+    finally:
+        engine.close()  # its latest rows are not kept: the scorecard is all that stays
+    return {**tables, **_classify_tables(plan, rounds)}, rolled, measured
 
 
 def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None,
@@ -229,41 +239,25 @@ def compute_scorecard(plan: Plan, rosters: Rosters, geo: Geography | None = None
     rounds sent in part after each year's round, kept for the notes that say so."""
     geo = geo or load_geography(plan)
     rounds = dict(rounds or {})
-    engine = Engine.over_rosters(rosters.tables)  # latest report wins applied once, then every measure reads it
-    try:
-        engine.register("measure_rows", measure_rows(engine, plan))
-        rolled = engine.run("engine/rollup")
-        if geo.has_prefectures:  # prefecture totals beside the region's, counties and towns
-            pairs = geo.counties.dropna(subset=["prefecture"])
-            engine.register("prefectures", pa.table({"county": pa.array(list(pairs["county"]), pa.string()),
-                                                     "prefecture": pa.array(list(pairs["prefecture"]), pa.string())}))
-            rolled = pa.concat_tables([rolled, engine.run("engine/rollup_prefecture").cast(rolled.schema)])
-        engine.register("rolled", rolled)
-        for name, table in _plan_tables(plan, geo, split_quotas(plan, geo, engine)).items():
-            engine.register(name, table)
-        small = _classify_tables(plan, {year: r.as_of for year, r in rounds.items()})
-        for name, table in small.items():
-            engine.register(name, table)
-        # figures, rounds and missing notes in SQL (scorecard.sql); order, names, labels, trajectory, status, pace:
-        # _classify
-        table = engine.run("engine/scorecard", {"baseline_year": plan.plan.baseline_year,
-                                                "plan_start": plan.years[0]})
-    finally:
-        engine.close()  # its latest rows are not kept: the scorecard is all that stays
-    rows = with_prefectures(_classify(plan, table, small), geo)
+    as_of = {year: r.as_of for year, r in rounds.items()}
+    tables, rolled, measured = card_inputs(plan, rosters, geo, as_of)
+    # figures, rounds and missing notes on whole columns, in the scorecard's order (card_rows.py); names, labels,
+    # trajectory, status, pace: _classify
+    table, place = card_rows(tables, rolled, measured, as_of, plan.plan.baseline_year, plan.years[0])
+    rows = with_prefectures(_classify(plan, table, tables, place), geo)
     return Scorecard(plan, rows, rosters.version, rosters.is_demo, rounds, dict(newer or {}))
 
 
-# The scorecard's order of levels, top down: each indicator's year is sorted by it (_order).
-LEVEL_ORDER = {"city": 0, "prefecture": 1, "county": 2, "town": 3}
+# The scorecard's order of levels, top down: each indicator's year is sorted by it (card_rows).
+LEVEL_ORDER = {level: rank for rank, level in enumerate(LEVELS)}
 # Kinds whose figure is a sum: with members missing it is a partial sum, which no whole target can judge.
 SUM_KINDS = ("count", "multiple", "threshold")
 _MISSING_UNIT = {"county_stats": "县", "counties": "县", "towns": "乡镇街道", "villages": "村"}
 
 
 def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Table]:
-    """The small tables scorecard.sql joins: indicator attributes (with the plan's order and the unit its missing
-    notes count), the levels' order and each year's round."""
+    """The small tables of the card (card_rows, _classify): indicator attributes (with the plan's order and the unit
+    its missing notes count), the levels' order and each year's round."""
     ind = plan.indicators
     meta = pa.table({
         "indicator_id": pa.array([i.id for i in ind], pa.string()),
@@ -277,6 +271,7 @@ def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Tab
         "noun": pa.array([_MISSING_UNIT.get(next(iter(catalog().measure(i.query).reads), ""), "单位") for i in ind],
                          pa.string()),
         "sum_kind": pa.array([i.kind in SUM_KINDS for i in ind], pa.bool_()),
+        "query": pa.array([i.query for i in ind], pa.string()),  # named when a measure's grain is wrong
     })
     levels = pa.table({"level": pa.array(list(LEVEL_ORDER), pa.string()),
                        "rank": pa.array(list(LEVEL_ORDER.values()), pa.int32())})
@@ -285,25 +280,23 @@ def _classify_tables(plan: Plan, rounds: Mapping[int, date]) -> dict[str, pa.Tab
     return {"indicator_meta": meta, "level_order": levels, "year_rounds": year_rounds}
 
 
-# Columns _classify computes, in the scorecard's column order after scorecard.sql's columns up to `measure`.
+# Columns _classify computes, in the scorecard's column order after card_rows' columns up to `measure`.
 _COMPUTED = ["final_target", "expected", "start_of_year", "time_position", "status", "pace", "projected",
              "cumulative", "time_progress", "status_label", "pace_label"]
 
 
-def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.DataFrame:
-    """scorecard.sql's rows in the scorecard's order (_order), with the final target, trajectory (expected,
-    时序进度), status and pace of every plan-year row, on whole columns: a place's years are lined up in a grid
-    (place × year) instead of grouped, so no group-by or per-row Python. The same rules as add_time_progress, add_pace and
-    time_progress (metrics/trajectory.py), which a test checks against this on the demo data; the baseline year's
-    rows get none of them."""
-    order, place = _order(table)
-    table, place = table.take(order), place[order]
+def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table], place: np.ndarray) -> pd.DataFrame:
+    """The card's rows (card_rows.card_rows: in the scorecard's order, each row's place numbered) with the final
+    target, trajectory (expected, 时序进度), status and pace of every plan-year row, on whole columns: a place's
+    years are lined up in a grid (place × year) instead of grouped, so no group-by or per-row Python. The same rules
+    as add_time_progress, add_pace and time_progress (metrics/trajectory.py), which a test checks against this on
+    the demo data; the baseline year's rows get none of them."""
     n = table.num_rows
     first, last, baseline_year = plan.years[0], plan.years[-1], plan.plan.baseline_year
     rules = plan.status_rules
 
     def floats(name: str) -> np.ndarray:
-        return table[name].to_numpy(zero_copy_only=False).astype(float)
+        return np.asarray(table[name].to_numpy(zero_copy_only=False), dtype=float)
 
     positions = table["position"].to_numpy(zero_copy_only=False)
 
@@ -375,28 +368,33 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
 
     partial = table["partial_sum"].to_numpy(zero_copy_only=False)[rows]  # a partial sum: no status or pace
     status, pace = np.where(partial, -1, status), np.where(partial, -1, pace)
-    # Names and labels from the small tables by position (Arrow takes; scorecard.sql hands back numbers, not text).
+    # Names and labels from the small tables by position (Arrow takes; card_rows hands back numbers, not text).
     meta = small["indicator_meta"]
     position = table["position"]
     ranks = dict(zip(small["level_order"]["rank"].to_pylist(), small["level_order"]["level"].to_pylist()))
-    levels = pa.array([ranks.get(r) for r in range(max(ranks) + 1)], pa.string())
+    levels = pa.array([ranks.get(r) for r in range(max(ranks) + 1)], pa.large_string())
     plan_year = np.zeros(n, dtype=bool)
     plan_year[rows] = True
     in_plan = pa.array(plan_year)
     labels = {}
     for column, vocabulary in (("target_note", TARGET_NOTES), ("target_source", TARGET_SOURCES)):
         found = pc.index_in(table[column], value_set=pa.array(list(vocabulary), pa.string()))
-        labels[column] = pc.if_else(in_plan, pa.array(list(vocabulary.values()), pa.string()).take(found), None)
+        texts = pc.take(pa.array(list(vocabulary.values()), pa.large_string()), found, memory_pool=POOL)
+        labels[column] = pc.if_else(in_plan, texts, None, memory_pool=POOL)
     chosen = pc.is_in(table["target_source"], value_set=pa.array(["split", "issued"], pa.string()))
-    remark = pc.coalesce(labels["target_note"], pc.if_else(pc.fill_null(chosen, False), labels["target_source"], None))
-    columns = {"indicator_id": meta["indicator_id"].take(position), "level": levels.take(table["level_rank"])}
+    remark = pc.coalesce(labels["target_note"], pc.if_else(pc.fill_null(chosen, False), labels["target_source"], None,
+                                                           memory_pool=POOL), memory_pool=POOL)
+    # texts as large_string, what the frame's str columns hold (pandas cast every string column again, in new memory)
+    meta = meta.cast(pa.schema([f.with_type(pa.large_string()) if f.type == pa.string() else f for f in meta.schema]))
+    columns = {"indicator_id": pc.take(meta["indicator_id"], position, memory_pool=POOL),
+               "level": pc.take(levels, table["level_rank"], memory_pool=POOL)}
     for name in table.column_names[2:table.column_names.index("counties_reported")]:
         column = table[name]
         if pa.types.is_date(column.type):  # dates as timestamps, the type the pages compare with
-            column = pc.cast(column, pa.timestamp("s"))
+            column = pc.cast(column, pa.timestamp("s"), memory_pool=POOL)
         columns[name] = column
     columns.update({"counties_reported": table["counties_reported"], "counties_carried": table["counties_carried"]})
-    columns.update({name: meta[source].take(position) for name, source in (
+    columns.update({name: pc.take(meta[source], position, memory_pool=POOL) for name, source in (
         ("indicator", "name"), ("unit", "unit"), ("kind", "kind"), ("direction", "direction"), ("measure", "measure"))})
     computed = {"final_target": final_target, "expected": expected, "start_of_year": start_of_year,
                 "time_position": now, "projected": projected, "cumulative": current, "time_progress": progress}
@@ -406,7 +404,9 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
         columns[name] = pa.array(column, from_pandas=False)
     columns.update({"target_note_label": labels["target_note"], "target_source_label": labels["target_source"],
                     "target_remark": remark})
-    out = pa.table(columns).to_pandas()
+    # one block per column: consolidating ~40 columns of ~700k rows into 2-D blocks copied them all again (~0.3 s
+    # of CPU nationally, most of it the kernel handing out fresh memory); the frame's values and dtypes are the same
+    out = pa.table(columns).to_pandas(split_blocks=True, memory_pool=POOL)
     for name in ("counties_reported", "counties_carried"):  # counts with gaps (city rows only)
         out[name] = out[name].astype("Int64")
     for name, codes, keys, vocabulary in (("status", status, STATUS_KEYS, STATUS_LABELS),
@@ -416,54 +416,6 @@ def _classify(plan: Plan, table: pa.Table, small: Mapping[str, pa.Table]) -> pd.
     out["missing_note"] = _objects(n, rows, table["missing_note"].to_numpy(zero_copy_only=False)[rows])
     return out[[*out.columns[:out.columns.get_loc("measure") + 1], *_COMPUTED,
                 "target_note_label", "target_source_label", "target_remark", "missing_note"]]
-
-
-def _order(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """The scorecard's order of scorecard.sql's rows (positions to take them in) and each row's place, numbered.
-
-    The order: the plan's order of indicators (position), year, level (level_rank), county, town; a missing county
-    or town first, texts compared by their bytes (as DuckDB's ORDER BY … NULLS FIRST compared them). A place is an
-    indicator × level × county × town (its years lined up by _classify), numbered in that order without the year.
-    Sorted on integer columns only: each text stands for its rank among the distinct texts of its column."""
-    position, level = (table[c].to_numpy(zero_copy_only=False).astype(np.int64) for c in ("position", "level_rank"))
-    county, town = (_text_ranks(table[name]) for name in ("county", "town"))
-    place = np.unique(_lexicographic([position, level, county, town]), return_inverse=True)[1].reshape(-1)
-    year = table["year"].to_numpy(zero_copy_only=False).astype(np.int64)
-    year = year - (year.min() if len(year) else 0)
-    return np.argsort(_lexicographic([position, year, place]), kind="stable"), place
-
-
-def _text_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """A number per distinct text of the column (1, 2, … in no particular order), 0 where missing."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    return pc.fill_null(pc.dictionary_encode(column).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-
-
-def _text_ranks(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Each value's rank among the column's distinct texts in byte order (1, 2, …), 0 where missing (first)."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    encoded = pc.dictionary_encode(column)
-    ranks = np.zeros(len(encoded.dictionary) + 1, dtype=np.int64)  # the last one: missing (index -1)
-    ranks[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(1, len(encoded.dictionary) + 1)
-    return ranks[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)]
-
-
-def _lexicographic(keys: list[np.ndarray], limit: int = 2 ** 62) -> np.ndarray:
-    """One integer per row ordered as the rows' keys (non-negative integer columns) compared left to right: the
-    keys combined as digits, the combination replaced by its dense rank whenever the next digit would pass
-    `limit`."""
-    combined = np.zeros(len(keys[0]) if keys else 0, dtype=np.int64)
-    span = 1
-    for key in keys:
-        width = int(key.max()) + 1 if len(key) else 1
-        if span * width > limit:
-            combined = np.unique(combined, return_inverse=True)[1].reshape(-1).astype(np.int64)
-            span = int(combined.max()) + 1 if len(combined) else 1
-        combined = combined * width + key
-        span *= width
-    return combined
 
 
 def _carried(grid: np.ndarray, inclusive: bool = False) -> np.ndarray:
@@ -509,4 +461,5 @@ def _labels(n: int, rows: np.ndarray, codes: np.ndarray, labels: list[str]) -> p
     """A text column of labels from codes (-1: none), missing on the baseline year's rows."""
     indices = np.full(n, -1, dtype=np.int64)
     indices[rows] = codes
-    return pa.array(labels, pa.string()).take(pa.array(indices, mask=indices < 0)).to_pandas()
+    taken = pc.take(pa.array(labels, pa.large_string()), pa.array(indices, mask=indices < 0), memory_pool=POOL)
+    return taken.to_pandas(memory_pool=POOL)

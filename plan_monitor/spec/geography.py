@@ -214,7 +214,21 @@ def load_geography(plan) -> Geography:
     """The plan region's counties and towns, with functional zones, extra towns and aliases from the plan applied.
 
     Zones are checked against the gazetteer by the plan check (spec.plan); names that do not resolve are skipped
-    here."""
+    here. Built once per plan object (the plan check's is kept on the plan, for the region and geography it was
+    built from: a copy of the plan with another region or geography builds its own); callers only read it."""
+    key = (plan.plan.region.code, plan.geography)
+    kept = getattr(plan, "_geography", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    geo = _built(plan)
+    try:
+        plan._geography = (key, geo)
+    except (AttributeError, TypeError, ValueError):  # an object without the slot (a stand-in plan in a test)
+        pass
+    return geo
+
+
+def _built(plan) -> Geography:
     _, as_of = _gazetteer()
     region_name, counties, towns = gazetteer_units(plan.plan.region.code)
     geography = plan.geography

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from plan_monitor.errors import PlanError, Problem
 from plan_monitor.spec.catalog import catalog
@@ -188,6 +188,10 @@ class Plan(Strict):
     # Last so the list of allowed top-level fields reads in the order a plan file is written.
     reporting: Reporting = Reporting()
     supervision: Supervision = Supervision()
+    # The geography the plan check built (spec.geography.load_geography keeps it here with the region and geography
+    # it was built for): a server's first page and every CLI command would otherwise build it twice (~0.3 s each
+    # for a province or the nation).
+    _geography: object = PrivateAttr(default=None)
 
     @property
     def years(self) -> list[int]:

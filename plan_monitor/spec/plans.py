@@ -12,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from plan_monitor.errors import Problem, PlanError, UserError
+from plan_monitor.errors import PlanError, Problem, UserError
 from plan_monitor.paths import ROOT
+from plan_monitor.spec.yaml_text import safe_load
 
 PLANS_INDEX = ROOT / "plans" / "plans.yaml"
 NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -37,7 +38,7 @@ def index_path() -> Path:
 
 def plan_title(path: Path) -> str:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
         return str(data["plan"]["name"])
     except Exception:  # an invalid plan file is reported when it is opened, with every problem
         return path.stem
@@ -48,7 +49,7 @@ def plan_entries(index: Path | None = None) -> list[PlanEntry]:
     index = index or index_path()
     name = str(index)
     try:
-        raw = yaml.safe_load(index.read_text(encoding="utf-8"))
+        raw = safe_load(index.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PlanError([Problem(name, "", "计划清单文件不存在 / plans index not found", "见 README“多个计划”")])
     except yaml.YAMLError as exc:

@@ -3,6 +3,7 @@ URL, the header, and the Actor a page writes as."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import weakref
@@ -31,7 +32,7 @@ from plan_monitor.ui.auth import DEMO, visitor
 from plan_monitor.ui.boundary import show_known
 from plan_monitor.ui.web import access
 
-
+LOG = logging.getLogger(__name__)
 PLAN_KEY = "pm_plan"  # the plan picker's widget
 PLAN_KEPT = "pm_plan_kept"  # the plan this session chose last, for page links that drop the URL's ?plan=
 
@@ -62,7 +63,15 @@ def targets_path() -> Path:
     entry = chosen_plan()
     if entry is not None:
         return entry.targets
+    return _default_targets()
+
+
+def _default_targets() -> Path:
     return Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
+
+
+def _default_location() -> str:
+    return os.environ.get("PLAN_MONITOR_DATA", str(DEFAULT_DATA))
 
 
 def _data_location() -> str | None:
@@ -71,7 +80,7 @@ def _data_location() -> str | None:
     entry = chosen_plan()
     if entry is not None:
         return str(entry.data) if entry.has_data else None
-    return os.environ.get("PLAN_MONITOR_DATA", str(DEFAULT_DATA))
+    return _default_location()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -110,7 +119,7 @@ def plan_picker() -> None:
     if st.session_state.get(PLAN_KEY) != current:
         st.session_state[PLAN_KEY] = current
     titles = {e.name: e.title for e in entries}
-    default_file = Path(os.environ.get("PLAN_MONITOR_TARGETS", DEFAULT_TARGETS))
+    default_file = _default_targets()
     if default_file.resolve() != entries[0].targets:  # the default plan is configured to another file
         titles[names[0]] = plan_title(default_file)
     st.sidebar.selectbox("计划", names, format_func=titles.get, key=PLAN_KEY, on_change=_plan_changed,
@@ -309,6 +318,34 @@ def cached_monitor(cutoff: str | None = None) -> Monitor:
     with guard():
         plan_stamp = targets.stat().st_mtime_ns if targets.exists() else 0
         return _monitor(str(targets), store.location, plan_stamp, store.stamp(), cutoff)
+
+
+def warm() -> None:
+    """What the first reader of a fresh server waits for, built before anyone asks: the plans index and the default
+    plan's Monitor (read back from its persisted version when there is one), in the same caches the pages use.
+    serve.py runs it in a thread when the server starts; a page asking meanwhile waits for the same value (each
+    cached value is computed once). Failures are left for the page to show, with its own message."""
+    try:
+        # the first page's own modules (总览), imported here rather than in its first run; and Streamlit's emoji
+        # catalogue (~0.35 s), which it loads on the first alert or page icon with a non-ASCII text (all of ours)
+        try:
+            import streamlit.emojis  # noqa: F401
+        except ImportError:  # moved in another Streamlit: only a warm-up lost
+            pass
+        import plan_monitor.outputs.charts  # noqa: F401
+        import plan_monitor.present.views  # noqa: F401
+        import plan_monitor.ui.downloads  # noqa: F401
+        import plan_monitor.ui.tables  # noqa: F401
+
+        index = index_path()
+        if index.exists():
+            _entries(str(index), index.stat().st_mtime_ns)
+        targets = _default_targets()
+        if targets.exists():  # as cached_monitor() asks for the default plan
+            store = _open_store(_default_location())
+            _monitor(str(targets), store.location, targets.stat().st_mtime_ns, store.stamp(), None)
+    except Exception as exc:  # noqa: BLE001 - the page that needs it reports it
+        LOG.info("warm-up left to the first page: %s", exc)
 
 
 def monitor() -> tuple[Monitor, int]:

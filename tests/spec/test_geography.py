@@ -148,3 +148,20 @@ def test_the_hubei_example_has_a_prefecture_level(plan):
     jingzhou = load_geography(plan)
     assert not jingzhou.has_prefectures and jingzhou.region_word == "全市" and jingzhou.prefecture_of() == {}
     assert jingzhou.counties["prefecture"].isna().all()  # the functional zone too
+
+
+def test_one_geography_per_plan_and_its_region():
+    """The plan check's geography is the one load_geography gives (built once); a copy of the plan with another
+    region or geography gets its own."""
+    from plan_monitor.paths import DEFAULT_TARGETS
+
+    plan = load_plan(DEFAULT_TARGETS)
+    geo = load_geography(plan)
+    assert load_geography(plan) is geo
+    assert load_geography(load_plan(DEFAULT_TARGETS)) is not geo  # another plan object: its own
+    other_region = plan.model_copy(update={"plan": plan.plan.model_copy(
+        update={"region": plan.plan.region.model_copy(update={"code": "420000"})})})
+    assert load_geography(other_region) is not geo
+    assert load_geography(other_region).region_name != geo.region_name
+    aliased = plan.model_copy(update={"geography": plan.geography.model_copy(update={"aliases": {"沙市": "沙市区"}})})
+    assert load_geography(aliased) is not geo and load_geography(aliased).aliases["沙市"] == "沙市区"

@@ -1,3 +1,5 @@
+-- Kept as the reference metrics/card_rows.py is pinned to (tests/metrics/test_compute_paths.py): the last
+-- queries/engine/scorecard.sql, which computed the card's rows until issue 17's third computation session.
 -- purpose: actual beside target for every indicator × level × place × year, with gap and completion, the round (统计截至) each is judged at and missing notes.
 -- grain: indicator_id × level × county × town × year (the baseline year included, for trajectories)
 -- Reads temp tables: rolled (rollup.sql, with rollup_prefecture.sql's rows in a plan with prefectures),
