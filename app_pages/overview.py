@@ -1,48 +1,19 @@
 """总览: one compact card per indicator (all on the first screen at 1280×720), the completion chart and the
 needs-attention list. Everything below the header depends only on the Monitor and the year: built once per both
-(ui.context.memo), so a rerun draws what is already built."""
+(ui.overview_view), so a rerun draws what is already built, and a fresh server has the default year's built before
+the first reader asks (ui.context.warm)."""
 
 import streamlit as st
 
-from plan_monitor.outputs.charts import completion_bars, status_heatmap
 from plan_monitor.outputs.export_table import attention_export, export_note, scorecard_export, status_matrix_export
-from plan_monitor.present.bars import completion_bars_html
-from plan_monitor.present.cards import cards_html, overview_cards, status_summary
-from plan_monitor.present.format import fmt_expected, fmt_rate, fmt_value
-from plan_monitor.present.views import overview, status_matrix
-from plan_monitor.ui.context import export_note_of, header, memo, monitor
+from plan_monitor.ui.context import export_note_of, header, monitor
 from plan_monitor.ui.downloads import chart_buttons, xlsx_button
+from plan_monitor.ui.overview_view import overview_view
 from plan_monitor.ui.tables import dataframe
-
-
-def build(m, year: int) -> dict:
-    """What the page shows for a year, built once per Monitor and year; shared by every session, never changed."""
-    city, attention = overview(m, year)
-    cards = overview_cards(city)
-    table = None
-    if not attention.empty:
-        table = attention.assign(
-            实际=[fmt_value(v, u, k) for v, u, k in zip(attention["actual"], attention["unit"], attention["kind"])],
-            时序要求=[fmt_expected(v, u, k, d) for v, u, k, d in
-                  zip(attention["expected"], attention["unit"], attention["kind"], attention["direction"])],
-            完成率=attention["completion"].map(fmt_rate),
-            时序进度=attention["time_progress"].map(fmt_rate),
-        ).rename(columns={"indicator": "指标", "place": "地区", "status_label": "状态"})
-        table = table[["状态", "指标", "地区", "实际", "时序要求", "完成率", "时序进度"]]
-    prefectures = None
-    if m.geo.has_prefectures:  # a province's or the nation's plan: its prefectures × indicators
-        matrix = status_matrix(m, year, level="prefecture")
-        names = {i.id: i.name for i in m.plan.indicators}
-        prefectures = (matrix, status_heatmap(matrix, names), names) if len(matrix.columns) else None
-    return {"empty": bool(city["actual"].isna().all()), "prefectures": prefectures,
-            "cards": f'<div class="pm-summary">{status_summary(cards)}</div>{cards_html(cards)}',
-            # drawn as HTML (no Plotly JavaScript on the first page); the figure is for the image downloads
-            "bars": completion_bars_html(city), "fig": completion_bars(city), "attention": attention, "table": table}
-
 
 m, year = monitor()
 header(m, year, "总览")
-view = memo(m, ("overview_page", year), lambda: build(m, year))
+view = overview_view(m, year)
 note = export_note_of(m, year)
 
 if view["empty"]:

@@ -251,28 +251,44 @@ def _monitor(targets: str, location: str, plan_stamp: int, data_stamp: str, cuto
 
 _MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(Monitor) → (the Monitor, its derived values by key)
 _MEMO_LOCK = threading.Lock()
+_BUILDING: dict[int, dict[tuple, threading.Event]] = {}  # id(Monitor) → keys being built, set when done
 MEMO_ENTRIES = 64  # per Monitor; the oldest goes first
 
 
 def memo(m: Monitor, key: tuple, build):
     """A value a page derives from the Monitor (a view table, a figure), built once per Monitor (plan file, data
     version and 统计截至 round) and key, so that a widget change that does not touch it does not rebuild it (the
-    分县 status matrix when the indicator changes). Shared by every session: callers must not change what it returns."""
-    with _MEMO_LOCK:
-        entry = _MEMO.get(id(m))
-        if entry is None or entry[0]() is not m:  # a Monitor no longer cached may have left its id to this one
-            for dead in [k for k, (ref, _) in _MEMO.items() if ref() is None]:
-                del _MEMO[dead]
-            entry = _MEMO[id(m)] = (weakref.ref(m), {})
-        values = entry[1]
-        if key in values:
-            return values[key]
-    value = build()  # outside the lock: two sessions may build the same value once each, never a wrong one
-    with _MEMO_LOCK:
-        values[key] = value
-        while len(values) > MEMO_ENTRIES:
-            del values[next(iter(values))]
-    return value
+    分县 status matrix when the indicator changes). Shared by every session: callers must not change what it returns.
+    A value being built (by the server's warm-up or another session) is waited for, not built a second time beside
+    it on a busy machine; if that build fails, the waiter builds it itself (and meets the error itself)."""
+    while True:
+        with _MEMO_LOCK:
+            entry = _MEMO.get(id(m))
+            if entry is None or entry[0]() is not m:  # a Monitor no longer cached may have left its id to this one
+                for dead in [k for k, (ref, _) in _MEMO.items() if ref() is None]:
+                    del _MEMO[dead]
+                    _BUILDING.pop(dead, None)
+                entry = _MEMO[id(m)] = (weakref.ref(m), {})
+                _BUILDING[id(m)] = {}
+            values, building = entry[1], _BUILDING.setdefault(id(m), {})
+            if key in values:
+                return values[key]
+            done = building.get(key)
+            if done is None:
+                done = building[key] = threading.Event()
+                break
+        done.wait()  # outside the lock; then look again: built, or failed (this caller builds it)
+    try:
+        value = build()  # outside the lock
+        with _MEMO_LOCK:
+            values[key] = value
+            while len(values) > MEMO_ENTRIES:
+                del values[next(iter(values))]
+        return value
+    finally:
+        with _MEMO_LOCK:
+            building.pop(key, None)
+        done.set()
 
 
 def export_note_of(m: Monitor, year: int | None = None) -> str:
@@ -343,7 +359,14 @@ def warm() -> None:
         targets = _default_targets()
         if targets.exists():  # as cached_monitor() asks for the default plan
             store = _open_store(_default_location())
-            _monitor(str(targets), store.location, targets.stat().st_mtime_ns, store.stamp(), None)
+            m = _monitor(str(targets), store.location, targets.stat().st_mtime_ns, store.stamp(), None)
+            # and the default view of 总览 (the year monitor() opens on, no round in the URL), as the page builds it
+            from plan_monitor.ui.overview_view import overview_view
+
+            year = default_year(m)
+            header_values(m, year)
+            export_note_of(m, year)
+            overview_view(m, year)
     except Exception as exc:  # noqa: BLE001 - the page that needs it reports it
         LOG.info("warm-up left to the first page: %s", exc)
 
@@ -356,7 +379,7 @@ def monitor() -> tuple[Monitor, int]:
     _restore_view()
     full = cached_monitor()
     years = full.plan.years
-    year = qp("year", years, memo(full, ("latest_year",), full.latest_year))
+    year = qp("year", years, default_year(full))
     year = st.sidebar.selectbox("年度", years, index=years.index(year), format_func=lambda y: f"{y}年", key="pm_year")
     rounds = full.year_rounds.get(year, [])
     options = [r.as_of.isoformat() for r in rounds]
@@ -372,6 +395,11 @@ def monitor() -> tuple[Monitor, int]:
     return (full if not explicit and chosen == default else cached_monitor(chosen)), year
 
 
+def default_year(m: Monitor) -> int:
+    """The year a page opens on without one in the URL: the latest year with reports."""
+    return memo(m, ("latest_year",), m.latest_year)
+
+
 VIEW = ("year", "asof")  # what every dashboard page shares: the year and the 统计截至 round
 VIEW_KEY = "pm_view"
 
@@ -385,15 +413,20 @@ def _restore_view() -> None:
             st.query_params[key] = value
 
 
+def header_values(m: Monitor, year: int) -> tuple:
+    """The header's 数据截至 and round note for the year: full-frame filters, once per Monitor and year."""
+    return (memo(m, ("data_as_of", year), lambda: m.card.data_as_of(year)),
+            memo(m, ("round_note", year), lambda: round_note(m.card, year)))
+
+
 def header(m: Monitor, year: int, title: str) -> None:
     """Page title with the plan's name, 数据截至 (the round the figures are computed as of), the round note
     and the 示例数据 mark on every page."""
     demo = '<span class="pm-badge pm-demo">示例数据</span>' if m.card.is_demo else ""
     st.markdown(f"## {escape(title)}{demo}", unsafe_allow_html=True)
-    as_of = memo(m, ("data_as_of", year), lambda: m.card.data_as_of(year))  # full-frame filters: once per Monitor
+    as_of, note = header_values(m, year)
     st.markdown(f'<div class="pm-meta">{escape(m.plan.plan.name)} · {year}年 · 数据截至 {fmt_date(as_of)}'
                 f'{" · 示例数据，非真实统计" if m.card.is_demo else ""}</div>', unsafe_allow_html=True)
-    note = memo(m, ("round_note", year), lambda: round_note(m.card, year))
     if note:  # a round some counties have not sent: counted from their older report, or a newer one waiting
         st.markdown(f'<div class="pm-meta pm-round" style="color:#9a3412;font-weight:600">注意：{escape(note)}，'
                     f'详见“报送情况”</div>', unsafe_allow_html=True)

@@ -4,7 +4,10 @@ cache before the first page asks, and a warm-up that cannot build anything chang
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
+
+import pytest
 
 from plan_monitor.metrics import persisted
 from plan_monitor.paths import DEFAULT_DATA, DEFAULT_TARGETS
@@ -29,6 +32,12 @@ def test_warm_builds_the_default_monitor_the_pages_read(tmp_path, monkeypatch):
     warmed = context._monitor(*args)
     assert context._monitor(*args) is warmed  # the pages' cache holds it: the first page does not build another
     assert warmed.card.rows.equals(persisted.load(store, key, warmed.plan).rows)
+    # and the default year's 总览 is built in the page's memo: the first reader's page draws it
+    year = context.default_year(warmed)
+    built = context._MEMO[id(warmed)][1]
+    assert {("overview_page", year), ("data_as_of", year), ("round_note", year), ("export_note", year)} <= set(built)
+    from plan_monitor.ui.overview_view import overview_view
+    assert overview_view(warmed, year) is built[("overview_page", year)]
 
 
 def test_warm_without_a_plan_or_data_changes_nothing(tmp_path, monkeypatch):
@@ -36,3 +45,60 @@ def test_warm_without_a_plan_or_data_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAN_MONITOR_DATA", str(tmp_path / "no-data"))
     context.warm()  # no exception: the first page shows what is wrong, in Chinese
     assert not (tmp_path / "no-data").exists()
+
+
+class _Owner:  # memo keys values by a Monitor's identity (weakly); any object serves
+    pass
+
+
+def test_memo_waits_for_a_value_being_built_instead_of_building_it_again():
+    owner, started, release = _Owner(), threading.Event(), threading.Event()
+    calls = []
+
+    def slow():
+        calls.append("first")
+        started.set()
+        release.wait(10)
+        return "value"
+
+    first = threading.Thread(target=lambda: context.memo(owner, ("k",), slow))
+    first.start()
+    assert started.wait(10)
+    got = []
+    second = threading.Thread(target=lambda: got.append(context.memo(owner, ("k",), lambda: calls.append("again"))))
+    second.start()
+    second.join(0.3)
+    assert second.is_alive()  # waiting for the first build, not building its own
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert got == ["value"] and calls == ["first"]
+
+
+def test_memo_builds_itself_when_the_build_it_waited_for_failed():
+    owner, started, release = _Owner(), threading.Event(), threading.Event()
+
+    def failing():
+        started.set()
+        release.wait(10)
+        raise RuntimeError("broken")
+
+    errors = []
+
+    def first_caller():
+        try:
+            context.memo(owner, ("k",), failing)
+        except RuntimeError as exc:
+            errors.append(str(exc))
+
+    first = threading.Thread(target=first_caller)
+    first.start()
+    assert started.wait(10)
+    got = []
+    second = threading.Thread(target=lambda: got.append(context.memo(owner, ("k",), lambda: "rebuilt")))
+    second.start()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == ["broken"] and got == ["rebuilt"]
+    assert context.memo(owner, ("k",), lambda: pytest.fail("built again")) == "rebuilt"
