@@ -103,6 +103,13 @@ def pick(page, label: str, option: str) -> None:
     settle(page)
 
 
+def choose_tab(page, name: str) -> None:
+    tab = page.get_by_role("tab", name=name)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true", timeout=30000)
+    settle(page)
+
+
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"task-flow-{name}.png"), full_page=True)
@@ -128,7 +135,7 @@ def test_upload_ask_to_close_approve_and_the_ledger_and_slide_update(app_url, br
     # 江陵县 uploads its 台账
     context, page = sign_in(browser, app_url, "jiangling")
     go(page, f"{app_url}/task-report")
-    page.get_by_role("tab", name="上传台账").click()
+    choose_tab(page, "上传台账")
     path = tmp_path / "江陵县任务进展台账.xlsx"
     path.write_bytes(sheet(task))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
@@ -142,8 +149,10 @@ def test_upload_ask_to_close_approve_and_the_ledger_and_slide_update(app_url, br
     row = after.assignments.set_index(["task_id", "reporter"]).loc[(task.id, "江陵县")]
     assert (row["status"], row["progress"], row["reported_by"]) == ("done", "已按计划全部完成，材料已归档", "王分析")
 
-    # … and asks for 销号
-    page.get_by_role("tab", name="申请销号").click()
+    # … and asks for 销号 (once the run the upload started has finished: a tab clicked while it is still
+    # drawing the page can be drawn back to the one it was on)
+    settle(page)
+    choose_tab(page, "申请销号")
     pick(page, "任务及填报单位", label)
     page.get_by_label("佐证材料").last.fill("完成情况报告.pdf、参加党员名单.xlsx")
     page.get_by_role("button", name="申请销号").click()
