@@ -251,7 +251,8 @@ def _monitor(targets: str, location: str, plan_stamp: int, data_stamp: str, cuto
 
 _MEMO: dict[int, tuple[weakref.ref, dict]] = {}  # id(Monitor) → (the Monitor, its derived values by key)
 _MEMO_LOCK = threading.Lock()
-_BUILDING: dict[int, dict[tuple, threading.Event]] = {}  # id(Monitor) → keys being built, set when done
+# id(Monitor) → keys being built: the event set when done, and the thread building it
+_BUILDING: dict[int, dict[tuple, tuple[threading.Event, int]]] = {}
 MEMO_ENTRIES = 64  # per Monitor; the oldest goes first
 
 
@@ -273,10 +274,14 @@ def memo(m: Monitor, key: tuple, build):
             values, building = entry[1], _BUILDING.setdefault(id(m), {})
             if key in values:
                 return values[key]
-            done = building.get(key)
-            if done is None:
-                done = building[key] = threading.Event()
+            being = building.get(key)
+            if being is None:
+                done = threading.Event()
+                building[key] = (done, threading.get_ident())
                 break
+            if being[1] == threading.get_ident():  # asked again inside its own build: waiting would never end
+                return build()
+            done = being[0]
         done.wait()  # outside the lock; then look again: built, or failed (this caller builds it)
     try:
         value = build()  # outside the lock

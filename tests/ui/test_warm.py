@@ -102,3 +102,18 @@ def test_memo_builds_itself_when_the_build_it_waited_for_failed():
     second.join(10)
     assert errors == ["broken"] and got == ["rebuilt"]
     assert context.memo(owner, ("k",), lambda: pytest.fail("built again")) == "rebuilt"
+
+
+def test_memo_asked_again_inside_its_own_build_builds_instead_of_waiting_on_itself():
+    owner = _Owner()
+    result = []
+
+    def outer():
+        return "outer:" + context.memo(owner, ("k",), lambda: "inner")  # the same key, in the same thread
+
+    worker = threading.Thread(target=lambda: result.append(context.memo(owner, ("k",), outer)), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive()  # no thread waiting on itself forever
+    assert result == ["outer:inner"]
+    assert context.memo(owner, ("k",), lambda: "again") == "outer:inner"  # the outer build is the one kept
