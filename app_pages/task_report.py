@@ -30,6 +30,11 @@ from plan_monitor.ui.text import plain
 from plan_monitor.ui.uploader import file_uploader
 
 FLASH = "pm_task_flash"
+CLEAR = "pm_task_clear"
+# emptied before the boxes are drawn: a widget's key set to a value before it is drawn also empties it in the
+# browser (a key only removed from the session keeps what the browser shows)
+for _key in st.session_state.pop(CLEAR, ()):
+    st.session_state[_key] = ""
 plan = current_plan()
 st.markdown("## 任务填报")
 store = ledger_store()
@@ -70,8 +75,10 @@ cols[3].metric("待审核", f"{int((rows['close'] == 'requested').sum())}项")
 cols[4].metric("已销号", f"{int((rows['close'] == 'closed').sum())}项")
 
 
-def done(message: str) -> None:
-    """After a write: the message on the next run, which reads the ledger at the store's new stamp."""
+def done(message: str, *entered: str) -> None:
+    """After a write: the message on the next run, which reads the ledger at the store's new stamp; the text boxes
+    `entered` (widget keys) start empty there, so what was written for one task is not offered for the next."""
+    st.session_state[CLEAR] = entered
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -163,7 +170,7 @@ with tab_form:
                               "reason": [""], "item": [""]})
             with guard():
                 write_service(store).record_tasks(plan, geo, event, me, "form", day=day)
-            done(f"已提交“{task_name(task)}”（{reporter}）的进展。")
+            done(f"已提交“{task_name(task)}”（{reporter}）的进展。", "pm_task_form_progress", "pm_task_form_evidence")
 
 with tab_close:
     asking = open_rows[open_rows["close"] != "requested"]
@@ -194,7 +201,8 @@ with tab_close:
             with guard():
                 write_service(store).request_close(plan, geo, task_id, reporter, close_evidence.strip(), me,
                                                    progress=summary.strip(), day=day)
-            done(f"已申请销号：“{task_name(tasks[task_id])}”（{reporter}），等待市级审核。")
+            done(f"已申请销号：“{task_name(tasks[task_id])}”（{reporter}），等待市级审核。",
+                 "pm_task_close_evidence", "pm_task_close_progress")
 
 if demo and not user:
     st.caption("提交前请在上方填写提交人姓名。")

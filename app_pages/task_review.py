@@ -21,6 +21,9 @@ from plan_monitor.ui.context import (
 from plan_monitor.ui.tables import dataframe
 
 FLASH = "pm_review_flash"
+CLEARED = "pm_review_cleared"
+if st.session_state.pop(CLEARED, False):  # after a return: the reason box empty for the next review (set before it
+    st.session_state["pm_review_reason"] = ""  # is drawn, so the browser's box is emptied too)
 plan = current_plan()
 st.markdown("## 销号审核")
 store = ledger_store()
@@ -73,7 +76,7 @@ else:
                 with guard():
                     write_service(store).review_close(plan, geo, task_id, reporter, False, me,
                                                       reason=reason.strip(), day=day)
-                st.session_state.pop("pm_review_reason", None)
+                st.session_state[CLEARED] = True
                 st.session_state[FLASH] = f"已退回：“{row['任务']}”（{reporter}），理由：{reason.strip()}"
                 st.rerun()
 

@@ -158,6 +158,9 @@ def test_upload_ask_to_close_approve_and_the_ledger_and_slide_update(app_url, br
     page.get_by_role("button", name="申请销号").click()
     settle(page)
     expect(page.get_by_text(f"已申请销号：“{task.title}”（江陵县），等待市级审核。").first).to_be_visible(timeout=30000)
+    settle(page)
+    # the form starts empty for the next task: the evidence written for this one is not offered again
+    expect(page.get_by_label("佐证材料").last).to_have_value("", timeout=30000)
     shot(page, "2-asked")
     # a county analyst cannot open the review page
     go(page, f"{app_url}/task-review")

@@ -45,6 +45,7 @@ def test_approve_and_return(data):  # noqa: F811
     at.text_area(key="pm_review_reason").input("佐证材料不全，请补充培养台账")
     at.button(key="pm_review_return").click().run()
     assert at.success[0].value == "已退回：“村级后备干部提级管理”（江陵县），理由：佐证材料不全，请补充培养台账"
+    assert at.text_area(key="pm_review_reason").value == ""  # the next review starts without this reason
     assert {m.label: m.value for m in at.metric} == {"待审核": "1项", "已销号": "34项", "已退回": "2项"}
     batches, _ = open_store(data).task_ledger()
     assert [(b["kind"], b["user"]) for b in batches] == [("close_approve", "市委组织部 李审核"),
