@@ -28,13 +28,9 @@ from plan_monitor.ui.downloads import audited
 from plan_monitor.ui.tables import dataframe
 from plan_monitor.ui.text import plain
 from plan_monitor.ui.uploader import file_uploader
+from plan_monitor.ui.written import rerun_with, show_written
 
 FLASH = "pm_task_flash"
-CLEAR = "pm_task_clear"
-# emptied before the boxes are drawn: a widget's key set to a value before it is drawn also empties it in the
-# browser (a key only removed from the session keeps what the browser shows)
-for _key in st.session_state.pop(CLEAR, ()):
-    st.session_state[_key] = ""
 plan = current_plan()
 st.markdown("## 任务填报")
 store = ledger_store()
@@ -52,9 +48,7 @@ st.caption(f"{plan.plan.name} · 状态按 {fmt_date(day)} 计算"
            + (" · 演示模式：可代任何单位填报" if demo else ""))
 user = submitter("pm_task_user")
 me = actor(user)
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+show_written(FLASH)
 
 everything = mine(ledger, me)
 if everything.empty:
@@ -75,12 +69,9 @@ cols[3].metric("待审核", f"{int((rows['close'] == 'requested').sum())}项")
 cols[4].metric("已销号", f"{int((rows['close'] == 'closed').sum())}项")
 
 
-def done(message: str, *entered: str) -> None:
-    """After a write: the message on the next run, which reads the ledger at the store's new stamp; the text boxes
-    `entered` (widget keys) start empty there, so what was written for one task is not offered for the next."""
-    st.session_state[CLEAR] = entered
-    st.session_state[FLASH] = message
-    st.rerun()
+def done(message: str, *boxes: str) -> None:
+    """After a write: the message on the next run, which reads the ledger at the store's new stamp; `boxes` empty."""
+    rerun_with(FLASH, message, *boxes)
 
 
 tab_list, tab_upload, tab_form, tab_close = st.tabs(["我的任务", "上传台账", "在线填报", "申请销号"], key="pm_task_tabs")

@@ -19,11 +19,9 @@ from plan_monitor.ui.context import (
     write_service,
 )
 from plan_monitor.ui.tables import dataframe
+from plan_monitor.ui.written import rerun_with, show_written
 
 FLASH = "pm_review_flash"
-CLEARED = "pm_review_cleared"
-if st.session_state.pop(CLEARED, False):  # after a return: the reason box empty for the next review (set before it
-    st.session_state["pm_review_reason"] = ""  # is drawn, so the browser's box is emptied too)
 plan = current_plan()
 st.markdown("## 销号审核")
 store = ledger_store()
@@ -36,9 +34,7 @@ geo = plan_geography()
 st.caption(f"{plan.plan.name} · 状态按 {fmt_date(day)} 计算 · 同意销号后该任务（该填报单位）不再填报；退回须写明理由")
 user = submitter("pm_review_user")
 me = actor(user)
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+show_written(FLASH)
 
 queue = waiting(ledger)
 counts = ledger.state_counts()
@@ -67,8 +63,7 @@ else:
         if left.button("同意销号", type="primary", key="pm_review_approve", width="stretch"):
             with guard():
                 write_service(store).review_close(plan, geo, task_id, reporter, True, me, day=day)
-            st.session_state[FLASH] = f"已同意销号：“{row['任务']}”（{reporter}）。"
-            st.rerun()
+            rerun_with(FLASH, f"已同意销号：“{row['任务']}”（{reporter}）。")
         if right.button("退回", key="pm_review_return", width="stretch"):
             if len(reason.strip()) < 2:
                 st.error("退回须写明理由（至少 2 个字）；未作任何改动。")
@@ -76,9 +71,7 @@ else:
                 with guard():
                     write_service(store).review_close(plan, geo, task_id, reporter, False, me,
                                                       reason=reason.strip(), day=day)
-                st.session_state[CLEARED] = True
-                st.session_state[FLASH] = f"已退回：“{row['任务']}”（{reporter}），理由：{reason.strip()}"
-                st.rerun()
+                rerun_with(FLASH, f"已退回：“{row['任务']}”（{reporter}），理由：{reason.strip()}", "pm_review_reason")
 
 st.markdown("### 最近审核")
 done = reviewed(ledger)
